@@ -1,0 +1,11 @@
+// zxvm: the Zircon virtual-memory object system in TypeScript. The package root exports the
+// ABI constants and struct codecs, the Kernel and Process classes, and the idiomatic API.
+
+export * from './abi/constants.ts';
+export * from './abi/structs.ts';
+export { type ParamKind, SYSCALLS, type SyscallSpec } from './abi/syscalls.ts';
+export { Kernel, type KernelOptions } from './kernel.ts';
+export type { HandleValue, Koid, Vaddr } from './object/types.ts';
+export { Process } from './process.ts';
+export type { Syscalls } from './syscalls/index.ts';
+export { KernelPanic } from './util/assert.ts';

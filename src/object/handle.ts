@@ -1,0 +1,63 @@
+// Handles and handle tables. A handle is an object reference plus rights. Each process has its
+// own table; values have the low two bits set (ZX_HANDLE_FIXED_BITS_MASK) and are scrambled
+// with a per-process secret, so a value copied from another process names nothing here.
+
+import { ZX_HANDLE_FIXED_BITS_MASK } from '../abi/constants.ts';
+import { assert } from '../util/assert.ts';
+import type { KernelObject } from './kernel-object.ts';
+import type { HandleValue } from './types.ts';
+
+export class Handle {
+  readonly object: KernelObject;
+  readonly rights: number;
+
+  constructor(object: KernelObject, rights: number) {
+    this.object = object;
+    this.rights = rights;
+  }
+}
+
+export class HandleTable {
+  private readonly handles = new Map<number, Handle>();
+  private nextSlot = 1;
+
+  private readonly secret: number;
+
+  /** `secret` comes from the kernel's deterministic generator, different for each process. */
+  constructor(secret: number) {
+    this.secret = secret;
+  }
+
+  get size(): number {
+    return this.handles.size;
+  }
+
+  add(handle: Handle): HandleValue {
+    // Slots are never reused, so a closed value stays invalid (until 2^30 handles later).
+    const slot = this.nextSlot++ & 0x3fff_ffff;
+    const value = ((((slot << 2) ^ this.secret) | ZX_HANDLE_FIXED_BITS_MASK) >>> 0) as HandleValue;
+    assert(!this.handles.has(value), 'handle value collision');
+    this.handles.set(value, handle);
+    handle.object.handleCount++;
+    return value;
+  }
+
+  get(value: number): Handle | undefined {
+    return this.handles.get(value);
+  }
+
+  /** Removes a handle from the table; the object is told when its last handle is gone. */
+  remove(value: number): Handle | undefined {
+    const handle = this.handles.get(value);
+    if (handle === undefined) return undefined;
+    this.handles.delete(value);
+    const object = handle.object;
+    object.cancelObservers((o) => (o as { handle?: unknown }).handle === handle);
+    if (--object.handleCount === 0) object.onZeroHandles();
+    return handle;
+  }
+
+  values(): IterableIterator<number> {
+    return this.handles.keys();
+  }
+}

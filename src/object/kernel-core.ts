@@ -1,0 +1,70 @@
+// KernelCore: all the state of one kernel instance. Nothing in zxvm lives at module level, so
+// two kernels never share anything and a kernel built with the same options behaves the same
+// every time (handle secrets come from a seeded generator, time from a simulated clock).
+
+import { PhysicalMemory } from '../pmm/pmm.ts';
+import { DiscardableList } from '../vm/discardable.ts';
+import { JobObject } from './job.ts';
+import { ProcessObject, VmarObject } from './process.ts';
+import { ResourceRegistry } from './resource-registry.ts';
+import { Timers } from './timers.ts';
+import type { Koid } from './types.ts';
+
+export interface KernelCoreOptions {
+  memoryBytes: number;
+  /** Free memory below which unlocked discardable VMOs are reclaimed. */
+  reclaimWatermarkBytes: number;
+  seed: number;
+}
+
+/** The root VMAR of an x86-64 user address space (USER_ASPACE_BASE and USER_ASPACE_SIZE). */
+export const USER_ASPACE_BASE = 0x20_0000n;
+export const USER_ASPACE_SIZE = (1n << 47n) - 4096n - USER_ASPACE_BASE;
+
+export class KernelCore {
+  readonly pmm: PhysicalMemory;
+  readonly discardables = new DiscardableList();
+  readonly resources = new ResourceRegistry();
+  readonly rootJob: JobObject;
+  /** The simulated monotonic clock and its timers. Time moves only when a wait sleeps. */
+  readonly timers = new Timers();
+  private nextKoid = 1024;
+  private rngState: number;
+
+  constructor(options: KernelCoreOptions) {
+    this.rngState = options.seed >>> 0 || 0x9e3779b9;
+    this.pmm = new PhysicalMemory(options.memoryBytes, options.reclaimWatermarkBytes);
+    this.pmm.reclaimer = (wanted, exclude) =>
+      this.discardables.reclaim(() => this.pmm.freeFrames >= wanted, exclude);
+    this.rootJob = new JobObject(this.newKoid(), null);
+    this.rootJob.name = 'root';
+  }
+
+  newKoid(): Koid {
+    return this.nextKoid++ as Koid;
+  }
+
+  /** A deterministic 32-bit pseudo-random number (xorshift32). */
+  random32(): number {
+    let x = this.rngState;
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    this.rngState = x >>> 0;
+    return this.rngState;
+  }
+
+  /** A child job, or null when the parent is already nested as deep as jobs go. */
+  createJob(parent: JobObject): JobObject | null {
+    if (parent.height === 0) return null;
+    return new JobObject(this.newKoid(), parent);
+  }
+
+  /** A new process in `job`, with its root VMAR. */
+  createProcess(job: JobObject, name: string): ProcessObject {
+    const process = new ProcessObject(this.newKoid(), job, name, this.random32());
+    process.rootVmar = new VmarObject(this.newKoid(), process, USER_ASPACE_BASE, USER_ASPACE_SIZE);
+    job.children.add(process);
+    return process;
+  }
+}

@@ -1,0 +1,76 @@
+// The calling context of a syscall and the one lookup-with-rights helper. Rights are checked
+// here, once, in Zircon's order: a value that names no handle is ZX_ERR_BAD_HANDLE, a handle to
+// the wrong kind of object ZX_ERR_WRONG_TYPE, a handle without every required right
+// ZX_ERR_ACCESS_DENIED.
+
+import {
+  ZX_ERR_ACCESS_DENIED,
+  ZX_ERR_BAD_HANDLE,
+  ZX_ERR_INVALID_ARGS,
+  ZX_ERR_WRONG_TYPE,
+  ZX_OK,
+} from '../abi/constants.ts';
+import { type Handle, Handle as HandleClass } from '../object/handle.ts';
+import type { KernelCore } from '../object/kernel-core.ts';
+import type { KernelObject } from '../object/kernel-object.ts';
+import type { ProcessObject } from '../object/process.ts';
+import { writeOut } from './args.ts';
+import type { UserMemory } from './user.ts';
+
+export interface SyscallContext {
+  readonly core: KernelCore;
+  readonly process: ProcessObject;
+  /** The caller's address space, for buffers passed as virtual addresses. */
+  readonly user: UserMemory;
+}
+
+/** Looks a handle up: the Handle, or a status. */
+export function lookupHandle(ctx: SyscallContext, value: number): Handle | number {
+  return ctx.process.handles.get(value) ?? ZX_ERR_BAD_HANDLE;
+}
+
+/**
+ * Looks up a handle to an object of `type` with every right in `rights`.
+ * Returns the object (whose handle is then in `lastHandle`) or a status.
+ */
+export function lookup<T extends KernelObject>(
+  ctx: SyscallContext,
+  value: number,
+  type: number,
+  rights: number,
+): T | number {
+  const handle = ctx.process.handles.get(value);
+  if (handle === undefined) return ZX_ERR_BAD_HANDLE;
+  if (handle.object.type !== type) return ZX_ERR_WRONG_TYPE;
+  if ((handle.rights & rights) !== rights) return ZX_ERR_ACCESS_DENIED;
+  return handle.object as T;
+}
+
+/** Like lookup, but gives back the Handle (for syscalls that need its rights). */
+export function lookupWithRights(
+  ctx: SyscallContext,
+  value: number,
+  type: number,
+  rights: number,
+): Handle | number {
+  const handle = ctx.process.handles.get(value);
+  if (handle === undefined) return ZX_ERR_BAD_HANDLE;
+  if (handle.object.type !== type) return ZX_ERR_WRONG_TYPE;
+  if ((handle.rights & rights) !== rights) return ZX_ERR_ACCESS_DENIED;
+  return handle;
+}
+
+/**
+ * Adds a new handle to the caller's table, then copies its value out, as Zircon's syscall glue
+ * does: when `out` cannot be written the handle stays in the table (leaked, as in Zircon, which
+ * also raises a policy exception) and the status is ZX_ERR_INVALID_ARGS.
+ */
+export function addHandleAndCopyOut(
+  ctx: SyscallContext,
+  object: KernelObject,
+  rights: number,
+  out: unknown,
+): number {
+  const value = ctx.process.handles.add(new HandleClass(object, rights));
+  return writeOut(out, value) ? ZX_OK : ZX_ERR_INVALID_ARGS;
+}

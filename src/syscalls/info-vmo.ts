@@ -1,0 +1,58 @@
+// The zx_info_vmo_t record of a VMO (ZX_INFO_VMO and its older versions, which are prefixes).
+
+import {
+  ZX_INFO_VMO_DISCARDABLE,
+  ZX_INFO_VMO_IMMUTABLE,
+  ZX_INFO_VMO_IS_COW_CLONE,
+  ZX_INFO_VMO_RESIZABLE,
+  ZX_INFO_VMO_TYPE_PAGED,
+  ZX_INFO_VMO_VIA_HANDLE,
+  ZX_MAX_NAME_LEN,
+} from '../abi/constants.ts';
+import { encodeZxInfoVmo, ZX_INFO_VMO_LAYOUT, ZX_INFO_VMO_SIZE } from '../abi/structs.ts';
+import type { VmoObject } from '../object/vmo-object.ts';
+
+const NAME_OFFSET = ZX_INFO_VMO_LAYOUT.fields.find((f) => f.name === 'name')!.offset;
+
+/** ZX_INFO_VMO_* flags that describe the VMO itself (VIA_HANDLE is added by the caller). */
+export function vmoFlags(object: VmoObject): number {
+  const vmo = object.vmo;
+  let flags = ZX_INFO_VMO_TYPE_PAGED;
+  if (vmo.options.resizable) flags |= ZX_INFO_VMO_RESIZABLE;
+  if (vmo.options.discardable) flags |= ZX_INFO_VMO_DISCARDABLE;
+  if (vmo.isCowClone) flags |= ZX_INFO_VMO_IS_COW_CLONE;
+  if (vmo.immutable) flags |= ZX_INFO_VMO_IMMUTABLE;
+  return flags;
+}
+
+/** Encodes the newest zx_info_vmo_t for `object` seen through a handle with `rights`. */
+export function encodeVmoInfo(object: VmoObject, rights: number): Uint8Array {
+  const vmo = object.vmo;
+  const a = vmo.attribution();
+  const bytes = new Uint8Array(ZX_INFO_VMO_SIZE);
+  encodeZxInfoVmo(new DataView(bytes.buffer), 0, {
+    koid: BigInt(object.koid),
+    name: '',
+    size_bytes: vmo.sizeBytes,
+    parent_koid: BigInt(object.parentKoid),
+    num_children: BigInt(vmo.childCount),
+    num_mappings: BigInt(vmo.mappingCount),
+    share_count: BigInt(vmo.shareCount),
+    flags: vmoFlags(object) | ZX_INFO_VMO_VIA_HANDLE,
+    committed_bytes: a.committedBytes,
+    handle_rights: rights,
+    cache_policy: vmo.cachePolicy,
+    metadata_bytes: BigInt(vmo.metadataBytes),
+    committed_change_events: BigInt(vmo.changeEvents),
+    populated_bytes: a.populatedBytes,
+    committed_private_bytes: a.committedPrivateBytes,
+    populated_private_bytes: a.populatedPrivateBytes,
+    committed_scaled_bytes: a.committedScaledBytes,
+    populated_scaled_bytes: a.populatedScaledBytes,
+    committed_fractional_scaled_bytes: a.committedFractionalScaledBytes,
+    populated_fractional_scaled_bytes: a.populatedFractionalScaledBytes,
+  });
+  // Names are raw bytes in Zircon; copy them as they are.
+  bytes.set(vmo.name.subarray(0, ZX_MAX_NAME_LEN - 1), NAME_OFFSET);
+  return bytes;
+}

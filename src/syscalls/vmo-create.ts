@@ -1,0 +1,22 @@
+// Making a new paged VMO object, shared by zx_vmo_create and the other syscalls that create
+// VMOs.
+
+import { ZX_ERR_OUT_OF_RANGE } from '../abi/constants.ts';
+import type { KernelCore } from '../object/kernel-core.ts';
+import { VmoObject } from '../object/vmo-object.ts';
+import { VMO_MAX_SIZE, VmObjectPaged, type VmoCreateOptions } from '../vm/vm-object.ts';
+
+/**
+ * A VmoObject of `size` bytes (page aligned) with the given content size, or
+ * ZX_ERR_OUT_OF_RANGE past the largest VMO.
+ */
+export function createPagedVmo(
+  core: KernelCore,
+  size: bigint,
+  contentSize: bigint,
+  options: VmoCreateOptions,
+): VmoObject | number {
+  if (size > VMO_MAX_SIZE) return ZX_ERR_OUT_OF_RANGE;
+  const vmo = new VmObjectPaged(core.pmm, Number(size >> 12n), options, core.discardables);
+  return new VmoObject(core.newKoid(), vmo, contentSize);
+}
