@@ -18,6 +18,7 @@ export class VmoObject extends KernelObject {
   constructor(koid: Koid, vmo: VmObjectPaged, contentSize: bigint) {
     super(koid, ZX_VMO_ZERO_CHILDREN);
     this.vmo = vmo;
+    vmo.onLastMappingGone = () => this.destroyIfUnused();
     this.contentSize = contentSize;
   }
 

@@ -56,8 +56,10 @@ export class VmObjectPaged {
   readonly discardable: DiscardableTracker | null;
   /** Name bytes (at most ZX_MAX_NAME_LEN - 1), as set with ZX_PROP_NAME. */
   name: Uint8Array = new Uint8Array(0);
-  /** Number of live mappings of this VMO (address spaces come with the VMAR layer). */
+  /** Number of live mappings of this VMO; change it only with addMapping/removeMapping. */
   mappingCount = 0;
+  /** Called when the last mapping goes (the VMO may then be destroyed if no handle is left). */
+  onLastMappingGone: (() => void) | null = null;
   /** Children of this VMO (snapshots, slices, references). */
   childCount = 0;
   /** Snapshot-type children (they make DECOMMIT unsupported here). */
@@ -121,6 +123,17 @@ export class VmObjectPaged {
 
   get isCached(): boolean {
     return this.cachePolicy === ZX_CACHE_POLICY_CACHED;
+  }
+
+  addMapping(observer: PageObserver): void {
+    this.mappingCount++;
+    this.observers.add(observer);
+  }
+
+  removeMapping(observer: PageObserver): void {
+    assert(this.mappingCount > 0, 'removing a mapping of an unmapped VMO');
+    this.observers.delete(observer);
+    if (--this.mappingCount === 0) this.onLastMappingGone?.();
   }
 
   /** Mappings (and other observers) told when pages go away or become shared. */
