@@ -4,7 +4,7 @@ import {
   ZX_ERR_ACCESS_DENIED,
   ZX_ERR_BUFFER_TOO_SMALL,
   ZX_ERR_INVALID_ARGS,
-  ZX_ERR_OUT_OF_RANGE,
+  ZX_ERR_NOT_SUPPORTED,
   ZX_ERR_SHOULD_WAIT,
   ZX_ERR_TIMED_OUT,
   ZX_ERR_WRONG_TYPE,
@@ -38,10 +38,10 @@ function lookupAny(ctx: SyscallContext, value: unknown, rights: number) {
 /**
  * zx_object_get_property(handle, property, value, value_size)
  * Rights: ZX_RIGHT_GET_PROPERTY.
- * Errors: ZX_ERR_INVALID_ARGS (value NULL; unknown property); ZX_ERR_BAD_HANDLE;
+ * Errors: ZX_ERR_INVALID_ARGS (value NULL, checked first); ZX_ERR_BAD_HANDLE;
  * ZX_ERR_ACCESS_DENIED; ZX_ERR_BUFFER_TOO_SMALL (value_size below the property's size);
- * ZX_ERR_WRONG_TYPE (property not held by this object type); ZX_ERR_NOT_FOUND (host buffer
- * shorter than value_size).
+ * ZX_ERR_WRONG_TYPE (property not held by this object type); ZX_ERR_NOT_SUPPORTED (unknown
+ * property); ZX_ERR_NOT_FOUND (host buffer shorter than value_size).
  */
 export function zx_object_get_property(
   ctx: SyscallContext,
@@ -73,7 +73,7 @@ export function zx_object_get_property(
       return copyOutBytes(ctx, value, bytes);
     }
     default:
-      return ZX_ERR_INVALID_ARGS;
+      return ZX_ERR_NOT_SUPPORTED;
   }
 }
 
@@ -87,9 +87,10 @@ function copyOutBytes(ctx: SyscallContext, buffer: UserBuffer, bytes: Uint8Array
 /**
  * zx_object_set_property(handle, property, value, value_size)
  * Rights: ZX_RIGHT_SET_PROPERTY; ZX_PROP_VMO_CONTENT_SIZE also needs ZX_RIGHT_WRITE.
- * Errors: ZX_ERR_INVALID_ARGS (value NULL; unknown property); ZX_ERR_BAD_HANDLE;
- * ZX_ERR_ACCESS_DENIED; ZX_ERR_BUFFER_TOO_SMALL; ZX_ERR_WRONG_TYPE; ZX_ERR_OUT_OF_RANGE (content
- * size beyond the VMO); ZX_ERR_NOT_FOUND (host buffer shorter than value_size).
+ * Errors: ZX_ERR_INVALID_ARGS (value NULL, checked first); ZX_ERR_BAD_HANDLE;
+ * ZX_ERR_ACCESS_DENIED (also: content size without ZX_RIGHT_WRITE, before the size and type
+ * checks); ZX_ERR_BUFFER_TOO_SMALL; ZX_ERR_WRONG_TYPE; ZX_ERR_NOT_SUPPORTED (unknown property);
+ * ZX_ERR_NOT_FOUND (host buffer shorter than value_size).
  */
 export function zx_object_set_property(
   ctx: SyscallContext,
@@ -115,19 +116,20 @@ export function zx_object_set_property(
       return ZX_OK;
     }
     case ZX_PROP_VMO_CONTENT_SIZE: {
+      if ((found.rights & ZX_RIGHT_WRITE) === 0) return ZX_ERR_ACCESS_DENIED;
       if (size < 8n) return ZX_ERR_BUFFER_TOO_SMALL;
       if (object.type !== ZX_OBJ_TYPE_VMO) return ZX_ERR_WRONG_TYPE;
-      if ((found.rights & ZX_RIGHT_WRITE) === 0) return ZX_ERR_ACCESS_DENIED;
       const bytes = copyIn(ctx.user, value, 8);
       if (typeof bytes === 'number') return bytes;
       const content = new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true);
+      // The 2025 kernel accepts any value (even past the VMO's end) and zeroes what lies past it.
       const vmo = object as VmoObject;
-      if (content > vmo.vmo.sizeBytes) return ZX_ERR_OUT_OF_RANGE;
+      if (content < vmo.vmo.sizeBytes) vmo.vmo.zero(content, vmo.vmo.sizeBytes);
       vmo.contentSize = content;
       return ZX_OK;
     }
     default:
-      return ZX_ERR_INVALID_ARGS;
+      return ZX_ERR_NOT_SUPPORTED;
   }
 }
 
