@@ -1,0 +1,5 @@
+// The idiomatic API: owned handles with `using`/dispose, methods that throw ZxError.
+
+export { check, ZxError } from './error.ts';
+export { Handle } from './handle.ts';
+export { Vmo } from './vmo.ts';
