@@ -8,7 +8,7 @@ import type { ProcessObject } from './object/process.ts';
 import type { HandleValue } from './object/types.ts';
 import type { SyscallContext } from './syscalls/context.ts';
 import { bindSyscalls, type Syscalls } from './syscalls/index.ts';
-import { EMPTY_USER_MEMORY, type UserMemory } from './syscalls/user.ts';
+import type { UserMemory } from './syscalls/user.ts';
 
 export interface ProcessHandles {
   self: HandleValue;
@@ -33,7 +33,9 @@ export class Process {
     this.self = handles.self;
     this.job = handles.job;
     this.rootVmar = handles.rootVmar;
-    this.user = EMPTY_USER_MEMORY;
+    // The address space is the process's user memory: buffers passed to its syscalls as
+    // virtual addresses go through the same translations and faults as load and store.
+    this.user = object.aspace;
     const ctx: SyscallContext = { core, process: object, user: this.user };
     this.syscalls = bindSyscalls(ctx);
   }
@@ -42,15 +44,28 @@ export class Process {
     return this.object.name;
   }
 
-  /** Reads `dst.length` bytes at `vaddr` as the CPU would: ZX_OK or the fault's status. */
+  /**
+   * Reads `dst.length` bytes at `vaddr` as the CPU would: ZX_OK, or the status of the fault
+   * that stopped it (ZX_ERR_NOT_FOUND where nothing is mapped, ZX_ERR_ACCESS_DENIED where the
+   * mapping may not be read, ZX_ERR_OUT_OF_RANGE past the end of the VMO); the bytes before
+   * the faulting page have then been read.
+   */
   load(vaddr: number | bigint, dst: Uint8Array): number {
-    if (typeof vaddr !== 'number' && typeof vaddr !== 'bigint') return ZX_ERR_NOT_FOUND;
-    return this.user.load(BigInt(vaddr), dst);
+    if (!(dst instanceof Uint8Array)) return ZX_ERR_NOT_FOUND;
+    if (typeof vaddr === 'number' && vaddr >= 0 && Number.isSafeInteger(vaddr)) {
+      return this.object.aspace.loadAt(vaddr, dst);
+    }
+    return typeof vaddr === 'bigint' && vaddr >= 0n ? this.user.load(vaddr, dst) : ZX_ERR_NOT_FOUND;
   }
 
-  /** Writes `src` at `vaddr` as the CPU would: ZX_OK or the fault's status. */
+  /** Writes `src` at `vaddr` as the CPU would: ZX_OK or the fault's status, as for load. */
   store(vaddr: number | bigint, src: Uint8Array): number {
-    if (typeof vaddr !== 'number' && typeof vaddr !== 'bigint') return ZX_ERR_NOT_FOUND;
-    return this.user.store(BigInt(vaddr), src);
+    if (!(src instanceof Uint8Array)) return ZX_ERR_NOT_FOUND;
+    if (typeof vaddr === 'number' && vaddr >= 0 && Number.isSafeInteger(vaddr)) {
+      return this.object.aspace.storeAt(vaddr, src);
+    }
+    return typeof vaddr === 'bigint' && vaddr >= 0n
+      ? this.user.store(vaddr, src)
+      : ZX_ERR_NOT_FOUND;
   }
 }

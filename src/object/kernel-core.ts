@@ -3,12 +3,14 @@
 // every time (handle secrets come from a seeded generator, time from a simulated clock).
 
 import { PhysicalMemory } from '../pmm/pmm.ts';
+import { VmAspace } from '../vm/aspace.ts';
 import { DiscardableList } from '../vm/discardable.ts';
 import { JobObject } from './job.ts';
-import { ProcessObject, VmarObject } from './process.ts';
+import { ProcessObject } from './process.ts';
 import { ResourceRegistry } from './resource-registry.ts';
 import { Timers } from './timers.ts';
 import type { Koid } from './types.ts';
+import { VmarObject } from './vmar-object.ts';
 
 export interface KernelCoreOptions {
   memoryBytes: number;
@@ -60,10 +62,11 @@ export class KernelCore {
     return new JobObject(this.newKoid(), parent);
   }
 
-  /** A new process in `job`, with its root VMAR. */
+  /** A new process in `job`, with its address space and root VMAR. */
   createProcess(job: JobObject, name: string): ProcessObject {
-    const process = new ProcessObject(this.newKoid(), job, name, this.random32());
-    process.rootVmar = new VmarObject(this.newKoid(), process, USER_ASPACE_BASE, USER_ASPACE_SIZE);
+    const aspace = new VmAspace(this.pmm, Number(USER_ASPACE_BASE), Number(USER_ASPACE_SIZE));
+    const process = new ProcessObject(this.newKoid(), job, name, this.random32(), aspace);
+    process.rootVmar = new VmarObject(this.newKoid(), aspace.root);
     job.children.add(process);
     return process;
   }

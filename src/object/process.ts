@@ -1,38 +1,29 @@
 // ProcessObject: a process owns a handle table and an address space (its root VMAR), and
 // lives in a job whose policy it obeys.
 
-import { ZX_OBJ_TYPE_PROCESS, ZX_OBJ_TYPE_VMAR } from '../abi/constants.ts';
+import { ZX_OBJ_TYPE_PROCESS } from '../abi/constants.ts';
+import type { VmAspace } from '../vm/aspace.ts';
 import { HandleTable } from './handle.ts';
 import type { JobObject } from './job.ts';
 import { KernelObject } from './kernel-object.ts';
 import type { Koid } from './types.ts';
+import type { VmarObject } from './vmar-object.ts';
 
-/** A region of a process's address space. The root VMAR spans the whole user space. */
-export class VmarObject extends KernelObject {
-  readonly type = ZX_OBJ_TYPE_VMAR;
-
-  readonly process: ProcessObject;
-  readonly base: bigint;
-  readonly size: bigint;
-
-  constructor(koid: Koid, process: ProcessObject, base: bigint, size: bigint) {
-    super(koid);
-    this.process = process;
-    this.base = base;
-    this.size = size;
-  }
-}
+export { VmarObject } from './vmar-object.ts';
 
 export class ProcessObject extends KernelObject {
   readonly type = ZX_OBJ_TYPE_PROCESS;
   readonly handles: HandleTable;
   rootVmar: VmarObject | null = null;
+  /** The address space, whose root VMAR is `rootVmar`. */
+  readonly aspace: VmAspace;
 
   readonly job: JobObject;
   name: string;
 
-  constructor(koid: Koid, job: JobObject, name: string, handleSecret: number) {
+  constructor(koid: Koid, job: JobObject, name: string, handleSecret: number, aspace: VmAspace) {
     super(koid);
+    this.aspace = aspace;
     this.job = job;
     this.name = name;
     this.handles = new HandleTable(handleSecret);
@@ -44,6 +35,8 @@ export class ProcessObject extends KernelObject {
 
   /** A process with no handles left is gone from its job (zxvm processes run no threads). */
   override onZeroHandles(): void {
+    // A process that never ran dies with its last handle, and its address space with it.
+    this.aspace.destroy();
     this.job.children.delete(this);
     if (this.job.handleCount === 0) this.job.onZeroHandles();
   }

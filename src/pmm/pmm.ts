@@ -2,7 +2,11 @@
 // kernel with gigabytes of simulated RAM costs the host nothing until its pages are touched.
 // Frames are handed out from a LIFO free stack (recently freed, cache-warm frames first) and,
 // when that is empty, from the never-used region above the high-water mark, whose bytes are
-// still zero.
+// still zero. Runs of physically contiguous frames come from above the high-water mark, or
+// from a search of the free frames. Frame n is physical address n * 4096: RAM starts at 0, and
+// an MMIO region (device memory: never allocated, only mapped through physical VMOs) follows
+// it at the next 1 GiB boundary. Pinned frames (pinned for DMA by a BTI) are counted per frame
+// and may not be freed.
 
 import { assert, panic } from '../util/assert.ts';
 import { PAGE_SHIFT, PAGE_SIZE } from '../util/u64.ts';
@@ -14,6 +18,10 @@ const ARENA_MASK = ARENA_FRAMES - 1;
 
 /** The largest simulated RAM: frame numbers must fit an Int32Array. */
 export const MAX_MEMORY_BYTES = 2 ** 40;
+
+/** The MMIO region: 1 GiB of device memory at the first 1 GiB boundary at or above RAM's end. */
+export const MMIO_ALIGN_BYTES = 2 ** 30;
+export const MMIO_SIZE_BYTES = 2 ** 30;
 
 /** What a frame is used for; each use has its own counter in ZX_INFO_KMEM_STATS. */
 export const FrameUse = {
@@ -35,7 +43,13 @@ export class PhysicalMemory {
   readonly watermarkFrames: number;
   /** The shared zero page: mapped read-only wherever untouched memory is read. */
   readonly zeroFrame: number;
+  /** First frame of the MMIO region (its physical address is mmioFirstFrame * 4096). */
+  readonly mmioFirstFrame: number;
+  /** Frames in the MMIO region. */
+  readonly mmioFrames: number;
   private readonly arenas: (Uint8Array | undefined)[];
+  /** Pin counts of pinned frames (frames absent here are not pinned). */
+  private readonly pins = new Map<number, number>();
   private freeStack: Int32Array;
   private freeTop = 0;
   private highWater = 0;
@@ -47,7 +61,11 @@ export class PhysicalMemory {
     assert(memoryBytes <= MAX_MEMORY_BYTES, 'memory too large');
     this.totalFrames = Math.floor(memoryBytes / PAGE_SIZE);
     this.watermarkFrames = Math.min(Math.floor(watermarkBytes / PAGE_SIZE), this.totalFrames);
-    this.arenas = new Array(Math.ceil(this.totalFrames / ARENA_FRAMES));
+    const mmioBase =
+      Math.ceil((this.totalFrames * PAGE_SIZE) / MMIO_ALIGN_BYTES) * MMIO_ALIGN_BYTES;
+    this.mmioFirstFrame = mmioBase / PAGE_SIZE;
+    this.mmioFrames = MMIO_SIZE_BYTES / PAGE_SIZE;
+    this.arenas = new Array(Math.ceil((this.mmioFirstFrame + this.mmioFrames) / ARENA_FRAMES));
     this.freeStack = new Int32Array(1024);
     this.zeroFrame = this.takeFrame(FrameUse.wired);
   }
@@ -89,13 +107,72 @@ export class PhysicalMemory {
   free(frame: number, use: FrameUse): void {
     assert(frame !== this.zeroFrame, 'freeing the zero page');
     assert(frame >= 0 && frame < this.highWater, 'freeing a frame never allocated');
-    if (this.freeTop === this.freeStack.length) {
-      const grown = new Int32Array(this.freeStack.length * 2);
-      grown.set(this.freeStack);
-      this.freeStack = grown;
-    }
-    this.freeStack[this.freeTop++] = frame;
+    assert(this.pins.size === 0 || !this.pins.has(frame), 'freeing a pinned frame');
+    this.pushFree(frame);
     this.used[use]!--;
+  }
+
+  /**
+   * Allocates `count` physically contiguous frames whose first frame is a multiple of
+   * `alignFrames` (a power of two), zero-filled. Returns the first frame, or -1 when no such run
+   * is free (after reclaiming, never from `exclude`).
+   */
+  allocContiguous(count: number, alignFrames: number, use: FrameUse, exclude?: unknown): number {
+    assert(count > 0 && alignFrames > 0, 'empty contiguous allocation');
+    if (!this.ensureFree(count, exclude)) return -1;
+    // Above the high-water mark every frame is free and still zero.
+    const start = Math.ceil(this.highWater / alignFrames) * alignFrames;
+    if (start + count <= this.totalFrames) {
+      for (let frame = this.highWater; frame < start; frame++) this.pushFree(frame);
+      this.highWater = start + count;
+      this.used[use]! += count;
+      return start;
+    }
+    return this.takeFreeRun(count, alignFrames, use);
+  }
+
+  /** Pins a frame (BTI pinning): it may not be freed until unpinned as often. */
+  pin(frame: number): void {
+    assert(
+      frame >= 0 && frame < this.highWater && frame !== this.zeroFrame,
+      'pinning a free frame',
+    );
+    this.pins.set(frame, (this.pins.get(frame) ?? 0) + 1);
+  }
+
+  unpin(frame: number): void {
+    const count = this.pins.get(frame);
+    assert(count !== undefined, 'unpinning a frame that is not pinned');
+    if (count === 1) this.pins.delete(frame);
+    else this.pins.set(frame, count - 1);
+  }
+
+  /** How many times `frame` is pinned. */
+  pinCount(frame: number): number {
+    return this.pins.size === 0 ? 0 : (this.pins.get(frame) ?? 0);
+  }
+
+  /** Frames pinned at least once. */
+  get pinnedFrames(): number {
+    return this.pins.size;
+  }
+
+  /** True for frames of the MMIO region. */
+  isMmioFrame(frame: number): boolean {
+    return frame >= this.mmioFirstFrame && frame < this.mmioFirstFrame + this.mmioFrames;
+  }
+
+  /**
+   * Debug check: true when `frame` is a RAM frame handed out (or the zero page), false when it
+   * is free or not RAM. `free` is `freeFrameSet()`, built once for a batch of checks.
+   */
+  isAllocated(frame: number, free: ReadonlySet<number>): boolean {
+    return frame >= 0 && frame < this.highWater && !free.has(frame);
+  }
+
+  /** Debug: the frames on the free stack. */
+  freeFrameSet(): Set<number> {
+    return new Set(this.freeStack.subarray(0, this.freeTop));
   }
 
   /** The arena that holds `frame`; its bytes start at `frameOffset(frame)`. */
@@ -103,7 +180,10 @@ export class PhysicalMemory {
     const index = frame >>> ARENA_SHIFT;
     const arena = this.arenas[index];
     if (arena !== undefined) return arena;
-    const frames = Math.min(ARENA_FRAMES, this.totalFrames - index * ARENA_FRAMES);
+    const frames =
+      frame >= this.mmioFirstFrame
+        ? ARENA_FRAMES
+        : Math.min(ARENA_FRAMES, this.totalFrames - index * ARENA_FRAMES);
     const created = new Uint8Array(frames * PAGE_SIZE);
     this.arenas[index] = created;
     return created;
@@ -123,6 +203,59 @@ export class PhysicalMemory {
     let total = 0;
     for (const arena of this.arenas) if (arena !== undefined) total += arena.byteLength;
     return total;
+  }
+
+  private pushFree(frame: number): void {
+    if (this.freeTop === this.freeStack.length) {
+      const grown = new Int32Array(this.freeStack.length * 2);
+      grown.set(this.freeStack);
+      this.freeStack = grown;
+    }
+    this.freeStack[this.freeTop++] = frame;
+  }
+
+  /**
+   * Finds an aligned run of `count` free frames among the freed ones (those above the
+   * high-water mark count as free too), takes it and zero-fills it. -1 when there is none.
+   */
+  private takeFreeRun(count: number, alignFrames: number, use: FrameUse): number {
+    const free = Array.from(this.freeStack.subarray(0, this.freeTop)).sort((a, b) => a - b);
+    // A run that starts below the high-water mark may go on into the untouched frames above it.
+    const tailEnd = Math.min(this.totalFrames, this.highWater + count);
+    for (let frame = this.highWater; frame < tailEnd; frame++) free.push(frame);
+    let runStart = -1;
+    let runLength = 0;
+    let found = -1;
+    for (let i = 0; i < free.length; i++) {
+      const frame = free[i]!;
+      if (runLength > 0 && frame === runStart + runLength) runLength++;
+      else if (frame % alignFrames === 0) {
+        runStart = frame;
+        runLength = 1;
+      } else {
+        runLength = 0;
+        continue;
+      }
+      if (runLength === count) {
+        found = runStart;
+        break;
+      }
+    }
+    if (found < 0) return -1;
+    const end = found + count;
+    let top = 0;
+    for (let i = 0; i < this.freeTop; i++) {
+      const frame = this.freeStack[i]!;
+      if (frame < found || frame >= end) this.freeStack[top++] = frame;
+    }
+    this.freeTop = top;
+    if (end > this.highWater) this.highWater = end;
+    for (let frame = found; frame < end; frame++) {
+      const offset = this.frameOffset(frame);
+      this.arenaOf(frame).fill(0, offset, offset + PAGE_SIZE);
+    }
+    this.used[use]! += count;
+    return found;
   }
 
   private takeFrame(use: FrameUse): number {

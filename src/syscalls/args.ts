@@ -73,7 +73,11 @@ export interface Out<T> {
 
 /** True when `out` can receive a value (checked before side effects that copy-out would undo). */
 export function isOutParam(out: unknown): out is Out<unknown> {
-  return typeof out === 'object' && out !== null && !Object.isFrozen(out) && !Array.isArray(out);
+  try {
+    return typeof out === 'object' && out !== null && !Object.isFrozen(out) && !Array.isArray(out);
+  } catch {
+    return false; // a Proxy whose traps throw (or a revoked one)
+  }
 }
 
 /** Writes an out-parameter; false (ZX_ERR_INVALID_ARGS) when it cannot be written. */

@@ -50,8 +50,9 @@ export function zx_handle_duplicate(
   const newRights = derivedRights(source.rights, requested);
   if (newRights === undefined) return ZX_ERR_INVALID_ARGS;
   if (!isOutParam(out)) return ZX_ERR_INVALID_ARGS;
-  writeOut(out, ctx.process.handles.add(new Handle(source.object, newRights)));
-  return ZX_OK;
+  // A copy-out that fails leaves the new handle in the table (leaked), as in Zircon.
+  const added = ctx.process.handles.add(new Handle(source.object, newRights));
+  return writeOut(out, added) ? ZX_OK : ZX_ERR_INVALID_ARGS;
 }
 
 /**
@@ -78,8 +79,8 @@ export function zx_handle_replace(
     const newRights = derivedRights(source.rights, requested);
     if (newRights === undefined) return ZX_ERR_INVALID_ARGS;
     if (!isOutParam(out)) return ZX_ERR_INVALID_ARGS;
-    writeOut(out, ctx.process.handles.add(new Handle(object, newRights)));
-    return ZX_OK;
+    const added = ctx.process.handles.add(new Handle(object, newRights));
+    return writeOut(out, added) ? ZX_OK : ZX_ERR_INVALID_ARGS;
   } finally {
     if (--object.handleCount === 0) object.onZeroHandles();
   }

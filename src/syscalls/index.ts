@@ -1,6 +1,15 @@
 // The syscall surface of one process: every implementation, bound to its calling context.
 
 import type { SyscallContext } from './context.ts';
+import {
+  zx_bti_create,
+  zx_bti_pin,
+  zx_bti_release_quarantine,
+  zx_iommu_create,
+  zx_pmt_unpin,
+  zx_vmo_create_contiguous,
+  zx_vmo_create_physical,
+} from './ddk.ts';
 import { zx_handle_close, zx_handle_duplicate, zx_handle_replace } from './handle.ts';
 import { zx_object_get_info } from './info.ts';
 import {
@@ -13,6 +22,14 @@ import { zx_resource_create } from './resource.ts';
 import { zx_system_get_page_size } from './system.ts';
 import { zx_job_create, zx_job_set_policy, zx_process_create } from './task.ts';
 import {
+  zx_vmar_allocate,
+  zx_vmar_destroy,
+  zx_vmar_map,
+  zx_vmar_op_range,
+  zx_vmar_protect,
+  zx_vmar_unmap,
+} from './vmar.ts';
+import {
   zx_vmo_create,
   zx_vmo_get_size,
   zx_vmo_get_stream_size,
@@ -24,6 +41,8 @@ import {
   zx_vmo_write,
 } from './vmo.ts';
 import { zx_vmo_op_range } from './vmo-op-range.ts';
+import { zx_vmo_create_child } from './vmo-child.ts';
+import { zx_vmo_transfer_data } from './vmo-transfer.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: implementations take `unknown` arguments.
 type Impl = (ctx: SyscallContext, ...args: any[]) => number;
@@ -53,6 +72,21 @@ export const IMPLEMENTATIONS = {
   zx_vmo_op_range,
   zx_vmo_set_cache_policy,
   zx_vmo_replace_as_executable,
+  zx_vmo_create_child,
+  zx_vmo_transfer_data,
+  zx_vmo_create_contiguous,
+  zx_vmo_create_physical,
+  zx_vmar_allocate,
+  zx_vmar_map,
+  zx_vmar_unmap,
+  zx_vmar_protect,
+  zx_vmar_destroy,
+  zx_vmar_op_range,
+  zx_iommu_create,
+  zx_bti_create,
+  zx_bti_pin,
+  zx_bti_release_quarantine,
+  zx_pmt_unpin,
 } satisfies Record<string, Impl>;
 
 type Implementations = typeof IMPLEMENTATIONS;

@@ -1,11 +1,13 @@
 // The zx_info_vmo_t record of a VMO (ZX_INFO_VMO and its older versions, which are prefixes).
 
 import {
+  ZX_INFO_VMO_CONTIGUOUS,
   ZX_INFO_VMO_DISCARDABLE,
   ZX_INFO_VMO_IMMUTABLE,
   ZX_INFO_VMO_IS_COW_CLONE,
   ZX_INFO_VMO_RESIZABLE,
   ZX_INFO_VMO_TYPE_PAGED,
+  ZX_INFO_VMO_TYPE_PHYSICAL,
   ZX_INFO_VMO_VIA_HANDLE,
   ZX_MAX_NAME_LEN,
 } from '../abi/constants.ts';
@@ -17,7 +19,8 @@ const NAME_OFFSET = ZX_INFO_VMO_LAYOUT.fields.find((f) => f.name === 'name')!.of
 /** ZX_INFO_VMO_* flags that describe the VMO itself (VIA_HANDLE is added by the caller). */
 export function vmoFlags(object: VmoObject): number {
   const vmo = object.vmo;
-  let flags = ZX_INFO_VMO_TYPE_PAGED;
+  let flags = vmo.isPhysical ? ZX_INFO_VMO_TYPE_PHYSICAL : ZX_INFO_VMO_TYPE_PAGED;
+  if (vmo.isContiguous) flags |= ZX_INFO_VMO_CONTIGUOUS;
   if (vmo.options.resizable) flags |= ZX_INFO_VMO_RESIZABLE;
   if (vmo.options.discardable) flags |= ZX_INFO_VMO_DISCARDABLE;
   if (vmo.isCowClone) flags |= ZX_INFO_VMO_IS_COW_CLONE;

@@ -123,6 +123,9 @@ export function zx_job_set_policy(
   const actions = new Map(job.policy);
   const locked = new Set(job.locked);
   const absolute = opts === ZX_JOB_POL_ABSOLUTE;
+  // NEW_ANY's own override flags apply only after every entry of the call, so that
+  // {NEW_ANY: DENY, NEW_VMO: ALLOW} denies everything but VMOs (as Zircon's JobPolicy does).
+  let newAnyFlags: number | null = null;
   for (const entry of entries) {
     if (entry.condition === ZX_POL_NEW_ANY) {
       if (entry.action >= ZX_POL_ACTION_MAX) return ZX_ERR_NOT_SUPPORTED;
@@ -130,11 +133,7 @@ export function zx_job_set_policy(
         const status = addPartial(actions, locked, absolute, condition, entry.action, 0);
         if (status !== ZX_OK) return status;
       }
-      if (entry.flags > 1) return ZX_ERR_INVALID_ARGS;
-      for (const condition of NEW_OBJECT_CONDITIONS) {
-        if (entry.flags === ZX_POL_OVERRIDE_DENY) locked.add(condition);
-        else locked.delete(condition);
-      }
+      newAnyFlags = entry.flags;
       continue;
     }
     const status = addPartial(
@@ -146,6 +145,13 @@ export function zx_job_set_policy(
       entry.flags,
     );
     if (status !== ZX_OK) return status;
+  }
+  if (newAnyFlags !== null) {
+    if (newAnyFlags > 1) return ZX_ERR_INVALID_ARGS;
+    for (const condition of NEW_OBJECT_CONDITIONS) {
+      if (newAnyFlags === ZX_POL_OVERRIDE_DENY) locked.add(condition);
+      else locked.delete(condition);
+    }
   }
   job.replacePolicy(actions, locked);
   return ZX_OK;

@@ -1,13 +1,19 @@
 // User buffers. A syscall buffer is host memory (a Uint8Array), a virtual address in the
 // caller's address space (number | bigint), or null (C's NULL). Host memory shorter than the
 // size argument is ZX_ERR_NOT_FOUND (the contract), at the point where Zircon would touch the
-// memory. NULL and unusable addresses give what that syscall's Zircon code gives for a faulting
-// copy: ZX_ERR_INVALID_ARGS for plain user copies, ZX_ERR_NOT_FOUND for zx_vmo_read/write.
+// memory. A virtual address goes through the caller's address space (its VmAspace is the
+// UserMemory), with the same translations and faults as Process.load/store. NULL and unusable
+// addresses give what that syscall's Zircon code gives for a faulting copy: ZX_ERR_INVALID_ARGS
+// for plain user copies; zx_vmo_read/write (vmo-io.ts) give the fault's own status, which is
+// ZX_ERR_NOT_FOUND for NULL and unmapped memory.
 
 import { ZX_ERR_INVALID_ARGS, ZX_ERR_NOT_FOUND, ZX_OK } from '../abi/constants.ts';
 import { u64 } from './args.ts';
 
-/** A caller's address space as syscalls see it: copies with faults, status on failure. */
+/**
+ * A caller's address space as syscalls see it: copies with faults, ZX_OK or the status of the
+ * fault that stopped the copy (the bytes before the faulting page are copied).
+ */
 export interface UserMemory {
   /** Copies user memory at `vaddr` into `dst`. */
   load(vaddr: bigint, dst: Uint8Array): number;
@@ -15,7 +21,7 @@ export interface UserMemory {
   store(vaddr: bigint, src: Uint8Array): number;
 }
 
-/** An address space with nothing mapped (before the VMAR layer maps anything). */
+/** An address space with nothing mapped (for callers outside any process). */
 export const EMPTY_USER_MEMORY: UserMemory = {
   load: () => ZX_ERR_NOT_FOUND,
   store: () => ZX_ERR_NOT_FOUND,
@@ -23,14 +29,42 @@ export const EMPTY_USER_MEMORY: UserMemory = {
 
 export type UserBuffer = Uint8Array | number | bigint | null;
 
-/** True when `buffer` has a shape a syscall can take (checked at the edge). */
+/** %TypedArray%.prototype[@@toStringTag]: a typed array's kind, read from its internal slot. */
+const typedArrayKind = Object.getOwnPropertyDescriptor(
+  Object.getPrototypeOf(Uint8Array.prototype),
+  Symbol.toStringTag,
+)!.get!;
+
+/**
+ * True when `buffer` has a shape a syscall can take (checked at the edge). Host memory is
+ * recognised from its internal slots without running user code, so a Proxy (whose traps may
+ * throw) is no buffer.
+ */
 export function isUserBuffer(buffer: unknown): buffer is UserBuffer {
   return (
     buffer === null ||
-    buffer instanceof Uint8Array ||
+    (ArrayBuffer.isView(buffer) && typedArrayKind.call(buffer) === 'Uint8Array') ||
     typeof buffer === 'bigint' ||
     (typeof buffer === 'number' && Number.isInteger(buffer))
   );
+}
+
+const typedArrayProto = Object.getPrototypeOf(Uint8Array.prototype);
+const intrinsic = (name: string) => Object.getOwnPropertyDescriptor(typedArrayProto, name)!.get!;
+const typedArrayLength = intrinsic('length');
+const typedArrayBuffer = intrinsic('buffer');
+const typedArrayByteOffset = intrinsic('byteOffset');
+
+/**
+ * Host memory that holds at least `length` bytes, as a plain Uint8Array over the same bytes (a
+ * subclass's overridden members, which could throw, are never run), or ZX_ERR_NOT_FOUND.
+ */
+function hostBytes(buffer: Uint8Array, length: number): Uint8Array | number {
+  const size: number = typedArrayLength.call(buffer);
+  if (size < length) return ZX_ERR_NOT_FOUND;
+  if (size === 0) return new Uint8Array(0); // its memory may be detached: even subarray throws
+  if (Object.getPrototypeOf(buffer) === Uint8Array.prototype) return buffer;
+  return new Uint8Array(typedArrayBuffer.call(buffer), typedArrayByteOffset.call(buffer), size);
 }
 
 /**
@@ -42,7 +76,7 @@ export function beginCopyOut(
   length: number,
   faultStatus: number = ZX_ERR_INVALID_ARGS,
 ): Uint8Array | number {
-  if (buffer instanceof Uint8Array) return buffer.length >= length ? buffer : ZX_ERR_NOT_FOUND;
+  if (buffer instanceof Uint8Array) return hostBytes(buffer, length);
   if (buffer === null) return faultStatus;
   return new Uint8Array(length);
 }
@@ -71,7 +105,7 @@ export function copyIn(
   length: number,
   faultStatus: number = ZX_ERR_INVALID_ARGS,
 ): Uint8Array | number {
-  if (buffer instanceof Uint8Array) return buffer.length >= length ? buffer : ZX_ERR_NOT_FOUND;
+  if (buffer instanceof Uint8Array) return hostBytes(buffer, length);
   if (buffer === null) return faultStatus;
   const vaddr = u64(buffer);
   if (vaddr === undefined) return faultStatus;

@@ -2,13 +2,13 @@
 // 64-bit arithmetic, and the copy loops between VMOs and user buffers.
 
 import { ZX_ERR_NOT_FOUND, ZX_ERR_OUT_OF_RANGE, ZX_OK } from '../abi/constants.ts';
+import { PAGE_SIZE } from '../util/u64.ts';
 import type { PageRange } from '../vm/cow-pages.ts';
 import type { VmObjectPaged } from '../vm/vm-object.ts';
-import { beginCopyOut, copyIn, finishCopyOut, type UserBuffer, type UserMemory } from './user.ts';
+import { u64 } from './args.ts';
+import { beginCopyOut, copyIn, type UserBuffer, type UserMemory } from './user.ts';
 
 const U64_MAX = 0xffff_ffff_ffff_ffffn;
-/** Bytes moved per step when a buffer is a user virtual address. */
-const BOUNCE_CHUNK = 64 * 1024;
 
 /**
  * Checks [offset, offset + length) against the VMO: ZX_ERR_OUT_OF_RANGE when the sum
@@ -37,7 +37,14 @@ function advance(offset: bigint | number, by: number): bigint | number {
   return typeof offset === 'number' ? offset + by : offset + BigInt(by);
 }
 
-/** Reads `length` bytes of the VMO at `offset` into a user buffer. */
+/**
+ * Reads `length` bytes of the VMO at `offset` into a user buffer. A buffer given as a virtual
+ * address is filled one VMO page at a time, each page read just before it is stored (as
+ * Zircon's copy loop does), so a read into a mapping of the same VMO sees what earlier pages
+ * of the same read stored. A fault stops the copy with its status: ZX_ERR_NOT_FOUND where
+ * nothing is mapped, ZX_ERR_ACCESS_DENIED into a mapping that may not be written,
+ * ZX_ERR_OUT_OF_RANGE past the end of the mapped VMO; earlier pages stay copied.
+ */
 export function readToUser(
   vmo: VmObjectPaged,
   user: UserMemory,
@@ -50,19 +57,26 @@ export function readToUser(
     if (typeof dst === 'number') return dst;
     return vmo.read(pageRangeOf(offset, length), dst, 0);
   }
+  const vaddr = u64(buffer);
+  if (vaddr === undefined) return ZX_ERR_NOT_FOUND;
+  const page = new Uint8Array(PAGE_SIZE);
   for (let done = 0; done < length; ) {
-    const step = Math.min(BOUNCE_CHUNK, length - done);
-    const bounce = new Uint8Array(step);
-    let status = vmo.read(pageRangeOf(advance(offset, done), step), bounce, 0);
+    const range = pageRangeOf(advance(offset, done), 0);
+    range.length = Math.min(PAGE_SIZE - range.inPage, length - done);
+    const bounce = range.length === PAGE_SIZE ? page : page.subarray(0, range.length);
+    let status = vmo.read(range, bounce, 0);
     if (status !== ZX_OK) return status;
-    status = finishCopyOut(user, advanceBuffer(buffer, done), bounce, ZX_ERR_NOT_FOUND);
+    status = user.store(vaddr + BigInt(done), bounce);
     if (status !== ZX_OK) return status;
-    done += step;
+    done += range.length;
   }
   return ZX_OK;
 }
 
-/** Writes `length` bytes from a user buffer into the VMO at `offset`. */
+/**
+ * Writes `length` bytes from a user buffer into the VMO at `offset`, one VMO page at a time
+ * for a buffer given as a virtual address; a fault stops it with its status, as for reads.
+ */
 export function writeFromUser(
   vmo: VmObjectPaged,
   user: UserMemory,
@@ -75,17 +89,18 @@ export function writeFromUser(
     if (typeof src === 'number') return src;
     return vmo.write(pageRangeOf(offset, length), src, 0);
   }
+  const vaddr = u64(buffer);
+  if (vaddr === undefined) return ZX_ERR_NOT_FOUND;
+  const page = new Uint8Array(PAGE_SIZE);
   for (let done = 0; done < length; ) {
-    const step = Math.min(BOUNCE_CHUNK, length - done);
-    const src = copyIn(user, advanceBuffer(buffer, done), step, ZX_ERR_NOT_FOUND);
-    if (typeof src === 'number') return src;
-    const status = vmo.write(pageRangeOf(advance(offset, done), step), src, 0);
+    const range = pageRangeOf(advance(offset, done), 0);
+    range.length = Math.min(PAGE_SIZE - range.inPage, length - done);
+    const bounce = range.length === PAGE_SIZE ? page : page.subarray(0, range.length);
+    let status = user.load(vaddr + BigInt(done), bounce);
     if (status !== ZX_OK) return status;
-    done += step;
+    status = vmo.write(range, bounce, 0);
+    if (status !== ZX_OK) return status;
+    done += range.length;
   }
   return ZX_OK;
-}
-
-function advanceBuffer(buffer: number | bigint, by: number): number | bigint {
-  return typeof buffer === 'number' ? buffer + by : buffer + BigInt(by);
 }

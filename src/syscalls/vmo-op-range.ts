@@ -73,6 +73,7 @@ export function zx_vmo_op_range(
   switch (op32) {
     case ZX_VMO_OP_COMMIT: {
       if (!has(ZX_RIGHT_WRITE)) return ZX_ERR_ACCESS_DENIED;
+      if (vmo.isPhysical) return ZX_ERR_NOT_SUPPORTED;
       const pages = roundedPages(vmo, off, len);
       if (typeof pages === 'number') return pages;
       if (pages[0] === pages[1]) return ZX_OK;
@@ -80,6 +81,8 @@ export function zx_vmo_op_range(
     }
     case ZX_VMO_OP_DECOMMIT: {
       if (!has(ZX_RIGHT_WRITE)) return ZX_ERR_ACCESS_DENIED;
+      // Contiguous (and physical) pages never go back: refused before the range is looked at.
+      if (vmo.isContiguous) return ZX_ERR_NOT_SUPPORTED;
       const end = off + len;
       if (end > U64_MAX || end > vmo.sizeBytes) return ZX_ERR_OUT_OF_RANGE;
       if (len === 0n) return ZX_OK;
@@ -89,6 +92,7 @@ export function zx_vmo_op_range(
     }
     case ZX_VMO_OP_ZERO: {
       if (!has(ZX_RIGHT_WRITE)) return ZX_ERR_ACCESS_DENIED;
+      if (vmo.isPhysical) return ZX_ERR_NOT_SUPPORTED;
       if (len === 0n) return ZX_OK;
       const end = off + len;
       if (end > U64_MAX || end > vmo.sizeBytes) return ZX_ERR_OUT_OF_RANGE;
@@ -103,6 +107,7 @@ export function zx_vmo_op_range(
     case ZX_VMO_OP_CACHE_CLEAN:
     case ZX_VMO_OP_CACHE_CLEAN_INVALIDATE: {
       if (!has(ZX_RIGHT_READ)) return ZX_ERR_ACCESS_DENIED;
+      if (vmo.isPhysical) return ZX_ERR_NOT_SUPPORTED;
       if (len === 0n) return ZX_ERR_INVALID_ARGS;
       const end = off + len;
       return end > U64_MAX || end > vmo.sizeBytes ? ZX_ERR_OUT_OF_RANGE : ZX_OK;

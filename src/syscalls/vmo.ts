@@ -10,6 +10,7 @@ import {
   ZX_ERR_BAD_HANDLE,
   ZX_ERR_BAD_STATE,
   ZX_ERR_INVALID_ARGS,
+  ZX_ERR_NOT_SUPPORTED,
   ZX_ERR_OUT_OF_RANGE,
   ZX_ERR_UNAVAILABLE,
   ZX_HANDLE_INVALID,
@@ -141,6 +142,8 @@ function transfer(
   const object = lookup<VmoObject>(ctx, handleValue(handle), ZX_OBJ_TYPE_VMO, right);
   if (typeof object === 'number') return object;
   const vmo = object.vmo;
+  // Device memory is only reached through mappings.
+  if (vmo.isPhysical) return ZX_ERR_NOT_SUPPORTED;
   if (small) {
     if (!vmo.isCached) return ZX_ERR_BAD_STATE;
     if (offNum + lenNum > vmo.sizePages * 4096) {
@@ -195,6 +198,8 @@ export function zx_vmo_set_size(ctx: SyscallContext, handle: unknown, size: unkn
   if (vmo.options.resizable && (found.rights & ZX_RIGHT_RESIZE) === 0) {
     return ZX_ERR_ACCESS_DENIED;
   }
+  // Physical and contiguous VMOs never change size.
+  if (vmo.isContiguous) return ZX_ERR_UNAVAILABLE;
   const rounded = (size64 + 4095n) & ~4095n;
   if (rounded > U64_MAX) return ZX_ERR_OUT_OF_RANGE;
   if (!vmo.options.resizable) return ZX_ERR_UNAVAILABLE;
@@ -238,6 +243,8 @@ export function zx_vmo_set_stream_size(
   if (size64 === undefined) return ZX_ERR_INVALID_ARGS;
   const object = lookup<VmoObject>(ctx, handleValue(handle), ZX_OBJ_TYPE_VMO, ZX_RIGHT_WRITE);
   if (typeof object === 'number') return object;
+  // Physical and contiguous VMOs have no stream.
+  if (object.vmo.isContiguous) return ZX_ERR_NOT_SUPPORTED;
   return setStreamSize(object, size64);
 }
 
@@ -273,6 +280,14 @@ export function zx_vmo_set_cache_policy(
   const object = lookup<VmoObject>(ctx, handleValue(handle), ZX_OBJ_TYPE_VMO, ZX_RIGHT_MAP);
   if (typeof object === 'number') return object;
   const vmo = object.vmo;
+  if (vmo.isPhysical) {
+    // The same policy again is a no-op, mapped or not; a change needs an unmapped, childless
+    // VMO that is not a slice.
+    if (policy === vmo.cachePolicy) return ZX_OK;
+    if (vmo.mappingCount > 0 || vmo.childCount > 0 || vmo.isChild) return ZX_ERR_BAD_STATE;
+    vmo.cachePolicy = policy;
+    return ZX_OK;
+  }
   if (!vmo.isCached && vmo.cow.frameCount > 0) return ZX_ERR_BAD_STATE;
   if (vmo.pinnedCount > 0 || vmo.mappingCount > 0) return ZX_ERR_BAD_STATE;
   if (vmo.childCount > 0 || vmo.isChild) return ZX_ERR_BAD_STATE;

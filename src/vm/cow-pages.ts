@@ -1,12 +1,40 @@
-// VmCowPages: the page store behind a paged VMO. It owns the VmPageList and turns byte ranges
-// into frame operations: copy in, copy out, commit, decommit, zero, resize. Every operation
-// that needs new frames counts them first and reserves them from the PMM, so it either
-// completes or fails with ZX_ERR_NO_MEMORY having changed nothing.
+// VmCowPages: the page store behind paged VMOs, and a node of the copy-on-write tree.
+//
+// A VMO made by zx_vmo_create owns a root node. Slices and references are views of their
+// parent's node (VmObjectPaged.cowOffset says where a slice starts in it). A snapshot child
+// gets a node of its own in the tree: the pages it shares with its parent move into a hidden
+// node above both (cow-clone.ts), which holds them with a share count per page (how many VMOs
+// besides one can see it). Visible nodes are always leaves; hidden nodes have two or more
+// children and never change a page in place.
+//
+// A slot of a node's page list holds a frame, a zero marker, or nothing. Nothing means "what
+// the parent shows" below parentLimit (offset by parentOffset into the parent) and zero past
+// it; a zero marker hides what the parent shows. Reads never allocate; a write to a page an
+// ancestor holds copies it while someone else can still see it and moves it otherwise.
+//
+// Every operation that needs new frames counts them first and reserves them from the PMM, so
+// it either completes or fails with ZX_ERR_NO_MEMORY having changed nothing. Whenever frames a
+// mapping may hold at some pages are freed or replaced, the node tells every view that maps
+// them (unmapPages), and when pages become shared it write-protects them (writeProtectPages).
 
-import { ZX_ERR_NO_MEMORY, ZX_OK } from '../abi/constants.ts';
+import { ZX_ERR_INVALID_ARGS, ZX_ERR_NO_MEMORY, ZX_OK } from '../abi/constants.ts';
 import { FrameUse, type PhysicalMemory } from '../pmm/pmm.ts';
+import { assert } from '../util/assert.ts';
 import { PAGE_SIZE } from '../util/u64.ts';
-import { EMPTY, entryFrame, frameEntry, isFrame, VmPageList } from './page-list.ts';
+import { nodeAttribution } from './cow-attribution.ts';
+import { releaseNode } from './cow-release.ts';
+import { forEachParentRun, SKIP_MIN_HOPS, SkipCache, segmentsOf } from './cow-walk.ts';
+import {
+  CHUNK,
+  EMPTY,
+  entryFrame,
+  frameEntry,
+  isFrame,
+  SHARE_BASE,
+  VmPageList,
+  ZERO_MARKER,
+} from './page-list.ts';
+import type { VmoAttribution } from './vm-object.ts';
 
 /** A byte range of a VMO, split into the page where it starts and the offset inside it. */
 export interface PageRange {
@@ -15,27 +43,125 @@ export interface PageRange {
   length: number;
 }
 
-export class VmCowPages {
-  readonly pages = new VmPageList();
-  /** Called with [start, end) page indices whose frames were freed or replaced. */
-  onPagesRemoved: ((start: number, end: number) => void) | null = null;
+/** A VMO seeing pages [cowOffset, cowOffset + sizePages) of a node (its own, a slice's). */
+export interface CowView {
+  readonly cowOffset: number;
+  readonly sizePages: number;
+  /** Anything holding translations of the view's pages (mappings); skipped when empty. */
+  readonly observers: { readonly size: number };
+  /** Frames of the view's pages [start, end) were freed or replaced. */
+  unmapPages(start: number, end: number): void;
+  /** The view's pages [start, end) became copy-on-write shared. */
+  writeProtectPages(start: number, end: number): void;
+}
 
+/** Zircon's 2^64-byte address space, in pages: root offsets must stay below it. */
+const PAGES_IN_U64 = 2 ** 52;
+
+export class VmCowPages {
+  pages = new VmPageList();
   readonly pmm: PhysicalMemory;
   /** The VMO this node belongs to: never reclaimed while its own operation reserves frames. */
-  readonly owner: unknown;
+  owner: unknown;
+  sizePages: number;
+  parent: VmCowPages | null = null;
+  /** Where page 0 of this node sits in the parent. */
+  parentOffset = 0;
+  /** Pages at or past this index never look into the parent. */
+  parentLimit = 0;
+  /** Offset of page 0 in the root, in pages (for Zircon's overflow checks). */
+  rootParentOffset = 0;
+  /** Children in the tree (hidden nodes only). */
+  readonly children: VmCowPages[] = [];
+  hidden = false;
+  dead = false;
+  /** The VMOs that see this node (its owner, references, slices); none for hidden nodes. */
+  readonly views: CowView[] = [];
+  /** A leaf's skip list to the ancestors holding its pages, built when the tree is deep. */
+  skip: SkipCache | null = null;
+  /** Where the last parentEntry() lookup ended. */
+  foundHolder: VmCowPages | null = null;
+  foundIndex = 0;
 
-  constructor(pmm: PhysicalMemory, owner: unknown) {
+  constructor(pmm: PhysicalMemory, owner: unknown, sizePages = 0) {
     this.pmm = pmm;
     this.owner = owner;
+    this.sizePages = sizePages;
   }
 
+  /** Frames this node holds itself. */
   get frameCount(): number {
     return this.pages.frameCount;
   }
 
-  /** Copies `range` of the VMO into dst[dstOffset...]; pages never written read as zero. */
+  // --- Lookup ---
+
+  /** What page `index` shows: its own entry, else its ancestors' (EMPTY reads as zero). */
+  entryAt(index: number): number {
+    const entry = this.pages.get(index);
+    if (entry !== EMPTY || this.parent === null || index >= this.parentLimit) return entry;
+    return this.parentEntry(index);
+  }
+
+  /**
+   * What the ancestors show at page `index` (below parentLimit); foundHolder and foundIndex
+   * then say where the lookup ended.
+   */
+  parentEntry(index: number): number {
+    const cache = this.skip;
+    if (cache?.validFor(this)) {
+      const i = cache.find(index);
+      const holder = cache.segments.holders[i]!;
+      const at = index + cache.segments.deltas[i]!;
+      this.foundHolder = holder;
+      this.foundIndex = at;
+      return holder.pages.get(at);
+    }
+    let current = this.parent!;
+    let at = index + this.parentOffset;
+    let hops = 1;
+    let entry = current.pages.get(at);
+    while (entry === EMPTY && current.parent !== null && at < current.parentLimit) {
+      at += current.parentOffset;
+      current = current.parent;
+      hops++;
+      entry = current.pages.get(at);
+    }
+    this.foundHolder = current;
+    this.foundIndex = at;
+    if (hops > SKIP_MIN_HOPS && !this.hidden) this.skip = new SkipCache(this);
+    return entry;
+  }
+
+  /** True when page `index` shows a frame (its own or an ancestor's). */
+  hasContent(index: number): boolean {
+    return isFrame(this.entryAt(index));
+  }
+
+  /** The frame a read-only mapping of page `index` shows: a frame, or the zero page. */
+  frameForRead(index: number): number {
+    const entry = this.entryAt(index);
+    return isFrame(entry) ? entryFrame(entry) : this.pmm.zeroFrame;
+  }
+
+  /** The frame of page `index` once this node owns it (writable); or ZX_ERR_NO_MEMORY. */
+  frameForWrite(index: number): number {
+    const entry = this.pages.get(index);
+    if (isFrame(entry)) return entryFrame(entry);
+    if (!this.pmm.ensureFree(this.allocationsFor(index, index + 1), this.owner)) {
+      return ZX_ERR_NO_MEMORY;
+    }
+    const frame = this.requireOwned(index, false);
+    this.notifyRemoved(index, index + 1);
+    return frame;
+  }
+
+  // --- Byte transfers ---
+
+  /** Copies `range` of the node into dst[dstOffset...]; pages without content read as zero. */
   read(range: PageRange, dst: Uint8Array, dstOffset: number): void {
     const pmm = this.pmm;
+    const hasParent = this.parent !== null;
     let page = range.page;
     let inPage = range.inPage;
     let remaining = range.length;
@@ -48,7 +174,8 @@ export class VmCowPages {
     let lastFrame = -2;
     while (remaining > 0) {
       const chunk = Math.min(PAGE_SIZE - inPage, remaining);
-      const entry = this.pages.get(page);
+      let entry = this.pages.get(page);
+      if (entry === EMPTY && hasParent && page < this.parentLimit) entry = this.parentEntry(page);
       if (isFrame(entry)) {
         const frame = entryFrame(entry);
         if (runArena !== null && inPage === 0 && pmm.adjacent(lastFrame, frame)) {
@@ -75,50 +202,68 @@ export class VmCowPages {
     if (runArena !== null) dst.set(runArena.subarray(runStart, runStart + runLength), runOut);
   }
 
-  /** Copies src[srcOffset...] into `range`, committing pages as needed. */
+  /** Copies src[srcOffset...] into `range`, committing (or forking) pages as needed. */
   write(range: PageRange, src: Uint8Array, srcOffset: number): number {
     const lastPage = range.page + Math.ceil((range.inPage + range.length) / PAGE_SIZE);
-    const missing = this.countMissing(range.page, lastPage);
-    if (!this.pmm.ensureFree(missing, this.owner)) return ZX_ERR_NO_MEMORY;
+    if (!this.pmm.ensureFree(this.allocationsFor(range.page, lastPage), this.owner)) {
+      return ZX_ERR_NO_MEMORY;
+    }
     const pmm = this.pmm;
     let page = range.page;
     let inPage = range.inPage;
     let remaining = range.length;
     let from = srcOffset;
+    let changedFrom = -1;
+    let changedTo = -1;
     while (remaining > 0) {
       const chunk = Math.min(PAGE_SIZE - inPage, remaining);
-      let entry = this.pages.get(page);
-      if (!isFrame(entry)) {
-        // A page written whole need not be zeroed first.
-        const frame = pmm.alloc(FrameUse.vmo, chunk !== PAGE_SIZE);
-        entry = frameEntry(frame);
-        this.pages.set(page, entry);
+      const entry = this.pages.get(page);
+      let frame: number;
+      if (isFrame(entry)) frame = entryFrame(entry);
+      else {
+        // A page written whole need not be zeroed or copied first.
+        frame = this.requireOwned(page, chunk === PAGE_SIZE);
+        if (changedFrom < 0) changedFrom = page;
+        changedTo = page + 1;
       }
-      const frame = entryFrame(entry);
       pmm.arenaOf(frame).set(src.subarray(from, from + chunk), pmm.frameOffset(frame) + inPage);
       from += chunk;
       remaining -= chunk;
       inPage = 0;
       page++;
     }
+    if (changedFrom >= 0) this.notifyRemoved(changedFrom, changedTo);
     return ZX_OK;
   }
 
-  /** Commits zero-filled frames for every page of [start, end) that has none. */
+  // --- Commit, decommit, zero ---
+
+  /** Gives every page of [start, end) a frame of its own: forks, moves or zero pages. */
   commit(start: number, end: number): number {
-    const missing = this.countMissing(start, end);
-    if (!this.pmm.ensureFree(missing, this.owner)) return ZX_ERR_NO_MEMORY;
-    if (missing === 0) return ZX_OK;
+    const needed = this.allocationsFor(start, end);
+    if (!this.pmm.ensureFree(needed, this.owner)) return ZX_ERR_NO_MEMORY;
+    if (needed === 0 && this.parent === null) return ZX_OK;
+    let changedFrom = -1;
+    let changedTo = -1;
     for (let page = start; page < end; page++) {
-      if (!isFrame(this.pages.get(page))) {
-        this.pages.set(page, frameEntry(this.pmm.alloc(FrameUse.vmo, true)));
-      }
+      if (isFrame(this.pages.get(page))) continue;
+      this.requireOwned(page, false);
+      if (changedFrom < 0) changedFrom = page;
+      changedTo = page + 1;
     }
+    if (changedFrom >= 0) this.notifyRemoved(changedFrom, changedTo);
     return ZX_OK;
   }
 
-  /** Frees every frame (and drops every marker) in [start, end). */
+  /**
+   * Frees every frame (and drops every marker) in [start, end) of a root. A node with a parent
+   * cannot simply drop its pages (the parent's would show through): it zeroes them instead.
+   */
   decommit(start: number, end: number): void {
+    if (this.parent !== null) {
+      this.zeroPages(start, end);
+      return;
+    }
     let freed = false;
     this.pages.clear(start, end, (_index, entry) => {
       if (isFrame(entry)) {
@@ -126,19 +271,152 @@ export class VmCowPages {
         freed = true;
       }
     });
-    if (freed) this.onPagesRemoved?.(start, end);
+    if (freed) this.notifyRemoved(start, end);
   }
 
-  /** Zeroes bytes [inPage, inPage + length) of one committed page, if it is committed. */
-  zeroWithinPage(page: number, inPage: number, length: number): void {
-    const entry = this.pages.get(page);
-    if (!isFrame(entry)) return;
+  /**
+   * Makes whole pages [start, end) read as zero and hold nothing: own frames are freed, views
+   * of ancestors' pages dropped, and zero markers hide what the ancestors still hold (or the
+   * parent limit is lowered, when the range reaches it).
+   */
+  zeroPages(start: number, end: number): void {
+    if (this.parent === null) {
+      this.decommit(start, end);
+      return;
+    }
+    const markers = this.parentFramesIn(start, end);
+    this.releaseRange(start, end);
+    if (end >= this.parentLimit && start < this.parentLimit) {
+      this.parentLimit = start;
+    } else {
+      for (const index of markers) this.pages.set(index, ZERO_MARKER);
+    }
+    this.notifyRemoved(start, end);
+  }
+
+  /**
+   * Zeroes bytes [inPage, inPage + length) of page `index`. A page that shows an ancestor's
+   * frame is forked first (it may then fail with ZX_ERR_NO_MEMORY); one without content is
+   * already zero.
+   */
+  zeroWithinPage(index: number, inPage: number, length: number): number {
+    let entry = this.pages.get(index);
+    if (!isFrame(entry)) {
+      if (!this.hasContent(index)) return ZX_OK;
+      if (!this.pmm.ensureFree(this.allocationsFor(index, index + 1), this.owner)) {
+        return ZX_ERR_NO_MEMORY;
+      }
+      this.requireOwned(index, false);
+      this.notifyRemoved(index, index + 1);
+      entry = this.pages.get(index);
+    }
     const frame = entryFrame(entry);
     const offset = this.pmm.frameOffset(frame) + inPage;
     this.pmm.arenaOf(frame).fill(0, offset, offset + length);
+    return ZX_OK;
   }
 
+  /**
+   * Resizes to `newPages`. Shrinking releases what lies past the new end and lowers the parent
+   * limit, so growing again shows zeros, never the parent's old pages. Growing fails with
+   * ZX_ERR_INVALID_ARGS when the end would pass 2^64 bytes once projected onto the root.
+   */
+  resize(newPages: number): number {
+    const oldPages = this.sizePages;
+    if (newPages >= oldPages) {
+      if (this.rootParentOffset + newPages >= PAGES_IN_U64) return ZX_ERR_INVALID_ARGS;
+      this.sizePages = newPages;
+      return ZX_OK;
+    }
+    this.releaseRange(newPages, oldPages);
+    this.parentLimit = Math.min(this.parentLimit, newPages);
+    // Views are told while they still have the old size (references take the node's).
+    this.notifyRemoved(newPages, oldPages);
+    this.sizePages = newPages;
+    return ZX_OK;
+  }
+
+  /**
+   * Drops everything [start, end) holds or sees: own frames are freed; a page seen in a hidden
+   * ancestor loses this node's share (and is freed when this node was its last viewer).
+   * `mergingParent` is the parent of a dying leaf when it is about to merge into the other
+   * child, a leaf: the pages it holds keep their shares, which the merge clears (that leaf is
+   * then their only viewer); only those nobody else sees are freed here.
+   */
+  releaseRange(start: number, end: number, mergingParent: VmCowPages | null = null): void {
+    const limit = Math.min(end, this.parentLimit);
+    if (this.parent !== null && start < limit) {
+      // One flat loop (no callbacks): this runs over every page a closing snapshot saw.
+      const own = this.pages;
+      const ownEmpty = own.isEmpty;
+      const pmm = this.pmm;
+      const shareBase = SHARE_BASE;
+      const chunkSize = CHUNK;
+      const { starts, ends, holders, deltas } = segmentsOf(this, start, limit);
+      for (let i = 0; i < starts.length; i++) {
+        const delta = deltas[i]!;
+        const from = Math.max(start, starts[i]!) + delta;
+        const to = Math.min(limit, ends[i]!) + delta;
+        if (from >= to) continue;
+        const list = holders[i]!.pages;
+        const keepShares = holders[i] === mergingParent;
+        for (const key of list.keysIn(from, to)) {
+          const chunk = list.chunkAt(key);
+          if (chunk === undefined) continue;
+          // Only pages nobody else sees are freed; shares go with the merge.
+          if (keepShares && VmPageList.unsharedFrames(chunk) === 0) continue;
+          const base = key * chunkSize;
+          const last = Math.min(to - base, chunkSize);
+          for (let slot = Math.max(from - base, 0); slot < last; slot++) {
+            const entry = chunk[slot]!;
+            if (entry <= 0) continue; // not a frame
+            if (!ownEmpty && own.get(base + slot - delta) !== EMPTY) continue;
+            if (chunk[shareBase + slot]! > 0) {
+              if (!keepShares) VmPageList.addShare(chunk, slot, -1);
+            } else {
+              list.set(base + slot, EMPTY);
+              pmm.free(entry - 1, FrameUse.vmo);
+            }
+          }
+        }
+      }
+    }
+    this.pages.clear(start, end, (_index, entry) => {
+      if (isFrame(entry)) this.pmm.free(entryFrame(entry), FrameUse.vmo);
+    });
+  }
+
+  /** Frees everything: the VMO is gone, or discarded. */
+  releaseAll(): void {
+    if (this.parent === null) {
+      this.decommit(0, Number.MAX_SAFE_INTEGER);
+      return;
+    }
+    this.releaseRange(0, Math.max(this.sizePages, this.parentLimit));
+    this.parentLimit = 0;
+    this.notifyRemoved(0, this.sizePages);
+  }
+
+  // --- Counting ---
+
   /** Frames in [start, end) that a write or commit would have to allocate. */
+  allocationsFor(start: number, end: number): number {
+    if (this.parent === null) return this.countMissing(start, end);
+    let needed = 0;
+    for (let page = start; page < end; page++) {
+      const entry = this.pages.get(page);
+      if (isFrame(entry)) continue;
+      if (entry === EMPTY && page < this.parentLimit) {
+        const found = this.parentEntry(page);
+        // The last viewer of an ancestor's page takes it over instead of copying it.
+        if (isFrame(found) && this.foundHolder!.pages.getShare(this.foundIndex) === 0) continue;
+      }
+      needed++;
+    }
+    return needed;
+  }
+
+  /** Frames in [start, end) that a plain VMO would have to allocate. */
   countMissing(start: number, end: number): number {
     return end - start - this.pages.count(start, end, isFrame);
   }
@@ -147,12 +425,112 @@ export class VmCowPages {
     return this.pages.count(start, end, isFrame);
   }
 
-  /** Frees everything: the VMO is gone, or discarded. */
-  releaseAll(): void {
-    this.decommit(0, Number.MAX_SAFE_INTEGER);
-  }
-
   hasEntry(page: number): boolean {
     return this.pages.get(page) !== EMPTY;
+  }
+
+  /** True when a frame this node holds in [start, end) is pinned. */
+  hasPinnedFrames(start: number, end: number): boolean {
+    const pmm = this.pmm;
+    if (pmm.pinnedFrames === 0) return false;
+    let pinned = false;
+    this.pages.forEach(start, end, (_index, entry) => {
+      if (isFrame(entry) && pmm.pinCount(entryFrame(entry)) > 0) pinned = true;
+    });
+    return pinned;
+  }
+
+  /** Pages of [start, end) (within the parent limit) where the ancestors show a frame. */
+  parentFramesIn(start: number, end: number): number[] {
+    const found: number[] = [];
+    forEachParentRun(this, start, end, (holder, holderStart, holderEnd, delta) => {
+      holder.pages.forEach(holderStart, holderEnd, (index, entry) => {
+        if (isFrame(entry)) found.push(index - delta);
+      });
+    });
+    return found;
+  }
+
+  attribution(): VmoAttribution {
+    return nodeAttribution(this);
+  }
+
+  // --- Views and notifications ---
+
+  addView(view: CowView): void {
+    assert(!this.hidden && !this.dead, 'a view of a hidden or dead node');
+    this.views.push(view);
+    if (this.owner === null) this.owner = view;
+  }
+
+  /** A VMO seeing this node is gone; the node dies with its last view. */
+  removeView(view: CowView): void {
+    const i = this.views.indexOf(view);
+    assert(i >= 0, 'removing a view the node does not have');
+    this.views.splice(i, 1);
+    if (this.owner === view) this.owner = this.views[0] ?? null;
+    if (this.views.length === 0) releaseNode(this);
+  }
+
+  /** Tells every view mapping pages [start, end) of this node that their frames changed. */
+  notifyRemoved(start: number, end: number): void {
+    for (const view of this.views) {
+      if (view.observers.size === 0) continue;
+      const from = Math.max(start, view.cowOffset);
+      const to = Math.min(end, view.cowOffset + view.sizePages);
+      if (from < to) view.unmapPages(from - view.cowOffset, to - view.cowOffset);
+    }
+  }
+
+  /** Tells every view mapping pages [start, end) that they are now shared copy-on-write. */
+  notifyWriteProtected(start: number, end: number): void {
+    for (const view of this.views) {
+      if (view.observers.size === 0) continue;
+      const from = Math.max(start, view.cowOffset);
+      const to = Math.min(end, view.cowOffset + view.sizePages);
+      if (from < to) view.writeProtectPages(from - view.cowOffset, to - view.cowOffset);
+    }
+  }
+
+  // --- Forking ---
+
+  /**
+   * Gives page `index` a frame of its own and returns it. The frames it may need were
+   * reserved by the caller (allocationsFor). A page an ancestor holds is moved here when this
+   * node is its last viewer, copied otherwise; other pages get a zeroed frame. When
+   * `overwritten`, the caller writes the whole page: nothing needs copying or zeroing.
+   */
+  private requireOwned(index: number, overwritten: boolean): number {
+    const pmm = this.pmm;
+    const entry = this.pages.get(index);
+    if (isFrame(entry)) return entryFrame(entry);
+    if (entry === EMPTY && this.parent !== null && index < this.parentLimit) {
+      const found = this.parentEntry(index);
+      if (isFrame(found)) {
+        const holder = this.foundHolder!;
+        const at = this.foundIndex;
+        assert(holder.hidden, 'a page held by a visible ancestor');
+        const share = holder.pages.getShare(at);
+        if (share === 0) {
+          holder.pages.set(at, EMPTY);
+          this.pages.set(index, found);
+          return entryFrame(found);
+        }
+        holder.pages.setShare(at, share - 1);
+        const frame = pmm.alloc(FrameUse.vmo, false);
+        if (!overwritten) {
+          const source = entryFrame(found);
+          const from = pmm.frameOffset(source);
+          pmm
+            .arenaOf(frame)
+            .set(pmm.arenaOf(source).subarray(from, from + PAGE_SIZE), pmm.frameOffset(frame));
+        }
+        this.pages.set(index, frameEntry(frame));
+        return frame;
+      }
+    }
+    const frame = pmm.alloc(FrameUse.vmo, !overwritten);
+    this.pages.set(index, frameEntry(frame));
+    return frame;
   }
 }

@@ -106,7 +106,8 @@ export class DiscardableList {
   reclaim(enough: () => boolean, exclude: unknown): void {
     for (const tracker of [...this.reclaimable]) {
       if (enough()) return;
-      if (tracker.vmo === exclude) continue;
+      // A VMO without pages has no first page to trigger its discard in Zircon: never discarded.
+      if (tracker.vmo === exclude || tracker.vmo.committedPages === 0) continue;
       tracker.vmo.discard();
     }
   }

@@ -2,8 +2,12 @@
 // entries kept in a Map, so sparse VMOs of any size cost memory only where pages exist, and a
 // sequential walk does one Map lookup per 64 pages.
 //
-// An entry is an integer: EMPTY (nothing here, look at the parent or read zeros), a frame
-// (stored as frame + 1, always positive), or a negative marker.
+// An entry is an integer: EMPTY (nothing here: look at the parent, or read zeros), a frame
+// (stored as frame + 1, always positive), or ZERO_MARKER (zero, whatever the parent holds).
+// Beside each entry a chunk keeps the page's share count: in a hidden node, how many VMOs
+// besides one can see the page (Zircon keeps it in vm_page_t); it is 0 everywhere else. A chunk
+// also counts its entries, its frames, and its frames with no share (seen by one VMO only), so
+// whole chunks can be moved, and skipped when nothing in them can be freed.
 
 import { assert } from '../util/assert.ts';
 
@@ -11,9 +15,17 @@ export const EMPTY = 0;
 /** Content here is zero, whatever the parent holds (Zircon's zero marker). */
 export const ZERO_MARKER = -1;
 
-const CHUNK = 64;
+/** Entries per chunk. */
+export const CHUNK = 64;
 /** Slot CHUNK of each chunk counts its non-empty entries. */
 const COUNT_SLOT = CHUNK;
+/** Slots SHARE_BASE + i hold the share count of entry i. */
+export const SHARE_BASE = CHUNK + 1;
+/** The slot after the share counts counts the chunk's frames... */
+const FRAME_SLOT = SHARE_BASE + CHUNK;
+/** ...and the next one those frames whose share count is 0. */
+const UNSHARED_SLOT = FRAME_SLOT + 1;
+const CHUNK_LENGTH = UNSHARED_SLOT + 1;
 
 export function frameEntry(frame: number): number {
   return frame + 1;
@@ -24,6 +36,9 @@ export function entryFrame(entry: number): number {
 export function isFrame(entry: number): boolean {
   return entry > 0;
 }
+
+/** Called for each chunk a range touches: entries chunk[from..to) sit at pages base + slot. */
+export type ChunkVisitor = (chunk: Int32Array, base: number, from: number, to: number) => void;
 
 export class VmPageList {
   private readonly chunks = new Map<number, Int32Array>();
@@ -46,23 +61,28 @@ export class VmPageList {
     return chunk === undefined ? EMPTY : chunk[index - key * CHUNK]!;
   }
 
-  /** Sets an entry and returns the one it replaced. */
+  /** Sets an entry (its share count becomes 0) and returns the one it replaced. */
   set(index: number, entry: number): number {
     const key = Math.floor(index / CHUNK);
     let chunk = key === this.lastKey ? this.lastChunk : this.chunks.get(key);
     if (chunk === undefined) {
       if (entry === EMPTY) return EMPTY;
-      chunk = new Int32Array(CHUNK + 1);
+      chunk = new Int32Array(CHUNK_LENGTH);
       this.chunks.set(key, chunk);
     }
     this.lastKey = key;
     this.lastChunk = chunk;
     const slot = index - key * CHUNK;
     const old = chunk[slot]!;
+    if (old > 0 && chunk[SHARE_BASE + slot] === 0) chunk[UNSHARED_SLOT]!--;
+    chunk[SHARE_BASE + slot] = 0;
+    if (entry > 0) chunk[UNSHARED_SLOT]!++;
     if (old === entry) return old;
     chunk[slot] = entry;
     this.account(old, -1);
     this.account(entry, 1);
+    if (old > 0) chunk[FRAME_SLOT]!--;
+    if (entry > 0) chunk[FRAME_SLOT]!++;
     if (old === EMPTY) chunk[COUNT_SLOT]!++;
     else if (entry === EMPTY && --chunk[COUNT_SLOT]! === 0) {
       this.chunks.delete(key);
@@ -72,8 +92,47 @@ export class VmPageList {
     return old;
   }
 
+  /** The share count of the entry at `index` (0 where there is none). */
+  getShare(index: number): number {
+    const key = Math.floor(index / CHUNK);
+    const chunk = key === this.lastKey ? this.lastChunk : this.chunks.get(key);
+    return chunk === undefined ? 0 : chunk[SHARE_BASE + index - key * CHUNK]!;
+  }
+
+  /** Sets the share count of the (existing) entry at `index`. */
+  setShare(index: number, share: number): void {
+    const key = Math.floor(index / CHUNK);
+    const chunk = key === this.lastKey ? this.lastChunk : this.chunks.get(key);
+    assert(chunk !== undefined && chunk[index - key * CHUNK]! > 0, 'share of no frame');
+    VmPageList.addShare(
+      chunk,
+      index - key * CHUNK,
+      share - chunk[SHARE_BASE + index - key * CHUNK]!,
+    );
+  }
+
+  /** Adds `delta` to the share count of the frame in `slot` of a chunk. */
+  static addShare(chunk: Int32Array, slot: number, delta: number): void {
+    const old = chunk[SHARE_BASE + slot]!;
+    const share = old + delta;
+    assert(share >= 0, 'negative share count');
+    chunk[SHARE_BASE + slot] = share;
+    if (old === 0 && share > 0) chunk[UNSHARED_SLOT]!--;
+    else if (old > 0 && share === 0) chunk[UNSHARED_SLOT]!++;
+  }
+
+  /** Frames of a chunk that one VMO alone sees (share count 0). */
+  static unsharedFrames(chunk: Int32Array): number {
+    return chunk[UNSHARED_SLOT]!;
+  }
+
   get isEmpty(): boolean {
     return this.chunks.size === 0;
+  }
+
+  /** Number of chunks held. */
+  get chunkCount(): number {
+    return this.chunks.size;
   }
 
   /**
@@ -81,29 +140,40 @@ export class VmPageList {
    * change the visited entry with set(); it must not add entries elsewhere in the range.
    */
   forEach(start: number, end: number, visit: (index: number, entry: number) => void): void {
-    if (start >= end || this.chunks.size === 0) return;
-    const firstKey = Math.floor(start / CHUNK);
-    const lastKey = Math.floor((end - 1) / CHUNK);
-    let keys: number[];
-    if (lastKey - firstKey + 1 <= this.chunks.size * 4) {
-      keys = [];
-      for (let key = firstKey; key <= lastKey; key++) if (this.chunks.has(key)) keys.push(key);
-    } else {
-      keys = [];
-      for (const key of this.chunks.keys()) if (key >= firstKey && key <= lastKey) keys.push(key);
-      keys.sort((a, b) => a - b);
-    }
-    for (const key of keys) {
-      const chunk = this.chunks.get(key);
-      if (chunk === undefined) continue;
-      const base = key * CHUNK;
-      const from = Math.max(start, base) - base;
-      const to = Math.min(end, base + CHUNK) - base;
+    this.forEachChunk(start, end, (chunk, base, from, to) => {
       for (let slot = from; slot < to; slot++) {
         const entry = chunk[slot]!;
         if (entry !== EMPTY) visit(base + slot, entry);
       }
+    });
+  }
+
+  /**
+   * Visits, in ascending order, every chunk holding entries in [start, end). The visitor may
+   * change entries of the chunk it is given (through set(), or directly for share counts).
+   */
+  forEachChunk(start: number, end: number, visit: ChunkVisitor): void {
+    if (start >= end || this.chunks.size === 0) return;
+    for (const key of this.keysIn(start, end)) {
+      const chunk = this.chunks.get(key);
+      if (chunk === undefined) continue;
+      const base = key * CHUNK;
+      visit(chunk, base, Math.max(start, base) - base, Math.min(end, base + CHUNK) - base);
     }
+  }
+
+  /** True when some entry lies in [start, end). */
+  hasEntriesIn(start: number, end: number): boolean {
+    if (start >= end || this.chunks.size === 0) return false;
+    for (const key of this.keysIn(start, end)) {
+      const chunk = this.chunks.get(key)!;
+      const base = key * CHUNK;
+      const to = Math.min(end, base + CHUNK) - base;
+      for (let slot = Math.max(start, base) - base; slot < to; slot++) {
+        if (chunk[slot] !== EMPTY) return true;
+      }
+    }
+    return false;
   }
 
   /** Removes every entry in [start, end), handing each removed one to `release`. */
@@ -123,9 +193,110 @@ export class VmPageList {
     return n;
   }
 
+  /** The chunk holding pages [key * 64, key * 64 + 64), if any (for whole-chunk moves). */
+  chunkAt(key: number): Int32Array | undefined {
+    return this.chunks.get(key);
+  }
+
+  /** Takes a whole chunk out of the list (its entries and share counts go with it). */
+  detachChunk(key: number): Int32Array | undefined {
+    const chunk = this.chunks.get(key);
+    if (chunk === undefined) return undefined;
+    this.chunks.delete(key);
+    if (this.lastKey === key) {
+      this.lastKey = -1;
+      this.lastChunk = undefined;
+    }
+    this.accountChunk(chunk, -1);
+    return chunk;
+  }
+
+  /** Puts a chunk taken with detachChunk at `key`, where this list has no chunk. */
+  attachChunk(key: number, chunk: Int32Array): void {
+    assert(!this.chunks.has(key), 'attaching over an existing chunk');
+    assert(chunk[COUNT_SLOT]! > 0, 'attaching an empty chunk');
+    this.chunks.set(key, chunk);
+    // The one-entry lookup cache may remember that this key had no chunk.
+    this.lastKey = -1;
+    this.lastChunk = undefined;
+    this.accountChunk(chunk, 1);
+  }
+
+  /**
+   * Sets the share count of every frame in slots [from, to) of a chunk to `share` (a chunk
+   * full of frames takes one fill).
+   */
+  static setFrameShares(chunk: Int32Array, from: number, to: number, share: number): void {
+    if (chunk[FRAME_SLOT] === CHUNK && from === 0 && to === CHUNK) {
+      chunk.fill(share, SHARE_BASE, FRAME_SLOT);
+      chunk[UNSHARED_SLOT] = share === 0 ? CHUNK : 0;
+      return;
+    }
+    for (let slot = from; slot < to; slot++) {
+      if (chunk[slot]! > 0) VmPageList.addShare(chunk, slot, share - chunk[SHARE_BASE + slot]!);
+    }
+  }
+
+  /** Zeroes every share count of a chunk. */
+  static clearShares(chunk: Int32Array): void {
+    chunk.fill(0, SHARE_BASE, FRAME_SLOT);
+    chunk[UNSHARED_SLOT] = chunk[FRAME_SLOT]!;
+  }
+
+  /** Zeroes every share count (the pages now belong to one VMO). */
+  clearAllShares(): void {
+    for (const chunk of this.chunks.values()) VmPageList.clearShares(chunk);
+  }
+
+  /** Debug: recounts every chunk's entries, frames and unshared frames. */
+  checkCounts(): void {
+    let frames = 0;
+    let markers = 0;
+    for (const chunk of this.chunks.values()) {
+      let count = 0;
+      let chunkFrames = 0;
+      let unshared = 0;
+      for (let slot = 0; slot < CHUNK; slot++) {
+        const entry = chunk[slot]!;
+        if (entry !== EMPTY) count++;
+        if (entry < 0) markers++;
+        if (entry > 0) {
+          chunkFrames++;
+          if (chunk[SHARE_BASE + slot] === 0) unshared++;
+        } else assert(chunk[SHARE_BASE + slot] === 0, 'a share count without a frame');
+      }
+      assert(count > 0 && count === chunk[COUNT_SLOT], 'chunk entry count is wrong');
+      assert(chunkFrames === chunk[FRAME_SLOT], 'chunk frame count is wrong');
+      assert(unshared === chunk[UNSHARED_SLOT], 'chunk unshared-frame count is wrong');
+      frames += chunkFrames;
+    }
+    assert(frames === this.frameCount && markers === this.markerCount, 'list counts are wrong');
+  }
+
   /** Host bytes of bookkeeping, reported as metadata. */
   get metadataBytes(): number {
     return this.chunks.size * (CHUNK + 1) * 4;
+  }
+
+  /** Keys of the chunks overlapping [start, end), ascending. */
+  keysIn(start: number, end: number): number[] {
+    const firstKey = Math.floor(start / CHUNK);
+    const lastKey = Math.floor((end - 1) / CHUNK);
+    const keys: number[] = [];
+    if (lastKey - firstKey + 1 <= this.chunks.size * 4) {
+      for (let key = firstKey; key <= lastKey; key++) if (this.chunks.has(key)) keys.push(key);
+    } else {
+      for (const key of this.chunks.keys()) if (key >= firstKey && key <= lastKey) keys.push(key);
+      keys.sort((a, b) => a - b);
+    }
+    return keys;
+  }
+
+  private accountChunk(chunk: Int32Array, delta: number): void {
+    const frames = chunk[FRAME_SLOT]!;
+    this.frameCount += delta * frames;
+    this.markerCount += delta * (chunk[COUNT_SLOT]! - frames);
+    assert(this.frameCount >= 0 && this.markerCount >= 0, 'page list counts went negative');
   }
 
   private account(entry: number, delta: number): void {

@@ -1,0 +1,257 @@
+// VmAspace: one process's address space. It holds the root VMAR (the tree of sub-VMARs and
+// mappings) and the page table, and does what the CPU does when the process touches memory:
+// translate each page through the page table, and on a miss (or a write to a read-only entry)
+// take a page fault, which finds the mapping and asks it to resolve the page. It serves as the
+// UserMemory of the process's syscalls, so buffers given as virtual addresses go through the
+// same translations and faults.
+
+import { ZX_ERR_NOT_FOUND, ZX_OK } from '../abi/constants.ts';
+import type { PhysicalMemory } from '../pmm/pmm.ts';
+import { PAGE_SIZE } from '../util/u64.ts';
+import type { VmMapping } from './mapping.ts';
+import { entryFrame, isFrame } from './page-list.ts';
+import { PageTable, PTE_NONE, pteFrame, pteWritable } from './page-table.ts';
+import { PERM_READ, PERM_RWX, PERM_WRITE } from './region.ts';
+import { VmAddressRegion } from './vmar.ts';
+
+/** Addresses at or above this are never mapped (and are not exact as JavaScript numbers). */
+const ADDRESS_LIMIT = 2n ** 53n;
+
+export class VmAspace {
+  readonly pmm: PhysicalMemory;
+  readonly pageTable = new PageTable();
+  /** The root VMAR: the whole user address space, CAN_MAP_SPECIFIC and CAN_MAP_RWX. */
+  readonly root: VmAddressRegion;
+  /** The mapping the last fault found (faults come in runs). */
+  private lastMapping: VmMapping | null = null;
+
+  constructor(pmm: PhysicalMemory, base: number, size: number) {
+    this.pmm = pmm;
+    this.root = new VmAddressRegion(this, null, base, size, PERM_RWX, true, false);
+  }
+
+  /** The mapping that covers `addr`, or null. */
+  findMapping(addr: number): VmMapping | null {
+    const cached = this.lastMapping;
+    if (cached?.alive && addr >= cached.base && addr < cached.end) return cached;
+    let region: VmAddressRegion = this.root;
+    if (addr < region.base || addr >= region.end) return null;
+    for (;;) {
+      const child = region.children.find(addr);
+      if (child === null) return null;
+      if (child.isMapping) {
+        this.lastMapping = child as VmMapping;
+        return this.lastMapping;
+      }
+      region = child as VmAddressRegion;
+    }
+  }
+
+  /**
+   * A page fault at virtual page `vpage`: ZX_OK once the page is translated, or the fault's
+   * status (ZX_ERR_NOT_FOUND where nothing is mapped, ZX_ERR_ACCESS_DENIED,
+   * ZX_ERR_OUT_OF_RANGE, ...).
+   */
+  fault(vpage: number, write: boolean): number {
+    const mapping = this.findMapping(vpage * PAGE_SIZE);
+    if (mapping === null) return ZX_ERR_NOT_FOUND;
+    return mapping.fault(vpage, write);
+  }
+
+  /**
+   * Copies `dst.length` bytes at `vaddr` into `dst`, as the CPU would read them. On a fault the
+   * bytes before the faulting page have been copied and the fault's status is returned.
+   */
+  load(vaddr: bigint, dst: Uint8Array): number {
+    return vaddr < ADDRESS_LIMIT ? this.loadAt(Number(vaddr), dst) : ZX_ERR_NOT_FOUND;
+  }
+
+  /**
+   * load() at an address that is a safe integer. Pages whose frames are adjacent in one arena
+   * are copied with one call. A read fault changes no frame (it only looks the page up), so a
+   * run may go on across one.
+   */
+  loadAt(vaddr: number, dst: Uint8Array): number {
+    const length = dst.length;
+    const pmm = this.pmm;
+    const table = this.pageTable;
+    let addr = vaddr;
+    let done = 0;
+    let runArena: Uint8Array | null = null;
+    let runFrom = 0;
+    let runLength = 0;
+    let runTo = 0;
+    let lastFrame = -2;
+    let status = ZX_OK;
+    while (done < length) {
+      const vpage = Math.floor(addr / PAGE_SIZE);
+      const inPage = addr - vpage * PAGE_SIZE;
+      const chunk = Math.min(PAGE_SIZE - inPage, length - done);
+      let pte = table.get(vpage);
+      if (pte === PTE_NONE) {
+        status = this.fault(vpage, false);
+        if (status !== ZX_OK) break;
+        pte = table.get(vpage);
+      }
+      const frame = pteFrame(pte);
+      if (runArena !== null && inPage === 0 && pmm.adjacent(lastFrame, frame)) {
+        runLength += chunk;
+      } else {
+        if (runArena !== null) dst.set(runArena.subarray(runFrom, runFrom + runLength), runTo);
+        runArena = pmm.arenaOf(frame);
+        runFrom = pmm.frameOffset(frame) + inPage;
+        runLength = chunk;
+        runTo = done;
+      }
+      lastFrame = inPage + chunk === PAGE_SIZE ? frame : -2;
+      done += chunk;
+      addr += chunk;
+    }
+    if (runArena !== null) {
+      if (runLength === 1) dst[runTo] = runArena[runFrom]!;
+      else dst.set(runArena.subarray(runFrom, runFrom + runLength), runTo);
+    }
+    return status;
+  }
+
+  /**
+   * Copies `src` to `vaddr`, as the CPU would write it. On a fault the bytes before the
+   * faulting page have been written and the fault's status is returned.
+   */
+  store(vaddr: bigint, src: Uint8Array): number {
+    return vaddr < ADDRESS_LIMIT ? this.storeAt(Number(vaddr), src) : ZX_ERR_NOT_FOUND;
+  }
+
+  /**
+   * store() at an address that is a safe integer. Write faults come first, page by page up to
+   * the first one that fails; then the bytes go in, runs of pages whose frames are adjacent in
+   * one arena with one call. A later fault may have freed or replaced an earlier page's frame
+   * (a fork, reclaiming), so each page's entry is looked at again, and faulted again if gone,
+   * before its bytes are written.
+   */
+  storeAt(vaddr: number, src: Uint8Array): number {
+    const table = this.pageTable;
+    const firstPage = Math.floor(vaddr / PAGE_SIZE);
+    const endPage = Math.ceil((vaddr + src.length) / PAGE_SIZE);
+    let length = src.length;
+    let status = ZX_OK;
+    for (let vpage = firstPage; vpage < endPage; vpage++) {
+      const pte = table.get(vpage);
+      if (pte !== PTE_NONE && pteWritable(pte)) continue;
+      status = this.fault(vpage, true);
+      if (status !== ZX_OK) {
+        length = Math.max(0, vpage * PAGE_SIZE - vaddr);
+        break;
+      }
+    }
+    const copied = this.copyIn(vaddr, src, length);
+    return copied !== ZX_OK ? copied : status;
+  }
+
+  /** Writes src[0, length) at `vaddr`, faulting again any page whose entry went meanwhile. */
+  private copyIn(vaddr: number, src: Uint8Array, length: number): number {
+    const pmm = this.pmm;
+    const table = this.pageTable;
+    let addr = vaddr;
+    let done = 0;
+    let runArena: Uint8Array | null = null;
+    let runTo = 0;
+    let runLength = 0;
+    let runFrom = 0;
+    let lastFrame = -2;
+    while (done < length) {
+      const vpage = Math.floor(addr / PAGE_SIZE);
+      const inPage = addr - vpage * PAGE_SIZE;
+      const chunk = Math.min(PAGE_SIZE - inPage, length - done);
+      let pte = table.get(vpage);
+      if (pte === PTE_NONE || !pteWritable(pte)) {
+        if (runArena !== null) writeRun(runArena, runTo, src, runFrom, runLength);
+        runArena = null;
+        const status = this.fault(vpage, true);
+        if (status !== ZX_OK) return status;
+        pte = table.get(vpage);
+      }
+      const frame = pteFrame(pte);
+      if (runArena !== null && inPage === 0 && pmm.adjacent(lastFrame, frame)) {
+        runLength += chunk;
+      } else {
+        if (runArena !== null) writeRun(runArena, runTo, src, runFrom, runLength);
+        runArena = pmm.arenaOf(frame);
+        runTo = pmm.frameOffset(frame) + inPage;
+        runLength = chunk;
+        runFrom = done;
+      }
+      lastFrame = inPage + chunk === PAGE_SIZE ? frame : -2;
+      done += chunk;
+      addr += chunk;
+    }
+    if (runArena !== null) writeRun(runArena, runTo, src, runFrom, runLength);
+    return ZX_OK;
+  }
+
+  /** The process is gone: everything is unmapped. */
+  destroy(): void {
+    this.root.destroy();
+    this.lastMapping = null;
+  }
+
+  /**
+   * Debug check of every page-table entry: it lies in a live mapping that may be read (and
+   * written, when the entry is writable), inside the VMO, and its frame is exactly the one the
+   * VMO shows there now: a frame in use (never a freed one), the zero page only read-only, a
+   * writable frame only one the VMO holds itself. Returns the problems found (none when all
+   * is well).
+   */
+  checkTranslations(): string[] {
+    const problems: string[] = [];
+    const pmm = this.pmm;
+    const free = pmm.freeFrameSet();
+    this.pageTable.forEach(0, Number.MAX_SAFE_INTEGER, (vpage, pte) => {
+      const addr = vpage * PAGE_SIZE;
+      const where = `page-table entry at 0x${addr.toString(16)}`;
+      const frame = pteFrame(pte);
+      const writable = pteWritable(pte);
+      const mapping = this.findMapping(addr);
+      if (mapping === null) {
+        problems.push(`${where} is not in any mapping`);
+        return;
+      }
+      const perms = mapping.permsAt(addr);
+      if ((perms & PERM_READ) === 0) problems.push(`${where} is in a mapping that cannot be read`);
+      if (writable && (perms & PERM_WRITE) === 0) {
+        problems.push(`${where} is writable in a mapping that cannot be written`);
+      }
+      const vmo = mapping.vmo;
+      const page = mapping.vmoPage + (vpage - mapping.basePage);
+      if (page >= vmo.sizePages) {
+        problems.push(`${where} is past the end of its VMO`);
+        return;
+      }
+      const expected = vmo.pageForRead(page);
+      if (frame !== expected) {
+        problems.push(`${where} maps frame ${frame} but the VMO shows ${expected} there`);
+      }
+      if (vmo.isPhysical) {
+        if (!pmm.isMmioFrame(frame)) problems.push(`${where} maps RAM through a physical VMO`);
+        return;
+      }
+      if (frame === pmm.zeroFrame) {
+        if (writable) problems.push(`${where} maps the zero page writable`);
+        return;
+      }
+      if (!pmm.isAllocated(frame, free)) problems.push(`${where} maps free frame ${frame}`);
+      const own = vmo.cow.pages.get(page + vmo.cowOffset);
+      if (writable && !(isFrame(own) && entryFrame(own) === frame)) {
+        problems.push(`${where} is writable but frame ${frame} is not the VMO's own`);
+      }
+    });
+    return problems;
+  }
+}
+
+/** Copies src[from, from + length) into arena[to...]. */
+function writeRun(arena: Uint8Array, to: number, src: Uint8Array, from: number, length: number) {
+  if (length === 1) arena[to] = src[from]!;
+  else if (length === src.length) arena.set(src, to);
+  else arena.set(src.subarray(from, from + length), to);
+}

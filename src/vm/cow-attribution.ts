@@ -1,0 +1,107 @@
+// Memory attribution as Zircon 2025 reports it in zx_info_vmo_t.
+//
+// A VMO is charged for every page it can see that it holds itself or that a hidden ancestor
+// holds for it (pages of visible ancestors belong to them). With k VMOs able to see a page:
+// - committed/populated bytes count the page fully (RSS: 4096 in each of the k VMOs);
+// - private bytes count it only when k == 1 (USS);
+// - scaled bytes charge 4096/k (PSS), as Zircon's FractionalBytes: an integral part plus a
+//   63-bit fixed-point fraction (2^63 is one byte), each page's share computed separately as
+//   floor(4096 / k) + floor(2^63 / k) * (4096 mod k) / 2^63 and summed with carry. The
+//   truncation is per page, so a page shared three ways charges 4095.99... bytes in total.
+// Zero markers and pages without content charge nothing. Without compression the committed
+// and populated counters are equal.
+
+import type { VmCowPages } from './cow-pages.ts';
+import { forEachParentRun } from './cow-walk.ts';
+import { EMPTY, SHARE_BASE } from './page-list.ts';
+import type { VmoAttribution } from './vm-object.ts';
+
+const PAGE = 4096n;
+/** One byte in the fixed-point fraction. */
+export const FRACTION_ONE = 1n << 63n;
+
+/** Zircon's FractionalBytes: an integral byte count and a fraction of a byte (raw, < 2^63). */
+export interface FractionalBytes {
+  integral: bigint;
+  fraction: bigint;
+}
+
+/** The share of one page seen by `k` VMOs. */
+export function pageShare(k: number): FractionalBytes {
+  const d = BigInt(k);
+  return { integral: PAGE / d, fraction: (FRACTION_ONE / d) * (PAGE % d) };
+}
+
+/** Adds fractional byte counts as Zircon does: fractions first, carrying whole bytes. */
+export function addFractional(a: FractionalBytes, b: FractionalBytes): FractionalBytes {
+  let fraction = a.fraction + b.fraction;
+  let integral = a.integral + b.integral;
+  if (fraction >= FRACTION_ONE) {
+    fraction -= FRACTION_ONE;
+    integral += 1n;
+  }
+  return { integral, fraction };
+}
+
+export const NO_ATTRIBUTION: VmoAttribution = {
+  committedBytes: 0n,
+  populatedBytes: 0n,
+  committedPrivateBytes: 0n,
+  populatedPrivateBytes: 0n,
+  committedScaledBytes: 0n,
+  populatedScaledBytes: 0n,
+  committedFractionalScaledBytes: 0n,
+  populatedFractionalScaledBytes: 0n,
+};
+
+/**
+ * Counts, for the pages `node` can see in [0, sizePages), how many are seen by exactly k VMOs:
+ * byViewers[k]. Its own frames are seen by it alone.
+ */
+export function viewerCounts(node: VmCowPages): Map<number, number> {
+  const byViewers = new Map<number, number>();
+  const own = node.pages;
+  if (own.frameCount > 0) byViewers.set(1, own.frameCount);
+  const ownEmpty = own.isEmpty;
+  const shareBase = SHARE_BASE;
+  forEachParentRun(node, 0, node.sizePages, (holder, holderStart, holderEnd, delta) => {
+    holder.pages.forEachChunk(holderStart, holderEnd, (chunk, base, from, to) => {
+      for (let slot = from; slot < to; slot++) {
+        if (chunk[slot]! <= 0) continue; // not a frame
+        if (!ownEmpty && own.get(base + slot - delta) !== EMPTY) continue;
+        const k = chunk[shareBase + slot]! + 1;
+        byViewers.set(k, (byViewers.get(k) ?? 0) + 1);
+      }
+    });
+  });
+  return byViewers;
+}
+
+/** The attribution of a node as the VMO that owns it sees it. */
+export function nodeAttribution(node: VmCowPages): VmoAttribution {
+  let pages = 0n;
+  let privatePages = 0n;
+  let integral = 0n;
+  let fraction = 0n;
+  for (const [k, count] of viewerCounts(node)) {
+    const n = BigInt(count);
+    pages += n;
+    if (k === 1) privatePages += n;
+    const share = pageShare(k);
+    integral += share.integral * n;
+    fraction += share.fraction * n;
+  }
+  // Summing page by page with carry gives the same as carrying once at the end.
+  integral += fraction / FRACTION_ONE;
+  fraction %= FRACTION_ONE;
+  return {
+    committedBytes: pages * PAGE,
+    populatedBytes: pages * PAGE,
+    committedPrivateBytes: privatePages * PAGE,
+    populatedPrivateBytes: privatePages * PAGE,
+    committedScaledBytes: integral,
+    populatedScaledBytes: integral,
+    committedFractionalScaledBytes: fraction,
+    populatedFractionalScaledBytes: fraction,
+  };
+}

@@ -1,0 +1,135 @@
+// Making child VMOs: the checks of Zircon's VmObjectPaged::CreateChildSlice,
+// CreateChildReference and CreateClone (2025), in their order, then the child itself. Handle
+// rights and option parsing happen above, in zx_vmo_create_child (syscalls/vmo-child.ts).
+//
+// - A slice sees pages [offset, offset + size) of its parent's node directly.
+// - A reference sees all of its parent's node: same pages, same size (resizing either resizes
+//   both), resizable exactly when the parent is.
+// - A snapshot gets a node of its own in the copy-on-write tree (cow-clone.ts). On anonymous
+//   memory every snapshot type (SNAPSHOT, SNAPSHOT_AT_LEAST_ON_WRITE, SNAPSHOT_MODIFIED) is a
+//   full, bidirectional snapshot: the one-way kinds need a pager-backed root.
+
+import {
+  ZX_ERR_BAD_STATE,
+  ZX_ERR_INVALID_ARGS,
+  ZX_ERR_NOT_SUPPORTED,
+  ZX_ERR_OUT_OF_RANGE,
+} from '../abi/constants.ts';
+import { U64_MAX } from '../util/u64.ts';
+import { cloneNode } from './cow-clone.ts';
+import type { DiscardableList } from './discardable.ts';
+import { VmObjectPhysical } from './physical.ts';
+import { VMO_MAX_SIZE, VmObjectPaged, type VmoCreateOptions } from './vm-object.ts';
+
+const PAGE_MASK = 4095n;
+/** 2^64 bytes, in pages. */
+const PAGES_IN_U64 = 2 ** 52;
+
+function fixedOptions(resizable: boolean): VmoCreateOptions {
+  return { resizable, discardable: false, unbounded: false };
+}
+
+/**
+ * A slice of pages [offset, offset + size) of `parent` (size already page aligned), made its
+ * child. ZX_ERR_INVALID_ARGS (unaligned offset; range not inside the parent), OUT_OF_RANGE
+ * (size past the largest VMO), NOT_SUPPORTED (resizable parent), BAD_STATE (parent uncached
+ * and not contiguous).
+ */
+export function createSliceChild(
+  parent: VmObjectPaged,
+  offset: bigint,
+  size: bigint,
+  discardables: DiscardableList,
+): VmObjectPaged | number {
+  if ((offset & PAGE_MASK) !== 0n) return ZX_ERR_INVALID_ARGS;
+  if (size > VMO_MAX_SIZE) return ZX_ERR_OUT_OF_RANGE;
+  if (offset + size > parent.sizeBytes) return ZX_ERR_INVALID_ARGS;
+  if (parent.options.resizable) return ZX_ERR_NOT_SUPPORTED;
+  if (!parent.isCached && !parent.isContiguous) return ZX_ERR_BAD_STATE;
+  const offsetPages = Number(offset >> 12n);
+  const sizePages = Number(size >> 12n);
+  let child: VmObjectPaged;
+  if (parent instanceof VmObjectPhysical) child = parent.createSlice(offsetPages, sizePages);
+  else {
+    child = new VmObjectPaged(parent.cow.pmm, sizePages, fixedOptions(false), discardables, {
+      type: 'slice',
+      cow: parent.cow,
+      cowOffset: parent.cowOffset + offsetPages,
+    });
+    child.cachePolicy = parent.cachePolicy;
+    child.isContiguous = parent.isContiguous;
+  }
+  parent.addChild(child);
+  return child;
+}
+
+/**
+ * A reference to all of `parent`, made its child. ZX_ERR_INVALID_ARGS (offset or size not 0),
+ * NOT_SUPPORTED (parent a slice, contiguous or physical; RESIZABLE asked of a parent that is not
+ * resizable), BAD_STATE (parent uncached).
+ */
+export function createReferenceChild(
+  parent: VmObjectPaged,
+  offset: bigint,
+  size: bigint,
+  resizable: boolean,
+  discardables: DiscardableList,
+): VmObjectPaged | number {
+  if (offset !== 0n || size !== 0n) return ZX_ERR_INVALID_ARGS;
+  if (parent.isSlice || parent.isContiguous || parent.isPhysical) return ZX_ERR_NOT_SUPPORTED;
+  if (resizable && !parent.options.resizable) return ZX_ERR_NOT_SUPPORTED;
+  if (!parent.isCached) return ZX_ERR_BAD_STATE;
+  const child = new VmObjectPaged(
+    parent.cow.pmm,
+    parent.sizePages,
+    fixedOptions(parent.options.resizable),
+    discardables,
+    { type: 'reference', cow: parent.cow, cowOffset: 0 },
+  );
+  child.cachePolicy = parent.cachePolicy;
+  parent.addChild(child);
+  return child;
+}
+
+/**
+ * A snapshot of pages [offset, offset + size) of `parent` (size already page aligned), made its
+ * child. Pages past the parent's end read as zero and are never shared. Errors in Zircon's
+ * order: INVALID_ARGS (contiguous parent; unaligned offset), NOT_SUPPORTED (physical parent),
+ * OUT_OF_RANGE (size past the largest VMO; offset + size past 2^64 or past a slice's window),
+ * BAD_STATE (uncached parent), INVALID_ARGS (the range projected onto the tree's root passes
+ * 2^64), NOT_SUPPORTED (a slice: anonymous slices cannot be snapshotted), BAD_STATE (pinned
+ * pages).
+ */
+export function createSnapshotChild(
+  parent: VmObjectPaged,
+  offset: bigint,
+  size: bigint,
+  resizable: boolean,
+  discardables: DiscardableList,
+): VmObjectPaged | number {
+  if (parent.isPhysical) return ZX_ERR_NOT_SUPPORTED;
+  if (parent.isContiguous) return ZX_ERR_INVALID_ARGS;
+  if ((offset & PAGE_MASK) !== 0n) return ZX_ERR_INVALID_ARGS;
+  if (size > VMO_MAX_SIZE) return ZX_ERR_OUT_OF_RANGE;
+  if (offset + size > U64_MAX) return ZX_ERR_OUT_OF_RANGE;
+  if (parent.isSlice && offset + size > parent.sizeBytes) return ZX_ERR_OUT_OF_RANGE;
+  if (!parent.isCached) return ZX_ERR_BAD_STATE;
+  const source = parent.cow;
+  const offsetPages = Number(offset >> 12n) + parent.cowOffset;
+  const sizePages = Number(size >> 12n);
+  const rootOffset = source.rootParentOffset + offsetPages;
+  if (rootOffset >= PAGES_IN_U64 || rootOffset + sizePages >= PAGES_IN_U64) {
+    return ZX_ERR_INVALID_ARGS;
+  }
+  // A slice would need a one-way (pager) snapshot, which anonymous memory cannot give.
+  if (parent.isSlice) return ZX_ERR_NOT_SUPPORTED;
+  if (source.hasPinnedFrames(0, Number.MAX_SAFE_INTEGER)) return ZX_ERR_BAD_STATE;
+  const node = cloneNode(source, offsetPages, sizePages);
+  const child = new VmObjectPaged(source.pmm, sizePages, fixedOptions(resizable), discardables, {
+    type: 'snapshot',
+    cow: node,
+    cowOffset: 0,
+  });
+  parent.addChild(child);
+  return child;
+}

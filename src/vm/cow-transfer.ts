@@ -1,0 +1,110 @@
+// Moving pages between nodes for zx_vmo_transfer_data (Zircon's TakePages and SupplyPages).
+//
+// Taking pages [start, end) of a node leaves them reading zero and holding nothing: its own
+// frames leave with their slots; a page it sees in a hidden ancestor is forked first (moved
+// out of the ancestor when the node is its last viewer, copied otherwise); pages without
+// content travel as zeros. Supplying them at another offset (of the same node or another)
+// puts each frame in place of whatever the destination had, and each zero drops what the
+// destination had there, so the destination reads exactly what the source read.
+
+import { ZX_ERR_NO_MEMORY } from '../abi/constants.ts';
+import { FrameUse } from '../pmm/pmm.ts';
+import { PAGE_SIZE } from '../util/u64.ts';
+import type { VmCowPages } from './cow-pages.ts';
+import { forEachParentRun } from './cow-walk.ts';
+import {
+  EMPTY,
+  entryFrame,
+  frameEntry,
+  isFrame,
+  SHARE_BASE,
+  VmPageList,
+  ZERO_MARKER,
+} from './page-list.ts';
+
+/** Taken pages: frame entries by page offset within the range (pages not listed are zero). */
+export interface SpliceList {
+  offsets: number[];
+  entries: number[];
+}
+
+/**
+ * Takes pages [start, end) out of `node` (which must have no pinned frame there). Returns the
+ * splice list, or ZX_ERR_NO_MEMORY (nothing changed) when forks cannot get frames.
+ */
+export function takePages(node: VmCowPages, start: number, end: number): SpliceList | number {
+  const pmm = node.pmm;
+  const taken: { offset: number; entry: number }[] = [];
+  let markers: number[] = [];
+  if (node.parent !== null) {
+    markers = node.parentFramesIn(start, end);
+    const own = node.pages;
+    let copies = 0;
+    forEachParentRun(node, start, end, (holder, holderStart, holderEnd, delta) => {
+      holder.pages.forEachChunk(holderStart, holderEnd, (chunk, base, from, to) => {
+        for (let slot = from; slot < to; slot++) {
+          if (!isFrame(chunk[slot]!) || chunk[SHARE_BASE + slot] === 0) continue;
+          if (own.isEmpty || own.get(base + slot - delta) === EMPTY) copies++;
+        }
+      });
+    });
+    if (!pmm.ensureFree(copies, node.owner)) return ZX_ERR_NO_MEMORY;
+    forEachParentRun(node, start, end, (holder, holderStart, holderEnd, delta) => {
+      holder.pages.forEachChunk(holderStart, holderEnd, (chunk, base, from, to) => {
+        for (let slot = from; slot < to; slot++) {
+          const entry = chunk[slot]!;
+          if (!isFrame(entry)) continue;
+          const at = base + slot - delta;
+          if (!own.isEmpty && own.get(at) !== EMPTY) continue;
+          const share = chunk[SHARE_BASE + slot]!;
+          if (share === 0) {
+            holder.pages.set(base + slot, EMPTY);
+            taken.push({ offset: at - start, entry });
+            continue;
+          }
+          VmPageList.addShare(chunk, slot, -1);
+          const copy = pmm.alloc(FrameUse.vmo, false);
+          const source = entryFrame(entry);
+          const from4k = pmm.frameOffset(source);
+          pmm
+            .arenaOf(copy)
+            .set(pmm.arenaOf(source).subarray(from4k, from4k + PAGE_SIZE), pmm.frameOffset(copy));
+          taken.push({ offset: at - start, entry: frameEntry(copy) });
+        }
+      });
+    });
+  }
+  node.pages.clear(start, end, (index, entry) => {
+    if (isFrame(entry)) taken.push({ offset: index - start, entry });
+  });
+  // What the ancestors still hold must not show through the emptied slots.
+  for (const index of markers) node.pages.set(index, ZERO_MARKER);
+  node.notifyRemoved(start, end);
+  taken.sort((a, b) => a.offset - b.offset);
+  return { offsets: taken.map((t) => t.offset), entries: taken.map((t) => t.entry) };
+}
+
+/** Frees the frames of a splice list that will not be supplied anywhere. */
+export function dropSpliceList(node: VmCowPages, list: SpliceList): void {
+  for (const entry of list.entries) node.pmm.free(entryFrame(entry), FrameUse.vmo);
+}
+
+/**
+ * Puts a splice list at pages [start, start + length) of `node` (which must have no pinned
+ * frame there): every page of the range ends up holding the taken frame, or reading zero.
+ */
+export function supplyPages(
+  node: VmCowPages,
+  start: number,
+  length: number,
+  list: SpliceList,
+): void {
+  const end = start + length;
+  const markers = node.parent !== null ? node.parentFramesIn(start, end) : [];
+  node.releaseRange(start, end);
+  for (const index of markers) node.pages.set(index, ZERO_MARKER);
+  for (let i = 0; i < list.offsets.length; i++) {
+    node.pages.set(start + list.offsets[i]!, list.entries[i]!);
+  }
+  node.notifyRemoved(start, end);
+}

@@ -1,0 +1,355 @@
+// VmAddressRegion (a VMAR): a range of an address space that holds sub-VMARs and mappings.
+// It places new children (where the caller says, or at the lowest free spot that fits, as
+// Zircon does without ASLR and always does in COMPACT VMARs), and unmaps, protects, destroys
+// and runs range operations over what it holds, with the checks of Zircon's
+// VmAddressRegion in Zircon's order. Callers have already checked the syscall arguments that
+// need no VMAR (option bits, alignment of addresses, lengths rounding to zero).
+
+import {
+  ZX_ERR_ACCESS_DENIED,
+  ZX_ERR_ALREADY_EXISTS,
+  ZX_ERR_BAD_STATE,
+  ZX_ERR_INVALID_ARGS,
+  ZX_ERR_NO_RESOURCES,
+  ZX_ERR_NOT_FOUND,
+  ZX_ERR_NOT_SUPPORTED,
+  ZX_ERR_OUT_OF_RANGE,
+  ZX_OK,
+  ZX_VMAR_OP_ALWAYS_NEED,
+  ZX_VMAR_OP_COMMIT,
+  ZX_VMAR_OP_DECOMMIT,
+  ZX_VMAR_OP_DONT_NEED,
+  ZX_VMAR_OP_MAP_RANGE,
+  ZX_VMAR_OP_PREFETCH,
+  ZX_VMAR_OP_ZERO,
+} from '../abi/constants.ts';
+import { PAGE_SIZE } from '../util/u64.ts';
+import type { VmAspace } from './aspace.ts';
+import { type MappingOptions, VmMapping } from './mapping.ts';
+import { PERM_READ, PERM_WRITE, VmAddressRegionOrMapping } from './region.ts';
+import { RegionList } from './region-list.ts';
+import type { VmObjectPaged } from './vm-object.ts';
+
+/** Where a new child goes (zx_vmar_allocate and zx_vmar_map arguments). */
+export interface Placement {
+  /** vmar_offset, from the VMAR's base; with upperLimit, the exclusive limit of the spot. */
+  offset: bigint;
+  /** Size in bytes (a multiple of the page size). */
+  size: bigint;
+  /** log2 of the requested alignment (ZX_VM_ALIGN_*), or 0 for page alignment. */
+  alignShift: number;
+  /** ZX_VM_SPECIFIC or ZX_VM_SPECIFIC_OVERWRITE. */
+  specific: boolean;
+  /** ZX_VM_SPECIFIC_OVERWRITE: mappings in the way are unmapped. */
+  overwrite: boolean;
+  /** ZX_VM_OFFSET_IS_UPPER_LIMIT. */
+  upperLimit: boolean;
+}
+
+export class VmAddressRegion extends VmAddressRegionOrMapping {
+  readonly isMapping = false;
+  readonly children: RegionList<VmAddressRegionOrMapping>;
+  /** ZX_VM_CAN_MAP_SPECIFIC: children may be placed at chosen offsets. */
+  readonly canMapSpecific: boolean;
+  /** ZX_VM_COMPACT (placement is first fit in every VMAR here, so it changes nothing). */
+  readonly compact: boolean;
+
+  constructor(
+    aspace: VmAspace,
+    parent: VmAddressRegion | null,
+    base: number,
+    size: number,
+    canMap: number,
+    canMapSpecific: boolean,
+    compact: boolean,
+  ) {
+    super(aspace, parent, base, size, canMap);
+    this.canMapSpecific = canMapSpecific;
+    this.compact = compact;
+    this.children = new RegionList(base, base + size);
+  }
+
+  /** The root VMAR of its address space (it cannot be destroyed). */
+  get isRoot(): boolean {
+    return this.parent === null;
+  }
+
+  /** A sub-VMAR (zx_vmar_allocate), or a status. */
+  createSubVmar(
+    placement: Placement,
+    canMap: number,
+    canMapSpecific: boolean,
+    compact: boolean,
+  ): VmAddressRegion | number {
+    const base = this.place(placement, canMap);
+    if (base < 0) return base;
+    const size = Number(placement.size);
+    const child = new VmAddressRegion(
+      this.aspace,
+      this,
+      base,
+      size,
+      canMap,
+      canMapSpecific,
+      compact,
+    );
+    this.children.insert(child);
+    return child;
+  }
+
+  /**
+   * A mapping of `vmo` from page `vmoPage` (zx_vmar_map), or a status. `canMap` already holds
+   * `perms`. With OFFSET_IS_UPPER_LIMIT the mapping starts at page 0 of the VMO whatever
+   * `vmoPage` is (Zircon's long-standing behaviour).
+   */
+  createMapping(
+    placement: Placement,
+    canMap: number,
+    vmo: VmObjectPaged,
+    vmoPage: number,
+    perms: number,
+    options: MappingOptions,
+  ): VmMapping | number {
+    const base = this.place(placement, canMap);
+    if (base < 0) return base;
+    const size = Number(placement.size);
+    if (placement.overwrite) {
+      for (const child of this.children.between(base, base + size)) {
+        unmapFromMapping(child as VmMapping, base, base + size);
+      }
+    }
+    const mapping = new VmMapping(
+      this.aspace,
+      this,
+      base,
+      size,
+      canMap,
+      vmo,
+      placement.upperLimit ? 0 : vmoPage,
+      perms,
+      options,
+    );
+    this.children.insert(mapping);
+    return mapping;
+  }
+
+  /**
+   * Merges a new mapping with the neighbours it continues (same VMO, adjacent in address and
+   * offset, same flags): what Zircon does once a map syscall has succeeded.
+   */
+  mergeMapping(mapping: VmMapping): VmMapping {
+    mapping.mergeable = true;
+    let merged = mapping;
+    const prev = this.children.prev(merged);
+    if (prev?.isMapping && (prev as VmMapping).canMergeWith(merged)) {
+      (prev as VmMapping).absorb(merged);
+      merged = prev as VmMapping;
+    }
+    const next = this.children.next(merged);
+    if (next?.isMapping && merged.canMergeWith(next as VmMapping)) {
+      merged.absorb(next as VmMapping);
+    }
+    return merged;
+  }
+
+  /** Zircon's CreateSubVmarInner checks and placement: the child's base, or a status (< 0). */
+  private place(p: Placement, canMap: number): number {
+    if (!this.alive) return ZX_ERR_BAD_STATE;
+    if (p.size === 0n) return ZX_ERR_INVALID_ARGS;
+    if ((canMap & ~this.canMap) !== 0) return ZX_ERR_ACCESS_DENIED;
+    const specific = p.specific || p.overwrite;
+    if (specific && p.upperLimit) return ZX_ERR_INVALID_ARGS;
+    if (!specific && !p.upperLimit && p.offset !== 0n) return ZX_ERR_INVALID_ARGS;
+    if ((p.offset & 4095n) !== 0n) return ZX_ERR_INVALID_ARGS;
+    if ((specific || p.upperLimit) && !this.canMapSpecific) return ZX_ERR_ACCESS_DENIED;
+    const vmarSize = BigInt(this.size);
+    if (p.upperLimit) {
+      if (p.offset > vmarSize || p.size > vmarSize || p.size > p.offset) return ZX_ERR_INVALID_ARGS;
+    } else if (p.offset >= vmarSize || p.size > vmarSize - p.offset) {
+      return ZX_ERR_INVALID_ARGS;
+    }
+    const offset = Number(p.offset);
+    const size = Number(p.size);
+    if (specific) {
+      const base = this.base + offset;
+      if (p.alignShift !== 0 && base % 2 ** p.alignShift !== 0) return ZX_ERR_INVALID_ARGS;
+      if (!this.children.intersects(base, base + size)) return base;
+      if (!p.overwrite) return ZX_ERR_ALREADY_EXISTS;
+      // Overwriting replaces mappings only, never sub-VMARs.
+      const inTheWay = this.children.between(base, base + size);
+      return inTheWay.some((child) => !child.isMapping) ? ZX_ERR_INVALID_ARGS : base;
+    }
+    const align = Math.max(2 ** p.alignShift, PAGE_SIZE);
+    const limit = p.upperLimit ? this.base + offset : this.end;
+    const spot = this.children.findSpot(size, align, limit);
+    return spot < 0 ? ZX_ERR_NO_RESOURCES : spot;
+  }
+
+  /** A syscall range [addr, addr + len) lies inside this VMAR. */
+  contains(addr: bigint, len: bigint): boolean {
+    return addr >= BigInt(this.base) && addr + len <= BigInt(this.end);
+  }
+
+  /**
+   * zx_vmar_unmap of [addr, addr + len) (page aligned, len > 0): mappings inside go, mappings
+   * across the edges are trimmed or split, sub-VMARs inside are destroyed. A sub-VMAR only
+   * partly inside, or any sub-VMAR without `opChildren`, is ZX_ERR_INVALID_ARGS and nothing
+   * changes.
+   */
+  unmap(addr: bigint, len: bigint, opChildren: boolean): number {
+    if (!this.alive) return ZX_ERR_BAD_STATE;
+    if (!this.contains(addr, len)) return ZX_ERR_INVALID_ARGS;
+    const start = Number(addr);
+    const end = start + Number(len);
+    const hits = this.children.between(start, end);
+    for (const child of hits) {
+      if (child.isMapping) continue;
+      if (!opChildren || child.base < start || child.end > end) return ZX_ERR_INVALID_ARGS;
+    }
+    for (const child of hits) {
+      if (child.isMapping) unmapFromMapping(child as VmMapping, start, end);
+      else child.destroy();
+    }
+    return ZX_OK;
+  }
+
+  /**
+   * zx_vmar_protect of [addr, addr + len): every byte must be mapped (ZX_ERR_NOT_FOUND), within
+   * each mapping's CAN_MAP set (ZX_ERR_ACCESS_DENIED); mappings in sub-VMARs need `opChildren`
+   * (ZX_ERR_INVALID_ARGS) and can only lose permissions there (ZX_ERR_ACCESS_DENIED). All is
+   * checked before anything changes.
+   */
+  protect(addr: bigint, len: bigint, perms: number, opChildren: boolean): number {
+    if (!this.alive) return ZX_ERR_BAD_STATE;
+    if (!this.contains(addr, len)) return ZX_ERR_INVALID_ARGS;
+    const start = Number(addr);
+    const end = start + Number(len);
+    const mappings = this.mappingsIn(start, end);
+    let expected = start;
+    for (const m of mappings) {
+      if (m.base > expected) return ZX_ERR_NOT_FOUND;
+      if ((perms & ~m.canMap) !== 0) return ZX_ERR_ACCESS_DENIED;
+      if (m.parent !== this) {
+        if (!opChildren) return ZX_ERR_INVALID_ARGS;
+        const from = Math.max(start, m.base);
+        const to = Math.min(end, m.end);
+        for (const [, , current] of m.protectionsIn(from, to)) {
+          if ((perms & ~current) !== 0) return ZX_ERR_ACCESS_DENIED;
+        }
+      }
+      expected = m.end;
+    }
+    if (expected < end) return ZX_ERR_NOT_FOUND;
+    for (const m of mappings) m.protect(Math.max(start, m.base), Math.min(end, m.end), perms);
+    return ZX_OK;
+  }
+
+  /**
+   * zx_vmar_op_range over [addr, addr + len): every byte must be mapped (ZX_ERR_BAD_STATE);
+   * ops stop at the first error, keeping what earlier mappings did.
+   */
+  rangeOp(op: number, addr: bigint, len: bigint, opChildren: boolean): number {
+    if (!this.contains(addr, len)) return ZX_ERR_OUT_OF_RANGE;
+    if (!this.alive) return ZX_ERR_BAD_STATE;
+    const start = Number(addr);
+    const end = start + Number(len);
+    let expected = start;
+    for (const m of this.mappingsIn(start, end)) {
+      if (m.base > expected) return ZX_ERR_BAD_STATE;
+      if (m.parent !== this) {
+        const neverNested =
+          op === ZX_VMAR_OP_COMMIT || op === ZX_VMAR_OP_DECOMMIT || op === ZX_VMAR_OP_PREFETCH;
+        if (neverNested || !opChildren) return ZX_ERR_INVALID_ARGS;
+      }
+      const from = Math.max(start, m.base);
+      const to = Math.min(end, m.end);
+      const firstPage = m.vmoPage + (from - m.base) / PAGE_SIZE;
+      const endPage = firstPage + (to - from) / PAGE_SIZE;
+      if (endPage > m.streamLimitPages()) return ZX_ERR_OUT_OF_RANGE;
+      const status = mappingRangeOp(m, op, from, to, firstPage, endPage);
+      if (status !== ZX_OK) return status;
+      expected = m.end;
+    }
+    return expected < end ? ZX_ERR_BAD_STATE : ZX_OK;
+  }
+
+  /** Unmaps everything inside, depth first, and marks this VMAR and its sub-VMARs dead. */
+  destroy(): void {
+    if (!this.alive) return;
+    for (const child of this.children.toArray()) child.destroy();
+    this.alive = false;
+    this.parent?.children.remove(this);
+  }
+
+  /** The mappings meeting [start, end), in sub-VMARs too, in address order. */
+  mappingsIn(start: number, end: number): VmMapping[] {
+    const found: VmMapping[] = [];
+    const walk = (region: VmAddressRegion) => {
+      for (const child of region.children.between(start, end)) {
+        if (child.isMapping) found.push(child as VmMapping);
+        else walk(child as VmAddressRegion);
+      }
+    };
+    walk(this);
+    return found;
+  }
+}
+
+/** Takes [start, end) out of a mapping: all of it, a side, or the middle (a split). */
+function unmapFromMapping(m: VmMapping, start: number, end: number): void {
+  if (start <= m.base && end >= m.end) m.destroy();
+  else if (start <= m.base) m.trimFront(end);
+  else if (end >= m.end) m.trimBack(start);
+  else m.splitOut(start, end);
+}
+
+/**
+ * One zx_vmar_op_range op on the part [from, to) of a mapping, which shows VMO pages
+ * [firstPage, endPage). VMO operations are trimmed to the VMO's size (a piece starting past
+ * the end is ZX_ERR_OUT_OF_RANGE); permissions are the mapping's CAN_MAP set.
+ */
+function mappingRangeOp(
+  m: VmMapping,
+  op: number,
+  from: number,
+  to: number,
+  firstPage: number,
+  endPage: number,
+): number {
+  const vmo = m.vmo;
+  const canWrite = (m.canMap & PERM_WRITE) !== 0;
+  const lastPage = Math.min(endPage, vmo.sizePages);
+  switch (op) {
+    case ZX_VMAR_OP_COMMIT: {
+      if (!canWrite) return ZX_ERR_ACCESS_DENIED;
+      if (vmo.isPhysical) return ZX_ERR_NOT_SUPPORTED;
+      if (firstPage > vmo.sizePages) return ZX_ERR_OUT_OF_RANGE;
+      const status = vmo.commit(firstPage, lastPage);
+      if (status !== ZX_OK) return status;
+      m.mapRange(from, to);
+      return ZX_OK;
+    }
+    case ZX_VMAR_OP_DECOMMIT:
+      if (!canWrite) return ZX_ERR_ACCESS_DENIED;
+      if (!vmo.canDecommit) return ZX_ERR_NOT_SUPPORTED;
+      if (firstPage > vmo.sizePages) return ZX_ERR_OUT_OF_RANGE;
+      return vmo.decommit(firstPage, lastPage);
+    case ZX_VMAR_OP_ZERO:
+      if (!canWrite) return ZX_ERR_ACCESS_DENIED;
+      if (vmo.isPhysical) return ZX_ERR_NOT_SUPPORTED;
+      if (firstPage > vmo.sizePages) return ZX_ERR_OUT_OF_RANGE;
+      return vmo.zero(BigInt(firstPage) * 4096n, BigInt(lastPage) * 4096n);
+    case ZX_VMAR_OP_PREFETCH:
+      if ((m.canMap & PERM_READ) === 0) return ZX_ERR_ACCESS_DENIED;
+      m.mapRange(from, to);
+      return ZX_OK;
+    case ZX_VMAR_OP_MAP_RANGE:
+    case ZX_VMAR_OP_ALWAYS_NEED:
+      m.mapRange(from, to);
+      return ZX_OK;
+    case ZX_VMAR_OP_DONT_NEED:
+      return ZX_OK;
+    default:
+      return ZX_ERR_INVALID_ARGS;
+  }
+}
