@@ -6,8 +6,8 @@
 // - A snapshot of a 512 KiB VMO, then one page or all pages written in the original or in the
 //   clone, then the clone closed; beside an eager copy written the same way.
 // - Reading every page (1 MiB) of the deepest clone of chains of 1, 10, 100 and 1000 clones,
-//   each of which wrote one page before being cloned (so the chain is that deep: every page
-//   sits in a different ancestor). Also the cold read, with the skip list rebuilt every time.
+//   each of which wrote one page before being cloned (so the chain is that deep: the pages sit
+//   in many different ancestors). Also the cold read, with the skip list rebuilt every time.
 // - A memory check, outside mitata: 1000 snapshots of a 64 MiB committed VMO that each write
 //   one page must hold at most 64 MiB + 1000 pages of frames (KMEM vmo_bytes), and the host
 //   heap may grow by a few MiB of bookkeeping at most (process.memoryUsage after gc).
@@ -23,6 +23,7 @@ import {
   ZX_STATUS_NAMES,
   ZX_VMO_CHILD_SNAPSHOT,
   ZX_VMO_OP_COMMIT,
+  ZX_VMO_OP_DECOMMIT,
 } from '../src/index.ts';
 import type { VmoObject } from '../src/object/vmo-object.ts';
 import type { Process } from '../src/process.ts';
@@ -190,15 +191,31 @@ comparisons.push(
 }
 
 // --- Reads through chains of clones ---
+//
+// Every page of the deepest clone is read. In a deep chain the pages sit in frames allocated
+// at different times, so they are scattered in physical memory, and copying scattered 4 KiB
+// frames costs about twice one 1 MiB copy of adjacent frames whatever the tree does (the
+// "plain VMO" rows show it). So the chains whose depths are compared start from a VMO whose
+// frames are scattered too; the same chains from a VMO with adjacent frames are shown beside.
 
-/** The deepest clone of a chain of `depth` clones of a 1 MiB VMO, each one page changed. */
-function chain(depth: number): number {
-  const size = MiB;
-  const pages = size / PAGE;
-  let vmo = committedVmo(proc, size);
+/** A 1 MiB VMO whose pages sit in frames freed in a scattered order (not adjacent). */
+function scatteredVmo(): number {
+  const pages = MiB / PAGE;
+  const scratch = committedVmo(proc, MiB);
+  for (let i = 0; i < pages; i++) {
+    const page = (i * 97) % pages;
+    ok(sys.zx_vmo_op_range(scratch, ZX_VMO_OP_DECOMMIT, page * PAGE, PAGE, null, 0), 'DECOMMIT');
+  }
+  ok(sys.zx_handle_close(scratch), 'close');
+  return committedVmo(proc, MiB);
+}
+
+/** The deepest of `depth` chained clones of `vmo` (1 MiB), each having changed one page. */
+function chain(vmo: number, depth: number): number {
+  const pages = MiB / PAGE;
   const page = new Uint8Array(PAGE);
   for (let i = 1; i <= depth; i++) {
-    const next = snapshot(vmo, size);
+    const next = snapshot(vmo, MiB);
     page.fill(i & 0xff);
     ok(sys.zx_vmo_write(next, page, ((i * 7) % pages) * PAGE, PAGE), 'write');
     vmo = next;
@@ -213,23 +230,31 @@ function nodeOf(handle: number) {
 
 {
   const buffer = new Uint8Array(MiB);
-  const plain = committedVmo(proc, MiB);
-  const chains = [1, 10, 100, 1000].map((depth) => [depth, chain(depth)] as const);
+  const adjacent = committedVmo(proc, MiB);
+  const scattered = scatteredVmo();
+  const depths = [1, 10, 100, 1000];
+  const chains = depths.map((depth) => [depth, chain(scatteredVmo(), depth)] as const);
   const deepest = chains[chains.length - 1]![1];
+  const adjacentChains = [1, 1000].map(
+    (depth) => [depth, chain(committedVmo(proc, MiB), depth)] as const,
+  );
+  const read = (vmo: number) => () => do_not_optimize(sys.zx_vmo_read(vmo, buffer, 0, MiB));
   summary(() => {
-    bench('read 1 MiB, plain VMO', () => do_not_optimize(sys.zx_vmo_read(plain, buffer, 0, MiB)));
+    bench('read 1 MiB, plain VMO, adjacent frames', read(adjacent));
+    bench('read 1 MiB, plain VMO, scattered frames', read(scattered));
     for (const [depth, vmo] of chains) {
-      const b = bench(`read 1 MiB, depth ${depth}`, () =>
-        do_not_optimize(sys.zx_vmo_read(vmo, buffer, 0, MiB)),
-      );
+      const b = bench(`read 1 MiB, depth ${depth}`, read(vmo));
       if (depth === 1) b.baseline();
+    }
+    for (const [depth, vmo] of adjacentChains) {
+      bench(`read 1 MiB, depth ${depth} from adjacent frames`, read(vmo));
     }
     bench('read 1 MiB, depth 1000, skip list rebuilt', () => {
       nodeOf(deepest).skip = null;
       do_not_optimize(sys.zx_vmo_read(deepest, buffer, 0, MiB));
     });
   });
-  for (const [depth] of chains.slice(1)) {
+  for (const depth of depths.slice(1)) {
     comparisons.push({
       label: `read every page at depth ${depth} vs depth 1`,
       subject: `read 1 MiB, depth ${depth}`,
@@ -240,9 +265,21 @@ function nodeOf(handle: number) {
   }
   comparisons.push(
     {
-      label: 'read at depth 1 vs a plain VMO',
+      label: 'read at depth 1 vs a plain VMO (both scattered)',
       subject: 'read 1 MiB, depth 1',
-      baseline: 'read 1 MiB, plain VMO',
+      baseline: 'read 1 MiB, plain VMO, scattered frames',
+      bytes: MiB,
+    },
+    {
+      label: 'plain VMO: scattered vs adjacent frames',
+      subject: 'read 1 MiB, plain VMO, scattered frames',
+      baseline: 'read 1 MiB, plain VMO, adjacent frames',
+      bytes: MiB,
+    },
+    {
+      label: 'from adjacent frames: depth 1000 vs depth 1',
+      subject: 'read 1 MiB, depth 1000 from adjacent frames',
+      baseline: 'read 1 MiB, depth 1 from adjacent frames',
       bytes: MiB,
     },
     {

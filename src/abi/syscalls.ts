@@ -243,7 +243,8 @@ export const SYSCALLS: readonly SyscallSpec[] = [
       ['size', 'u64'],
       ['out', 'out_handle'],
     ],
-    rights: 'handle: ZX_RIGHT_DUPLICATE and ZX_RIGHT_READ (and ZX_RIGHT_RESIZE for REFERENCE|RESIZABLE)',
+    rights:
+      'handle: ZX_RIGHT_DUPLICATE and ZX_RIGHT_READ (and ZX_RIGHT_RESIZE for REFERENCE|RESIZABLE)',
   },
   {
     name: 'zx_vmo_transfer_data',

@@ -40,8 +40,8 @@ import {
   zx_vmo_set_stream_size,
   zx_vmo_write,
 } from './vmo.ts';
-import { zx_vmo_op_range } from './vmo-op-range.ts';
 import { zx_vmo_create_child } from './vmo-child.ts';
+import { zx_vmo_op_range } from './vmo-op-range.ts';
 import { zx_vmo_transfer_data } from './vmo-transfer.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: implementations take `unknown` arguments.

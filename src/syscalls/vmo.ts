@@ -267,8 +267,8 @@ export function setStreamSize(object: VmoObject, size: bigint): number {
  * Rights: handle must be a VMO with ZX_RIGHT_MAP.
  * Errors: ZX_ERR_INVALID_ARGS (bits outside ZX_CACHE_POLICY_MASK; checked before the handle);
  * ZX_ERR_BAD_HANDLE, ZX_ERR_WRONG_TYPE, ZX_ERR_ACCESS_DENIED; ZX_ERR_BAD_STATE (committed pages
- * while not cached; pinned pages; mapped; has children; is a child; discardable VMO made
- * uncached).
+ * while not cached; pinned pages; mapped; has children; is a child, a reference or a slice;
+ * discardable VMO made uncached).
  */
 export function zx_vmo_set_cache_policy(
   ctx: SyscallContext,
@@ -291,6 +291,8 @@ export function zx_vmo_set_cache_policy(
   if (!vmo.isCached && vmo.cow.frameCount > 0) return ZX_ERR_BAD_STATE;
   if (vmo.pinnedCount > 0 || vmo.mappingCount > 0) return ZX_ERR_BAD_STATE;
   if (vmo.childCount > 0 || vmo.isChild) return ZX_ERR_BAD_STATE;
+  // References and slices see their parent's pages, even once that parent is gone.
+  if (vmo.isReference || vmo.isSlice) return ZX_ERR_BAD_STATE;
   if (vmo.discardable !== null && policy !== ZX_CACHE_POLICY_CACHED && vmo.isCached) {
     return ZX_ERR_BAD_STATE;
   }

@@ -32,17 +32,6 @@ export function pageShare(k: number): FractionalBytes {
   return { integral: PAGE / d, fraction: (FRACTION_ONE / d) * (PAGE % d) };
 }
 
-/** Adds fractional byte counts as Zircon does: fractions first, carrying whole bytes. */
-export function addFractional(a: FractionalBytes, b: FractionalBytes): FractionalBytes {
-  let fraction = a.fraction + b.fraction;
-  let integral = a.integral + b.integral;
-  if (fraction >= FRACTION_ONE) {
-    fraction -= FRACTION_ONE;
-    integral += 1n;
-  }
-  return { integral, fraction };
-}
-
 export const NO_ATTRIBUTION: VmoAttribution = {
   committedBytes: 0n,
   populatedBytes: 0n,

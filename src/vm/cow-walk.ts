@@ -18,7 +18,6 @@
 
 import { assert } from '../util/assert.ts';
 import type { VmCowPages } from './cow-pages.ts';
-import { EMPTY } from './page-list.ts';
 
 /** Hops up the tree after which a leaf keeps a skip list instead of walking. */
 export const SKIP_MIN_HOPS = 3;
@@ -229,20 +228,4 @@ export function forEachParentRun(
 export function segmentsOf(node: VmCowPages, start: number, end: number): Segments {
   const cache = node.skip?.validFor(node) ? node.skip : null;
   return cache !== null ? cache.segments : parentSegments(node, start, end);
-}
-
-/**
- * The entry a slow walk up the chain finds for page `index` of `node` (whose own slot is
- * empty): for debug checks of the skip lists.
- */
-export function walkParentEntry(node: VmCowPages, index: number): number {
-  let current = node;
-  let at = index;
-  while (current.parent !== null && at < current.parentLimit) {
-    at += current.parentOffset;
-    current = current.parent;
-    const entry = current.pages.get(at);
-    if (entry !== EMPTY) return entry;
-  }
-  return EMPTY;
 }

@@ -130,11 +130,6 @@ export class VmPageList {
     return this.chunks.size === 0;
   }
 
-  /** Number of chunks held. */
-  get chunkCount(): number {
-    return this.chunks.size;
-  }
-
   /**
    * Visits the non-empty entries with start <= index < end in ascending order. The visitor may
    * change the visited entry with set(); it must not add entries elsewhere in the range.

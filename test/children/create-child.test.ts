@@ -459,6 +459,24 @@ describe('a child VMO', () => {
   });
 });
 
+describe('the cache policy of children', () => {
+  it('cannot change on a parent with children, a child, a reference or a slice', () => {
+    const { sys } = newProcess();
+    const vmo = createVmo(sys, PAGE);
+    const snap = child(sys, vmo, ZX_VMO_CHILD_SNAPSHOT, 0, PAGE);
+    const ref = child(sys, vmo, ZX_VMO_CHILD_REFERENCE, 0, 0);
+    const slice = child(sys, vmo, ZX_VMO_CHILD_SLICE, 0, PAGE);
+    for (const h of [vmo, snap, ref, slice]) {
+      expectStatus(sys.zx_vmo_set_cache_policy(h, ZX_CACHE_POLICY_UNCACHED), ZX_ERR_BAD_STATE);
+    }
+    sys.zx_handle_close(vmo);
+    // Their parent gone, a reference and a slice still see its pages.
+    for (const h of [ref, slice]) {
+      expectStatus(sys.zx_vmo_set_cache_policy(h, ZX_CACHE_POLICY_UNCACHED), ZX_ERR_BAD_STATE);
+    }
+  });
+});
+
 describe('ZX_VMO_ZERO_CHILDREN', () => {
   it('is set on a new VMO and on a new child, cleared by the first child, set when none is left', () => {
     const { sys } = newProcess();
