@@ -4,7 +4,7 @@
 export * from './abi/constants.ts';
 export * from './abi/structs.ts';
 export { type ParamKind, SYSCALLS, type SyscallSpec } from './abi/syscalls.ts';
-export { check, Handle, Vmo, ZxError } from './api/index.ts';
+export { check, Handle, Vmar, Vmo, ZxError } from './api/index.ts';
 export { Kernel, type KernelOptions } from './kernel.ts';
 export type { HandleValue, Koid, Vaddr } from './object/types.ts';
 export { Process } from './process.ts';

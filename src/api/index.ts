@@ -2,4 +2,5 @@
 
 export { check, ZxError } from './error.ts';
 export { Handle } from './handle.ts';
+export { Vmar } from './vmar.ts';
 export { Vmo } from './vmo.ts';

@@ -173,6 +173,24 @@ export class Vmo extends Handle {
     return decodeZxInfoVmo(bytes);
   }
 
+  /** zx_vmo_create_child: a snapshot, slice or reference (ZX_VMO_CHILD_* options). */
+  createChild(options: number, offset: Size, size: Size): Vmo {
+    const out = { value: 0 };
+    check(
+      this.sys.zx_vmo_create_child(this.raw, options, offset, size, out),
+      'zx_vmo_create_child',
+    );
+    return new Vmo(this.process, out.value);
+  }
+
+  /** zx_vmo_transfer_data: moves `length` bytes of pages from `source` into this VMO. */
+  transferData(offset: Size, length: Size, source: Vmo, sourceOffset: Size): void {
+    check(
+      this.sys.zx_vmo_transfer_data(this.raw, 0, offset, length, source.raw, sourceOffset),
+      'zx_vmo_transfer_data',
+    );
+  }
+
   /** zx_handle_duplicate */
   duplicate(rights: number = ZX_RIGHT_SAME_RIGHTS): Vmo {
     return new Vmo(this.process, this.duplicateRaw(rights));

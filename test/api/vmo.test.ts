@@ -2,10 +2,14 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
   Kernel,
+  Vmar,
   Vmo,
   ZX_ERR_ACCESS_DENIED,
   ZX_ERR_OUT_OF_RANGE,
   ZX_RIGHT_READ,
+  ZX_VM_PERM_READ,
+  ZX_VM_PERM_WRITE,
+  ZX_VMO_CHILD_SNAPSHOT,
   ZX_VMO_DISCARDABLE,
   ZX_VMO_RESIZABLE,
   ZxError,
@@ -71,4 +75,29 @@ test('resizing, naming and locking work through the API', () => {
   assert.equal(d.tryLock(), true);
   d.unlock();
   d.unlock();
+});
+
+test('a snapshot made through the API keeps the bytes it saw while the parent changes', () => {
+  const proc = setup();
+  using vmo = Vmo.create(proc, 8192);
+  vmo.write(new Uint8Array([7]), 0);
+  using snap = vmo.createChild(ZX_VMO_CHILD_SNAPSHOT, 0, 8192);
+  vmo.write(new Uint8Array([9]), 0);
+  assert.equal(snap.read(0, 1)[0], 7);
+  assert.equal(snap.info().parent_koid, vmo.info().koid);
+});
+
+test('a Vmar maps a VMO so that process loads see what the VMO holds', () => {
+  const proc = setup();
+  using vmo = Vmo.create(proc, 4096);
+  vmo.write(new Uint8Array([42]), 10);
+  using root = Vmar.root(proc);
+  const address = root.map(ZX_VM_PERM_READ | ZX_VM_PERM_WRITE, 0, vmo, 0, 4096);
+  const byte = new Uint8Array(1);
+  assert.equal(proc.load(address + 10n, byte), 0);
+  assert.equal(byte[0], 42);
+  assert.equal(proc.store(address, new Uint8Array([5])), 0);
+  assert.equal(vmo.read(0, 1)[0], 5);
+  root.unmap(address, 4096);
+  assert.notEqual(proc.load(address, byte), 0);
 });
