@@ -48,6 +48,8 @@ export class PhysicalMemory {
   /** Frames in the MMIO region. */
   readonly mmioFrames: number;
   private readonly arenas: (Uint8Array | undefined)[];
+  /** Per arena, the 4 KiB view of each of its frames, made on first use (see frameView). */
+  private readonly frameViews: ((Uint8Array | undefined)[] | undefined)[];
   /** Pin counts of pinned frames (frames absent here are not pinned). */
   private readonly pins = new Map<number, number>();
   private freeStack: Int32Array;
@@ -66,6 +68,7 @@ export class PhysicalMemory {
     this.mmioFirstFrame = mmioBase / PAGE_SIZE;
     this.mmioFrames = MMIO_SIZE_BYTES / PAGE_SIZE;
     this.arenas = new Array(Math.ceil((this.mmioFirstFrame + this.mmioFrames) / ARENA_FRAMES));
+    this.frameViews = new Array(this.arenas.length);
     this.freeStack = new Int32Array(1024);
     this.zeroFrame = this.takeFrame(FrameUse.wired);
   }
@@ -187,6 +190,27 @@ export class PhysicalMemory {
     const created = new Uint8Array(frames * PAGE_SIZE);
     this.arenas[index] = created;
     return created;
+  }
+
+  /**
+   * A Uint8Array over exactly the 4096 bytes of `frame`, made on first use and kept (arenas
+   * never move), so copying a whole page needs no new view.
+   */
+  frameView(frame: number): Uint8Array {
+    const index = frame >>> ARENA_SHIFT;
+    let views = this.frameViews[index];
+    if (views === undefined) {
+      views = new Array<Uint8Array | undefined>(ARENA_FRAMES).fill(undefined);
+      this.frameViews[index] = views;
+    }
+    const slot = frame & ARENA_MASK;
+    let view = views[slot];
+    if (view === undefined) {
+      const offset = slot << PAGE_SHIFT;
+      view = this.arenaOf(frame).subarray(offset, offset + PAGE_SIZE);
+      views[slot] = view;
+    }
+    return view;
   }
 
   frameOffset(frame: number): number {

@@ -166,8 +166,17 @@ export class VmCowPages {
     let inPage = range.inPage;
     let remaining = range.length;
     let out = dstOffset;
+    if (inPage === 0 && remaining === PAGE_SIZE) {
+      // One whole page (a 4 KiB read): copied from the frame's cached view.
+      let entry = this.pages.get(page);
+      if (entry === EMPTY && hasParent && page < this.parentLimit) entry = this.parentEntry(page);
+      if (isFrame(entry)) dst.set(pmm.frameView(entryFrame(entry)), out);
+      else dst.fill(0, out, out + PAGE_SIZE);
+      return;
+    }
     // Runs of physically adjacent frames are copied with one set() call.
     let runArena: Uint8Array | null = null;
+    let runFrame = -1; // the run's first frame, when the run starts at its first byte
     let runStart = 0;
     let runLength = 0;
     let runOut = 0;
@@ -181,15 +190,18 @@ export class VmCowPages {
         if (runArena !== null && inPage === 0 && pmm.adjacent(lastFrame, frame)) {
           runLength += chunk;
         } else {
-          if (runArena !== null) dst.set(runArena.subarray(runStart, runStart + runLength), runOut);
+          if (runArena !== null) {
+            copyOut(pmm, runFrame, runArena, runStart, runLength, dst, runOut);
+          }
           runArena = pmm.arenaOf(frame);
+          runFrame = inPage === 0 ? frame : -1;
           runStart = pmm.frameOffset(frame) + inPage;
           runLength = chunk;
           runOut = out;
         }
         lastFrame = chunk + inPage === PAGE_SIZE ? frame : -2;
       } else {
-        if (runArena !== null) dst.set(runArena.subarray(runStart, runStart + runLength), runOut);
+        if (runArena !== null) copyOut(pmm, runFrame, runArena, runStart, runLength, dst, runOut);
         runArena = null;
         lastFrame = -2;
         dst.fill(0, out, out + chunk);
@@ -199,22 +211,43 @@ export class VmCowPages {
       inPage = 0;
       page++;
     }
-    if (runArena !== null) dst.set(runArena.subarray(runStart, runStart + runLength), runOut);
+    if (runArena !== null) copyOut(pmm, runFrame, runArena, runStart, runLength, dst, runOut);
   }
 
   /** Copies src[srcOffset...] into `range`, committing (or forking) pages as needed. */
   write(range: PageRange, src: Uint8Array, srcOffset: number): number {
+    const pmm = this.pmm;
+    if (range.inPage + range.length <= PAGE_SIZE) {
+      // Within one page this node already owns (a 4 KiB write): nothing to allocate or tell.
+      const entry = this.pages.get(range.page);
+      if (isFrame(entry)) {
+        const frame = entryFrame(entry);
+        copyIn(
+          pmm.arenaOf(frame),
+          pmm.frameOffset(frame) + range.inPage,
+          src,
+          srcOffset,
+          range.length,
+        );
+        return ZX_OK;
+      }
+    }
     const lastPage = range.page + Math.ceil((range.inPage + range.length) / PAGE_SIZE);
     if (!this.pmm.ensureFree(this.allocationsFor(range.page, lastPage), this.owner)) {
       return ZX_ERR_NO_MEMORY;
     }
-    const pmm = this.pmm;
     let page = range.page;
     let inPage = range.inPage;
     let remaining = range.length;
     let from = srcOffset;
     let changedFrom = -1;
     let changedTo = -1;
+    // Runs of physically adjacent frames are copied with one set() call, as in read().
+    let runArena: Uint8Array | null = null;
+    let runStart = 0;
+    let runLength = 0;
+    let runFrom = 0;
+    let lastFrame = -2;
     while (remaining > 0) {
       const chunk = Math.min(PAGE_SIZE - inPage, remaining);
       const entry = this.pages.get(page);
@@ -226,12 +259,22 @@ export class VmCowPages {
         if (changedFrom < 0) changedFrom = page;
         changedTo = page + 1;
       }
-      pmm.arenaOf(frame).set(src.subarray(from, from + chunk), pmm.frameOffset(frame) + inPage);
+      if (runArena !== null && inPage === 0 && pmm.adjacent(lastFrame, frame)) {
+        runLength += chunk;
+      } else {
+        if (runArena !== null) copyIn(runArena, runStart, src, runFrom, runLength);
+        runArena = pmm.arenaOf(frame);
+        runStart = pmm.frameOffset(frame) + inPage;
+        runLength = chunk;
+        runFrom = from;
+      }
+      lastFrame = chunk + inPage === PAGE_SIZE ? frame : -2;
       from += chunk;
       remaining -= chunk;
       inPage = 0;
       page++;
     }
+    if (runArena !== null) copyIn(runArena, runStart, src, runFrom, runLength);
     if (changedFrom >= 0) this.notifyRemoved(changedFrom, changedTo);
     return ZX_OK;
   }
@@ -265,7 +308,9 @@ export class VmCowPages {
       return;
     }
     let freed = false;
-    this.pages.clear(start, end, (_index, entry) => {
+    // Last page first: the PMM's LIFO free stack then hands the frames out lowest first, so
+    // pages committed next get ascending, adjacent frames again (copied in one run).
+    this.pages.clearDescending(start, end, (_index, entry) => {
       if (isFrame(entry)) {
         this.pmm.free(entryFrame(entry), FrameUse.vmo);
         freed = true;
@@ -381,7 +426,8 @@ export class VmCowPages {
         }
       }
     }
-    this.pages.clear(start, end, (_index, entry) => {
+    // Last page first, as in decommit(): the frames come back from the PMM in ascending order.
+    this.pages.clearDescending(start, end, (_index, entry) => {
       if (isFrame(entry)) this.pmm.free(entryFrame(entry), FrameUse.vmo);
     });
   }
@@ -418,13 +464,7 @@ export class VmCowPages {
 
   /** Frames in [start, end) that a plain VMO would have to allocate. */
   countMissing(start: number, end: number): number {
-    if (end - start <= 8) {
-      // A few pages: direct lookups beat a walk of the chunks.
-      let missing = 0;
-      for (let page = start; page < end; page++) if (this.pages.get(page) <= 0) missing++;
-      return missing;
-    }
-    return end - start - this.pages.count(start, end, isFrame);
+    return end - start - this.pages.countFrames(start, end);
   }
 
   /** True when a frame this node holds in [start, end) is pinned. */
@@ -531,4 +571,33 @@ export class VmCowPages {
     this.pages.set(index, frameEntry(frame));
     return frame;
   }
+}
+
+/**
+ * dst[out, out + length) = arena[start, start + length): a run of frame bytes. A run that is
+ * exactly one whole frame (`frame` >= 0) is copied from the frame's cached view, so a 4 KiB
+ * read makes no new view.
+ */
+function copyOut(
+  pmm: PhysicalMemory,
+  frame: number,
+  arena: Uint8Array,
+  start: number,
+  length: number,
+  dst: Uint8Array,
+  out: number,
+): void {
+  if (frame >= 0 && length === PAGE_SIZE) dst.set(pmm.frameView(frame), out);
+  else dst.set(arena.subarray(start, start + length), out);
+}
+
+/** arena[at, at + length) = src[from, from + length), passing src itself when that is all of it. */
+function copyIn(
+  arena: Uint8Array,
+  at: number,
+  src: Uint8Array,
+  from: number,
+  length: number,
+): void {
+  arena.set(from === 0 && length === src.length ? src : src.subarray(from, from + length), at);
 }

@@ -179,6 +179,64 @@ export class VmPageList {
     });
   }
 
+  /**
+   * Removes every entry in [start, end) like clear(), visiting them in descending order (so
+   * frames freed onto the PMM's LIFO stack come back in ascending order).
+   */
+  clearDescending(
+    start: number,
+    end: number,
+    release: (index: number, entry: number) => void,
+  ): void {
+    if (start >= end || this.chunks.size === 0) return;
+    const keys = this.keysIn(start, end);
+    for (let k = keys.length - 1; k >= 0; k--) {
+      const key = keys[k]!;
+      const chunk = this.chunks.get(key);
+      if (chunk === undefined) continue;
+      const base = key * CHUNK;
+      const from = Math.max(start, base) - base;
+      for (let slot = Math.min(end, base + CHUNK) - base - 1; slot >= from; slot--) {
+        const entry = chunk[slot]!;
+        if (entry === EMPTY) continue;
+        this.set(base + slot, EMPTY);
+        release(base + slot, entry);
+      }
+    }
+  }
+
+  /** Counts the frames in [start, end): count(start, end, isFrame), with no callbacks. */
+  countFrames(start: number, end: number): number {
+    if (start >= end || this.frameCount === 0) return 0;
+    const firstKey = Math.floor(start / CHUNK);
+    const lastKey = Math.floor((end - 1) / CHUNK);
+    let n = 0;
+    if (lastKey - firstKey + 1 <= this.chunks.size * 4) {
+      for (let key = firstKey; key <= lastKey; key++) {
+        const chunk = key === this.lastKey ? this.lastChunk : this.chunks.get(key);
+        if (chunk !== undefined) n += VmPageList.framesInChunk(chunk, key, start, end);
+      }
+    } else {
+      // A sparse list and a wide range: visit the chunks there are, not every key.
+      for (const key of this.chunks.keys()) {
+        if (key >= firstKey && key <= lastKey) {
+          n += VmPageList.framesInChunk(this.chunks.get(key)!, key, start, end);
+        }
+      }
+    }
+    return n;
+  }
+
+  /** Frames of the chunk at `key` that lie in [start, end). */
+  private static framesInChunk(chunk: Int32Array, key: number, start: number, end: number): number {
+    const base = key * CHUNK;
+    if (start <= base && end >= base + CHUNK) return chunk[FRAME_SLOT]!;
+    const to = Math.min(end, base + CHUNK) - base;
+    let n = 0;
+    for (let slot = Math.max(start, base) - base; slot < to; slot++) if (chunk[slot]! > 0) n++;
+    return n;
+  }
+
   /** Counts entries in [start, end) for which `test` holds. */
   count(start: number, end: number, test: (entry: number) => boolean): number {
     let n = 0;
