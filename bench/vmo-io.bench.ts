@@ -6,8 +6,8 @@
 // transfer takes at most 3x the raw copy's time.
 //
 // The "recycled frames" rows read and write a VMO whose pages were committed from frames that
-// another VMO had freed, as in any kernel that has run for a while: the PMM hands freed frames
-// back last-in first-out, so consecutive pages sit in descending frames, not adjacent ones.
+// another VMO had freed, as in any kernel that has run for a while. The PMM hands freed frames
+// back last-in first-out, and ranges are freed last page first, so they come back in order.
 
 import {
   Kernel,
@@ -65,7 +65,7 @@ function committedVmo(size: number): number {
 const vmo4k = committedVmo(4 * KiB);
 const vmo1m = committedVmo(MiB);
 
-// 1 MiB committed from frames another VMO freed (LIFO order: descending, never adjacent).
+// 1 MiB committed from frames another VMO freed.
 const scratch = committedVmo(MiB);
 ok(zx_vmo_op_range(scratch, ZX_VMO_OP_DECOMMIT, 0, MiB, null, 0), 'DECOMMIT');
 const recycled = committedVmo(MiB);
