@@ -37,6 +37,11 @@ export class VmoObject extends KernelObject {
   }
 
   /** The stream size (ZX_PROP_VMO_CONTENT_SIZE), in bytes, not rounded. */
+  /** What zx_vmo_get_stream_size reports: 0 for physical and contiguous VMOs (no stream). */
+  get streamSize(): bigint {
+    return this.vmo.isDeviceMemory ? 0n : this.contentSize;
+  }
+
   get contentSize(): bigint {
     return this.content.value;
   }

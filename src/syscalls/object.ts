@@ -69,7 +69,7 @@ export function zx_object_get_property(
       if (size < 8n) return ZX_ERR_BUFFER_TOO_SMALL;
       if (object.type !== ZX_OBJ_TYPE_VMO) return ZX_ERR_WRONG_TYPE;
       const bytes = new Uint8Array(8);
-      new DataView(bytes.buffer).setBigUint64(0, (object as VmoObject).contentSize, true);
+      new DataView(bytes.buffer).setBigUint64(0, (object as VmoObject).streamSize, true);
       return copyOutBytes(ctx, value, bytes);
     }
     default:
@@ -89,7 +89,8 @@ function copyOutBytes(ctx: SyscallContext, buffer: UserBuffer, bytes: Uint8Array
  * Rights: ZX_RIGHT_SET_PROPERTY; ZX_PROP_VMO_CONTENT_SIZE also needs ZX_RIGHT_WRITE.
  * Errors: ZX_ERR_INVALID_ARGS (value NULL, checked first); ZX_ERR_BAD_HANDLE;
  * ZX_ERR_ACCESS_DENIED (also: content size without ZX_RIGHT_WRITE, before the size and type
- * checks); ZX_ERR_BUFFER_TOO_SMALL; ZX_ERR_WRONG_TYPE; ZX_ERR_NOT_SUPPORTED (unknown property);
+ * checks); ZX_ERR_BUFFER_TOO_SMALL; ZX_ERR_WRONG_TYPE; ZX_ERR_NOT_SUPPORTED (unknown property;
+ * content size of a physical or contiguous VMO);
  * ZX_ERR_NOT_FOUND (host buffer shorter than value_size).
  */
 export function zx_object_set_property(
@@ -124,6 +125,7 @@ export function zx_object_set_property(
       const content = new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true);
       // The 2025 kernel accepts any value (even past the VMO's end) and zeroes what lies past it.
       const vmo = object as VmoObject;
+      if (vmo.vmo.isDeviceMemory) return ZX_ERR_NOT_SUPPORTED;
       if (content < vmo.vmo.sizeBytes) vmo.vmo.zero(content, vmo.vmo.sizeBytes);
       vmo.contentSize = content;
       return ZX_OK;

@@ -223,7 +223,7 @@ export function zx_vmo_get_stream_size(
 ): number {
   const object = lookup<VmoObject>(ctx, handleValue(handle), ZX_OBJ_TYPE_VMO, ZX_RIGHT_NONE);
   if (typeof object === 'number') return object;
-  return writeOut(size, object.contentSize) ? ZX_OK : ZX_ERR_INVALID_ARGS;
+  return writeOut(size, object.streamSize) ? ZX_OK : ZX_ERR_INVALID_ARGS;
 }
 
 /**

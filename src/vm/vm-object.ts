@@ -107,6 +107,13 @@ export class VmObjectPaged {
   isContiguous = false;
   /** Device memory (VmObjectPhysical in physical.ts) rather than RAM pages. */
   isPhysical = false;
+
+  /** Physical or contiguous memory, or a slice of it: such VMOs have no stream size. */
+  get isDeviceMemory(): boolean {
+    if (this.isPhysical || this.isContiguous) return true;
+    return this.isSlice && this.parent?.isDeviceMemory === true;
+  }
+
   /** True for a reference: a view of all of its parent's pages, size and content size. */
   isReference = false;
   /** The kind of child this VMO was made as; null for one made by zx_vmo_create. */
