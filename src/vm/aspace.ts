@@ -6,6 +6,7 @@
 // same translations and faults.
 
 import { ZX_ERR_NOT_FOUND, ZX_OK } from '../abi/constants.ts';
+import { FrameRunCopier } from '../pmm/frame-runs.ts';
 import type { PhysicalMemory } from '../pmm/pmm.ts';
 import { PAGE_SIZE } from '../util/u64.ts';
 import type { VmMapping } from './mapping.ts';
@@ -73,15 +74,10 @@ export class VmAspace {
    */
   loadAt(vaddr: number, dst: Uint8Array): number {
     const length = dst.length;
-    const pmm = this.pmm;
     const table = this.pageTable;
     let addr = vaddr;
     let done = 0;
-    let runArena: Uint8Array | null = null;
-    let runFrom = 0;
-    let runLength = 0;
-    let runTo = 0;
-    let lastFrame = -2;
+    const runs = new FrameRunCopier(this.pmm, dst, true);
     let status = ZX_OK;
     while (done < length) {
       const vpage = Math.floor(addr / PAGE_SIZE);
@@ -93,24 +89,11 @@ export class VmAspace {
         if (status !== ZX_OK) break;
         pte = table.get(vpage);
       }
-      const frame = pteFrame(pte);
-      if (runArena !== null && inPage === 0 && pmm.adjacent(lastFrame, frame)) {
-        runLength += chunk;
-      } else {
-        if (runArena !== null) dst.set(runArena.subarray(runFrom, runFrom + runLength), runTo);
-        runArena = pmm.arenaOf(frame);
-        runFrom = pmm.frameOffset(frame) + inPage;
-        runLength = chunk;
-        runTo = done;
-      }
-      lastFrame = inPage + chunk === PAGE_SIZE ? frame : -2;
+      runs.add(pteFrame(pte), inPage, chunk, done);
       done += chunk;
       addr += chunk;
     }
-    if (runArena !== null) {
-      if (runLength === 1) dst[runTo] = runArena[runFrom]!;
-      else dst.set(runArena.subarray(runFrom, runFrom + runLength), runTo);
-    }
+    runs.flush();
     return status;
   }
 
@@ -150,42 +133,27 @@ export class VmAspace {
 
   /** Writes src[0, length) at `vaddr`, faulting again any page whose entry went meanwhile. */
   private copyIn(vaddr: number, src: Uint8Array, length: number): number {
-    const pmm = this.pmm;
     const table = this.pageTable;
     let addr = vaddr;
     let done = 0;
-    let runArena: Uint8Array | null = null;
-    let runTo = 0;
-    let runLength = 0;
-    let runFrom = 0;
-    let lastFrame = -2;
+    const runs = new FrameRunCopier(this.pmm, src, false);
     while (done < length) {
       const vpage = Math.floor(addr / PAGE_SIZE);
       const inPage = addr - vpage * PAGE_SIZE;
       const chunk = Math.min(PAGE_SIZE - inPage, length - done);
       let pte = table.get(vpage);
       if (pte === PTE_NONE || !pteWritable(pte)) {
-        if (runArena !== null) writeRun(runArena, runTo, src, runFrom, runLength);
-        runArena = null;
+        // The fault may replace frames of pages already gathered: copy them first.
+        runs.flush();
         const status = this.fault(vpage, true);
         if (status !== ZX_OK) return status;
         pte = table.get(vpage);
       }
-      const frame = pteFrame(pte);
-      if (runArena !== null && inPage === 0 && pmm.adjacent(lastFrame, frame)) {
-        runLength += chunk;
-      } else {
-        if (runArena !== null) writeRun(runArena, runTo, src, runFrom, runLength);
-        runArena = pmm.arenaOf(frame);
-        runTo = pmm.frameOffset(frame) + inPage;
-        runLength = chunk;
-        runFrom = done;
-      }
-      lastFrame = inPage + chunk === PAGE_SIZE ? frame : -2;
+      runs.add(pteFrame(pte), inPage, chunk, done);
       done += chunk;
       addr += chunk;
     }
-    if (runArena !== null) writeRun(runArena, runTo, src, runFrom, runLength);
+    runs.flush();
     return ZX_OK;
   }
 
@@ -247,11 +215,4 @@ export class VmAspace {
     });
     return problems;
   }
-}
-
-/** Copies src[from, from + length) into arena[to...]. */
-function writeRun(arena: Uint8Array, to: number, src: Uint8Array, from: number, length: number) {
-  if (length === 1) arena[to] = src[from]!;
-  else if (length === src.length) arena.set(src, to);
-  else arena.set(src.subarray(from, from + length), to);
 }

@@ -18,6 +18,7 @@
 // them (unmapPages), and when pages become shared it write-protects them (writeProtectPages).
 
 import { ZX_ERR_INVALID_ARGS, ZX_ERR_NO_MEMORY, ZX_OK } from '../abi/constants.ts';
+import { copyIntoArena, FrameRunCopier } from '../pmm/frame-runs.ts';
 import { FrameUse, type PhysicalMemory } from '../pmm/pmm.ts';
 import { assert } from '../util/assert.ts';
 import { PAGE_SIZE } from '../util/u64.ts';
@@ -174,36 +175,14 @@ export class VmCowPages {
       else dst.fill(0, out, out + PAGE_SIZE);
       return;
     }
-    // Runs of physically adjacent frames are copied with one set() call.
-    let runArena: Uint8Array | null = null;
-    let runFrame = -1; // the run's first frame, when the run starts at its first byte
-    let runStart = 0;
-    let runLength = 0;
-    let runOut = 0;
-    let lastFrame = -2;
+    const runs = new FrameRunCopier(pmm, dst, true);
     while (remaining > 0) {
       const chunk = Math.min(PAGE_SIZE - inPage, remaining);
       let entry = this.pages.get(page);
       if (entry === EMPTY && hasParent && page < this.parentLimit) entry = this.parentEntry(page);
-      if (isFrame(entry)) {
-        const frame = entryFrame(entry);
-        if (runArena !== null && inPage === 0 && pmm.adjacent(lastFrame, frame)) {
-          runLength += chunk;
-        } else {
-          if (runArena !== null) {
-            copyOut(pmm, runFrame, runArena, runStart, runLength, dst, runOut);
-          }
-          runArena = pmm.arenaOf(frame);
-          runFrame = inPage === 0 ? frame : -1;
-          runStart = pmm.frameOffset(frame) + inPage;
-          runLength = chunk;
-          runOut = out;
-        }
-        lastFrame = chunk + inPage === PAGE_SIZE ? frame : -2;
-      } else {
-        if (runArena !== null) copyOut(pmm, runFrame, runArena, runStart, runLength, dst, runOut);
-        runArena = null;
-        lastFrame = -2;
+      if (isFrame(entry)) runs.add(entryFrame(entry), inPage, chunk, out);
+      else {
+        runs.flush();
         dst.fill(0, out, out + chunk);
       }
       out += chunk;
@@ -211,7 +190,7 @@ export class VmCowPages {
       inPage = 0;
       page++;
     }
-    if (runArena !== null) copyOut(pmm, runFrame, runArena, runStart, runLength, dst, runOut);
+    runs.flush();
   }
 
   /** Copies src[srcOffset...] into `range`, committing (or forking) pages as needed. */
@@ -222,13 +201,8 @@ export class VmCowPages {
       const entry = this.pages.get(range.page);
       if (isFrame(entry)) {
         const frame = entryFrame(entry);
-        copyIn(
-          pmm.arenaOf(frame),
-          pmm.frameOffset(frame) + range.inPage,
-          src,
-          srcOffset,
-          range.length,
-        );
+        const at = pmm.frameOffset(frame) + range.inPage;
+        copyIntoArena(pmm.arenaOf(frame), at, src, srcOffset, range.length);
         return ZX_OK;
       }
     }
@@ -242,12 +216,7 @@ export class VmCowPages {
     let from = srcOffset;
     let changedFrom = -1;
     let changedTo = -1;
-    // Runs of physically adjacent frames are copied with one set() call, as in read().
-    let runArena: Uint8Array | null = null;
-    let runStart = 0;
-    let runLength = 0;
-    let runFrom = 0;
-    let lastFrame = -2;
+    const runs = new FrameRunCopier(pmm, src, false);
     while (remaining > 0) {
       const chunk = Math.min(PAGE_SIZE - inPage, remaining);
       const entry = this.pages.get(page);
@@ -259,22 +228,13 @@ export class VmCowPages {
         if (changedFrom < 0) changedFrom = page;
         changedTo = page + 1;
       }
-      if (runArena !== null && inPage === 0 && pmm.adjacent(lastFrame, frame)) {
-        runLength += chunk;
-      } else {
-        if (runArena !== null) copyIn(runArena, runStart, src, runFrom, runLength);
-        runArena = pmm.arenaOf(frame);
-        runStart = pmm.frameOffset(frame) + inPage;
-        runLength = chunk;
-        runFrom = from;
-      }
-      lastFrame = chunk + inPage === PAGE_SIZE ? frame : -2;
+      runs.add(frame, inPage, chunk, from);
       from += chunk;
       remaining -= chunk;
       inPage = 0;
       page++;
     }
-    if (runArena !== null) copyIn(runArena, runStart, src, runFrom, runLength);
+    runs.flush();
     if (changedFrom >= 0) this.notifyRemoved(changedFrom, changedTo);
     return ZX_OK;
   }
@@ -571,33 +531,4 @@ export class VmCowPages {
     this.pages.set(index, frameEntry(frame));
     return frame;
   }
-}
-
-/**
- * dst[out, out + length) = arena[start, start + length): a run of frame bytes. A run that is
- * exactly one whole frame (`frame` >= 0) is copied from the frame's cached view, so a 4 KiB
- * read makes no new view.
- */
-function copyOut(
-  pmm: PhysicalMemory,
-  frame: number,
-  arena: Uint8Array,
-  start: number,
-  length: number,
-  dst: Uint8Array,
-  out: number,
-): void {
-  if (frame >= 0 && length === PAGE_SIZE) dst.set(pmm.frameView(frame), out);
-  else dst.set(arena.subarray(start, start + length), out);
-}
-
-/** arena[at, at + length) = src[from, from + length), passing src itself when that is all of it. */
-function copyIn(
-  arena: Uint8Array,
-  at: number,
-  src: Uint8Array,
-  from: number,
-  length: number,
-): void {
-  arena.set(from === 0 && length === src.length ? src : src.subarray(from, from + length), at);
 }

@@ -1,0 +1,78 @@
+// Copying between a buffer and page frames, a run at a time. Consecutive pieces of a copy that
+// lie in physically adjacent frames of one arena are gathered into one run and moved with one
+// set() call, so copying many pages costs a few calls instead of one per page.
+
+import { PAGE_SIZE } from '../util/u64.ts';
+import type { PhysicalMemory } from './pmm.ts';
+
+export class FrameRunCopier {
+  private readonly pmm: PhysicalMemory;
+  private readonly buffer: Uint8Array;
+  /** True: frames are copied into the buffer; false: the buffer is copied into frames. */
+  private readonly toBuffer: boolean;
+  private arena: Uint8Array | null = null;
+  /** The run's first frame when the run starts at a page boundary, else -1. */
+  private firstFrame = -1;
+  private arenaOffset = 0;
+  private length = 0;
+  private bufferOffset = 0;
+  /** The frame the run ends with, when it ends at a page boundary (else -2: no run can grow). */
+  private lastFrame = -2;
+
+  constructor(pmm: PhysicalMemory, buffer: Uint8Array, toBuffer: boolean) {
+    this.pmm = pmm;
+    this.buffer = buffer;
+    this.toBuffer = toBuffer;
+  }
+
+  /** Adds `length` bytes at `inPage` of `frame`, matching buffer[bufferOffset...]. */
+  add(frame: number, inPage: number, length: number, bufferOffset: number): void {
+    const pmm = this.pmm;
+    if (this.arena !== null && inPage === 0 && pmm.adjacent(this.lastFrame, frame)) {
+      this.length += length;
+    } else {
+      if (this.arena !== null) this.copyRun();
+      this.arena = pmm.arenaOf(frame);
+      this.firstFrame = inPage === 0 ? frame : -1;
+      this.arenaOffset = pmm.frameOffset(frame) + inPage;
+      this.length = length;
+      this.bufferOffset = bufferOffset;
+    }
+    this.lastFrame = inPage + length === PAGE_SIZE ? frame : -2;
+  }
+
+  /** Copies the pending run; the next piece starts a new one. */
+  flush(): void {
+    if (this.arena !== null) this.copyRun();
+    this.arena = null;
+    this.lastFrame = -2;
+  }
+
+  private copyRun(): void {
+    const arena = this.arena!;
+    const buffer = this.buffer;
+    const at = this.arenaOffset;
+    const length = this.length;
+    const offset = this.bufferOffset;
+    if (this.toBuffer) {
+      if (length === 1) buffer[offset] = arena[at]!;
+      else if (this.firstFrame >= 0 && length === PAGE_SIZE) {
+        // A whole frame comes from its cached view: a 4 KiB copy makes no new view.
+        buffer.set(this.pmm.frameView(this.firstFrame), offset);
+      } else buffer.set(arena.subarray(at, at + length), offset);
+    } else copyIntoArena(arena, at, buffer, offset, length);
+  }
+}
+
+/** arena[at, at + length) = src[from, from + length), passing src itself when that is all. */
+export function copyIntoArena(
+  arena: Uint8Array,
+  at: number,
+  src: Uint8Array,
+  from: number,
+  length: number,
+): void {
+  if (length === 1) arena[at] = src[from]!;
+  else if (from === 0 && length === src.length) arena.set(src, at);
+  else arena.set(src.subarray(from, from + length), at);
+}
