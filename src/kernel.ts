@@ -69,6 +69,18 @@ export class Kernel {
     return this.viewOf(handle.object as ProcessObject);
   }
 
+  /** The kernel's simulated monotonic clock, in nanoseconds (zx_clock_get_monotonic). */
+  get now(): bigint {
+    return this.core.timers.now;
+  }
+
+  /** Moves the clock forward by `nanoseconds`, ending the waits whose deadline passes. */
+  advanceTime(nanoseconds: number | bigint): void {
+    const step = BigInt(nanoseconds);
+    if (step < 0n) throw new RangeError('the clock never goes back');
+    this.core.timers.advanceTo(this.core.timers.now + step);
+  }
+
   /** Installs a handle to the system resource in `process` and returns its value. */
   grantSystemResource(process: Process): number {
     const resource = new ResourceObject(

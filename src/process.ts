@@ -2,10 +2,18 @@
 // process (its handle table, address space and job policy); `load` and `store` are what the CPU
 // does when the process touches its address space.
 
-import { ZX_ERR_NOT_FOUND } from './abi/constants.ts';
+import {
+  ZX_ERR_ACCESS_DENIED,
+  ZX_ERR_BAD_HANDLE,
+  ZX_ERR_INVALID_ARGS,
+  ZX_ERR_NOT_FOUND,
+  ZX_RIGHT_WAIT,
+  ZX_TIME_INFINITE,
+} from './abi/constants.ts';
 import type { KernelCore } from './object/kernel-core.ts';
 import type { ProcessObject } from './object/process.ts';
 import type { HandleValue } from './object/types.ts';
+import { beginWait, type WaitResult } from './object/wait.ts';
 import type { SyscallContext } from './syscalls/context.ts';
 import { bindSyscalls, type Syscalls } from './syscalls/index.ts';
 import type { UserMemory } from './syscalls/user.ts';
@@ -27,8 +35,10 @@ export class Process {
   /** The kernel object behind this view (for tests and tools). */
   readonly object: ProcessObject;
   private readonly user: UserMemory;
+  private readonly core: KernelCore;
 
   constructor(core: KernelCore, object: ProcessObject, handles: ProcessHandles) {
+    this.core = core;
     this.object = object;
     this.self = handles.self;
     this.job = handles.job;
@@ -67,5 +77,30 @@ export class Process {
     return typeof vaddr === 'bigint' && vaddr >= 0n
       ? this.user.store(vaddr, src)
       : ZX_ERR_NOT_FOUND;
+  }
+
+  /**
+   * zx_object_wait_one as a thread that blocks would see it, parked as a continuation: the
+   * promise settles when one of `signals` becomes active (ZX_OK), when the kernel clock passes
+   * `deadline` (ZX_ERR_TIMED_OUT, see Kernel.advanceTime), or when the handle is closed
+   * (ZX_ERR_CANCELED), with the signals observed then. Handle errors settle it at once.
+   */
+  waitOne(
+    handle: number,
+    signals: number,
+    deadline: bigint = ZX_TIME_INFINITE,
+  ): Promise<WaitResult> {
+    const found = this.object.handles.get(handle);
+    if (found === undefined) return Promise.resolve({ status: ZX_ERR_BAD_HANDLE, observed: 0 });
+    if ((found.rights & ZX_RIGHT_WAIT) === 0) {
+      return Promise.resolve({ status: ZX_ERR_ACCESS_DENIED, observed: 0 });
+    }
+    if (!Number.isInteger(signals) || typeof deadline !== 'bigint') {
+      return Promise.resolve({ status: ZX_ERR_INVALID_ARGS, observed: 0 });
+    }
+    return new Promise((resolve) => {
+      const started = beginWait(this.core.timers, found, signals >>> 0, deadline, resolve);
+      if ('status' in started) resolve(started);
+    });
   }
 }
