@@ -76,3 +76,18 @@ export function copyIntoArena(
   else if (from === 0 && length === src.length) arena.set(src, at);
   else arena.set(src.subarray(from, from + length), at);
 }
+
+/** dst[0, length) = bytes [inPage, inPage + length) of `frame`. */
+export function copyFromFrame(
+  pmm: PhysicalMemory,
+  frame: number,
+  inPage: number,
+  dst: Uint8Array,
+  length: number,
+): void {
+  const arena = pmm.arenaOf(frame);
+  const at = pmm.frameOffset(frame) + inPage;
+  if (length === 1) dst[0] = arena[at]!;
+  else if (length === PAGE_SIZE) dst.set(pmm.frameView(frame), 0);
+  else dst.set(arena.subarray(at, at + length), 0);
+}

@@ -6,7 +6,7 @@
 // same translations and faults.
 
 import { ZX_ERR_NOT_FOUND, ZX_OK } from '../abi/constants.ts';
-import { FrameRunCopier } from '../pmm/frame-runs.ts';
+import { copyFromFrame, copyIntoArena, FrameRunCopier } from '../pmm/frame-runs.ts';
 import type { PhysicalMemory } from '../pmm/pmm.ts';
 import { PAGE_SIZE } from '../util/u64.ts';
 import type { VmMapping } from './mapping.ts';
@@ -75,6 +75,16 @@ export class VmAspace {
   loadAt(vaddr: number, dst: Uint8Array): number {
     const length = dst.length;
     const table = this.pageTable;
+    const firstPage = Math.floor(vaddr / PAGE_SIZE);
+    const inFirst = vaddr - firstPage * PAGE_SIZE;
+    if (length > 0 && inFirst + length <= PAGE_SIZE) {
+      // Within one page already translated (the common small access): copy straight out.
+      const pte = table.get(firstPage);
+      if (pte !== PTE_NONE) {
+        copyFromFrame(this.pmm, pteFrame(pte), inFirst, dst, length);
+        return ZX_OK;
+      }
+    }
     let addr = vaddr;
     let done = 0;
     const runs = new FrameRunCopier(this.pmm, dst, true);
@@ -115,6 +125,17 @@ export class VmAspace {
   storeAt(vaddr: number, src: Uint8Array): number {
     const table = this.pageTable;
     const firstPage = Math.floor(vaddr / PAGE_SIZE);
+    const inFirst = vaddr - firstPage * PAGE_SIZE;
+    if (src.length > 0 && inFirst + src.length <= PAGE_SIZE) {
+      // Within one page already mapped writable: copy straight in.
+      const pte = table.get(firstPage);
+      if (pte !== PTE_NONE && pteWritable(pte)) {
+        const frame = pteFrame(pte);
+        const at = this.pmm.frameOffset(frame) + inFirst;
+        copyIntoArena(this.pmm.arenaOf(frame), at, src, 0, src.length);
+        return ZX_OK;
+      }
+    }
     const endPage = Math.ceil((vaddr + src.length) / PAGE_SIZE);
     let length = src.length;
     let status = ZX_OK;
