@@ -13,12 +13,16 @@ import {
 } from '../abi/constants.ts';
 import { encodeZxInfoVmo, ZX_INFO_VMO_LAYOUT, ZX_INFO_VMO_SIZE } from '../abi/structs.ts';
 import type { VmoObject } from '../object/vmo-object.ts';
+import type { VmObjectPaged } from '../vm/vm-object.ts';
 
 const NAME_OFFSET = ZX_INFO_VMO_LAYOUT.fields.find((f) => f.name === 'name')!.offset;
 
 /** ZX_INFO_VMO_* flags that describe the VMO itself (VIA_HANDLE is added by the caller). */
 export function vmoFlags(object: VmoObject): number {
-  const vmo = object.vmo;
+  return vmObjectFlags(object.vmo);
+}
+
+function vmObjectFlags(vmo: VmObjectPaged): number {
   let flags = vmo.isPhysical ? ZX_INFO_VMO_TYPE_PHYSICAL : ZX_INFO_VMO_TYPE_PAGED;
   if (vmo.isContiguous) flags |= ZX_INFO_VMO_CONTIGUOUS;
   if (vmo.options.resizable) flags |= ZX_INFO_VMO_RESIZABLE;
@@ -30,18 +34,25 @@ export function vmoFlags(object: VmoObject): number {
 
 /** Encodes the newest zx_info_vmo_t for `object` seen through a handle with `rights`. */
 export function encodeVmoInfo(object: VmoObject, rights: number): Uint8Array {
-  const vmo = object.vmo;
+  return encodeVmObjectInfo(object.vmo, rights, ZX_INFO_VMO_VIA_HANDLE);
+}
+
+/**
+ * Encodes the newest zx_info_vmo_t for `vmo` reached as `via` (ZX_INFO_VMO_VIA_HANDLE with the
+ * handle's rights, or ZX_INFO_VMO_VIA_MAPPING with rights 0), as Zircon's VmoToInfoEntry.
+ */
+export function encodeVmObjectInfo(vmo: VmObjectPaged, rights: number, via: number): Uint8Array {
   const a = vmo.attribution();
   const bytes = new Uint8Array(ZX_INFO_VMO_SIZE);
   encodeZxInfoVmo(new DataView(bytes.buffer), 0, {
-    koid: BigInt(object.koid),
+    koid: BigInt(vmo.userId),
     name: '',
     size_bytes: vmo.sizeBytes,
-    parent_koid: BigInt(object.parentKoid),
+    parent_koid: BigInt(vmo.parent?.userId ?? 0),
     num_children: BigInt(vmo.childCount),
     num_mappings: BigInt(vmo.mappingCount),
     share_count: BigInt(vmo.shareCount),
-    flags: vmoFlags(object) | ZX_INFO_VMO_VIA_HANDLE,
+    flags: vmObjectFlags(vmo) | via,
     committed_bytes: a.committedBytes,
     handle_rights: rights,
     cache_policy: vmo.cachePolicy,

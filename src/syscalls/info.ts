@@ -43,6 +43,7 @@ import type { VmoObject } from '../object/vmo-object.ts';
 import { handleValue, u32, u64, writeOut } from './args.ts';
 import { lookupHandle, type SyscallContext } from './context.ts';
 import { kmemStats } from './info-kmem.ts';
+import { PROCESS_INFO_TOPICS, processInfo } from './info-process.ts';
 import { encodeVmoInfo } from './info-vmo.ts';
 import { validateRangedResource } from './resource.ts';
 import { beginCopyOut, finishCopyOut, isUserBuffer, type UserBuffer } from './user.ts';
@@ -57,6 +58,7 @@ const KNOWN_TOPICS = new Set<number>([
   ZX_INFO_KMEM_STATS,
   ZX_INFO_KMEM_STATS_V1,
   ZX_INFO_VMAR,
+  ...PROCESS_INFO_TOPICS,
 ]);
 
 const VMO_TOPIC_SIZES = new Map<number, number>([
@@ -71,7 +73,10 @@ const VMO_TOPIC_SIZES = new Map<number, number>([
  * Topics: ZX_INFO_HANDLE_VALID (any handle), ZX_INFO_HANDLE_BASIC (any handle),
  * ZX_INFO_VMO and ZX_INFO_VMO_V1/V2/V3 (a VMO, no right needed), ZX_INFO_KMEM_STATS and
  * ZX_INFO_KMEM_STATS_V1 (the system resource, or a SYSTEM resource covering
- * ZX_RSRC_SYSTEM_INFO_BASE; no right needed), ZX_INFO_VMAR (a VMAR with ZX_RIGHT_INSPECT).
+ * ZX_RSRC_SYSTEM_INFO_BASE; no right needed), ZX_INFO_VMAR (a VMAR with ZX_RIGHT_INSPECT);
+ * the multi-record ZX_INFO_PROCESS_VMOS (V1..current) and ZX_INFO_PROCESS_MAPS (a process with
+ * ZX_RIGHT_INSPECT) and ZX_INFO_VMAR_MAPS (a VMAR with ZX_RIGHT_INSPECT; info-process.ts),
+ * which succeed even when the buffer holds no record.
  * Errors: ZX_ERR_NOT_SUPPORTED (unknown topic, checked before the handle); ZX_ERR_BAD_HANDLE;
  * ZX_ERR_WRONG_TYPE (topic not answered by this object type; a resource of another kind);
  * ZX_ERR_OUT_OF_RANGE (a SYSTEM resource not covering INFO); ZX_ERR_ACCESS_DENIED (missing
@@ -146,7 +151,7 @@ export function zx_object_get_info(
     encodeZxInfoVmar(new DataView(bytes.buffer), 0, { base: vmar.base, len: vmar.size });
     return reply(bytes, bytes.length);
   }
-  return ZX_ERR_NOT_SUPPORTED;
+  return processInfo(ctx, found, topic32, buffer, size, actual, avail) ?? ZX_ERR_NOT_SUPPORTED;
 }
 
 /**
