@@ -57,7 +57,7 @@ export const SYSCALLS: readonly SyscallSpec[] = [
       ['avail', 'out_u64'],
     ],
     rights:
-      'per topic: ZX_RIGHT_INSPECT for VMAR; none for HANDLE_*, VMO*; KMEM_STATS: system resource',
+      'per topic: ZX_RIGHT_INSPECT for VMAR, VMAR_MAPS, PROCESS_VMOS, PROCESS_MAPS; none for HANDLE_*, VMO*; KMEM_STATS: system resource',
   },
   {
     name: 'zx_object_get_property',
