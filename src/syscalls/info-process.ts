@@ -287,15 +287,20 @@ export function multiRecord(
   recordSize: number,
 ): number {
   const fit = bufferSize / BigInt(recordSize);
-  const count = Number(fit < BigInt(records.length) ? fit : BigInt(records.length));
+  let count = Number(fit < BigInt(records.length) ? fit : BigInt(records.length));
+  let copied = ZX_OK;
   if (count > 0) {
     const out = beginCopyOut(buffer, count * recordSize);
-    if (typeof out === 'number') return out;
-    for (let i = 0; i < count; i++) out.set(records[i]!.subarray(0, recordSize), i * recordSize);
-    const status = finishCopyOut(ctx.user, buffer, out);
-    if (status !== ZX_OK) return status;
+    if (typeof out === 'number') copied = out;
+    else {
+      for (let i = 0; i < count; i++) out.set(records[i]!.subarray(0, recordSize), i * recordSize);
+      copied = finishCopyOut(ctx.user, buffer, out);
+    }
+    if (copied !== ZX_OK) count = 0;
   }
+  // Zircon's walkers write actual and avail even when copying the records failed; the copy's
+  // error then wins.
   if (actual !== null && !writeOut(actual, BigInt(count))) return ZX_ERR_INVALID_ARGS;
   if (avail !== null && !writeOut(avail, BigInt(records.length))) return ZX_ERR_INVALID_ARGS;
-  return ZX_OK;
+  return copied;
 }

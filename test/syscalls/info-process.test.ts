@@ -11,6 +11,7 @@ import {
   ZX_ERR_ACCESS_DENIED,
   ZX_ERR_BAD_HANDLE,
   ZX_ERR_BAD_STATE,
+  ZX_ERR_INVALID_ARGS,
   ZX_ERR_WRONG_TYPE,
   ZX_INFO_MAPS_TYPE_ASPACE,
   ZX_INFO_MAPS_TYPE_MAPPING,
@@ -418,3 +419,14 @@ function concat(parts: readonly Uint8Array[]): Uint8Array {
   }
   return bytes;
 }
+
+it('a failed copy of PROCESS_VMOS records still writes actual and avail, and its error wins', () => {
+  const { proc, sys } = newProcess();
+  createVmo(sys, 4096);
+  const actual = { value: 7n };
+  const avail = { value: 7n };
+  const status = sys.zx_object_get_info(proc.self, ZX_INFO_PROCESS_VMOS, null, 4096, actual, avail);
+  assert.equal(status, ZX_ERR_INVALID_ARGS);
+  assert.equal(actual.value, 0n);
+  assert.ok(avail.value >= 1n);
+});
