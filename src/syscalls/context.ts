@@ -29,24 +29,13 @@ export function lookupHandle(ctx: SyscallContext, value: number): Handle | numbe
   return ctx.process.handles.get(value) ?? ZX_ERR_BAD_HANDLE;
 }
 
-/**
- * Looks up a handle to an object of `type` with every right in `rights`.
- * Returns the object (whose handle is then in `lastHandle`) or a status.
- */
-export function lookup<T extends KernelObject>(
-  ctx: SyscallContext,
-  value: number,
-  type: number,
-  rights: number,
-): T | number {
-  const handle = ctx.process.handles.get(value);
-  if (handle === undefined) return ZX_ERR_BAD_HANDLE;
-  if (handle.object.type !== type) return ZX_ERR_WRONG_TYPE;
-  if ((handle.rights & rights) !== rights) return ZX_ERR_ACCESS_DENIED;
-  return handle.object as T;
-}
+/** For lookups that accept any kind of object (Zircon's generic Dispatcher). */
+export const ANY_TYPE = -1;
 
-/** Like lookup, but gives back the Handle (for syscalls that need its rights). */
+/**
+ * Looks up a handle to an object of `type` (or ANY_TYPE) with every right in `rights`: the
+ * Handle (for syscalls that also need its rights), or a status.
+ */
 export function lookupWithRights(
   ctx: SyscallContext,
   value: number,
@@ -55,9 +44,20 @@ export function lookupWithRights(
 ): Handle | number {
   const handle = ctx.process.handles.get(value);
   if (handle === undefined) return ZX_ERR_BAD_HANDLE;
-  if (handle.object.type !== type) return ZX_ERR_WRONG_TYPE;
+  if (type !== ANY_TYPE && handle.object.type !== type) return ZX_ERR_WRONG_TYPE;
   if ((handle.rights & rights) !== rights) return ZX_ERR_ACCESS_DENIED;
   return handle;
+}
+
+/** Like lookupWithRights, for syscalls that need only the object: the object or a status. */
+export function lookup<T extends KernelObject>(
+  ctx: SyscallContext,
+  value: number,
+  type: number,
+  rights: number,
+): T | number {
+  const handle = lookupWithRights(ctx, value, type, rights);
+  return typeof handle === 'number' ? handle : (handle.object as T);
 }
 
 /**

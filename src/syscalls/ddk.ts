@@ -41,7 +41,7 @@ import { IommuObject } from '../object/iommu.ts';
 import { PmtObject } from '../object/pmt.ts';
 import type { ResourceObject } from '../object/resource.ts';
 import { VmoObject } from '../object/vmo-object.ts';
-import { U64_MAX } from '../util/u64.ts';
+import { roundUpPageU64, U64_MAX } from '../util/u64.ts';
 import { createContiguousVmo, pinPages, unpinPages, VmObjectPhysical } from '../vm/physical.ts';
 import { handleValue, u32, u64 } from './args.ts';
 import { addHandleAndCopyOut, lookup, lookupWithRights, type SyscallContext } from './context.ts';
@@ -105,8 +105,8 @@ export function zx_vmo_create_physical(
   if (policy !== ZX_OK) return policy;
   const valid = validateMmio(ctx, handleValue(resource), paddr64, size64);
   if (valid !== ZX_OK) return valid;
-  const rounded = (size64 + 4095n) & ~4095n;
-  if (rounded > U64_MAX) return ZX_ERR_OUT_OF_RANGE;
+  const rounded = roundUpPageU64(size64);
+  if (rounded === null) return ZX_ERR_OUT_OF_RANGE;
   if ((paddr64 & 4095n) !== 0n || rounded === 0n || paddr64 + rounded - 1n > U64_MAX) {
     return ZX_ERR_INVALID_ARGS;
   }
@@ -152,8 +152,8 @@ export function zx_vmo_create_contiguous(
   if (policy !== ZX_OK) return policy;
   const found = lookup<BtiObject>(ctx, handleValue(bti), ZX_OBJ_TYPE_BTI, ZX_RIGHT_MAP);
   if (typeof found === 'number') return found;
-  const rounded = (size64 + 4095n) & ~4095n;
-  if (rounded > U64_MAX) return ZX_ERR_OUT_OF_RANGE;
+  const rounded = roundUpPageU64(size64);
+  if (rounded === null) return ZX_ERR_OUT_OF_RANGE;
   const core = ctx.core;
   const pages = rounded >> 12n;
   if (pages > BigInt(core.pmm.totalFrames)) return ZX_ERR_NO_MEMORY;

@@ -41,10 +41,8 @@ import type { Handle } from '../object/handle.ts';
 import type { ProcessObject, VmarObject } from '../object/process.ts';
 import type { VmoObject } from '../object/vmo-object.ts';
 import { PAGE_SIZE } from '../util/u64.ts';
-import { FRACTION_ONE, pageShare } from '../vm/cow-attribution.ts';
-import { forEachParentRun } from '../vm/cow-walk.ts';
+import { NO_ATTRIBUTION, nodeAttribution } from '../vm/cow-attribution.ts';
 import type { VmMapping } from '../vm/mapping.ts';
-import { EMPTY, SHARE_BASE } from '../vm/page-list.ts';
 import type { VmAddressRegion } from '../vm/vmar.ts';
 import { writeOut } from './args.ts';
 import type { SyscallContext } from './context.ts';
@@ -227,49 +225,16 @@ function rangeAttribution(mapping: VmMapping, start: number, end: number): Range
   const node = vmo.cow;
   const from = Math.min(start + vmo.cowOffset, node.sizePages);
   const to = Math.min(end + vmo.cowOffset, node.sizePages);
-  const byViewers = new Map<number, number>();
-  if (!vmo.isSlice && !vmo.isReference && from < to) {
-    const own = node.pages;
-    let ownFrames = 0;
-    own.forEachChunk(from, to, (chunk, _base, lo, hi) => {
-      for (let slot = lo; slot < hi; slot++) if (chunk[slot]! > 0) ownFrames++;
-    });
-    if (ownFrames > 0) byViewers.set(1, ownFrames);
-    forEachParentRun(node, from, to, (holder, holderStart, holderEnd, delta) => {
-      holder.pages.forEachChunk(holderStart, holderEnd, (chunk, base, lo, hi) => {
-        for (let slot = lo; slot < hi; slot++) {
-          if (chunk[slot]! <= 0) continue; // not a frame
-          if (own.get(base + slot - delta) !== EMPTY) continue;
-          const k = chunk[SHARE_BASE + slot]! + 1;
-          byViewers.set(k, (byViewers.get(k) ?? 0) + 1);
-        }
-      });
-    });
-  }
-  let pages = 0n;
-  let privatePages = 0n;
-  let integral = 0n;
-  let fraction = 0n;
-  for (const [k, count] of byViewers) {
-    const n = BigInt(count);
-    pages += n;
-    if (k === 1) privatePages += n;
-    const share = pageShare(k);
-    integral += share.integral * n;
-    fraction += share.fraction * n;
-  }
-  integral += fraction / FRACTION_ONE;
-  fraction %= FRACTION_ONE;
-  const page = BigInt(PAGE_SIZE);
+  const a = vmo.isSlice || vmo.isReference ? NO_ATTRIBUTION : nodeAttribution(node, from, to);
   return {
-    committed_bytes: pages * page,
-    populated_bytes: pages * page,
-    committed_private_bytes: privatePages * page,
-    populated_private_bytes: privatePages * page,
-    committed_scaled_bytes: integral,
-    populated_scaled_bytes: integral,
-    committed_fractional_scaled_bytes: fraction,
-    populated_fractional_scaled_bytes: fraction,
+    committed_bytes: a.committedBytes,
+    populated_bytes: a.populatedBytes,
+    committed_private_bytes: a.committedPrivateBytes,
+    populated_private_bytes: a.populatedPrivateBytes,
+    committed_scaled_bytes: a.committedScaledBytes,
+    populated_scaled_bytes: a.populatedScaledBytes,
+    committed_fractional_scaled_bytes: a.committedFractionalScaledBytes,
+    populated_fractional_scaled_bytes: a.populatedFractionalScaledBytes,
   };
 }
 

@@ -24,15 +24,12 @@ import {
 import type { VmoObject } from '../object/vmo-object.ts';
 import { beginWait } from '../object/wait.ts';
 import { handleValue, i64, u32, u64, writeOut } from './args.ts';
-import { lookupHandle, type SyscallContext } from './context.ts';
+import { ANY_TYPE, lookupWithRights, type SyscallContext } from './context.ts';
 import { getName, hasName, setName } from './names.ts';
 import { beginCopyOut, copyIn, finishCopyOut, isUserBuffer, type UserBuffer } from './user.ts';
 
 function lookupAny(ctx: SyscallContext, value: unknown, rights: number) {
-  const handle = lookupHandle(ctx, handleValue(value));
-  if (typeof handle === 'number') return handle;
-  if ((handle.rights & rights) !== rights) return ZX_ERR_ACCESS_DENIED;
-  return handle;
+  return lookupWithRights(ctx, handleValue(value), ANY_TYPE, rights);
 }
 
 /**

@@ -44,7 +44,7 @@ import {
 import type { Handle } from '../object/handle.ts';
 import { VmarObject } from '../object/vmar-object.ts';
 import type { VmoObject } from '../object/vmo-object.ts';
-import { U64_MAX } from '../util/u64.ts';
+import { roundUpPageU64, U64_MAX } from '../util/u64.ts';
 import { PERM_EXECUTE, PERM_READ, PERM_RWX, PERM_WRITE } from '../vm/region.ts';
 import type { Placement } from '../vm/vmar.ts';
 import { handleValue, u32, u64, writeOut } from './args.ts';
@@ -118,12 +118,6 @@ function canMapPerms(options: number): number {
     ((options & ZX_VM_CAN_MAP_WRITE) !== 0 ? PERM_WRITE : 0) |
     ((options & ZX_VM_CAN_MAP_EXECUTE) !== 0 ? PERM_EXECUTE : 0)
   );
-}
-
-/** Rounds a length up to pages; null when that wraps past 2^64 (C's result would be 0). */
-function roundUpLength(length: bigint): bigint | null {
-  const rounded = (length + 4095n) & ~4095n;
-  return rounded > U64_MAX ? null : rounded;
 }
 
 function vmarOf(handle: Handle): VmarObject {
@@ -283,7 +277,7 @@ export function zx_vmar_map(
   const region = vmarOf(vmarHandle).region;
   if ((perms & ~region.canMap) !== 0) return ZX_ERR_ACCESS_DENIED;
   if ((vmoOffset64 & 4095n) !== 0n) return ZX_ERR_INVALID_ARGS;
-  const size = roundUpLength(len64);
+  const size = roundUpPageU64(len64);
   if (size === null || vmoOffset64 + size > U64_MAX) return ZX_ERR_OUT_OF_RANGE;
   const placement: Placement = {
     offset: vmarOffset64,
@@ -336,7 +330,7 @@ export function zx_vmar_unmap(
   const found = lookupWithRights(ctx, handleValue(handle), ZX_OBJ_TYPE_VMAR, ZX_RIGHT_NONE);
   if (typeof found === 'number') return found;
   if ((addr64 & 4095n) !== 0n) return ZX_ERR_INVALID_ARGS;
-  const size = roundUpLength(len64);
+  const size = roundUpPageU64(len64);
   if (size === null || size === 0n) return ZX_ERR_INVALID_ARGS;
   const opChildren = (found.rights & ZX_RIGHT_OP_CHILDREN) !== 0;
   return vmarOf(found).region.unmap(addr64, size, opChildren);
@@ -380,7 +374,7 @@ export function zx_vmar_protect(
   }
   if ((addr64 & 4095n) !== 0n) return ZX_ERR_INVALID_ARGS;
   if ((opts & ~PERM_RWX) !== 0) return ZX_ERR_INVALID_ARGS;
-  const size = roundUpLength(len64);
+  const size = roundUpPageU64(len64);
   if (size === null || size === 0n) return ZX_ERR_INVALID_ARGS;
   const opChildren = (found.rights & ZX_RIGHT_OP_CHILDREN) !== 0;
   return vmarOf(found).region.protect(addr64, size, perms, opChildren);
@@ -450,7 +444,7 @@ export function zx_vmar_op_range(
   if (!VMAR_OPS.has(op32)) return ZX_ERR_INVALID_ARGS;
   const isNull = buffer === null || buffer === 0 || buffer === 0n;
   if (!isNull || bufferSize64 !== 0n) return ZX_ERR_INVALID_ARGS;
-  const length = roundUpLength(size64);
+  const length = roundUpPageU64(size64);
   if (length === null || length === 0n) return ZX_ERR_INVALID_ARGS;
   if ((addr64 & 4095n) !== 0n) return ZX_ERR_INVALID_ARGS;
   const opChildren = (found.rights & ZX_RIGHT_OP_CHILDREN) !== 0;

@@ -1,29 +1,11 @@
-// Byte ranges for VMO syscalls: validation of offset + length against the VMO size in exact
-// 64-bit arithmetic, and the copy loops between VMOs and user buffers.
+// Byte ranges for VMO syscalls, and the copy loops between VMOs and user buffers.
 
-import { ZX_ERR_NOT_FOUND, ZX_ERR_OUT_OF_RANGE, ZX_OK } from '../abi/constants.ts';
+import { ZX_ERR_NOT_FOUND, ZX_OK } from '../abi/constants.ts';
 import { PAGE_SIZE } from '../util/u64.ts';
 import type { PageRange } from '../vm/cow-pages.ts';
 import type { VmObjectPaged } from '../vm/vm-object.ts';
 import { u64 } from './args.ts';
 import { beginCopyOut, copyIn, type UserBuffer, type UserMemory } from './user.ts';
-
-const U64_MAX = 0xffff_ffff_ffff_ffffn;
-
-/**
- * Checks [offset, offset + length) against the VMO: ZX_ERR_OUT_OF_RANGE when the sum
- * overflows 64 bits or passes the end.
- */
-export function checkRange(vmo: VmObjectPaged, offset: bigint, length: bigint): number {
-  const end = offset + length;
-  if (end > U64_MAX || end > vmo.sizeBytes) return ZX_ERR_OUT_OF_RANGE;
-  return ZX_OK;
-}
-
-/** Fast-path variant for offsets and lengths that are safe integers. */
-export function checkRangeSmall(vmo: VmObjectPaged, offset: number, length: number): number {
-  return offset + length > vmo.sizePages * 4096 ? ZX_ERR_OUT_OF_RANGE : ZX_OK;
-}
 
 export function pageRangeOf(offset: bigint | number, length: number): PageRange {
   if (typeof offset === 'number') {

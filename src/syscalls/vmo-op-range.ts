@@ -27,7 +27,7 @@ import {
 } from '../abi/constants.ts';
 import { encodeZxVmoLockState, ZX_VMO_LOCK_STATE_SIZE } from '../abi/structs.ts';
 import type { VmoObject } from '../object/vmo-object.ts';
-import { U64_MAX } from '../util/u64.ts';
+import { roundUpPageU64, U64_MAX } from '../util/u64.ts';
 import type { VmObjectPaged } from '../vm/vm-object.ts';
 import { handleValue, u32, u64 } from './args.ts';
 import { lookupWithRights, type SyscallContext } from './context.ts';
@@ -140,8 +140,8 @@ function roundedPages(
 ): [number, number] | number {
   const end = offset + length;
   if (end > U64_MAX) return ZX_ERR_OUT_OF_RANGE;
-  const roundedEnd = (end + 4095n) & ~4095n;
-  if (roundedEnd > U64_MAX || roundedEnd > vmo.sizeBytes) return ZX_ERR_OUT_OF_RANGE;
+  const roundedEnd = roundUpPageU64(end);
+  if (roundedEnd === null || roundedEnd > vmo.sizeBytes) return ZX_ERR_OUT_OF_RANGE;
   return [Number(offset >> 12n), Number(roundedEnd >> 12n)];
 }
 

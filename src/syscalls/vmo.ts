@@ -31,7 +31,7 @@ import {
   ZX_VMO_UNBOUNDED,
 } from '../abi/constants.ts';
 import type { VmoObject } from '../object/vmo-object.ts';
-import { U64_MAX } from '../util/u64.ts';
+import { roundUpPageU64, U64_MAX } from '../util/u64.ts';
 import { VMO_MAX_SIZE } from '../vm/vm-object.ts';
 import { handleValue, smallU64, u32, u64, writeOut } from './args.ts';
 import { addHandleAndCopyOut, lookup, lookupWithRights, type SyscallContext } from './context.ts';
@@ -66,11 +66,8 @@ export function zx_vmo_create(
   const resizable = (opts & ZX_VMO_RESIZABLE) !== 0;
   const unbounded = (opts & ZX_VMO_UNBOUNDED) !== 0;
   if (resizable && unbounded) return ZX_ERR_INVALID_ARGS;
-  let vmoSize = VMO_MAX_SIZE;
-  if (!unbounded) {
-    vmoSize = (size64 + 4095n) & ~4095n;
-    if (vmoSize > U64_MAX) return ZX_ERR_OUT_OF_RANGE;
-  }
+  const vmoSize = unbounded ? VMO_MAX_SIZE : roundUpPageU64(size64);
+  if (vmoSize === null) return ZX_ERR_OUT_OF_RANGE;
   if ((opts & ~VMO_CREATE_OPTIONS) !== 0) return ZX_ERR_INVALID_ARGS;
   const created = createPagedVmo(ctx.core, vmoSize, size64, {
     resizable,
@@ -200,8 +197,8 @@ export function zx_vmo_set_size(ctx: SyscallContext, handle: unknown, size: unkn
   }
   // Physical and contiguous VMOs never change size.
   if (vmo.isContiguous) return ZX_ERR_UNAVAILABLE;
-  const rounded = (size64 + 4095n) & ~4095n;
-  if (rounded > U64_MAX) return ZX_ERR_OUT_OF_RANGE;
+  const rounded = roundUpPageU64(size64);
+  if (rounded === null) return ZX_ERR_OUT_OF_RANGE;
   if (!vmo.options.resizable) return ZX_ERR_UNAVAILABLE;
   if (rounded > VMO_MAX_SIZE) return ZX_ERR_OUT_OF_RANGE;
   const status = vmo.resize(Number(rounded >> 12n));

@@ -44,16 +44,23 @@ export const NO_ATTRIBUTION: VmoAttribution = {
 };
 
 /**
- * Counts, for the pages `node` can see in [0, sizePages), how many are seen by exactly k VMOs:
+ * Counts, for the pages `node` can see in [start, end), how many are seen by exactly k VMOs:
  * byViewers[k]. Its own frames are seen by it alone.
  */
-export function viewerCounts(node: VmCowPages): Map<number, number> {
+export function viewerCounts(
+  node: VmCowPages,
+  start = 0,
+  end = node.sizePages,
+): Map<number, number> {
   const byViewers = new Map<number, number>();
+  if (start >= end) return byViewers;
   const own = node.pages;
-  if (own.frameCount > 0) byViewers.set(1, own.frameCount);
+  const ownFrames =
+    start === 0 && end >= node.sizePages ? own.frameCount : own.countFrames(start, end);
+  if (ownFrames > 0) byViewers.set(1, ownFrames);
   const ownEmpty = own.isEmpty;
   const shareBase = SHARE_BASE;
-  forEachParentRun(node, 0, node.sizePages, (holder, holderStart, holderEnd, delta) => {
+  forEachParentRun(node, start, end, (holder, holderStart, holderEnd, delta) => {
     holder.pages.forEachChunk(holderStart, holderEnd, (chunk, base, from, to) => {
       for (let slot = from; slot < to; slot++) {
         if (chunk[slot]! <= 0) continue; // not a frame
@@ -66,13 +73,13 @@ export function viewerCounts(node: VmCowPages): Map<number, number> {
   return byViewers;
 }
 
-/** The attribution of a node as the VMO that owns it sees it. */
-export function nodeAttribution(node: VmCowPages): VmoAttribution {
+/** The attribution of pages [start, end) (default: all) of a node, as its owner sees them. */
+export function nodeAttribution(node: VmCowPages, start = 0, end = node.sizePages): VmoAttribution {
   let pages = 0n;
   let privatePages = 0n;
   let integral = 0n;
   let fraction = 0n;
-  for (const [k, count] of viewerCounts(node)) {
+  for (const [k, count] of viewerCounts(node, start, end)) {
     const n = BigInt(count);
     pages += n;
     if (k === 1) privatePages += n;

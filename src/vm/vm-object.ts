@@ -392,10 +392,9 @@ export class VmObjectPaged {
     if (newPages < oldPages && this.hasPinnedPages(newPages, oldPages)) {
       return ZX_ERR_BAD_STATE;
     }
-    const status = this.cow.resize(newPages);
-    // Translations past the new end go (zero-page ones too): faults there are OUT_OF_RANGE.
-    if (status === ZX_OK && newPages < oldPages) this.unmapPages(newPages, oldPages);
-    return status;
+    // The node tells every view (this one included) to drop translations past the new end,
+    // zero-page ones too, so later faults there are OUT_OF_RANGE.
+    return this.cow.resize(newPages);
   }
 
   /** ZX_VMO_OP_LOCK: returns whether the VMO had been discarded (it now reads as zeros). */
