@@ -3,10 +3,16 @@
 
 export * from './abi/constants.ts';
 export * from './abi/structs.ts';
-export { type ParamKind, SYSCALLS, type SyscallSpec } from './abi/syscalls.ts';
+export type { ParamKind, ParamSpec, SyscallSpec } from './abi/syscall-spec.ts';
+export { SYSCALL_SPECS, SYSCALLS } from './abi/syscalls/index.ts';
 export { check, Handle, Vmar, Vmo, ZxError } from './api/index.ts';
 export { Kernel, type KernelOptions } from './kernel.ts';
 export type { HandleValue, Koid, Vaddr } from './object/types.ts';
 export { Process } from './process.ts';
-export type { Syscalls } from './syscalls/index.ts';
+export {
+  formatSyscallEvent,
+  type SyscallEvent,
+  type Syscalls,
+  type SyscallTracer,
+} from './syscalls/index.ts';
 export { KernelPanic } from './util/assert.ts';

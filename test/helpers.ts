@@ -236,3 +236,8 @@ export function pinVmoPages(proc: Process, handle: number, start: number, end: n
   assert.ok(typeof frames !== 'number', `pinPages failed: ${statusName(frames as number)}`);
   return () => unpinPages(vmo, frames);
 }
+
+/** The syscalls without their types, for tests that pass what C could not (strings, NaN...). */
+export function untyped(sys: Syscalls): Record<keyof Syscalls, (...args: unknown[]) => number> {
+  return sys as unknown as Record<keyof Syscalls, (...args: unknown[]) => number>;
+}

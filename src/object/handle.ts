@@ -38,7 +38,7 @@ export class HandleTable {
     const value = ((((slot << 2) ^ this.secret) | ZX_HANDLE_FIXED_BITS_MASK) >>> 0) as HandleValue;
     assert(!this.handles.has(value), 'handle value collision');
     this.handles.set(value, handle);
-    handle.object.handleCount++;
+    handle.object.retain();
     return value;
   }
 
@@ -48,13 +48,26 @@ export class HandleTable {
 
   /** Removes a handle from the table; the object is told when its last handle is gone. */
   remove(value: number): Handle | undefined {
+    const handle = this.take(value);
+    if (handle !== undefined) this.release(handle);
+    return handle;
+  }
+
+  /**
+   * Removes a handle from the table but keeps its reference on the object, for syscalls that
+   * consume a handle and may hand its object on (zx_handle_replace); `release` drops it.
+   */
+  take(value: number): Handle | undefined {
     const handle = this.handles.get(value);
     if (handle === undefined) return undefined;
     this.handles.delete(value);
-    const object = handle.object;
-    object.cancelObservers((o) => (o as { handle?: unknown }).handle === handle);
-    if (--object.handleCount === 0) object.onZeroHandles();
+    handle.object.cancelObservers((o) => (o as { handle?: unknown }).handle === handle);
     return handle;
+  }
+
+  /** Drops the reference of a handle that `take` removed. */
+  release(handle: Handle): void {
+    handle.object.release();
   }
 
   values(): IterableIterator<number> {

@@ -60,6 +60,16 @@ export abstract class KernelObject {
     for (const observer of cancelled) observer.onCancel(this.signals);
   }
 
+  /** A new handle refers to this object. */
+  retain(): void {
+    this.handleCount++;
+  }
+
+  /** A handle to this object is gone; the last one tells the object. */
+  release(): void {
+    if (--this.handleCount === 0) this.onZeroHandles();
+  }
+
   /** The last handle to this object was closed. */
   onZeroHandles(): void {}
 }

@@ -24,7 +24,7 @@ export class PmtObject extends KernelObject {
     this.bti = bti;
     this.vmo = vmo;
     this.frames = frames;
-    vmo.handleCount++;
+    vmo.retain();
     bti.pmts.add(this);
   }
 
@@ -39,7 +39,7 @@ export class PmtObject extends KernelObject {
     unpinPages(this.vmo.vmo, this.frames);
     this.bti.pmts.delete(this);
     this.bti.quarantine.delete(this);
-    if (--this.vmo.handleCount === 0) this.vmo.onZeroHandles();
+    this.vmo.release();
   }
 
   /** Closed without unpinning: the pages stay pinned, in the BTI's quarantine. */

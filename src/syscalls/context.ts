@@ -10,6 +10,7 @@ import {
   ZX_ERR_WRONG_TYPE,
   ZX_OK,
 } from '../abi/constants.ts';
+import { ANY_OBJECT, type HandleParam } from '../abi/syscall-spec.ts';
 import { type Handle, Handle as HandleClass } from '../object/handle.ts';
 import type { KernelCore } from '../object/kernel-core.ts';
 import type { KernelObject } from '../object/kernel-object.ts';
@@ -30,7 +31,38 @@ export function lookupHandle(ctx: SyscallContext, value: number): Handle | numbe
 }
 
 /** For lookups that accept any kind of object (Zircon's generic Dispatcher). */
-export const ANY_TYPE = -1;
+export const ANY_TYPE = ANY_OBJECT;
+
+/**
+ * Looks up the handle `value` as the table entry's parameter `param` describes it (its object
+ * type and the rights it always needs), plus `extraRights` where the options or topic ask for
+ * more: the Handle (for syscalls that also need its rights), or a status, in Zircon's order
+ * BAD_HANDLE, WRONG_TYPE, ACCESS_DENIED.
+ */
+export function handleWithRights(
+  ctx: SyscallContext,
+  value: number,
+  param: HandleParam,
+  extraRights = 0,
+): Handle | number {
+  const handle = ctx.process.handles.get(value);
+  if (handle === undefined) return ZX_ERR_BAD_HANDLE;
+  if (param.type !== ANY_OBJECT && handle.object.type !== param.type) return ZX_ERR_WRONG_TYPE;
+  const rights = param.rights | extraRights;
+  if ((handle.rights & rights) !== rights) return ZX_ERR_ACCESS_DENIED;
+  return handle;
+}
+
+/** Like handleWithRights, for syscalls that need only the object: the object or a status. */
+export function objectWithRights<T extends KernelObject>(
+  ctx: SyscallContext,
+  value: number,
+  param: HandleParam,
+  extraRights = 0,
+): T | number {
+  const handle = handleWithRights(ctx, value, param, extraRights);
+  return typeof handle === 'number' ? handle : (handle.object as T);
+}
 
 /**
  * Looks up a handle to an object of `type` (or ANY_TYPE) with every right in `rights`: the

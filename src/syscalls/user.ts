@@ -8,7 +8,7 @@
 // ZX_ERR_NOT_FOUND for NULL and unmapped memory.
 
 import { ZX_ERR_INVALID_ARGS, ZX_ERR_NOT_FOUND, ZX_OK } from '../abi/constants.ts';
-import { u64 } from './args.ts';
+import { u64, writeOut } from './args.ts';
 
 /**
  * A caller's address space as syscalls see it: copies with faults, ZX_OK or the status of the
@@ -111,4 +111,32 @@ export function copyIn(
   if (vaddr === undefined) return faultStatus;
   const bytes = new Uint8Array(length);
   return user.load(vaddr, bytes) === ZX_OK ? bytes : faultStatus;
+}
+
+/**
+ * Copies a scalar out-parameter (Zircon's user_out_ptr<T>::copy_to_user): into `{ value }`, or
+ * through the address space at a virtual address; false (the syscall's ZX_ERR_INVALID_ARGS)
+ * when it cannot be written: NULL, a frozen or hostile object, an unmapped address.
+ */
+function copyOutScalar(user: UserMemory, out: unknown, value: number | bigint, bytes: number) {
+  if (typeof out === 'number' || typeof out === 'bigint') {
+    const vaddr = u64(out);
+    if (vaddr === undefined) return false;
+    const raw = new Uint8Array(bytes);
+    const view = new DataView(raw.buffer);
+    if (bytes === 4) view.setUint32(0, Number(value), true);
+    else view.setBigUint64(0, BigInt.asUintN(64, BigInt(value)), true);
+    return user.store(vaddr, raw) === ZX_OK;
+  }
+  return writeOut(out, value);
+}
+
+/** A u32 or handle out-parameter. */
+export function copyOutU32(user: UserMemory, out: unknown, value: number): boolean {
+  return copyOutScalar(user, out, value, 4);
+}
+
+/** A u64 out-parameter (its value a bigint in `{ value }`). */
+export function copyOutU64(user: UserMemory, out: unknown, value: bigint): boolean {
+  return copyOutScalar(user, out, value, 8);
 }

@@ -54,6 +54,7 @@ import {
   pinVmoPages,
   systemResource,
   UINT64_MAX,
+  untyped,
   vmoInfo,
 } from '../helpers.ts';
 import { child, childFails, hasZeroChildren, readTag, tagPages } from './tree-helpers.ts';
@@ -108,7 +109,7 @@ describe('zx_vmo_create_child checks in Zircon order', () => {
     ]) {
       const handle = out(0);
       expectStatus(
-        sys.zx_vmo_create_child(vmo, bad[0], bad[1], bad[2], handle),
+        untyped(sys).zx_vmo_create_child(vmo, bad[0], bad[1], bad[2], handle),
         ZX_ERR_INVALID_ARGS,
       );
     }

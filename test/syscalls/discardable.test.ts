@@ -45,6 +45,7 @@ import {
   PAGE,
   readVmo,
   UINT64_MAX,
+  untyped,
   vmoInfo,
   writeVmo,
 } from '../helpers.ts';
@@ -209,7 +210,7 @@ describe('ZX_VMO_OP_LOCK, TRY_LOCK and UNLOCK', () => {
     const { sys } = newProcess();
     const h = createVmo(sys, PAGE, ZX_VMO_DISCARDABLE);
     const call = (buffer: unknown, size: number) =>
-      sys.zx_vmo_op_range(h, ZX_VMO_OP_LOCK, 0, PAGE, buffer, size);
+      untyped(sys).zx_vmo_op_range(h, ZX_VMO_OP_LOCK, 0, PAGE, buffer, size);
     expectStatus(call(null, ZX_VMO_LOCK_STATE_SIZE), ZX_ERR_INVALID_ARGS);
     expectStatus(call(new Uint8Array(32), 0), ZX_ERR_INVALID_ARGS);
     expectStatus(call(new Uint8Array(8), 8), ZX_ERR_INVALID_ARGS);

@@ -31,6 +31,7 @@ import {
   newProcess,
   out,
   PAGE,
+  untyped,
   writeVmo,
 } from '../helpers.ts';
 
@@ -51,7 +52,7 @@ describe('zx_handle_close', () => {
   it('gives BAD_HANDLE for values that name nothing, never throwing', () => {
     const { sys } = newProcess();
     for (const bad of [1, 2, 3, 0xffff_ffff, -1, 1.5, Number.NaN, '3', null, undefined, 3n]) {
-      expectStatus(sys.zx_handle_close(bad), ZX_ERR_BAD_HANDLE, String(bad));
+      expectStatus(untyped(sys).zx_handle_close(bad), ZX_ERR_BAD_HANDLE, String(bad));
     }
   });
 
@@ -149,7 +150,7 @@ describe('zx_handle_duplicate', () => {
     const { sys } = newProcess();
     const h = createVmo(sys, PAGE);
     expectStatus(sys.zx_handle_duplicate(h, 2 ** 32, out(0)), ZX_ERR_INVALID_ARGS);
-    expectStatus(sys.zx_handle_duplicate(h, 'all', out(0)), ZX_ERR_INVALID_ARGS);
+    expectStatus(untyped(sys).zx_handle_duplicate(h, 'all', out(0)), ZX_ERR_INVALID_ARGS);
   });
 });
 

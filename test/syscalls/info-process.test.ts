@@ -58,6 +58,7 @@ import {
   newProcess,
   out,
   PAGE,
+  untyped,
   vmoInfo,
   writeVmo,
 } from '../helpers.ts';
@@ -68,7 +69,7 @@ function getInfo(sys: Syscalls, h: unknown, topic: number, size: number) {
   const actual = out<bigint | number>(-1);
   const avail = out<bigint | number>(-1);
   const bytes = filled(size, 0xff);
-  const status = sys.zx_object_get_info(h, topic, bytes, size, actual, avail);
+  const status = untyped(sys).zx_object_get_info(h, topic, bytes, size, actual, avail);
   return { status, bytes, actual: actual.value, avail: avail.value };
 }
 

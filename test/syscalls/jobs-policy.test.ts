@@ -59,6 +59,7 @@ import {
   PAGE,
   type PolicyEntry,
   spawnProcess,
+  untyped,
 } from '../helpers.ts';
 
 function setPolicy(
@@ -407,7 +408,7 @@ describe('zx_job_set_policy: timer slack', () => {
     const { proc, sys } = newProcess();
     const job = createChildJob(sys, proc.job);
     const call = (options: number, policy: unknown, count: number) =>
-      sys.zx_job_set_policy(job, options, ZX_JOB_POL_TIMER_SLACK, policy, count);
+      untyped(sys).zx_job_set_policy(job, options, ZX_JOB_POL_TIMER_SLACK, policy, count);
     expectStatus(call(ZX_JOB_POL_ABSOLUTE, slack(0n, 0), 1), ZX_ERR_INVALID_ARGS);
     expectStatus(call(ZX_JOB_POL_RELATIVE, slack(0n, 0), 0), ZX_ERR_INVALID_ARGS);
     expectStatus(call(ZX_JOB_POL_RELATIVE, new Uint8Array(32), 2), ZX_ERR_INVALID_ARGS);

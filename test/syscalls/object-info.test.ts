@@ -72,6 +72,7 @@ import {
   PAGE,
   spawnProcess,
   systemResource,
+  untyped,
   vmoInfo,
   writeVmo,
 } from '../helpers.ts';
@@ -80,7 +81,7 @@ function getInfo(sys: Syscalls, h: unknown, topic: number, size: number, buffer?
   const actual = out<bigint | number>(-1);
   const avail = out<bigint | number>(-1);
   const bytes = buffer === undefined ? filled(size, 0xff) : buffer;
-  const status = sys.zx_object_get_info(h, topic, bytes, size, actual, avail);
+  const status = untyped(sys).zx_object_get_info(h, topic, bytes, size, actual, avail);
   return { status, bytes: bytes as Uint8Array, actual: actual.value, avail: avail.value };
 }
 
@@ -115,7 +116,7 @@ describe('zx_object_get_info: topics and handles', () => {
       ZX_ERR_INVALID_ARGS,
     );
     expectStatus(
-      sys.zx_object_get_info(h, ZX_INFO_VMO, 'buf', 176, null, null),
+      untyped(sys).zx_object_get_info(h, ZX_INFO_VMO, 'buf', 176, null, null),
       ZX_ERR_INVALID_ARGS,
     );
   });
@@ -129,7 +130,7 @@ describe('zx_object_get_info: ZX_INFO_HANDLE_VALID', () => {
       const actual = out(-1);
       const avail = out(-1);
       expectStatus(
-        sys.zx_object_get_info(h, ZX_INFO_HANDLE_VALID, null, 100, actual, avail),
+        untyped(sys).zx_object_get_info(h, ZX_INFO_HANDLE_VALID, null, 100, actual, avail),
         ZX_OK,
       );
       assert.equal(actual.value, -1);

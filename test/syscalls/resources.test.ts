@@ -40,6 +40,7 @@ import {
   PAGE,
   systemResource,
   UINT64_MAX,
+  untyped,
 } from '../helpers.ts';
 
 const MMIO_BASE = 0xfe00_0000n;
@@ -54,7 +55,7 @@ function create(
   nameSize: unknown = 0,
 ): { status: number; handle: number } {
   const h = out(0);
-  const status = sys.zx_resource_create(parent, options, base, size, name, nameSize, h);
+  const status = untyped(sys).zx_resource_create(parent, options, base, size, name, nameSize, h);
   return { status, handle: h.value };
 }
 

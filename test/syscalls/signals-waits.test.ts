@@ -28,7 +28,7 @@ import {
 } from '../../src/abi/constants.ts';
 import { beginWait, type WaitResult } from '../../src/object/wait.ts';
 import type { Syscalls } from '../../src/syscalls/index.ts';
-import { createVmo, duplicate, expectStatus, newProcess, out, PAGE } from '../helpers.ts';
+import { createVmo, duplicate, expectStatus, newProcess, out, PAGE, untyped } from '../helpers.ts';
 
 /** The active signals, read the canonical way: a wait for nothing that has already expired. */
 function signalsOf(sys: Syscalls, h: number): number {
@@ -92,7 +92,7 @@ describe('zx_object_signal', () => {
     }
     assert.equal(signalsOf(sys, h), ZX_VMO_ZERO_CHILDREN);
     expectStatus(sys.zx_object_signal(h, 0, 2 ** 32), ZX_ERR_INVALID_ARGS);
-    expectStatus(sys.zx_object_signal(h, 'x', 0), ZX_ERR_INVALID_ARGS);
+    expectStatus(untyped(sys).zx_object_signal(h, 'x', 0), ZX_ERR_INVALID_ARGS);
   });
 
   it('needs the SIGNAL right, checked before the masks', () => {

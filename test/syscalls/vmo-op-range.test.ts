@@ -46,6 +46,7 @@ import {
   pinVmoPages,
   readVmo,
   UINT64_MAX,
+  untyped,
   vmoInfo,
   writeVmo,
 } from '../helpers.ts';
@@ -109,7 +110,10 @@ describe('zx_vmo_op_range: handle and op checks', () => {
     expectStatus(op(sys, h, ZX_VMO_OP_COMMIT, 2n ** 64n, 1), ZX_ERR_INVALID_ARGS);
     expectStatus(op(sys, h, ZX_VMO_OP_COMMIT, 0, 0.5), ZX_ERR_INVALID_ARGS);
     expectStatus(sys.zx_vmo_op_range(h, 1.5, 0, PAGE, null, 0), ZX_ERR_INVALID_ARGS);
-    expectStatus(sys.zx_vmo_op_range(h, ZX_VMO_OP_COMMIT, 0, PAGE, 'x', 0), ZX_ERR_INVALID_ARGS);
+    expectStatus(
+      untyped(sys).zx_vmo_op_range(h, ZX_VMO_OP_COMMIT, 0, PAGE, 'x', 0),
+      ZX_ERR_INVALID_ARGS,
+    );
   });
 
   it('ignores the buffer for every op but LOCK', () => {

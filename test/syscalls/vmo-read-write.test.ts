@@ -34,6 +34,7 @@ import {
   PAGE,
   readVmo,
   UINT64_MAX,
+  untyped,
   vmoInfo,
   writeVmo,
 } from '../helpers.ts';
@@ -139,7 +140,7 @@ describe('zx_vmo_read and zx_vmo_write: data', () => {
 describe('zx_vmo_read and zx_vmo_write: handles and rights', () => {
   for (const [name, right] of both) {
     const call = (sys: Syscalls, h: unknown, buf: unknown, off: unknown, len: unknown) =>
-      sys[name](h, buf, off, len);
+      untyped(sys)[name](h, buf, off, len);
 
     it(`${name} gives BAD_HANDLE for invalid, closed and made-up handles`, () => {
       const { sys } = newProcess();
@@ -186,7 +187,7 @@ describe('zx_vmo_read and zx_vmo_write: handles and rights', () => {
 describe('zx_vmo_read and zx_vmo_write: ranges and buffers', () => {
   for (const [name] of both) {
     const call = (sys: Syscalls, h: unknown, buf: unknown, off: unknown, len: unknown) =>
-      sys[name](h, buf, off, len);
+      untyped(sys)[name](h, buf, off, len);
 
     it(`${name} gives OUT_OF_RANGE past the end, and allows zero bytes exactly at the end`, () => {
       const { sys } = newProcess();

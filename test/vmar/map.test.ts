@@ -59,6 +59,7 @@ import {
   readVmo,
   systemResource,
   UINT64_MAX,
+  untyped,
   vmoInfo,
   writeVmo,
 } from '../helpers.ts';
@@ -598,7 +599,7 @@ describe('zx_vmar_map', () => {
     const { sys, proc } = newProcess();
     const vmo = createVmo(sys, PAGE);
     expectStatus(sys.zx_vmar_map(proc.rootVmar, R, 0, vmo, 0, PAGE, null), ZX_ERR_INVALID_ARGS);
-    expectStatus(sys.zx_vmar_map(proc.rootVmar, R, 0, vmo, 0, PAGE, {}), ZX_OK);
+    expectStatus(untyped(sys).zx_vmar_map(proc.rootVmar, R, 0, vmo, 0, PAGE, {}), ZX_OK);
     expectStatus(
       sys.zx_vmar_map(proc.rootVmar, R, 0, vmo, 0, PAGE, Object.freeze({ value: 0n })),
       ZX_ERR_INVALID_ARGS,
@@ -611,7 +612,7 @@ describe('zx_vmar_map', () => {
     const { sys, proc } = newProcess();
     const vmo = createVmo(sys, PAGE);
     expectStatus(
-      sys.zx_vmar_map(proc.rootVmar, 'r', 0, vmo, 0, PAGE, out(0n)),
+      untyped(sys).zx_vmar_map(proc.rootVmar, 'r', 0, vmo, 0, PAGE, out(0n)),
       ZX_ERR_INVALID_ARGS,
     );
     expectStatus(
@@ -622,7 +623,7 @@ describe('zx_vmar_map', () => {
       sys.zx_vmar_map(proc.rootVmar, R, 0, vmo, 0, 2n ** 64n, out(0n)),
       ZX_ERR_INVALID_ARGS,
     );
-    expectStatus(sys.zx_vmar_map('x', R, 0, vmo, 0, PAGE, out(0n)), ZX_ERR_BAD_HANDLE);
+    expectStatus(untyped(sys).zx_vmar_map('x', R, 0, vmo, 0, PAGE, out(0n)), ZX_ERR_BAD_HANDLE);
   });
 });
 
