@@ -118,10 +118,7 @@ export function consumedHandle<const N extends string>(
   return { name, kind: 'handle', type, rights, consumed: true };
 }
 
-export function u32<const N extends string>(
-  name: N,
-  flags: FlagDomain | null = null,
-): U32Param<N> {
+export function u32<const N extends string>(name: N, flags: FlagDomain | null = null): U32Param<N> {
   return { name, kind: 'u32', flags };
 }
 
@@ -160,11 +157,15 @@ export function outHandle<const N extends string>(
   return { name, kind: 'out_handle' };
 }
 
-export function outU32<const N extends string>(name: N): OutParam<N> & { readonly kind: 'out_u32' } {
+export function outU32<const N extends string>(
+  name: N,
+): OutParam<N> & { readonly kind: 'out_u32' } {
   return { name, kind: 'out_u32' };
 }
 
-export function outU64<const N extends string>(name: N): OutParam<N> & { readonly kind: 'out_u64' } {
+export function outU64<const N extends string>(
+  name: N,
+): OutParam<N> & { readonly kind: 'out_u64' } {
   return { name, kind: 'out_u64' };
 }
 

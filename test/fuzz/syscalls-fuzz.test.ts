@@ -45,10 +45,10 @@ import {
 } from '../../src/abi/structs.ts';
 import type { ParamKind } from '../../src/abi/syscall-spec.ts';
 import { SYSCALLS } from '../../src/abi/syscalls/index.ts';
-import { IMPLEMENTATIONS } from '../../src/syscalls/table.ts';
 import { Kernel } from '../../src/kernel.ts';
 import type { Process } from '../../src/process.ts';
 import type { Syscalls } from '../../src/syscalls/index.ts';
+import { IMPLEMENTATIONS } from '../../src/syscalls/table.ts';
 import { garbage, generator, randomU64, UNWRITABLE } from './garbage.ts';
 
 const SEED = Number(process.env.ZXVM_FUZZ_SEED ?? 0x5ca1_ab1e);

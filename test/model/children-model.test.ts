@@ -33,8 +33,8 @@ import {
   ZX_VMO_RESIZABLE,
 } from '../../src/abi/constants.ts';
 import type { Syscalls } from '../../src/syscalls/index.ts';
-import { checkAttributionSum } from '../children/tree-helpers.ts';
 import { kmemStats, newProcess, out, PAGE, vmoInfo } from '../helpers.ts';
+import { checkAttributionSum } from '../vm/cow/tree-helpers.ts';
 
 const MAX_PAGES = 12;
 const MAX_VMOS = 12;

@@ -3,7 +3,7 @@
 import { ZX_RIGHT_DUPLICATE, ZX_RIGHT_NONE } from '../constants.ts';
 import { ANY_OBJECT, consumedHandle, family, handle, outHandle, u32 } from '../syscall-spec.ts';
 
-const TEST = 'test/syscalls/handles.test.ts';
+const TEST = 'test/syscalls/handle/handles.test.ts';
 
 export const HANDLE_SYSCALLS = family({
   zx_handle_close: {

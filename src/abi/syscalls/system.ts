@@ -9,6 +9,6 @@ export const SYSTEM_SYSCALLS = family({
     returns: 'u32',
     rights: 'none',
     errors: [],
-    test: 'test/syscalls/vmo-create.test.ts',
+    test: 'test/syscalls/vmo/vmo-create.test.ts',
   },
 });
