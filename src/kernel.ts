@@ -19,6 +19,7 @@ import { ResourceObject } from './object/resource.ts';
 import type { HandleValue } from './object/types.ts';
 import { MAX_MEMORY_BYTES } from './pmm/pmm.ts';
 import { Process } from './process.ts';
+import type { SyscallTracer } from './syscalls/index.ts';
 
 export interface KernelOptions {
   /** Simulated physical memory; default 4 GiB. It costs the host nothing until touched. */
@@ -30,6 +31,8 @@ export interface KernelOptions {
   reclaimWatermarkBytes?: number | bigint;
   /** Seed of the generator behind handle values; the same seed gives the same values. */
   seed?: number;
+  /** Sees every syscall of every process (see Kernel.setTracer). */
+  tracer?: SyscallTracer;
 }
 
 const DEFAULT_MEMORY = 4 * 1024 ** 3;
@@ -38,6 +41,9 @@ export class Kernel {
   /** The kernel's internals, for tests, tools and the visualizer. */
   readonly core: KernelCore;
   private readonly views = new WeakMap<ProcessObject, Process>();
+  /** Every view, for setTracer; weak, so that a kernel never keeps a process alive. */
+  private viewRefs: WeakRef<Process>[] = [];
+  private tracer: SyscallTracer | undefined;
 
   constructor(options: KernelOptions = {}) {
     const memoryBytes = Number(options.memoryBytes ?? DEFAULT_MEMORY);
@@ -51,6 +57,19 @@ export class Kernel {
       memoryBytes,
       reclaimWatermarkBytes: watermark,
       seed: options.seed ?? 0x5eed_1234,
+    });
+    this.tracer = options.tracer;
+  }
+
+  /**
+   * Sends every later syscall of every process, present and future, to `tracer`, in the style
+   * of strace (formatSyscallEvent makes a line of text of each); null stops tracing.
+   */
+  setTracer(tracer: SyscallTracer | null): void {
+    this.tracer = tracer ?? undefined;
+    this.viewRefs = this.viewRefs.filter((ref) => {
+      ref.deref()?.setTracer(tracer);
+      return ref.deref() !== undefined;
     });
   }
 
@@ -102,8 +121,9 @@ export class Kernel {
       const job = handles.add(new Handle(object.job, ZX_DEFAULT_JOB_RIGHTS)) as HandleValue;
       const vmarRights = ZX_DEFAULT_VMAR_RIGHTS | ZX_RIGHT_READ | ZX_RIGHT_WRITE | ZX_RIGHT_EXECUTE;
       const rootVmar = handles.add(new Handle(object.rootVmar!, vmarRights)) as HandleValue;
-      view = new Process(this.core, object, { self, job, rootVmar });
+      view = new Process(this.core, object, { self, job, rootVmar }, this.tracer);
       this.views.set(object, view);
+      this.viewRefs.push(new WeakRef(view));
     }
     return view;
   }

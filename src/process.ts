@@ -15,7 +15,7 @@ import type { ProcessObject } from './object/process.ts';
 import type { HandleValue } from './object/types.ts';
 import { beginWait, type WaitResult } from './object/wait.ts';
 import type { SyscallContext } from './syscalls/context.ts';
-import { bindSyscalls, type Syscalls } from './syscalls/index.ts';
+import { bindSyscalls, type Syscalls, type SyscallTracer } from './syscalls/index.ts';
 import type { UserMemory } from './syscalls/user.ts';
 
 export interface ProcessHandles {
@@ -36,8 +36,14 @@ export class Process {
   readonly object: ProcessObject;
   private readonly user: UserMemory;
   private readonly core: KernelCore;
+  private readonly ctx: SyscallContext;
 
-  constructor(core: KernelCore, object: ProcessObject, handles: ProcessHandles) {
+  constructor(
+    core: KernelCore,
+    object: ProcessObject,
+    handles: ProcessHandles,
+    tracer?: SyscallTracer,
+  ) {
     this.core = core;
     this.object = object;
     this.self = handles.self;
@@ -46,8 +52,16 @@ export class Process {
     // The address space is the process's user memory: buffers passed to its syscalls as
     // virtual addresses go through the same translations and faults as load and store.
     this.user = object.aspace;
-    const ctx: SyscallContext = { core, process: object, user: this.user };
-    this.syscalls = bindSyscalls(ctx);
+    this.ctx = { core, process: object, user: this.user };
+    this.syscalls = bindSyscalls(this.ctx, tracer);
+  }
+
+  /**
+   * Sends every later syscall of this process to `tracer` (null stops it). The syscall object
+   * stays the same object; its functions are rebound, so an untraced process pays nothing.
+   */
+  setTracer(tracer: SyscallTracer | null): void {
+    Object.assign(this.syscalls, bindSyscalls(this.ctx, tracer ?? undefined));
   }
 
   get name(): string {
