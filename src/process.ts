@@ -17,6 +17,7 @@ import { beginWait, type WaitResult } from './object/wait.ts';
 import type { SyscallContext } from './syscalls/context.ts';
 import { bindSyscalls, type Syscalls } from './syscalls/index.ts';
 import type { UserMemory } from './syscalls/user.ts';
+import { hostView, isHostBytes } from './util/host-bytes.ts';
 
 export interface ProcessHandles {
   self: HandleValue;
@@ -61,21 +62,25 @@ export class Process {
    * the faulting page have then been read.
    */
   load(vaddr: number | bigint, dst: Uint8Array): number {
-    if (!(dst instanceof Uint8Array)) return ZX_ERR_NOT_FOUND;
+    if (!isHostBytes(dst)) return ZX_ERR_NOT_FOUND;
+    const bytes = hostView(dst);
     if (typeof vaddr === 'number' && vaddr >= 0 && Number.isSafeInteger(vaddr)) {
-      return this.object.aspace.loadAt(vaddr, dst);
+      return this.object.aspace.loadAt(vaddr, bytes);
     }
-    return typeof vaddr === 'bigint' && vaddr >= 0n ? this.user.load(vaddr, dst) : ZX_ERR_NOT_FOUND;
+    return typeof vaddr === 'bigint' && vaddr >= 0n
+      ? this.user.load(vaddr, bytes)
+      : ZX_ERR_NOT_FOUND;
   }
 
   /** Writes `src` at `vaddr` as the CPU would: ZX_OK or the fault's status, as for load. */
   store(vaddr: number | bigint, src: Uint8Array): number {
-    if (!(src instanceof Uint8Array)) return ZX_ERR_NOT_FOUND;
+    if (!isHostBytes(src)) return ZX_ERR_NOT_FOUND;
+    const bytes = hostView(src);
     if (typeof vaddr === 'number' && vaddr >= 0 && Number.isSafeInteger(vaddr)) {
-      return this.object.aspace.storeAt(vaddr, src);
+      return this.object.aspace.storeAt(vaddr, bytes);
     }
     return typeof vaddr === 'bigint' && vaddr >= 0n
-      ? this.user.store(vaddr, src)
+      ? this.user.store(vaddr, bytes)
       : ZX_ERR_NOT_FOUND;
   }
 
