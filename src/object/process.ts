@@ -3,7 +3,7 @@
 
 import { ZX_OBJ_TYPE_PROCESS } from '../abi/constants.ts';
 import type { VmAspace } from '../vm/aspace.ts';
-import { HandleTable } from './handle.ts';
+import type { HandleTable } from './handle.ts';
 import type { JobObject } from './job.ts';
 import { KernelObject } from './kernel-object.ts';
 import type { Koid } from './types.ts';
@@ -21,12 +21,12 @@ export class ProcessObject extends KernelObject {
   readonly job: JobObject;
   name: string;
 
-  constructor(koid: Koid, job: JobObject, name: string, handleSecret: number, aspace: VmAspace) {
+  constructor(koid: Koid, job: JobObject, name: string, handles: HandleTable, aspace: VmAspace) {
     super(koid);
     this.aspace = aspace;
     this.job = job;
     this.name = name;
-    this.handles = new HandleTable(handleSecret);
+    this.handles = handles;
   }
 
   override get relatedKoid(): Koid {

@@ -4,14 +4,14 @@ import {
   ZX_ERR_ACCESS_DENIED,
   ZX_ERR_BAD_HANDLE,
   ZX_ERR_INVALID_ARGS,
+  ZX_ERR_NO_MEMORY,
   ZX_HANDLE_INVALID,
   ZX_OK,
   ZX_RIGHT_DUPLICATE,
   ZX_RIGHT_SAME_RIGHTS,
 } from '../abi/constants.ts';
-import { Handle } from '../object/handle.ts';
-import { handleValue, isOutParam, u32, writeOut } from './args.ts';
-import type { SyscallContext } from './context.ts';
+import { handleValue, isOutParam, u32 } from './args.ts';
+import { installAndCopyOut, type SyscallContext } from './context.ts';
 
 /**
  * zx_handle_close(handle)
@@ -34,7 +34,8 @@ function derivedRights(current: number, requested: number): number | undefined {
  * zx_handle_duplicate(handle, rights, out)
  * Rights: handle must have ZX_RIGHT_DUPLICATE.
  * Errors: ZX_ERR_BAD_HANDLE; ZX_ERR_ACCESS_DENIED (no DUPLICATE right); ZX_ERR_INVALID_ARGS
- * (rights not a subset of the handle's, or out unusable).
+ * (rights not a subset of the handle's, or out unusable); ZX_ERR_NO_MEMORY (the kernel's handle
+ * arena is full).
  */
 export function zx_handle_duplicate(
   ctx: SyscallContext,
@@ -50,15 +51,19 @@ export function zx_handle_duplicate(
   const newRights = derivedRights(source.rights, requested);
   if (newRights === undefined) return ZX_ERR_INVALID_ARGS;
   if (!isOutParam(out)) return ZX_ERR_INVALID_ARGS;
+  const dup = ctx.core.handleArena.make(source.object, newRights);
+  if (dup === null) return ZX_ERR_NO_MEMORY;
   // A copy-out that fails leaves the new handle in the table (leaked), as in Zircon.
-  const added = ctx.process.handles.add(new Handle(source.object, newRights));
-  return writeOut(out, added) ? ZX_OK : ZX_ERR_INVALID_ARGS;
+  return installAndCopyOut(ctx, dup, out);
 }
 
 /**
  * zx_handle_replace(handle, rights, out)
- * The old handle is consumed whenever it is valid, even when the call fails.
- * Errors: ZX_ERR_BAD_HANDLE; ZX_ERR_INVALID_ARGS (rights not a subset, or out unusable).
+ * The old handle is consumed whenever it is valid, even when the call fails, except when the new
+ * handle cannot be made: as in Zircon (handle_ops.cc), the new handle is made while the old one
+ * still holds its slot, and the old one stays when that fails.
+ * Errors: ZX_ERR_BAD_HANDLE; ZX_ERR_INVALID_ARGS (rights not a subset, or out unusable);
+ * ZX_ERR_NO_MEMORY (the kernel's handle arena is full).
  */
 export function zx_handle_replace(
   ctx: SyscallContext,
@@ -70,18 +75,14 @@ export function zx_handle_replace(
   const value = handleValue(handle);
   const source = ctx.process.handles.get(value);
   if (source === undefined) return ZX_ERR_BAD_HANDLE;
-  // Keep the object alive while the old handle goes and the new one comes.
-  const object = source.object;
-  object.handleCount++;
-  ctx.process.handles.remove(value);
-  try {
-    if (requested === undefined) return ZX_ERR_INVALID_ARGS;
-    const newRights = derivedRights(source.rights, requested);
-    if (newRights === undefined) return ZX_ERR_INVALID_ARGS;
-    if (!isOutParam(out)) return ZX_ERR_INVALID_ARGS;
-    const added = ctx.process.handles.add(new Handle(object, newRights));
-    return writeOut(out, added) ? ZX_OK : ZX_ERR_INVALID_ARGS;
-  } finally {
-    if (--object.handleCount === 0) object.onZeroHandles();
+  const newRights = requested === undefined ? undefined : derivedRights(source.rights, requested);
+  if (newRights === undefined || !isOutParam(out)) {
+    ctx.process.handles.remove(value);
+    return ZX_ERR_INVALID_ARGS;
   }
+  const replacement = ctx.core.handleArena.make(source.object, newRights);
+  if (replacement === null) return ZX_ERR_NO_MEMORY;
+  // The replacement holds the object, so closing the old handle never reaches zero handles.
+  ctx.process.handles.remove(value);
+  return installAndCopyOut(ctx, replacement, out);
 }
