@@ -6,7 +6,9 @@ import {
   ZX_DEFAULT_PROCESS_RIGHTS,
   ZX_DEFAULT_RESOURCE_RIGHTS,
   ZX_DEFAULT_VMAR_RIGHTS,
+  ZX_HANDLE_INVALID,
   ZX_OBJ_TYPE_PROCESS,
+  ZX_OK,
   ZX_RIGHT_EXECUTE,
   ZX_RIGHT_READ,
   ZX_RIGHT_WRITE,
@@ -15,7 +17,7 @@ import {
 import { MAX_HANDLE_COUNT } from './object/handle.ts';
 import { KernelCore } from './object/kernel-core.ts';
 import type { KernelObject } from './object/kernel-object.ts';
-import type { ProcessObject } from './object/process.ts';
+import { type ProcessObject, processCallStatus } from './object/process.ts';
 import { ResourceObject } from './object/resource.ts';
 import type { HandleValue } from './object/types.ts';
 import { MAX_MEMORY_BYTES } from './pmm/pmm.ts';
@@ -70,6 +72,8 @@ export class Kernel {
   createProcess(options: { name?: string } = {}): Process {
     this.requireHandleSlots(3);
     const object = this.core.createProcess(this.core.rootJob, options.name ?? '');
+    // The host runs it: it lives until killed, whatever becomes of its handles.
+    object.markRunning();
     return this.viewOf(object);
   }
 
@@ -122,6 +126,12 @@ export class Kernel {
 
   private viewOf(object: ProcessObject): Process {
     let view = this.views.get(object);
+    if (view === undefined && processCallStatus(object) !== ZX_OK) {
+      // A dead process gets no new handles; every call of its view fails all the same.
+      const none = ZX_HANDLE_INVALID as HandleValue;
+      view = new Process(this.core, object, { self: none, job: none, rootVmar: none });
+      this.views.set(object, view);
+    }
     if (view === undefined) {
       this.requireHandleSlots(3);
       const self = this.installHandle(object, object, ZX_DEFAULT_PROCESS_RIGHTS);

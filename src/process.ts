@@ -7,11 +7,12 @@ import {
   ZX_ERR_BAD_HANDLE,
   ZX_ERR_INVALID_ARGS,
   ZX_ERR_NOT_FOUND,
+  ZX_OK,
   ZX_RIGHT_WAIT,
   ZX_TIME_INFINITE,
 } from './abi/constants.ts';
 import type { KernelCore } from './object/kernel-core.ts';
-import type { ProcessObject } from './object/process.ts';
+import { type ProcessObject, processCallStatus } from './object/process.ts';
 import type { HandleValue } from './object/types.ts';
 import { beginWait, type WaitResult } from './object/wait.ts';
 import type { SyscallContext } from './syscalls/context.ts';
@@ -59,9 +60,11 @@ export class Process {
    * Reads `dst.length` bytes at `vaddr` as the CPU would: ZX_OK, or the status of the fault
    * that stopped it (ZX_ERR_NOT_FOUND where nothing is mapped, ZX_ERR_ACCESS_DENIED where the
    * mapping may not be read, ZX_ERR_OUT_OF_RANGE past the end of the VMO); the bytes before
-   * the faulting page have then been read.
+   * the faulting page have then been read. A dead process runs nothing: ZX_ERR_BAD_STATE.
    */
   load(vaddr: number | bigint, dst: Uint8Array): number {
+    const alive = processCallStatus(this.object);
+    if (alive !== ZX_OK) return alive;
     if (!isHostBytes(dst)) return ZX_ERR_NOT_FOUND;
     const bytes = hostView(dst);
     if (typeof vaddr === 'number' && vaddr >= 0 && Number.isSafeInteger(vaddr)) {
@@ -74,6 +77,8 @@ export class Process {
 
   /** Writes `src` at `vaddr` as the CPU would: ZX_OK or the fault's status, as for load. */
   store(vaddr: number | bigint, src: Uint8Array): number {
+    const alive = processCallStatus(this.object);
+    if (alive !== ZX_OK) return alive;
     if (!isHostBytes(src)) return ZX_ERR_NOT_FOUND;
     const bytes = hostView(src);
     if (typeof vaddr === 'number' && vaddr >= 0 && Number.isSafeInteger(vaddr)) {
@@ -95,6 +100,8 @@ export class Process {
     signals: number,
     deadline: bigint = ZX_TIME_INFINITE,
   ): Promise<WaitResult> {
+    const alive = processCallStatus(this.object);
+    if (alive !== ZX_OK) return Promise.resolve({ status: alive, observed: 0 });
     const found = this.object.handles.get(handle);
     if (found === undefined) return Promise.resolve({ status: ZX_ERR_BAD_HANDLE, observed: 0 });
     if ((found.rights & ZX_RIGHT_WAIT) === 0) {

@@ -74,7 +74,7 @@ export class KernelCore {
     const handles = new HandleTable(this.handleArena, this.random32());
     const process = new ProcessObject(this.newKoid(), job, name, handles, aspace);
     process.rootVmar = new VmarObject(this.newKoid(), aspace.root);
-    job.children.add(process);
+    job.addChild(process);
     return process;
   }
 }

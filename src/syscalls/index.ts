@@ -1,5 +1,6 @@
 // The syscall surface of one process: every implementation, bound to its calling context.
 
+import { processCallStatus } from '../object/process.ts';
 import type { SyscallContext } from './context.ts';
 import {
   zx_bti_create,
@@ -100,7 +101,14 @@ export type Syscalls = { [K in keyof Implementations]: DropContext<Implementatio
 export function bindSyscalls(ctx: SyscallContext): Syscalls {
   const bound: Record<string, unknown> = {};
   for (const [name, impl] of Object.entries(IMPLEMENTATIONS) as [string, Impl][]) {
-    bound[name] = impl.bind(null, ctx);
+    bound[name] = bindAlive(ctx, impl); // process-alive check
   }
   return bound as Syscalls;
+}
+
+/** `impl` bound to `ctx`, refusing every call once the process is dying or dead. */
+function bindAlive(ctx: SyscallContext, impl: Impl): (...args: unknown[]) => number {
+  const call = (...args: unknown[]) => processCallStatus(ctx.process) || impl(ctx, ...args);
+  // Keep the arity of the C prototype, as a bound function would.
+  return Object.defineProperty(call, 'length', { value: Math.max(0, impl.length - 1) });
 }
