@@ -100,6 +100,9 @@ export class Kernel {
 
   /** Installs a handle to the system resource in `process` and returns its value. */
   grantSystemResource(process: Process): number {
+    // A dead process holds no handles (ZX_HANDLE_INVALID: its calls fail whatever they name).
+    if (processCallStatus(process.object) !== ZX_OK) return ZX_HANDLE_INVALID;
+    this.requireHandleSlots(1);
     const resource = new ResourceObject(
       this.core.newKoid(),
       ZX_RSRC_KIND_SYSTEM,
@@ -108,7 +111,6 @@ export class Kernel {
       0,
       'system',
     );
-    this.requireHandleSlots(1);
     return this.installHandle(process.object, resource, ZX_DEFAULT_RESOURCE_RIGHTS);
   }
 

@@ -154,9 +154,10 @@ export class HandleTable {
   }
 
   get(value: number): Handle | undefined {
-    // Only a uint32 with the fixed bits set can be a value (a fraction or NaN would otherwise
-    // be truncated by the bit operations into some other value).
+    // Only a uint32 with the fixed bits set can be a value: a fraction or NaN would otherwise be
+    // truncated by the bit operations into some other value, and a bigint would throw there.
     if (
+      typeof value !== 'number' ||
       (value & ZX_HANDLE_FIXED_BITS_MASK) !== ZX_HANDLE_FIXED_BITS_MASK ||
       value >>> 0 !== value
     ) {

@@ -113,6 +113,9 @@ describe('HandleArena and HandleTable', () => {
     for (const bad of [value + 0.5, value - 2 ** 32, value + 2 ** 32, Number.NaN, value & ~1]) {
       assert.equal(a.get(bad), undefined, String(bad));
     }
+    for (const bad of [BigInt(value), String(value), null, undefined, {}]) {
+      assert.equal(a.get(bad as unknown as number), undefined, String(bad));
+    }
     assert.ok(a.get(value));
   });
 
@@ -170,6 +173,15 @@ describe('handle values of a process', () => {
     assert.equal(new Set(first).size, 4096);
     expectStatus(sys.zx_handle_close(dup.value), ZX_ERR_BAD_HANDLE);
     assert.equal(proc.object.handles.size, 3);
+  });
+});
+
+describe('host calls that look handles up', () => {
+  it('take values of any type without throwing', async () => {
+    const { kernel, proc } = newProcess();
+    const bigint = BigInt(proc.self) as unknown as number;
+    assert.deepEqual(await proc.waitOne(bigint, 1, 0n), { status: ZX_ERR_BAD_HANDLE, observed: 0 });
+    assert.throws(() => kernel.processFor(proc, bigint), TypeError);
   });
 });
 

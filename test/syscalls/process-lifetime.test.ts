@@ -251,5 +251,8 @@ describe('death cascades', () => {
     assert.deepEqual([view.self, view.job, view.rootVmar], [0, 0, 0]);
     expectStatus(view.syscalls.zx_vmo_create(PAGE, 0, out(0)), ZX_ERR_BAD_STATE);
     expectStatus(view.load(0x20_0000, new Uint8Array(1)), ZX_ERR_BAD_STATE);
+    assert.equal(kernel.grantSystemResource(view), 0);
+    assert.equal(otherObject.handles.size, 0);
+    assert.equal(kernel.core.handleArena.count, count);
   });
 });
