@@ -42,6 +42,11 @@ export class PmtObject extends KernelObject {
     this.vmo.release();
   }
 
+  /** No handle could be made for it: nobody was handed the pin, so it is undone. */
+  override abandon(): void {
+    if (this.handleCount === 0) this.unpin();
+  }
+
   /** Closed without unpinning: the pages stay pinned, in the BTI's quarantine. */
   override onZeroHandles(): void {
     if (this.pinned) this.bti.quarantine.add(this);

@@ -24,6 +24,11 @@ export class VmarObject extends KernelObject {
     this.region = region;
   }
 
+  /** No handle could be made for a new sub-VMAR: nobody could name it, so it goes. */
+  override abandon(): void {
+    if (this.handleCount === 0 && this.region.alive) this.region.destroy();
+  }
+
   /** The region's absolute base address (ZX_INFO_VMAR base). */
   get base(): bigint {
     return BigInt(this.region.base);

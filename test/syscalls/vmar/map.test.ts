@@ -45,7 +45,6 @@ import {
   ZX_VMO_DISCARDABLE,
   ZX_VMO_RESIZABLE,
 } from '../../../src/abi/constants.ts';
-import { Handle } from '../../../src/object/handle.ts';
 import type { Syscalls } from '../../../src/syscalls/index.ts';
 import {
   createVmo,
@@ -664,7 +663,9 @@ describe('mappings and the VMO', () => {
     // Map the same VMO in a second process through a handle in its table.
     const b = newProcess(kernel);
     const entry = a.proc.object.handles.get(vmo)!;
-    const inB = b.proc.object.handles.add(new Handle(entry.object, entry.rights));
+    const inB = b.proc.object.handles.add(
+      kernel.core.handleArena.make(entry.object, entry.rights)!,
+    );
     map(b.sys, b.proc.rootVmar, R, 0, inB, 0, PAGE);
     assert.deepEqual([vmoInfo(a.sys, vmo).num_mappings, vmoInfo(a.sys, vmo).share_count], [3n, 2n]);
   });
