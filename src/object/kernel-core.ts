@@ -3,14 +3,14 @@
 // every time (handle secrets come from a seeded generator, time from a simulated clock).
 
 import { PhysicalMemory } from '../pmm/pmm.ts';
-import { VmAspace } from '../vm/aspace.ts';
 import { DiscardableList } from '../vm/discardable.ts';
+import { VmAspace } from '../vm/vm-aspace.ts';
 import { JobObject } from './job.ts';
 import { ProcessObject } from './process.ts';
 import { ResourceRegistry } from './resource-registry.ts';
 import { Timers } from './timers.ts';
 import type { Koid } from './types.ts';
-import { VmarObject } from './vmar-object.ts';
+import { VmAddressRegionDispatcher } from './vm-address-region-dispatcher.ts';
 
 export interface KernelCoreOptions {
   memoryBytes: number;
@@ -66,7 +66,7 @@ export class KernelCore {
   createProcess(job: JobObject, name: string): ProcessObject {
     const aspace = new VmAspace(this.pmm, Number(USER_ASPACE_BASE), Number(USER_ASPACE_SIZE));
     const process = new ProcessObject(this.newKoid(), job, name, this.random32(), aspace);
-    process.rootVmar = new VmarObject(this.newKoid(), aspace.root);
+    process.rootVmar = new VmAddressRegionDispatcher(this.newKoid(), aspace.root);
     job.children.add(process);
     return process;
   }

@@ -42,11 +42,11 @@ import {
   ZX_VMAR_OP_ZERO,
 } from '../abi/constants.ts';
 import type { Handle } from '../object/handle.ts';
-import { VmarObject } from '../object/vmar-object.ts';
+import { VmAddressRegionDispatcher } from '../object/vm-address-region-dispatcher.ts';
 import type { VmoObject } from '../object/vmo-object.ts';
 import { roundUpPageU64, U64_MAX } from '../util/u64.ts';
 import { PERM_EXECUTE, PERM_READ, PERM_RWX, PERM_WRITE } from '../vm/region.ts';
-import type { Placement } from '../vm/vmar.ts';
+import type { Placement } from '../vm/vm-address-region.ts';
 import { handleValue, u32, u64, writeOut } from './args.ts';
 import { addHandleAndCopyOut, lookupWithRights, type SyscallContext } from './context.ts';
 import { isUserBuffer } from './user.ts';
@@ -120,8 +120,8 @@ function canMapPerms(options: number): number {
   );
 }
 
-function vmarOf(handle: Handle): VmarObject {
-  return handle.object as VmarObject;
+function vmarOf(handle: Handle): VmAddressRegionDispatcher {
+  return handle.object as VmAddressRegionDispatcher;
 }
 
 /**
@@ -182,7 +182,7 @@ export function zx_vmar_allocate(
     (opts & ZX_VM_COMPACT) !== 0,
   );
   if (typeof created === 'number') return created;
-  const child = new VmarObject(ctx.core.newKoid(), created);
+  const child = new VmAddressRegionDispatcher(ctx.core.newKoid(), created);
   const status = addHandleAndCopyOut(ctx, child, child.defaultRights, childVmar);
   if (status !== ZX_OK) return status;
   if (!writeOut(childAddr, BigInt(created.base))) {

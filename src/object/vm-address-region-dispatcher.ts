@@ -1,4 +1,4 @@
-// VmarObject: the kernel object behind a VMAR handle (Zircon's VmAddressRegionDispatcher). It
+// VmAddressRegionDispatcher: the kernel object behind a VMAR handle, named as Zircon names it. It
 // names one VmAddressRegion of an address space. Closing its handles changes nothing in the
 // address space; destroying the region (zx_vmar_destroy, or unmapping it from its parent)
 // leaves the handles valid but makes every operation through them ZX_ERR_BAD_STATE.
@@ -11,11 +11,11 @@ import {
   ZX_RIGHT_WRITE,
 } from '../abi/constants.ts';
 import { PERM_EXECUTE, PERM_READ, PERM_WRITE } from '../vm/region.ts';
-import type { VmAddressRegion } from '../vm/vmar.ts';
+import type { VmAddressRegion } from '../vm/vm-address-region.ts';
 import { KernelObject } from './kernel-object.ts';
 import type { Koid } from './types.ts';
 
-export class VmarObject extends KernelObject {
+export class VmAddressRegionDispatcher extends KernelObject {
   readonly type = ZX_OBJ_TYPE_VMAR;
   readonly region: VmAddressRegion;
 
