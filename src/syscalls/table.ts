@@ -60,11 +60,4 @@ export const LEGACY = new Set<string>([
   'zx_vmo_replace_as_executable',
   'zx_vmo_create_child',
   'zx_vmo_transfer_data',
-  'zx_vmo_create_contiguous',
-  'zx_vmo_create_physical',
-  'zx_iommu_create',
-  'zx_bti_create',
-  'zx_bti_pin',
-  'zx_bti_release_quarantine',
-  'zx_pmt_unpin',
 ]);
