@@ -51,7 +51,12 @@ const DOMAINS: Readonly<Record<FlagDomain, Domain>> = {
   ),
   vmo_op: pick('enum', starts('ZX_VMO_OP_')),
   vmar_op: pick('enum', starts('ZX_VMAR_OP_')),
-  vm_options: pick('bits', starts('ZX_VM_'), starts('ZX_VM_ALIGN_', 'ZX_VM_FEATURE_')),
+  // ZX_VM_FLAG_* are the old names of the same bits.
+  vm_options: pick(
+    'bits',
+    starts('ZX_VM_'),
+    starts('ZX_VM_ALIGN_', 'ZX_VM_FEATURE_', 'ZX_VM_FLAG_'),
+  ),
   cache_policy: pick('enum', starts('ZX_CACHE_POLICY_'), (n) => n === 'ZX_CACHE_POLICY_MASK'),
   // Topic names, not the flag values of the records they return (ZX_INFO_VMO_RESIZABLE).
   info_topic: pick('enum', starts('ZX_INFO_'), (n) => /^ZX_INFO_(VMO|MAPS)_(?!V\d)/.test(n)),
