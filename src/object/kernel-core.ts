@@ -3,15 +3,15 @@
 // every time (handle secrets come from a seeded generator, time from a simulated clock).
 
 import { PhysicalMemory } from '../pmm/pmm.ts';
-import { VmAspace } from '../vm/aspace.ts';
 import { DiscardableList } from '../vm/discardable.ts';
+import { VmAspace } from '../vm/vm-aspace.ts';
 import { HandleArena, HandleTable } from './handle.ts';
 import { JobObject } from './job.ts';
 import { ProcessObject } from './process.ts';
 import { ResourceRegistry } from './resource-registry.ts';
 import { Timers } from './timers.ts';
 import type { Koid } from './types.ts';
-import { VmarObject } from './vmar-object.ts';
+import { VmAddressRegionDispatcher } from './vm-address-region-dispatcher.ts';
 
 export interface KernelCoreOptions {
   memoryBytes: number;
@@ -73,7 +73,7 @@ export class KernelCore {
     const aspace = new VmAspace(this.pmm, Number(USER_ASPACE_BASE), Number(USER_ASPACE_SIZE));
     const handles = new HandleTable(this.handleArena, this.random32());
     const process = new ProcessObject(this.newKoid(), job, name, handles, aspace);
-    process.rootVmar = new VmarObject(this.newKoid(), aspace.root);
+    process.rootVmar = new VmAddressRegionDispatcher(this.newKoid(), aspace.root);
     job.addChild(process);
     return process;
   }

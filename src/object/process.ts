@@ -11,14 +11,14 @@ import {
   ZX_PROCESS_TERMINATED,
 } from '../abi/constants.ts';
 import { assert } from '../util/assert.ts';
-import type { VmAspace } from '../vm/aspace.ts';
+import type { VmAspace } from '../vm/vm-aspace.ts';
 import type { HandleTable } from './handle.ts';
 import type { JobObject } from './job.ts';
 import { KernelObject } from './kernel-object.ts';
 import type { Koid } from './types.ts';
-import type { VmarObject } from './vmar-object.ts';
+import type { VmAddressRegionDispatcher } from './vm-address-region-dispatcher.ts';
 
-export { VmarObject } from './vmar-object.ts';
+export { VmAddressRegionDispatcher } from './vm-address-region-dispatcher.ts';
 
 /** ProcessDispatcher::State. */
 export type ProcessState = 'initial' | 'running' | 'dying' | 'dead';
@@ -26,7 +26,7 @@ export type ProcessState = 'initial' | 'running' | 'dying' | 'dead';
 export class ProcessObject extends KernelObject {
   readonly type = ZX_OBJ_TYPE_PROCESS;
   readonly handles: HandleTable;
-  rootVmar: VmarObject | null = null;
+  rootVmar: VmAddressRegionDispatcher | null = null;
   /** The address space, whose root VMAR is `rootVmar`. */
   readonly aspace: VmAspace;
 

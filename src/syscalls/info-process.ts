@@ -38,12 +38,12 @@ import {
   type ZxInfoMapsMapping,
 } from '../abi/structs.ts';
 import type { Handle } from '../object/handle.ts';
-import type { ProcessObject, VmarObject } from '../object/process.ts';
+import type { ProcessObject, VmAddressRegionDispatcher } from '../object/process.ts';
 import type { VmoObject } from '../object/vmo-object.ts';
 import { PAGE_SIZE } from '../util/u64.ts';
 import { NO_ATTRIBUTION, nodeAttribution } from '../vm/cow-attribution.ts';
-import type { VmMapping } from '../vm/mapping.ts';
-import type { VmAddressRegion } from '../vm/vmar.ts';
+import type { VmAddressRegion } from '../vm/vm-address-region.ts';
+import type { VmMapping } from '../vm/vm-mapping.ts';
 import { writeOut } from './args.ts';
 import type { SyscallContext } from './context.ts';
 import { encodeVmObjectInfo } from './info-vmo.ts';
@@ -85,7 +85,7 @@ export function processInfo(
   if (topic === ZX_INFO_VMAR_MAPS) {
     if (found.object.type !== ZX_OBJ_TYPE_VMAR) return ZX_ERR_WRONG_TYPE;
     if ((found.rights & ZX_RIGHT_INSPECT) === 0) return ZX_ERR_ACCESS_DENIED;
-    const region = (found.object as VmarObject).region;
+    const region = (found.object as VmAddressRegionDispatcher).region;
     if (!region.alive) return ZX_ERR_BAD_STATE;
     return reply(vmarMapRecords(region, 0), ZX_INFO_MAPS_SIZE);
   }
