@@ -72,4 +72,17 @@ export abstract class KernelObject {
 
   /** The last handle to this object was closed. */
   onZeroHandles(): void {}
+
+  /**
+   * ZX_PROP_NAME (Zircon's Dispatcher::get_name): the name's bytes without a NUL, or null for
+   * the objects that have no name (the syscall's ZX_ERR_WRONG_TYPE).
+   */
+  getName(): Uint8Array | null {
+    return null;
+  }
+
+  /** Sets the name (at most 31 bytes, no NUL); false for objects whose name cannot be set. */
+  setName(_name: Uint8Array): boolean {
+    return false;
+  }
 }

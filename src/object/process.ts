@@ -45,4 +45,13 @@ export class ProcessObject extends KernelObject {
   policyAction(condition: number): number {
     return this.job.actionFor(condition);
   }
+
+  override getName(): Uint8Array {
+    return new TextEncoder().encode(this.name).subarray(0, 31);
+  }
+
+  override setName(name: Uint8Array): boolean {
+    this.name = new TextDecoder().decode(name);
+    return true;
+  }
 }

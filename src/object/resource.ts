@@ -43,6 +43,11 @@ export class ResourceObject extends KernelObject {
     this.onRelease?.();
   }
 
+  /** Named once, at zx_resource_create: the name can be read but not set. */
+  override getName(): Uint8Array {
+    return new TextEncoder().encode(this.name).subarray(0, 31);
+  }
+
   /** True when [base, base + size) lies inside this resource's range. */
   covers(base: bigint, size: bigint): boolean {
     return this.isRangedRoot || (base >= this.base && base + size <= this.base + this.size);
