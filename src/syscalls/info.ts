@@ -72,6 +72,7 @@ const VMO_TOPIC_SIZES: ReadonlyMap<number, number> = new Map([
  * before the handle. Single-record topics fail with ZX_ERR_BUFFER_TOO_SMALL (actual and avail
  * still written) when the record does not fit; multi-record ones (info-process.ts) copy what
  * fits and succeed.
+ * Rights and errors: its entry in src/abi/syscalls/object.ts.
  */
 export function zx_object_get_info(
   ctx: SyscallContext,

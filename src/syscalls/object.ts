@@ -25,7 +25,11 @@ import { handleWithRights, objectWithRights, type SyscallContext } from './conte
 import type { UserOut } from './impl.ts';
 import { beginCopyOut, copyIn, copyOutU32, finishCopyOut, type UserBuffer } from './user.ts';
 
-/** zx_object_get_property(handle, property, value, value_size). */
+/**
+ * zx_object_get_property(handle, property, value, value_size): copies out the object's name
+ * (NUL-padded to 32 bytes) or a VMO's content (stream) size.
+ * Rights and errors: its entry in src/abi/syscalls/object.ts.
+ */
 export function zx_object_get_property(
   ctx: SyscallContext,
   handle: number,
@@ -64,7 +68,11 @@ function copyOutBytes(ctx: SyscallContext, buffer: UserBuffer, bytes: Uint8Array
   return finishCopyOut(ctx.user, buffer, out === buffer ? bytes : out);
 }
 
-/** zx_object_set_property(handle, property, value, value_size). */
+/**
+ * zx_object_set_property(handle, property, value, value_size): sets the object's name (cut to
+ * 31 bytes, ending at the first NUL) or a VMO's content size.
+ * Rights and errors: its entry in src/abi/syscalls/object.ts.
+ */
 export function zx_object_set_property(
   ctx: SyscallContext,
   handle: number,
@@ -101,7 +109,11 @@ export function zx_object_set_property(
   }
 }
 
-/** zx_object_signal(handle, clear_mask, set_mask): only the user signals may change. */
+/**
+ * zx_object_signal(handle, clear_mask, set_mask): clears then sets user signals (set wins for a
+ * bit in both); no other signal may change.
+ * Rights and errors: its entry in src/abi/syscalls/object.ts.
+ */
 export function zx_object_signal(
   ctx: SyscallContext,
   handle: number,
@@ -122,6 +134,7 @@ export function zx_object_signal(
  * sleeps until it (the kernel clock moves there, firing timers); one with ZX_TIME_INFINITE that
  * nothing could end gives ZX_ERR_SHOULD_WAIT instead of hanging (Process.waitOne parks the wait
  * as a continuation instead).
+ * Rights and errors: its entry in src/abi/syscalls/object.ts.
  */
 export function zx_object_wait_one(
   ctx: SyscallContext,

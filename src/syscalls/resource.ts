@@ -51,6 +51,7 @@ export function validateRangedResource(
 /**
  * zx_resource_create(parent_rsrc, options, base, size, name, name_size, resource_out): options
  * holds the kind (low 16 bits) and ZX_RSRC_FLAG_EXCLUSIVE.
+ * Rights and errors: its entry in src/abi/syscalls/resource.ts.
  */
 export function zx_resource_create(
   ctx: SyscallContext,

@@ -36,7 +36,11 @@ const MAX_POLICY_COUNT = 32;
 /** zx_policy_timer_slack_t: min_slack (i64), default_mode (u32), 4 bytes of padding. */
 const TIMER_SLACK_SIZE = 16;
 
-/** zx_job_create(parent_job, options, out): options must be 0. */
+/**
+ * zx_job_create(parent_job, options, out): a child job with a copy of its parent's policy;
+ * options must be 0.
+ * Rights and errors: its entry in src/abi/syscalls/task.ts.
+ */
 export function zx_job_create(
   ctx: SyscallContext,
   parentJob: number,
@@ -56,6 +60,7 @@ export function zx_job_create(
  * zx_job_set_policy(handle, options, topic, policy, count): the arguments and the records are
  * checked and read before the handle is looked up. V1 records are locked
  * (ZX_POL_OVERRIDE_DENY). Timer slack is checked but has no effect on the model.
+ * Rights and errors: its entry in src/abi/syscalls/task.ts.
  */
 export function zx_job_set_policy(
   ctx: SyscallContext,
@@ -112,6 +117,7 @@ function setTimerSlack(
  * policy and the name come before the job handle. The name is cut to 31 bytes and ends at its
  * first NUL. If either handle cannot be copied out, the binder destroys both, and the process,
  * which never ran, dies with its handle.
+ * Rights and errors: its entry in src/abi/syscalls/task.ts.
  */
 export function zx_process_create(
   ctx: SyscallContext,
