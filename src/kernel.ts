@@ -14,8 +14,8 @@ import {
 } from './abi/constants.ts';
 import { Handle } from './object/handle.ts';
 import { KernelCore } from './object/kernel-core.ts';
-import type { ProcessObject } from './object/process.ts';
-import { ResourceObject } from './object/resource.ts';
+import type { ProcessDispatcher } from './object/process-dispatcher.ts';
+import { ResourceDispatcher } from './object/resource-dispatcher.ts';
 import type { HandleValue } from './object/types.ts';
 import { MAX_MEMORY_BYTES } from './pmm/pmm.ts';
 import { Process } from './process.ts';
@@ -40,7 +40,7 @@ const DEFAULT_MEMORY = 4 * 1024 ** 3;
 export class Kernel {
   /** The kernel's internals, for tests, tools and the visualizer. */
   readonly core: KernelCore;
-  private readonly views = new WeakMap<ProcessObject, Process>();
+  private readonly views = new WeakMap<ProcessDispatcher, Process>();
   /** Every view, for setTracer; weak, so that a kernel never keeps a process alive. */
   private viewRefs: WeakRef<Process>[] = [];
   private tracer: SyscallTracer | undefined;
@@ -85,7 +85,7 @@ export class Kernel {
     if (handle === undefined || handle.object.type !== ZX_OBJ_TYPE_PROCESS) {
       throw new TypeError('processFor: not a process handle of the owner');
     }
-    return this.viewOf(handle.object as ProcessObject);
+    return this.viewOf(handle.object as ProcessDispatcher);
   }
 
   /** The kernel's simulated monotonic clock, in nanoseconds (zx_clock_get_monotonic). */
@@ -102,7 +102,7 @@ export class Kernel {
 
   /** Installs a handle to the system resource in `process` and returns its value. */
   grantSystemResource(process: Process): number {
-    const resource = new ResourceObject(
+    const resource = new ResourceDispatcher(
       this.core.newKoid(),
       ZX_RSRC_KIND_SYSTEM,
       0n,
@@ -113,7 +113,7 @@ export class Kernel {
     return process.object.handles.add(new Handle(resource, ZX_DEFAULT_RESOURCE_RIGHTS));
   }
 
-  private viewOf(object: ProcessObject): Process {
+  private viewOf(object: ProcessDispatcher): Process {
     let view = this.views.get(object);
     if (view === undefined) {
       const handles = object.handles;

@@ -23,7 +23,7 @@ import { PAGE_SIZE } from '../util/u64.ts';
 import type { VmMapping } from '../vm/mapping.ts';
 import type { VmObjectPaged } from '../vm/vm-object.ts';
 import type { VmAddressRegion } from '../vm/vmar.ts';
-import type { ProcessObject } from './process.ts';
+import type { ProcessDispatcher } from './process-dispatcher.ts';
 import type { VmarObject } from './vmar-object.ts';
 import type { VmoObject } from './vmo-object.ts';
 
@@ -41,7 +41,7 @@ export interface VmoReach {
  * walked; then one per mapping in address order, with rights 0. Duplicates are left for
  * userspace to fold, as Zircon does.
  */
-export function processVmos(process: ProcessObject): VmoReach[] {
+export function processVmos(process: ProcessDispatcher): VmoReach[] {
   const found: VmoReach[] = [];
   for (const value of [...process.handles.values()].reverse()) {
     const handle = process.handles.get(value)!;
@@ -64,7 +64,7 @@ const encoder = new TextEncoder();
  * The zx_info_maps_t records of the process's address space (ProcessDispatcher::GetAspaceMaps):
  * the aspace itself (depth 0, named "proc:<koid>"), then the root VMAR's records one level down.
  */
-export function aspaceMaps(process: ProcessObject): Uint8Array[] {
+export function aspaceMaps(process: ProcessDispatcher): Uint8Array[] {
   const root = process.aspace.root;
   if (!root.alive) return [];
   const name = encoder.encode(`proc:${process.koid}`);

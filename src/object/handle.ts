@@ -4,14 +4,14 @@
 
 import { ZX_HANDLE_FIXED_BITS_MASK } from '../abi/constants.ts';
 import { assert } from '../util/assert.ts';
-import type { KernelObject } from './kernel-object.ts';
+import type { Dispatcher } from './dispatcher.ts';
 import type { HandleValue } from './types.ts';
 
 export class Handle {
-  readonly object: KernelObject;
+  readonly object: Dispatcher;
   readonly rights: number;
 
-  constructor(object: KernelObject, rights: number) {
+  constructor(object: Dispatcher, rights: number) {
     this.object = object;
     this.rights = rights;
   }

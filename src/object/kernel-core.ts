@@ -5,8 +5,8 @@
 import { PhysicalMemory } from '../pmm/pmm.ts';
 import { VmAspace } from '../vm/aspace.ts';
 import { DiscardableList } from '../vm/discardable.ts';
-import { JobObject } from './job.ts';
-import { ProcessObject } from './process.ts';
+import { JobDispatcher } from './job-dispatcher.ts';
+import { ProcessDispatcher } from './process-dispatcher.ts';
 import { ResourceRegistry } from './resource-registry.ts';
 import { Timers } from './timers.ts';
 import type { Koid } from './types.ts';
@@ -27,7 +27,7 @@ export class KernelCore {
   readonly pmm: PhysicalMemory;
   readonly discardables = new DiscardableList();
   readonly resources = new ResourceRegistry();
-  readonly rootJob: JobObject;
+  readonly rootJob: JobDispatcher;
   /** The simulated monotonic clock and its timers. Time moves only when a wait sleeps. */
   readonly timers = new Timers();
   private nextKoid = 1024;
@@ -38,7 +38,7 @@ export class KernelCore {
     this.pmm = new PhysicalMemory(options.memoryBytes, options.reclaimWatermarkBytes);
     this.pmm.reclaimer = (wanted, exclude) =>
       this.discardables.reclaim(() => this.pmm.freeFrames >= wanted, exclude);
-    this.rootJob = new JobObject(this.newKoid(), null);
+    this.rootJob = new JobDispatcher(this.newKoid(), null);
     this.rootJob.name = 'root';
   }
 
@@ -57,15 +57,15 @@ export class KernelCore {
   }
 
   /** A child job, or null when the parent is already nested as deep as jobs go. */
-  createJob(parent: JobObject): JobObject | null {
+  createJob(parent: JobDispatcher): JobDispatcher | null {
     if (parent.height === 0) return null;
-    return new JobObject(this.newKoid(), parent);
+    return new JobDispatcher(this.newKoid(), parent);
   }
 
   /** A new process in `job`, with its address space and root VMAR. */
-  createProcess(job: JobObject, name: string): ProcessObject {
+  createProcess(job: JobDispatcher, name: string): ProcessDispatcher {
     const aspace = new VmAspace(this.pmm, Number(USER_ASPACE_BASE), Number(USER_ASPACE_SIZE));
-    const process = new ProcessObject(this.newKoid(), job, name, this.random32(), aspace);
+    const process = new ProcessDispatcher(this.newKoid(), job, name, this.random32(), aspace);
     process.rootVmar = new VmarObject(this.newKoid(), aspace.root);
     job.children.add(process);
     return process;

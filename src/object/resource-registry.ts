@@ -7,11 +7,11 @@ import {
   ZX_RSRC_KIND_SYSTEM,
   ZX_RSRC_SYSTEM_COUNT,
 } from '../abi/constants.ts';
-import { ResourceObject } from './resource.ts';
+import { ResourceDispatcher } from './resource-dispatcher.ts';
 import type { Koid } from './types.ts';
 
 export class ResourceRegistry {
-  private readonly live = new Set<ResourceObject>();
+  private readonly live = new Set<ResourceDispatcher>();
 
   /**
    * A new resource over [base, base + size) of `kind` (arguments already checked by the
@@ -26,14 +26,14 @@ export class ResourceRegistry {
     size: bigint,
     flags: number,
     name: string,
-  ): ResourceObject | number {
+  ): ResourceDispatcher | number {
     if (kind === ZX_RSRC_KIND_SYSTEM && base + size > ZX_RSRC_SYSTEM_COUNT) {
       return ZX_ERR_NOT_FOUND;
     }
     if (this.conflicts(kind, base, size, (flags & ZX_RSRC_FLAG_EXCLUSIVE) !== 0)) {
       return ZX_ERR_NOT_FOUND;
     }
-    const resource = new ResourceObject(newKoid(), kind, base, size, flags, name);
+    const resource = new ResourceDispatcher(newKoid(), kind, base, size, flags, name);
     this.live.add(resource);
     resource.onRelease = () => this.live.delete(resource);
     return resource;

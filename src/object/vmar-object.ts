@@ -12,10 +12,10 @@ import {
 } from '../abi/constants.ts';
 import { PERM_EXECUTE, PERM_READ, PERM_WRITE } from '../vm/region.ts';
 import type { VmAddressRegion } from '../vm/vmar.ts';
-import { KernelObject } from './kernel-object.ts';
+import { Dispatcher } from './dispatcher.ts';
 import type { Koid } from './types.ts';
 
-export class VmarObject extends KernelObject {
+export class VmarObject extends Dispatcher {
   readonly type = ZX_OBJ_TYPE_VMAR;
   readonly region: VmAddressRegion;
 

@@ -11,7 +11,7 @@ import {
   ZX_VMO_ZERO_CHILDREN,
 } from '../abi/constants.ts';
 import type { VmObjectPaged } from '../vm/vm-object.ts';
-import { KernelObject } from './kernel-object.ts';
+import { Dispatcher } from './dispatcher.ts';
 import type { Koid } from './types.ts';
 
 /** A content (stream) size, shared by a VMO and its references. */
@@ -23,7 +23,7 @@ export class ContentSize {
   }
 }
 
-export class VmoObject extends KernelObject {
+export class VmoObject extends Dispatcher {
   readonly type = ZX_OBJ_TYPE_VMO;
   private destroyed = false;
   /** The content size; references share their parent's. */

@@ -11,16 +11,16 @@ import {
   ZX_OK,
 } from '../abi/constants.ts';
 import { ANY_OBJECT, type HandleParam } from '../abi/syscall-spec.ts';
+import type { Dispatcher } from '../object/dispatcher.ts';
 import { type Handle, Handle as HandleClass } from '../object/handle.ts';
 import type { KernelCore } from '../object/kernel-core.ts';
-import type { KernelObject } from '../object/kernel-object.ts';
-import type { ProcessObject } from '../object/process.ts';
+import type { ProcessDispatcher } from '../object/process-dispatcher.ts';
 import { writeOut } from './args.ts';
 import type { UserMemory } from './user.ts';
 
 export interface SyscallContext {
   readonly core: KernelCore;
-  readonly process: ProcessObject;
+  readonly process: ProcessDispatcher;
   /** The caller's address space, for buffers passed as virtual addresses. */
   readonly user: UserMemory;
 }
@@ -54,7 +54,7 @@ export function handleWithRights(
 }
 
 /** Like handleWithRights, for syscalls that need only the object: the object or a status. */
-export function objectWithRights<T extends KernelObject>(
+export function objectWithRights<T extends Dispatcher>(
   ctx: SyscallContext,
   value: number,
   param: HandleParam,
@@ -82,7 +82,7 @@ export function lookupWithRights(
 }
 
 /** Like lookupWithRights, for syscalls that need only the object: the object or a status. */
-export function lookup<T extends KernelObject>(
+export function lookup<T extends Dispatcher>(
   ctx: SyscallContext,
   value: number,
   type: number,
@@ -99,7 +99,7 @@ export function lookup<T extends KernelObject>(
  */
 export function addHandleAndCopyOut(
   ctx: SyscallContext,
-  object: KernelObject,
+  object: Dispatcher,
   rights: number,
   out: unknown,
 ): number {

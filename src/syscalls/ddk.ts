@@ -36,10 +36,10 @@ import {
   ZX_RSRC_KIND_SYSTEM,
   ZX_RSRC_SYSTEM_IOMMU_BASE,
 } from '../abi/constants.ts';
-import { BtiObject } from '../object/bti.ts';
-import { IommuObject } from '../object/iommu.ts';
-import { PmtObject } from '../object/pmt.ts';
-import type { ResourceObject } from '../object/resource.ts';
+import { BusTransactionInitiatorDispatcher } from '../object/bti-dispatcher.ts';
+import { IommuDispatcher } from '../object/iommu-dispatcher.ts';
+import { PinnedMemoryTokenDispatcher } from '../object/pinned-memory-token-dispatcher.ts';
+import type { ResourceDispatcher } from '../object/resource-dispatcher.ts';
 import { VmoObject } from '../object/vmo-object.ts';
 import { roundUpPageU64, U64_MAX } from '../util/u64.ts';
 import { createContiguousVmo, pinPages, unpinPages, VmObjectPhysical } from '../vm/physical.ts';
@@ -62,7 +62,7 @@ const BTI_PERMS = ZX_BTI_PERM_READ | ZX_BTI_PERM_WRITE | ZX_BTI_PERM_EXECUTE;
  * pmm.ts), so a range outside it is denied whatever the resource.
  */
 function validateMmio(ctx: SyscallContext, value: number, paddr: bigint, size: bigint): number {
-  const resource = lookup<ResourceObject>(ctx, value, ZX_OBJ_TYPE_RESOURCE, ZX_RIGHT_NONE);
+  const resource = lookup<ResourceDispatcher>(ctx, value, ZX_OBJ_TYPE_RESOURCE, ZX_RIGHT_NONE);
   if (typeof resource === 'number') return resource;
   const pmm = ctx.core.pmm;
   const mmioStart = BigInt(pmm.mmioFirstFrame) * 4096n;
@@ -150,7 +150,12 @@ export function zx_vmo_create_contiguous(
   if (align < 12 || align >= 64) return ZX_ERR_INVALID_ARGS;
   const policy = enforcePolicy(ctx, ZX_POL_NEW_VMO);
   if (policy !== ZX_OK) return policy;
-  const found = lookup<BtiObject>(ctx, handleValue(bti), ZX_OBJ_TYPE_BTI, ZX_RIGHT_MAP);
+  const found = lookup<BusTransactionInitiatorDispatcher>(
+    ctx,
+    handleValue(bti),
+    ZX_OBJ_TYPE_BTI,
+    ZX_RIGHT_MAP,
+  );
   if (typeof found === 'number') return found;
   const rounded = roundUpPageU64(size64);
   if (rounded === null) return ZX_ERR_OUT_OF_RANGE;
@@ -204,7 +209,7 @@ export function zx_iommu_create(
   }
   if (type32 !== ZX_IOMMU_TYPE_STUB) return ZX_ERR_NOT_SUPPORTED;
   if (desc === null || size64 !== IOMMU_DESC_STUB_SIZE) return ZX_ERR_INVALID_ARGS;
-  const iommu = new IommuObject(ctx.core.newKoid(), type32);
+  const iommu = new IommuDispatcher(ctx.core.newKoid(), type32);
   return addHandleAndCopyOut(ctx, iommu, ZX_DEFAULT_IOMMU_RIGHTS, out);
 }
 
@@ -225,10 +230,10 @@ export function zx_bti_create(
   const opts = u32(options);
   const id = u64(btiId);
   if (opts === undefined || id === undefined || opts !== 0) return ZX_ERR_INVALID_ARGS;
-  const found = lookup<IommuObject>(ctx, handleValue(iommu), ZX_OBJ_TYPE_IOMMU, ZX_RIGHT_NONE);
+  const found = lookup<IommuDispatcher>(ctx, handleValue(iommu), ZX_OBJ_TYPE_IOMMU, ZX_RIGHT_NONE);
   if (typeof found === 'number') return found;
   if (!found.isValidBusTxnId(id)) return ZX_ERR_INVALID_ARGS;
-  const bti = new BtiObject(ctx.core.newKoid(), found, id);
+  const bti = new BusTransactionInitiatorDispatcher(ctx.core.newKoid(), found, id);
   return addHandleAndCopyOut(ctx, bti, ZX_DEFAULT_BTI_RIGHTS, out);
 }
 
@@ -275,7 +280,12 @@ export function zx_bti_pin(
   ) {
     return ZX_ERR_INVALID_ARGS;
   }
-  const bti = lookup<BtiObject>(ctx, handleValue(handle), ZX_OBJ_TYPE_BTI, ZX_RIGHT_MAP);
+  const bti = lookup<BusTransactionInitiatorDispatcher>(
+    ctx,
+    handleValue(handle),
+    ZX_OBJ_TYPE_BTI,
+    ZX_RIGHT_MAP,
+  );
   if (typeof bti === 'number') return bti;
   if ((offset64 & 4095n) !== 0n || (size64 & 4095n) !== 0n || count64 > MAX_PIN_ADDRS) {
     return ZX_ERR_INVALID_ARGS;
@@ -326,7 +336,7 @@ export function zx_bti_pin(
   }
   const copied = finishCopyOut(ctx.user, addrs, out);
   if (copied !== ZX_OK) return fail(copied);
-  const token = new PmtObject(ctx.core.newKoid(), bti, vmoObject, frames);
+  const token = new PinnedMemoryTokenDispatcher(ctx.core.newKoid(), bti, vmoObject, frames);
   return addHandleAndCopyOut(ctx, token, ZX_DEFAULT_PMT_RIGHTS, pmt);
 }
 
@@ -346,7 +356,7 @@ export function zx_pmt_unpin(ctx: SyscallContext, handle: unknown): number {
     return ZX_ERR_WRONG_TYPE;
   }
   // Unpinned before the handle goes, so closing it does not quarantine it.
-  (found.object as PmtObject).unpin();
+  (found.object as PinnedMemoryTokenDispatcher).unpin();
   ctx.process.handles.remove(value);
   return ZX_OK;
 }
@@ -358,7 +368,12 @@ export function zx_pmt_unpin(ctx: SyscallContext, handle: unknown): number {
  * Errors: ZX_ERR_BAD_HANDLE, ZX_ERR_WRONG_TYPE, ZX_ERR_ACCESS_DENIED.
  */
 export function zx_bti_release_quarantine(ctx: SyscallContext, handle: unknown): number {
-  const bti = lookup<BtiObject>(ctx, handleValue(handle), ZX_OBJ_TYPE_BTI, ZX_RIGHT_WRITE);
+  const bti = lookup<BusTransactionInitiatorDispatcher>(
+    ctx,
+    handleValue(handle),
+    ZX_OBJ_TYPE_BTI,
+    ZX_RIGHT_WRITE,
+  );
   if (typeof bti === 'number') return bti;
   bti.releaseQuarantine();
   return ZX_OK;

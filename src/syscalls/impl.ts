@@ -3,8 +3,8 @@
 // fails to compile.
 
 import type { HandleParam, ParamSpec, SyscallSpec, U64Param } from '../abi/syscall-spec.ts';
+import type { Dispatcher } from '../object/dispatcher.ts';
 import { Handle } from '../object/handle.ts';
-import type { KernelObject } from '../object/kernel-object.ts';
 import { assert } from '../util/assert.ts';
 import type { SyscallContext } from './context.ts';
 import type { UserBuffer } from './user.ts';
@@ -17,7 +17,7 @@ export class HandleOut {
   private handle: Handle | null = null;
 
   /** Makes the handle this out-parameter will receive. */
-  set(object: KernelObject, rights: number): void {
+  set(object: Dispatcher, rights: number): void {
     assert(this.handle === null, 'out handle set twice');
     object.retain(); // the new handle's reference, until the table takes it over
     this.handle = new Handle(object, rights);

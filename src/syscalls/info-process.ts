@@ -24,7 +24,7 @@ import {
 } from '../abi/structs.ts';
 import { OBJECT_SYSCALLS as S } from '../abi/syscalls/object.ts';
 import { aspaceMaps, processVmos, vmarMaps } from '../object/diagnostics.ts';
-import type { ProcessObject } from '../object/process.ts';
+import type { ProcessDispatcher } from '../object/process-dispatcher.ts';
 import type { VmarObject } from '../object/vmar-object.ts';
 import { objectWithRights, type SyscallContext } from './context.ts';
 import type { UserOut } from './impl.ts';
@@ -58,7 +58,12 @@ export function processVmosInfo(
   recordSize: number,
   out: InfoOut,
 ): number {
-  const process = objectWithRights<ProcessObject>(ctx, handle, PROCESS_HANDLE, ZX_RIGHT_INSPECT);
+  const process = objectWithRights<ProcessDispatcher>(
+    ctx,
+    handle,
+    PROCESS_HANDLE,
+    ZX_RIGHT_INSPECT,
+  );
   if (typeof process === 'number') return process;
   const records = processVmos(process).map((r) => encodeVmObjectInfo(r.vmo, r.rights, r.via));
   return multiRecord(ctx, out, records, recordSize);
@@ -66,7 +71,12 @@ export function processVmosInfo(
 
 /** ZX_INFO_PROCESS_MAPS: a process, with ZX_RIGHT_INSPECT. */
 export function processMapsInfo(ctx: SyscallContext, handle: number, out: InfoOut): number {
-  const process = objectWithRights<ProcessObject>(ctx, handle, PROCESS_HANDLE, ZX_RIGHT_INSPECT);
+  const process = objectWithRights<ProcessDispatcher>(
+    ctx,
+    handle,
+    PROCESS_HANDLE,
+    ZX_RIGHT_INSPECT,
+  );
   if (typeof process === 'number') return process;
   return multiRecord(ctx, out, aspaceMaps(process), ZX_INFO_MAPS_SIZE);
 }

@@ -16,7 +16,7 @@ import {
 } from '../abi/constants.ts';
 import { handle } from '../abi/syscall-spec.ts';
 import { RESOURCE_SYSCALLS as S } from '../abi/syscalls/resource.ts';
-import type { ResourceObject } from '../object/resource.ts';
+import type { ResourceDispatcher } from '../object/resource-dispatcher.ts';
 import { U64_MAX } from '../util/u64.ts';
 import { objectWithRights, type SyscallContext } from './context.ts';
 import type { HandleOut } from './impl.ts';
@@ -41,7 +41,7 @@ export function validateRangedResource(
   base: bigint,
   size: bigint,
 ): number {
-  const resource = objectWithRights<ResourceObject>(ctx, value, RANGED_RESOURCE);
+  const resource = objectWithRights<ResourceDispatcher>(ctx, value, RANGED_RESOURCE);
   if (typeof resource === 'number') return resource;
   if (resource.isRangedRoot) return ZX_OK;
   if (resource.kind !== kind) return ZX_ERR_WRONG_TYPE;
@@ -64,7 +64,11 @@ export function zx_resource_create(
   resourceOut: HandleOut,
 ): number {
   if (base + size > U64_MAX) return ZX_ERR_INVALID_ARGS;
-  const parent = objectWithRights<ResourceObject>(ctx, parentRsrc, S.zx_resource_create.params[0]);
+  const parent = objectWithRights<ResourceDispatcher>(
+    ctx,
+    parentRsrc,
+    S.zx_resource_create.params[0],
+  );
   if (typeof parent === 'number') return parent;
   const kind = options & 0xffff;
   const flags = (options & 0xffff0000) >>> 0;

@@ -23,7 +23,7 @@ import {
 } from '../abi/constants.ts';
 import { ZX_POLICY_BASIC_SIZE, ZX_POLICY_BASIC_V2_SIZE } from '../abi/structs.ts';
 import { TASK_SYSCALLS as S } from '../abi/syscalls/task.ts';
-import type { JobObject } from '../object/job.ts';
+import type { JobDispatcher } from '../object/job-dispatcher.ts';
 import type { PolicyEntry } from '../object/job-policy.ts';
 import { objectWithRights, type SyscallContext } from './context.ts';
 import type { HandleOut } from './impl.ts';
@@ -48,7 +48,7 @@ export function zx_job_create(
   out: HandleOut,
 ): number {
   if (options !== 0) return ZX_ERR_INVALID_ARGS;
-  const parent = objectWithRights<JobObject>(ctx, parentJob, S.zx_job_create.params[0]);
+  const parent = objectWithRights<JobDispatcher>(ctx, parentJob, S.zx_job_create.params[0]);
   if (typeof parent === 'number') return parent;
   const job = ctx.core.createJob(parent);
   if (job === null) return ZX_ERR_OUT_OF_RANGE;
@@ -80,7 +80,7 @@ export function zx_job_set_policy(
   const recordSize = v2 ? ZX_POLICY_BASIC_V2_SIZE : ZX_POLICY_BASIC_SIZE;
   const bytes = copyIn(ctx.user, policy, recordSize * count);
   if (typeof bytes === 'number') return bytes;
-  const job = objectWithRights<JobObject>(ctx, handle, S.zx_job_set_policy.params[0]);
+  const job = objectWithRights<JobDispatcher>(ctx, handle, S.zx_job_set_policy.params[0]);
   if (typeof job === 'number') return job;
   const view = new DataView(bytes.buffer, bytes.byteOffset, recordSize * count);
   const entries: PolicyEntry[] = [];
@@ -106,7 +106,7 @@ function setTimerSlack(
   if (policy === null || count !== 1) return ZX_ERR_INVALID_ARGS;
   const bytes = copyIn(ctx.user, policy, TIMER_SLACK_SIZE);
   if (typeof bytes === 'number') return bytes;
-  const job = objectWithRights<JobObject>(ctx, handle, S.zx_job_set_policy.params[0]);
+  const job = objectWithRights<JobDispatcher>(ctx, handle, S.zx_job_set_policy.params[0]);
   if (typeof job === 'number') return job;
   const view = new DataView(bytes.buffer, bytes.byteOffset, TIMER_SLACK_SIZE);
   return job.setTimerSlack(view.getBigInt64(0, true), view.getUint32(8, true));
@@ -138,7 +138,7 @@ export function zx_process_create(
   const raw = bytes.subarray(0, Math.min(length, ZX_MAX_NAME_LEN - 1));
   const nul = raw.indexOf(0);
   const text = new TextDecoder().decode(raw.subarray(0, nul < 0 ? raw.length : nul));
-  const parent = objectWithRights<JobObject>(ctx, job, S.zx_process_create.params[0]);
+  const parent = objectWithRights<JobDispatcher>(ctx, job, S.zx_process_create.params[0]);
   if (typeof parent === 'number') return parent;
   const process = ctx.core.createProcess(parent, text);
   procHandle.set(process, ZX_DEFAULT_PROCESS_RIGHTS);

@@ -2,8 +2,8 @@
 // obey; a new job starts with a copy of its parent's policy.
 
 import { ZX_ERR_BAD_STATE, ZX_ERR_INVALID_ARGS, ZX_OBJ_TYPE_JOB, ZX_OK } from '../abi/constants.ts';
+import { Dispatcher } from './dispatcher.ts';
 import { BasicPolicy, type PolicyEntry } from './job-policy.ts';
-import { KernelObject } from './kernel-object.ts';
 import type { Koid } from './types.ts';
 
 /** The last timer slack mode (ZX_TIMER_SLACK_CENTER 0, _EARLY 1, _LATE 2). */
@@ -12,16 +12,16 @@ const TIMER_SLACK_LATE = 2;
 /** Jobs nest at most this deep (Zircon's root job height). */
 export const ROOT_JOB_HEIGHT = 32;
 
-export class JobObject extends KernelObject {
+export class JobDispatcher extends Dispatcher {
   readonly type = ZX_OBJ_TYPE_JOB;
-  readonly parent: JobObject | null;
+  readonly parent: JobDispatcher | null;
   readonly height: number;
   private policy: BasicPolicy;
   /** Child jobs and processes that are alive. */
-  readonly children = new Set<KernelObject>();
+  readonly children = new Set<Dispatcher>();
   name = '';
 
-  constructor(koid: Koid, parent: JobObject | null) {
+  constructor(koid: Koid, parent: JobDispatcher | null) {
     super(koid);
     this.parent = parent;
     this.height = parent === null ? ROOT_JOB_HEIGHT : parent.height - 1;

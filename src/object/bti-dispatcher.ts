@@ -1,25 +1,25 @@
-// BtiObject: a bus transaction initiator (Zircon's BusTransactionInitiatorDispatcher), the
-// identity of a device behind an IOMMU. zx_bti_pin pins VMO pages for the device's DMA and
+// BusTransactionInitiatorDispatcher: a bus transaction initiator (BTI), the identity
+// of a device behind an IOMMU. zx_bti_pin pins VMO pages for the device's DMA and
 // returns their device addresses (physical addresses, with the stub IOMMU); each pin is a PMT.
 
 import { ZX_OBJ_TYPE_BTI } from '../abi/constants.ts';
-import type { IommuObject } from './iommu.ts';
-import { KernelObject } from './kernel-object.ts';
-import type { PmtObject } from './pmt.ts';
+import { Dispatcher } from './dispatcher.ts';
+import type { IommuDispatcher } from './iommu-dispatcher.ts';
+import type { PinnedMemoryTokenDispatcher } from './pinned-memory-token-dispatcher.ts';
 import type { Koid } from './types.ts';
 
-export class BtiObject extends KernelObject {
+export class BusTransactionInitiatorDispatcher extends Dispatcher {
   readonly type = ZX_OBJ_TYPE_BTI;
-  readonly iommu: IommuObject;
+  readonly iommu: IommuDispatcher;
   readonly btiId: bigint;
   /** Live PMTs: pinned, whether their handle is open or they are quarantined. */
-  readonly pmts = new Set<PmtObject>();
+  readonly pmts = new Set<PinnedMemoryTokenDispatcher>();
   /** PMTs closed without unpinning: while any is here, new pins are refused. */
-  readonly quarantine = new Set<PmtObject>();
+  readonly quarantine = new Set<PinnedMemoryTokenDispatcher>();
   /** Set when the last handle is closed: no new pins. Live PMTs keep working. */
   zeroHandles = false;
 
-  constructor(koid: Koid, iommu: IommuObject, btiId: bigint) {
+  constructor(koid: Koid, iommu: IommuDispatcher, btiId: bigint) {
     super(koid);
     this.iommu = iommu;
     this.btiId = btiId;

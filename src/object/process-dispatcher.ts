@@ -1,27 +1,33 @@
-// ProcessObject: a process owns a handle table and an address space (its root VMAR), and
+// ProcessDispatcher: a process owns a handle table and an address space (its root VMAR), and
 // lives in a job whose policy it obeys.
 
 import { ZX_OBJ_TYPE_PROCESS } from '../abi/constants.ts';
 import type { VmAspace } from '../vm/aspace.ts';
+import { Dispatcher } from './dispatcher.ts';
 import { HandleTable } from './handle.ts';
-import type { JobObject } from './job.ts';
-import { KernelObject } from './kernel-object.ts';
+import type { JobDispatcher } from './job-dispatcher.ts';
 import type { Koid } from './types.ts';
 import type { VmarObject } from './vmar-object.ts';
 
 export { VmarObject } from './vmar-object.ts';
 
-export class ProcessObject extends KernelObject {
+export class ProcessDispatcher extends Dispatcher {
   readonly type = ZX_OBJ_TYPE_PROCESS;
   readonly handles: HandleTable;
   rootVmar: VmarObject | null = null;
   /** The address space, whose root VMAR is `rootVmar`. */
   readonly aspace: VmAspace;
 
-  readonly job: JobObject;
+  readonly job: JobDispatcher;
   name: string;
 
-  constructor(koid: Koid, job: JobObject, name: string, handleSecret: number, aspace: VmAspace) {
+  constructor(
+    koid: Koid,
+    job: JobDispatcher,
+    name: string,
+    handleSecret: number,
+    aspace: VmAspace,
+  ) {
     super(koid);
     this.aspace = aspace;
     this.job = job;

@@ -3,10 +3,10 @@
 // are derived with zx_resource_create.
 
 import { ZX_OBJ_TYPE_RESOURCE } from '../abi/constants.ts';
-import { KernelObject } from './kernel-object.ts';
+import { Dispatcher } from './dispatcher.ts';
 import type { Koid } from './types.ts';
 
-export class ResourceObject extends KernelObject {
+export class ResourceDispatcher extends Dispatcher {
   readonly type = ZX_OBJ_TYPE_RESOURCE;
 
   readonly kind: number;
