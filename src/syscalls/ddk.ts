@@ -46,7 +46,7 @@ import { createContiguousVmo, pinPages, unpinPages, VmObjectPhysical } from '../
 import { handleValue, u32, u64 } from './args.ts';
 import { addHandleAndCopyOut, lookup, lookupWithRights, type SyscallContext } from './context.ts';
 import { enforcePolicy } from './policy.ts';
-import { validateRangedResource } from './resource.ts';
+import { validateRangedResource } from './ranged-resource.ts';
 import { beginCopyOut, copyIn, finishCopyOut, isUserBuffer } from './user.ts';
 
 /** sizeof(zx_iommu_desc_stub_t): one byte of padding. */

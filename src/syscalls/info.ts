@@ -52,7 +52,7 @@ import {
   vmarMapsInfo,
 } from './info-process.ts';
 import { encodeVmoInfo } from './info-vmo.ts';
-import { validateRangedResource } from './resource.ts';
+import { validateRangedResource } from './ranged-resource.ts';
 import { beginCopyOut, copyOutU64, finishCopyOut, type UserBuffer } from './user.ts';
 
 const HANDLE = S.zx_object_get_info.params[0];

@@ -1,20 +1,14 @@
-// Resources: zx_resource_create and the ranged-resource check other syscalls use. Rights and
-// errors: src/abi/syscalls/resource.ts.
+// Resources: zx_resource_create. Rights and errors: src/abi/syscalls/resource.ts.
 
 import {
   ZX_DEFAULT_RESOURCE_RIGHTS,
   ZX_ERR_ACCESS_DENIED,
   ZX_ERR_INVALID_ARGS,
-  ZX_ERR_OUT_OF_RANGE,
-  ZX_ERR_WRONG_TYPE,
   ZX_MAX_NAME_LEN,
-  ZX_OBJ_TYPE_RESOURCE,
   ZX_OK,
-  ZX_RIGHT_NONE,
   ZX_RSRC_FLAG_EXCLUSIVE,
   ZX_RSRC_KIND_COUNT,
 } from '../abi/constants.ts';
-import { handle } from '../abi/syscall-spec.ts';
 import { RESOURCE_SYSCALLS as S } from '../abi/syscalls/resource.ts';
 import type { ResourceDispatcher } from '../object/resource-dispatcher.ts';
 import { U64_MAX } from '../util/u64.ts';
@@ -24,29 +18,6 @@ import { copyIn, type UserBuffer } from './user.ts';
 
 /** Kind 3 was ZX_RSRC_KIND_ROOT; it is no longer a valid kind. */
 const RETIRED_ROOT_KIND = 3;
-
-/** The resource handle of validate_ranged_resource: any resource, no right needed. */
-const RANGED_RESOURCE = handle('resource', ZX_OBJ_TYPE_RESOURCE, ZX_RIGHT_NONE);
-
-/**
- * Zircon's validate_ranged_resource: the handle must be a resource (no right needed) that is the
- * ranged root, or of `kind` and covering [base, base + size). ZX_ERR_BAD_HANDLE,
- * ZX_ERR_WRONG_TYPE (not a resource, or another kind), ZX_ERR_OUT_OF_RANGE (the range is not
- * inside the resource's), or ZX_OK.
- */
-export function validateRangedResource(
-  ctx: SyscallContext,
-  value: number,
-  kind: number,
-  base: bigint,
-  size: bigint,
-): number {
-  const resource = objectWithRights<ResourceDispatcher>(ctx, value, RANGED_RESOURCE);
-  if (typeof resource === 'number') return resource;
-  if (resource.isRangedRoot) return ZX_OK;
-  if (resource.kind !== kind) return ZX_ERR_WRONG_TYPE;
-  return resource.covers(base, size) ? ZX_OK : ZX_ERR_OUT_OF_RANGE;
-}
 
 /**
  * zx_resource_create(parent_rsrc, options, base, size, name, name_size, resource_out): options
