@@ -14,11 +14,11 @@ import {
   ZX_RIGHT_WRITE,
   ZX_RSRC_KIND_SYSTEM,
 } from './abi/constants.ts';
+import type { Dispatcher } from './object/dispatcher.ts';
 import { MAX_HANDLE_COUNT } from './object/handle.ts';
 import { KernelCore } from './object/kernel-core.ts';
-import type { KernelObject } from './object/kernel-object.ts';
-import { type ProcessObject, processCallStatus } from './object/process.ts';
-import { ResourceObject } from './object/resource.ts';
+import { type ProcessDispatcher, processCallStatus } from './object/process-dispatcher.ts';
+import { ResourceDispatcher } from './object/resource-dispatcher.ts';
 import type { HandleValue } from './object/types.ts';
 import { MAX_MEMORY_BYTES } from './pmm/pmm.ts';
 import { Process } from './process.ts';
@@ -49,7 +49,7 @@ const DEFAULT_MEMORY = 4 * 1024 ** 3;
 export class Kernel {
   /** The kernel's internals, for tests, tools and the visualizer. */
   readonly core: KernelCore;
-  private readonly views = new WeakMap<ProcessObject, Process>();
+  private readonly views = new WeakMap<ProcessDispatcher, Process>();
   /** Every view, for setTracer; weak, so that a kernel never keeps a process alive. */
   private viewRefs: WeakRef<Process>[] = [];
   private tracer: SyscallTracer | undefined;
@@ -102,7 +102,7 @@ export class Kernel {
     if (handle === undefined || handle.object.type !== ZX_OBJ_TYPE_PROCESS) {
       throw new TypeError('processFor: not a process handle of the owner');
     }
-    return this.viewOf(handle.object as ProcessObject);
+    return this.viewOf(handle.object as ProcessDispatcher);
   }
 
   /** The kernel's simulated monotonic clock, in nanoseconds (zx_clock_get_monotonic). */
@@ -122,7 +122,7 @@ export class Kernel {
     // A dead process holds no handles (ZX_HANDLE_INVALID: its calls fail whatever they name).
     if (processCallStatus(process.object) !== ZX_OK) return ZX_HANDLE_INVALID;
     this.requireHandleSlots(1);
-    const resource = new ResourceObject(
+    const resource = new ResourceDispatcher(
       this.core.newKoid(),
       ZX_RSRC_KIND_SYSTEM,
       0n,
@@ -141,11 +141,15 @@ export class Kernel {
     }
   }
 
-  private installHandle(process: ProcessObject, object: KernelObject, rights: number): HandleValue {
+  private installHandle(
+    process: ProcessDispatcher,
+    object: Dispatcher,
+    rights: number,
+  ): HandleValue {
     return process.handles.add(this.core.handleArena.make(object, rights)!);
   }
 
-  private viewOf(object: ProcessObject): Process {
+  private viewOf(object: ProcessDispatcher): Process {
     let view = this.views.get(object);
     if (view === undefined && processCallStatus(object) !== ZX_OK) {
       // A dead process gets no new handles; every call of its view fails all the same.

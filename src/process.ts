@@ -12,7 +12,7 @@ import {
   ZX_TIME_INFINITE,
 } from './abi/constants.ts';
 import type { KernelCore } from './object/kernel-core.ts';
-import { type ProcessObject, processCallStatus } from './object/process.ts';
+import { type ProcessDispatcher, processCallStatus } from './object/process-dispatcher.ts';
 import type { HandleValue } from './object/types.ts';
 import { beginWait, type WaitResult } from './object/wait.ts';
 import type { SyscallContext } from './syscalls/context.ts';
@@ -35,14 +35,14 @@ export class Process {
   /** zx_vmar_root_self() */
   readonly rootVmar: HandleValue;
   /** The kernel object behind this view (for tests and tools). */
-  readonly object: ProcessObject;
+  readonly object: ProcessDispatcher;
   private readonly user: UserMemory;
   private readonly core: KernelCore;
   private readonly ctx: SyscallContext;
 
   constructor(
     core: KernelCore,
-    object: ProcessObject,
+    object: ProcessDispatcher,
     handles: ProcessHandles,
     tracer?: SyscallTracer,
   ) {

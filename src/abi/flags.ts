@@ -63,6 +63,7 @@ const DOMAINS: Readonly<Record<FlagDomain, Domain>> = {
   property: pick('enum', starts('ZX_PROP_')),
   policy_option: pick('enum', starts('ZX_JOB_POL_RELATIVE', 'ZX_JOB_POL_ABSOLUTE')),
   policy_topic: pick('enum', starts('ZX_JOB_POL_BASIC_V2', 'ZX_JOB_POL_TIMER_SLACK')),
+  process_options: pick('bits', (n) => n === 'ZX_PROCESS_SHARED'),
   rsrc_options: pick('bits', starts('ZX_RSRC_FLAG_')),
   bti_perm: pick('bits', starts('ZX_BTI_')),
   status: {

@@ -21,6 +21,7 @@ export type FlagDomain =
   | 'property'
   | 'policy_option'
   | 'policy_topic'
+  | 'process_options'
   | 'rsrc_options'
   | 'bti_perm'
   | 'status';

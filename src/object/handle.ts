@@ -9,11 +9,11 @@
 
 import { ZX_HANDLE_FIXED_BITS_MASK } from '../abi/constants.ts';
 import { assert } from '../util/assert.ts';
-import type { KernelObject } from './kernel-object.ts';
+import type { Dispatcher } from './dispatcher.ts';
 import type { HandleValue } from './types.ts';
 
 export class Handle {
-  readonly object: KernelObject;
+  readonly object: Dispatcher;
   readonly rights: number;
   /** Slot index and generation (Zircon's base_value), fixed for the handle's life. */
   readonly base: number;
@@ -23,7 +23,7 @@ export class Handle {
   value = 0;
 
   /** Only HandleArena.make creates handles: a handle always holds an arena slot. */
-  constructor(object: KernelObject, rights: number, base: number) {
+  constructor(object: Dispatcher, rights: number, base: number) {
     this.object = object;
     this.rights = rights;
     this.base = base;
@@ -84,7 +84,7 @@ export class HandleArena {
   }
 
   /** A new handle to `object`, in no table yet; null when the arena is full. */
-  make(object: KernelObject, rights: number): Handle | null {
+  make(object: Dispatcher, rights: number): Handle | null {
     let index = this.free.pop();
     if (index === undefined) {
       if (this.slots.length === this.capacity) return null;

@@ -6,8 +6,8 @@ import { PhysicalMemory } from '../pmm/pmm.ts';
 import { DiscardableList } from '../vm/discardable.ts';
 import { VmAspace } from '../vm/vm-aspace.ts';
 import { HandleArena, HandleTable } from './handle.ts';
-import { JobObject } from './job.ts';
-import { ProcessObject } from './process.ts';
+import { JobDispatcher } from './job-dispatcher.ts';
+import { ProcessDispatcher } from './process-dispatcher.ts';
 import { ResourceRegistry } from './resource-registry.ts';
 import { Timers } from './timers.ts';
 import type { Koid } from './types.ts';
@@ -30,7 +30,7 @@ export class KernelCore {
   readonly pmm: PhysicalMemory;
   readonly discardables = new DiscardableList();
   readonly resources = new ResourceRegistry();
-  readonly rootJob: JobObject;
+  readonly rootJob: JobDispatcher;
   /** Every handle of the kernel takes a slot here. */
   readonly handleArena: HandleArena;
   /** The simulated monotonic clock and its timers. Time moves only when a wait sleeps. */
@@ -44,7 +44,7 @@ export class KernelCore {
     this.pmm = new PhysicalMemory(options.memoryBytes, options.reclaimWatermarkBytes);
     this.pmm.reclaimer = (wanted, exclude) =>
       this.discardables.reclaim(() => this.pmm.freeFrames >= wanted, exclude);
-    this.rootJob = new JobObject(this.newKoid(), null);
+    this.rootJob = new JobDispatcher(this.newKoid(), null);
     this.rootJob.name = 'root';
   }
 
@@ -63,16 +63,16 @@ export class KernelCore {
   }
 
   /** A child job, or null when the parent is already nested as deep as jobs go. */
-  createJob(parent: JobObject): JobObject | null {
+  createJob(parent: JobDispatcher): JobDispatcher | null {
     if (parent.height === 0) return null;
-    return new JobObject(this.newKoid(), parent);
+    return new JobDispatcher(this.newKoid(), parent);
   }
 
   /** A new process in `job`, with its address space and root VMAR. */
-  createProcess(job: JobObject, name: string): ProcessObject {
+  createProcess(job: JobDispatcher, name: string): ProcessDispatcher {
     const aspace = new VmAspace(this.pmm, Number(USER_ASPACE_BASE), Number(USER_ASPACE_SIZE));
     const handles = new HandleTable(this.handleArena, this.random32());
-    const process = new ProcessObject(this.newKoid(), job, name, handles, aspace);
+    const process = new ProcessDispatcher(this.newKoid(), job, name, handles, aspace);
     process.rootVmar = new VmAddressRegionDispatcher(this.newKoid(), aspace.root);
     job.addChild(process);
     return process;

@@ -45,7 +45,7 @@ import { roundUpPageU64, U64_MAX } from '../util/u64.ts';
 import { PERM_EXECUTE, PERM_READ, PERM_RWX, PERM_WRITE } from '../vm/region.ts';
 import type { Placement, VmAddressRegion } from '../vm/vm-address-region.ts';
 import type { VmMapping } from '../vm/vm-mapping.ts';
-import { KernelObject } from './kernel-object.ts';
+import { Dispatcher } from './dispatcher.ts';
 import type { Koid } from './types.ts';
 import type { VmoObject } from './vmo-object.ts';
 
@@ -163,7 +163,7 @@ export class MapResult {
   }
 }
 
-export class VmAddressRegionDispatcher extends KernelObject {
+export class VmAddressRegionDispatcher extends Dispatcher {
   readonly type = ZX_OBJ_TYPE_VMAR;
   readonly region: VmAddressRegion;
 

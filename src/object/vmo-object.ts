@@ -4,9 +4,14 @@
 // do not keep it alive (when it goes they are re-homed to its parent), but the pages they see
 // stay as long as they do.
 
-import { ZX_OBJ_TYPE_VMO, ZX_VMO_ZERO_CHILDREN } from '../abi/constants.ts';
+import {
+  ZX_ERR_NOT_SUPPORTED,
+  ZX_OBJ_TYPE_VMO,
+  ZX_OK,
+  ZX_VMO_ZERO_CHILDREN,
+} from '../abi/constants.ts';
 import type { VmObjectPaged } from '../vm/vm-object.ts';
-import { KernelObject } from './kernel-object.ts';
+import { Dispatcher } from './dispatcher.ts';
 import type { Koid } from './types.ts';
 
 /** A content (stream) size, shared by a VMO and its references. */
@@ -18,7 +23,7 @@ export class ContentSize {
   }
 }
 
-export class VmoObject extends KernelObject {
+export class VmoObject extends Dispatcher {
   readonly type = ZX_OBJ_TYPE_VMO;
   private destroyed = false;
   /** The content size; references share their parent's. */
@@ -66,6 +71,28 @@ export class VmoObject extends KernelObject {
 
   override onZeroHandles(): void {
     this.destroyIfUnused();
+  }
+
+  /** The name lives on the VmObject, where children and the VM layer see it. */
+  override getName(): Uint8Array {
+    return this.vmo.name;
+  }
+
+  override setName(name: Uint8Array): boolean {
+    this.vmo.name = name.slice();
+    return true;
+  }
+
+  /**
+   * ZX_PROP_VMO_CONTENT_SIZE as the 2025 kernel sets it: any value is taken, even past the
+   * end, and the bytes from it to the end are zeroed. ZX_ERR_NOT_SUPPORTED for device memory,
+   * which has no stream.
+   */
+  setContentSizeProperty(size: bigint): number {
+    if (this.vmo.isDeviceMemory) return ZX_ERR_NOT_SUPPORTED;
+    if (size < this.vmo.sizeBytes) this.vmo.zero(size, this.vmo.sizeBytes);
+    this.contentSize = size;
+    return ZX_OK;
   }
 
   /** Frees the VMO once no handle and no mapping refers to it. */

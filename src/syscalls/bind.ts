@@ -9,7 +9,7 @@ import { ZX_ERR_BAD_HANDLE, ZX_ERR_INVALID_ARGS, ZX_OK } from '../abi/constants.
 import type { HostArgs, ParamSpec, SyscallSpec } from '../abi/syscall-spec.ts';
 import { SYSCALL_SPECS, type SyscallName } from '../abi/syscalls/index.ts';
 import type { Handle } from '../object/handle.ts';
-import { processCallStatus } from '../object/process.ts';
+import { processCallStatus } from '../object/process-dispatcher.ts';
 import { handleValue, i64, u32, u64 } from './args.ts';
 import type { SyscallContext } from './context.ts';
 import { HandleOut, type ImplOf } from './impl.ts';

@@ -12,16 +12,16 @@ import {
   ZX_OK,
 } from '../abi/constants.ts';
 import { ANY_OBJECT, type HandleParam } from '../abi/syscall-spec.ts';
+import type { Dispatcher } from '../object/dispatcher.ts';
 import type { Handle } from '../object/handle.ts';
 import type { KernelCore } from '../object/kernel-core.ts';
-import type { KernelObject } from '../object/kernel-object.ts';
-import type { ProcessObject } from '../object/process.ts';
+import type { ProcessDispatcher } from '../object/process-dispatcher.ts';
 import { writeOut } from './args.ts';
 import type { UserMemory } from './user.ts';
 
 export interface SyscallContext {
   readonly core: KernelCore;
-  readonly process: ProcessObject;
+  readonly process: ProcessDispatcher;
   /** The caller's address space, for buffers passed as virtual addresses. */
   readonly user: UserMemory;
 }
@@ -55,7 +55,7 @@ export function handleWithRights(
 }
 
 /** Like handleWithRights, for syscalls that need only the object: the object or a status. */
-export function objectWithRights<T extends KernelObject>(
+export function objectWithRights<T extends Dispatcher>(
   ctx: SyscallContext,
   value: number,
   param: HandleParam,
@@ -83,7 +83,7 @@ export function lookupWithRights(
 }
 
 /** Like lookupWithRights, for syscalls that need only the object: the object or a status. */
-export function lookup<T extends KernelObject>(
+export function lookup<T extends Dispatcher>(
   ctx: SyscallContext,
   value: number,
   type: number,
@@ -100,7 +100,7 @@ export function lookup<T extends KernelObject>(
  */
 export function makeHandle(
   ctx: SyscallContext,
-  object: KernelObject,
+  object: Dispatcher,
   rights: number,
 ): Handle | number {
   const handle = ctx.core.handleArena.make(object, rights);
@@ -122,7 +122,7 @@ export function installAndCopyOut(ctx: SyscallContext, handle: Handle, out: unkn
 /** makeHandle, then installAndCopyOut. */
 export function addHandleAndCopyOut(
   ctx: SyscallContext,
-  object: KernelObject,
+  object: Dispatcher,
   rights: number,
   out: unknown,
 ): number {

@@ -30,11 +30,11 @@ import {
   ZX_RSRC_SYSTEM_IOMMU_BASE,
 } from '../abi/constants.ts';
 import { DDK_SYSCALLS as S } from '../abi/syscalls/ddk.ts';
-import { BtiObject } from '../object/bti.ts';
+import { BusTransactionInitiatorDispatcher } from '../object/bti-dispatcher.ts';
 import type { Handle } from '../object/handle.ts';
-import { IommuObject } from '../object/iommu.ts';
-import type { PmtObject } from '../object/pmt.ts';
-import type { ResourceObject } from '../object/resource.ts';
+import { IommuDispatcher } from '../object/iommu-dispatcher.ts';
+import type { PinnedMemoryTokenDispatcher } from '../object/pinned-memory-token-dispatcher.ts';
+import type { ResourceDispatcher } from '../object/resource-dispatcher.ts';
 import { VmoObject } from '../object/vmo-object.ts';
 import { roundUpPageU64, U64_MAX } from '../util/u64.ts';
 import { createContiguousVmo, VmObjectPhysical } from '../vm/physical.ts';
@@ -57,7 +57,7 @@ const BTI_PERMS = ZX_BTI_PERM_READ | ZX_BTI_PERM_WRITE | ZX_BTI_PERM_EXECUTE;
  */
 function validateMmio(
   ctx: SyscallContext,
-  resource: ResourceObject,
+  resource: ResourceDispatcher,
   paddr: bigint,
   size: bigint,
 ): number {
@@ -77,7 +77,7 @@ function validateMmio(
  * Zircon's validate_ranged_resource once the handle is looked up: the ranged root grants every
  * kind; another resource must be of `kind` and cover [base, base + size).
  */
-function validateRanged(resource: ResourceObject, kind: number, base: bigint, size: bigint) {
+function validateRanged(resource: ResourceDispatcher, kind: number, base: bigint, size: bigint) {
   if (resource.isRangedRoot) return ZX_OK;
   if (resource.kind !== kind) return ZX_ERR_WRONG_TYPE;
   return resource.covers(base, size) ? ZX_OK : ZX_ERR_OUT_OF_RANGE;
@@ -99,7 +99,7 @@ export function zx_vmo_create_physical(
 ): number {
   const policy = enforcePolicy(ctx, ZX_POL_NEW_VMO);
   if (policy !== ZX_OK) return policy;
-  const granting = objectWithRights<ResourceObject>(
+  const granting = objectWithRights<ResourceDispatcher>(
     ctx,
     resource,
     S.zx_vmo_create_physical.params[0],
@@ -143,7 +143,11 @@ export function zx_vmo_create_contiguous(
   if (align < 12 || align >= 64) return ZX_ERR_INVALID_ARGS;
   const policy = enforcePolicy(ctx, ZX_POL_NEW_VMO);
   if (policy !== ZX_OK) return policy;
-  const found = objectWithRights<BtiObject>(ctx, bti, S.zx_vmo_create_contiguous.params[0]);
+  const found = objectWithRights<BusTransactionInitiatorDispatcher>(
+    ctx,
+    bti,
+    S.zx_vmo_create_contiguous.params[0],
+  );
   if (typeof found === 'number') return found;
   const rounded = roundUpPageU64(size);
   if (rounded === null) return ZX_ERR_OUT_OF_RANGE;
@@ -168,7 +172,7 @@ export function zx_iommu_create(
   descSize: bigint,
   out: HandleOut,
 ): number {
-  const granting = objectWithRights<ResourceObject>(ctx, resource, S.zx_iommu_create.params[0]);
+  const granting = objectWithRights<ResourceDispatcher>(ctx, resource, S.zx_iommu_create.params[0]);
   if (typeof granting === 'number') return granting;
   const valid = validateRanged(granting, ZX_RSRC_KIND_SYSTEM, ZX_RSRC_SYSTEM_IOMMU_BASE, 1n);
   if (valid !== ZX_OK) return valid;
@@ -179,7 +183,7 @@ export function zx_iommu_create(
   }
   if (type !== ZX_IOMMU_TYPE_STUB) return ZX_ERR_NOT_SUPPORTED;
   if (desc === null || descSize !== IOMMU_DESC_STUB_SIZE) return ZX_ERR_INVALID_ARGS;
-  return out.set(new IommuObject(ctx.core.newKoid(), type), ZX_DEFAULT_IOMMU_RIGHTS);
+  return out.set(new IommuDispatcher(ctx.core.newKoid(), type), ZX_DEFAULT_IOMMU_RIGHTS);
 }
 
 /**
@@ -194,10 +198,13 @@ export function zx_bti_create(
   out: HandleOut,
 ): number {
   if (options !== 0) return ZX_ERR_INVALID_ARGS;
-  const found = objectWithRights<IommuObject>(ctx, iommu, S.zx_bti_create.params[0]);
+  const found = objectWithRights<IommuDispatcher>(ctx, iommu, S.zx_bti_create.params[0]);
   if (typeof found === 'number') return found;
   if (!found.isValidBusTxnId(btiId)) return ZX_ERR_INVALID_ARGS;
-  return out.set(new BtiObject(ctx.core.newKoid(), found, btiId), ZX_DEFAULT_BTI_RIGHTS);
+  return out.set(
+    new BusTransactionInitiatorDispatcher(ctx.core.newKoid(), found, btiId),
+    ZX_DEFAULT_BTI_RIGHTS,
+  );
 }
 
 /** Whether `rights` (a VMO handle's) lack one that the ZX_BTI_PERM_* bits of `options` need. */
@@ -232,7 +239,7 @@ export function zx_bti_pin(
   pmt: HandleOut,
 ): number {
   const params = S.zx_bti_pin.params;
-  const bti = objectWithRights<BtiObject>(ctx, handle, params[0]);
+  const bti = objectWithRights<BusTransactionInitiatorDispatcher>(ctx, handle, params[0]);
   if (typeof bti === 'number') return bti;
   if ((offset & 4095n) !== 0n || (size & 4095n) !== 0n || numAddrs > MAX_PIN_ADDRS) {
     return ZX_ERR_INVALID_ARGS;
@@ -263,7 +270,7 @@ export function zx_bti_pin(
 /** Encodes the PMT's addresses and writes them to `addrs`: ZX_OK or the status of the copy. */
 function copyOutAddrs(
   ctx: SyscallContext,
-  token: PmtObject,
+  token: PinnedMemoryTokenDispatcher,
   compress: boolean,
   contiguous: boolean,
   addrs: UserBuffer,
@@ -287,7 +294,7 @@ export function zx_pmt_unpin(ctx: SyscallContext, handle: Handle): number {
   void ctx;
   if (handle.object.type !== ZX_OBJ_TYPE_PMT) return ZX_ERR_WRONG_TYPE;
   // Unpinned before the binder drops the handle, so its closing does not quarantine it.
-  (handle.object as PmtObject).unpin();
+  (handle.object as PinnedMemoryTokenDispatcher).unpin();
   return ZX_OK;
 }
 
@@ -297,7 +304,11 @@ export function zx_pmt_unpin(ctx: SyscallContext, handle: Handle): number {
  * Rights and errors: its entry in src/abi/syscalls/ddk.ts.
  */
 export function zx_bti_release_quarantine(ctx: SyscallContext, handle: number): number {
-  const bti = objectWithRights<BtiObject>(ctx, handle, S.zx_bti_release_quarantine.params[0]);
+  const bti = objectWithRights<BusTransactionInitiatorDispatcher>(
+    ctx,
+    handle,
+    S.zx_bti_release_quarantine.params[0],
+  );
   if (typeof bti === 'number') return bti;
   bti.releaseQuarantine();
   return ZX_OK;

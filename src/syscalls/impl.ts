@@ -4,8 +4,8 @@
 
 import { ZX_ERR_NO_MEMORY, ZX_OK } from '../abi/constants.ts';
 import type { HandleParam, ParamSpec, SyscallSpec, U64Param } from '../abi/syscall-spec.ts';
+import type { Dispatcher } from '../object/dispatcher.ts';
 import type { Handle, HandleArena } from '../object/handle.ts';
-import type { KernelObject } from '../object/kernel-object.ts';
 import { assert } from '../util/assert.ts';
 import type { SyscallContext } from './context.ts';
 import type { UserBuffer } from './user.ts';
@@ -27,7 +27,7 @@ export class HandleOut {
    * Makes the handle this out-parameter will receive: ZX_OK, or ZX_ERR_NO_MEMORY when the
    * kernel's handle arena is full (a new object is then undone, as Zircon's KernelHandle does).
    */
-  set(object: KernelObject, rights: number): number {
+  set(object: Dispatcher, rights: number): number {
     assert(this.handle === null, 'out handle set twice');
     const handle = this.arena.make(object, rights);
     if (handle === null) {

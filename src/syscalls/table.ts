@@ -47,15 +47,6 @@ export const IMPLEMENTATIONS = Object.fromEntries(
  * convention): the binder hands them the arguments as they came. TODO(table): empty it.
  */
 export const LEGACY = new Set<string>([
-  'zx_object_get_info',
-  'zx_object_get_property',
-  'zx_object_set_property',
-  'zx_object_signal',
-  'zx_object_wait_one',
-  'zx_job_create',
-  'zx_job_set_policy',
-  'zx_process_create',
-  'zx_resource_create',
   'zx_vmo_create',
   'zx_vmo_read',
   'zx_vmo_write',

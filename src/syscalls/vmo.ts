@@ -36,7 +36,7 @@ import { VMO_MAX_SIZE } from '../vm/vm-object.ts';
 import { handleValue, smallU64, u32, u64, writeOut } from './args.ts';
 import { addHandleAndCopyOut, lookup, lookupWithRights, type SyscallContext } from './context.ts';
 import { enforcePolicy } from './policy.ts';
-import { validateRangedResource } from './resource.ts';
+import { validateRangedResource } from './ranged-resource.ts';
 import { isUserBuffer } from './user.ts';
 import { createPagedVmo } from './vmo-create.ts';
 import { readToUser, writeFromUser } from './vmo-io.ts';

@@ -15,7 +15,7 @@ import {
 import type { PhysicalMemory } from '../pmm/pmm.ts';
 import { assert } from '../util/assert.ts';
 import { PAGE_SIZE } from '../util/u64.ts';
-import { NO_ATTRIBUTION } from './cow-attribution.ts';
+import { NO_ATTRIBUTION, nodeAttribution } from './cow-attribution.ts';
 import { type PageRange, VmCowPages } from './cow-pages.ts';
 import { type DiscardableList, DiscardableTracker } from './discardable.ts';
 import { entryFrame, isFrame } from './page-list.ts';
@@ -437,6 +437,18 @@ export class VmObjectPaged {
   attribution(): VmoAttribution {
     if (this.isSlice || this.isReference) return { ...NO_ATTRIBUTION };
     return this.cow.attribution();
+  }
+
+  /**
+   * The same rules applied to this VMO's pages [start, end) only (Zircon's
+   * GetAttributedMemoryInRange, for the memory of one mapping range).
+   */
+  attributionInRange(start: number, end: number): VmoAttribution {
+    if (this.isSlice || this.isReference) return { ...NO_ATTRIBUTION };
+    const node = this.cow;
+    const from = Math.min(start + this.cowOffset, node.sizePages);
+    const to = Math.min(end + this.cowOffset, node.sizePages);
+    return nodeAttribution(node, from, to);
   }
 
   /**

@@ -24,6 +24,8 @@ import {
   ZX_USER_SIGNAL_1,
   ZX_USER_SIGNAL_7,
   ZX_USER_SIGNAL_ALL,
+  ZX_VM_PERM_READ,
+  ZX_VM_PERM_WRITE,
   ZX_VMO_ZERO_CHILDREN,
 } from '../../../src/abi/constants.ts';
 import { beginWait, type WaitResult } from '../../../src/object/wait.ts';
@@ -35,6 +37,7 @@ import {
   newProcess,
   out,
   PAGE,
+  readVmo,
   untyped,
 } from '../../helpers.ts';
 
@@ -220,6 +223,17 @@ describe('zx_object_wait_one', () => {
     );
     expectStatus(sys.zx_object_wait_one(h, ZX_VMO_ZERO_CHILDREN, 0, null), ZX_OK);
     expectStatus(sys.zx_object_wait_one(h, ZX_USER_SIGNAL_0, 0, null), ZX_ERR_TIMED_OUT);
+  });
+
+  it('writes observed through a virtual address of the caller, on TIMED_OUT too', () => {
+    const { proc, sys } = newProcess();
+    const h = createVmo(sys, PAGE);
+    const addr = out(0n);
+    const rw = ZX_VM_PERM_READ | ZX_VM_PERM_WRITE;
+    expectStatus(sys.zx_vmar_map(proc.rootVmar, rw, 0, h, 0, PAGE, addr), ZX_OK);
+    expectStatus(sys.zx_object_wait_one(h, ZX_USER_SIGNAL_0, 0, addr.value), ZX_ERR_TIMED_OUT);
+    const observed = new DataView(readVmo(sys, h, 0, 4).buffer).getUint32(0, true);
+    assert.equal(observed, ZX_VMO_ZERO_CHILDREN);
   });
 
   it('gives INVALID_ARGS for signals or deadlines no C caller could pass', () => {

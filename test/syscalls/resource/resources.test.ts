@@ -240,6 +240,21 @@ describe('zx_resource_create', () => {
     );
   });
 
+  it('destroys a resource whose handle cannot be copied out, freeing its range', () => {
+    const { proc, sys, system } = setup();
+    const exclusive = ZX_RSRC_KIND_MMIO | ZX_RSRC_FLAG_EXCLUSIVE;
+    for (const bad of [null, Object.freeze({ value: 0 })]) {
+      const before = proc.object.handles.size;
+      expectStatus(
+        untyped(sys).zx_resource_create(system, exclusive, MMIO_BASE, 0x1000n, null, 0, bad),
+        ZX_ERR_INVALID_ARGS,
+      );
+      assert.equal(proc.object.handles.size, before, 'a handle was left in the table');
+    }
+    // Were the exclusive range still held, this would be NOT_FOUND.
+    mustCreate(sys, system, exclusive, MMIO_BASE, 0x1000n);
+  });
+
   it('gives INVALID_ARGS for arguments no C caller could pass', () => {
     const { sys, system } = setup();
     expectStatus(create(sys, system, 0.5 as unknown as number, 0, 1).status, ZX_ERR_INVALID_ARGS);

@@ -54,6 +54,7 @@ import {
   encodePolicy,
   expectStatus,
   handleBasic,
+  kmemStats,
   newProcess,
   out,
   PAGE,
@@ -80,6 +81,12 @@ function canCreateVmo(kernel: Kernel, owner: Process, job: number): boolean {
   assert.ok(status === ZX_OK || status === ZX_ERR_ACCESS_DENIED, `status ${status}`);
   return status === ZX_OK;
 }
+
+/** Out-parameters no handle can be copied into: NULL and a frozen object. */
+const UNWRITABLE_OUTS: readonly unknown[] = [null, Object.freeze({ value: 0 })];
+
+/** A V2 entry that changes nothing a test looks at (and leaves the entry unlocked). */
+const ALLOW_VMO: PolicyEntry = { condition: ZX_POL_NEW_VMO, action: ZX_POL_ACTION_ALLOW };
 
 function slack(minSlack: bigint, mode: number): Uint8Array {
   const bytes = new Uint8Array(16);
@@ -123,6 +130,18 @@ describe('zx_job_create', () => {
   it('gives INVALID_ARGS for an unusable out pointer', () => {
     const { proc, sys } = newProcess();
     expectStatus(sys.zx_job_create(proc.job, 0, null), ZX_ERR_INVALID_ARGS);
+  });
+
+  it('destroys a job whose handle cannot be copied out: no handle stays, the parent is empty', () => {
+    const { proc, sys } = newProcess();
+    const parent = createChildJob(sys, proc.job);
+    for (const bad of UNWRITABLE_OUTS) {
+      const before = proc.object.handles.size;
+      expectStatus(untyped(sys).zx_job_create(parent, 0, bad), ZX_ERR_INVALID_ARGS);
+      assert.equal(proc.object.handles.size, before, 'a handle was left in the table');
+      // Policy can be set only on a job without children: the new job is gone from its parent.
+      expectStatus(setPolicy(sys, parent, [ALLOW_VMO], { v2: true }), ZX_OK);
+    }
   });
 
   it('copies the parent policy into the child', () => {
@@ -521,6 +540,52 @@ describe('zx_process_create', () => {
     const name = new Uint8Array([0x61]);
     expectStatus(sys.zx_process_create(proc.job, name, 1, 0, null, out(0)), ZX_ERR_INVALID_ARGS);
     expectStatus(sys.zx_process_create(proc.job, name, 1, 0, out(0), null), ZX_ERR_INVALID_ARGS);
+  });
+
+  it('destroys both handles when either cannot be copied out, and the new process with them', () => {
+    const { kernel, proc, sys } = newProcess();
+    const job = createChildJob(sys, proc.job);
+    const name = new Uint8Array([0x61]);
+    const free = kmemStats(kernel, proc).free_bytes;
+    for (const bad of UNWRITABLE_OUTS) {
+      for (const [procOut, vmarOut] of [
+        [bad, out(0)],
+        [out(0), bad],
+      ]) {
+        const before = proc.object.handles.size;
+        const status = untyped(sys).zx_process_create(job, name, 1, 0, procOut, vmarOut);
+        expectStatus(status, ZX_ERR_INVALID_ARGS);
+        assert.equal(proc.object.handles.size, before, 'a handle was left in the table');
+        // A value copied out before the failure names nothing.
+        for (const written of [procOut, vmarOut]) {
+          const value = (written as { value?: number } | null)?.value ?? 0;
+          if (value !== 0) expectStatus(sys.zx_handle_close(value), ZX_ERR_BAD_HANDLE);
+        }
+        // The process is gone from its job (whose policy can be set again) with its memory.
+        expectStatus(setPolicy(sys, job, [ALLOW_VMO], { v2: true }), ZX_OK);
+        assert.equal(kmemStats(kernel, proc).free_bytes, free);
+      }
+    }
+  });
+});
+
+describe('arguments no C caller could pass', () => {
+  it('give INVALID_ARGS at the edge, before any handle is looked at', () => {
+    const { sys } = newProcess();
+    const bad = untyped(sys);
+    const name = new Uint8Array([0x61]);
+    expectStatus(bad.zx_job_create(0, 0.5, out(0)), ZX_ERR_INVALID_ARGS);
+    expectStatus(
+      bad.zx_job_set_policy(0, 1, ZX_JOB_POL_BASIC_V2, 'policy', 1),
+      ZX_ERR_INVALID_ARGS,
+    );
+    expectStatus(
+      bad.zx_job_set_policy(0, 1, ZX_JOB_POL_BASIC_V2, name, Number.NaN),
+      ZX_ERR_INVALID_ARGS,
+    );
+    expectStatus(bad.zx_process_create(0, name, 1.5, 0, out(0), out(0)), ZX_ERR_INVALID_ARGS);
+    expectStatus(bad.zx_process_create(0, name, 1, 2 ** 32, out(0), out(0)), ZX_ERR_INVALID_ARGS);
+    expectStatus(bad.zx_process_create(0, [0x61], 1, 0, out(0), out(0)), ZX_ERR_INVALID_ARGS);
   });
 });
 

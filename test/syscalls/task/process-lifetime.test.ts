@@ -23,9 +23,9 @@ import {
   ZX_TIME_INFINITE,
 } from '../../../src/abi/constants.ts';
 import { ZX_INFO_MAPS_SIZE, ZX_INFO_VMO_SIZE } from '../../../src/abi/structs.ts';
-import { ZX_JOB_NO_CHILDREN } from '../../../src/object/job.ts';
-import type { KernelObject } from '../../../src/object/kernel-object.ts';
-import { processCallStatus } from '../../../src/object/process.ts';
+import type { Dispatcher } from '../../../src/object/dispatcher.ts';
+import { ZX_JOB_NO_CHILDREN } from '../../../src/object/job-dispatcher.ts';
+import { processCallStatus } from '../../../src/object/process-dispatcher.ts';
 import type { Syscalls } from '../../../src/syscalls/index.ts';
 import {
   createChildJob,
@@ -188,7 +188,7 @@ describe('a process that never started', () => {
     const object = child.proc.object;
     createVmo(child.sys, PAGE);
     const seen: string[] = [];
-    (object as KernelObject).addObserver({
+    (object as Dispatcher).addObserver({
       watched: ZX_PROCESS_TERMINATED,
       onSignals: () => {
         seen.push(`handles ${object.handles.size}`);

@@ -1,5 +1,5 @@
-// BtiObject: a bus transaction initiator (Zircon's BusTransactionInitiatorDispatcher), the
-// identity of a device behind an IOMMU. zx_bti_pin pins VMO pages for the device's DMA and
+// BusTransactionInitiatorDispatcher: a bus transaction initiator (BTI), the identity
+// of a device behind an IOMMU. zx_bti_pin pins VMO pages for the device's DMA and
 // returns their device addresses (physical addresses, with the stub IOMMU); each pin is a PMT.
 
 import {
@@ -11,24 +11,24 @@ import {
 } from '../abi/constants.ts';
 import { U64_MAX } from '../util/u64.ts';
 import { pinPages, unpinPages } from '../vm/physical.ts';
-import type { IommuObject } from './iommu.ts';
-import { KernelObject } from './kernel-object.ts';
-import { PmtObject } from './pmt.ts';
+import { Dispatcher } from './dispatcher.ts';
+import type { IommuDispatcher } from './iommu-dispatcher.ts';
+import { PinnedMemoryTokenDispatcher } from './pinned-memory-token-dispatcher.ts';
 import type { Koid } from './types.ts';
 import type { VmoObject } from './vmo-object.ts';
 
-export class BtiObject extends KernelObject {
+export class BusTransactionInitiatorDispatcher extends Dispatcher {
   readonly type = ZX_OBJ_TYPE_BTI;
-  readonly iommu: IommuObject;
+  readonly iommu: IommuDispatcher;
   readonly btiId: bigint;
   /** Live PMTs: pinned, whether their handle is open or they are quarantined. */
-  readonly pmts = new Set<PmtObject>();
+  readonly pmts = new Set<PinnedMemoryTokenDispatcher>();
   /** PMTs closed without unpinning: while any is here, new pins are refused. */
-  readonly quarantine = new Set<PmtObject>();
+  readonly quarantine = new Set<PinnedMemoryTokenDispatcher>();
   /** Set when the last handle is closed: no new pins. Live PMTs keep working. */
   zeroHandles = false;
 
-  constructor(koid: Koid, iommu: IommuObject, btiId: bigint) {
+  constructor(koid: Koid, iommu: IommuDispatcher, btiId: bigint) {
     super(koid);
     this.iommu = iommu;
     this.btiId = btiId;
@@ -46,7 +46,7 @@ export class BtiObject extends KernelObject {
     size: bigint,
     perms: number,
     newKoid: () => Koid,
-  ): PmtObject | number {
+  ): PinnedMemoryTokenDispatcher | number {
     if (size === 0n) return ZX_ERR_INVALID_ARGS;
     const object = vmo.vmo;
     const end = offset + size;
@@ -65,7 +65,7 @@ export class BtiObject extends KernelObject {
       unpinPages(object, frames);
       return refused;
     }
-    return new PmtObject(newKoid(), this, vmo, frames);
+    return new PinnedMemoryTokenDispatcher(newKoid(), this, vmo, frames);
   }
 
   /** zx_bti_release_quarantine: unpins every quarantined PMT. */

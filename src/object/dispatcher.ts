@@ -1,4 +1,4 @@
-// KernelObject: what every handle points at. It has a koid, a type, signals with the waiters
+// Dispatcher: what every handle points at. It has a koid, a type, signals with the waiters
 // parked on them, a handle count and a name. Waits are continuations: a waiter is a callback
 // run when the signals it watches become active (or it is cancelled), so that threads and
 // the pager can park a wait and resume it later without the kernel ever blocking.
@@ -14,7 +14,7 @@ export interface SignalObserver {
   onCancel(signals: number): void;
 }
 
-export abstract class KernelObject {
+export abstract class Dispatcher {
   abstract readonly type: number;
   signals: number;
   handleCount = 0;
@@ -79,5 +79,18 @@ export abstract class KernelObject {
    */
   abandon(): void {
     if (this.handleCount === 0) this.onZeroHandles();
+  }
+
+  /**
+   * ZX_PROP_NAME (Zircon's Dispatcher::get_name): the name's bytes without a NUL, or null for
+   * the objects that have no name (the syscall's ZX_ERR_WRONG_TYPE).
+   */
+  getName(): Uint8Array | null {
+    return null;
+  }
+
+  /** Sets the name (at most 31 bytes, no NUL); false for objects whose name cannot be set. */
+  setName(_name: Uint8Array): boolean {
+    return false;
   }
 }

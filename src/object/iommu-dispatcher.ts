@@ -1,13 +1,13 @@
-// IommuObject: an IOMMU, from which BTIs are made. zxvm has only Zircon's stub IOMMU
+// IommuDispatcher: an IOMMU, from which BTIs are made. zxvm has only Zircon's stub IOMMU
 // (ZX_IOMMU_TYPE_STUB, formerly DUMMY): it translates nothing, so the device addresses a BTI
 // hands out are physical addresses, every bus transaction id is valid and the smallest
 // contiguous run it promises is one page.
 
 import { ZX_OBJ_TYPE_IOMMU } from '../abi/constants.ts';
-import { KernelObject } from './kernel-object.ts';
+import { Dispatcher } from './dispatcher.ts';
 import type { Koid } from './types.ts';
 
-export class IommuObject extends KernelObject {
+export class IommuDispatcher extends Dispatcher {
   readonly type = ZX_OBJ_TYPE_IOMMU;
   /** The ZX_IOMMU_TYPE_* it was made as. */
   readonly iommuType: number;

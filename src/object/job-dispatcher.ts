@@ -1,17 +1,23 @@
-// Jobs and their policy. A job holds the basic policy (an action per ZX_POL_* condition, and
-// whether the entry is locked against change) that the processes in it obey; a new job starts
-// with a copy of its parent's policy. As in Zircon, a job lives while it has handles or
-// children (each child holds a reference to its parent), and ZX_JOB_NO_PROCESSES,
-// ZX_JOB_NO_JOBS and the kernel's own ZX_JOB_NO_CHILDREN follow its children.
+// Jobs and their policy. A job holds the basic policy (job-policy.ts) that the processes in it
+// obey; a new job starts with a copy of its parent's policy. As in Zircon, a job lives while it
+// has handles or children (each child holds a reference to its parent), and
+// ZX_JOB_NO_PROCESSES, ZX_JOB_NO_JOBS and the kernel's own ZX_JOB_NO_CHILDREN follow its
+// children.
 
 import {
+  ZX_ERR_BAD_STATE,
+  ZX_ERR_INVALID_ARGS,
   ZX_JOB_NO_JOBS,
   ZX_JOB_NO_PROCESSES,
   ZX_OBJ_TYPE_JOB,
-  ZX_POL_ACTION_ALLOW,
+  ZX_OK,
 } from '../abi/constants.ts';
-import { KernelObject } from './kernel-object.ts';
+import { Dispatcher } from './dispatcher.ts';
+import { BasicPolicy, type PolicyEntry } from './job-policy.ts';
 import type { Koid } from './types.ts';
+
+/** The last timer slack mode (ZX_TIMER_SLACK_CENTER 0, _EARLY 1, _LATE 2). */
+const TIMER_SLACK_LATE = 2;
 
 /** Jobs nest at most this deep (Zircon's root job height). */
 export const ROOT_JOB_HEIGHT = 32;
@@ -19,26 +25,22 @@ export const ROOT_JOB_HEIGHT = 32;
 /** No child jobs and no processes: a signal Zircon keeps to the kernel (job_dispatcher.h). */
 export const ZX_JOB_NO_CHILDREN = 0x40;
 
-export class JobObject extends KernelObject {
+export class JobDispatcher extends Dispatcher {
   readonly type = ZX_OBJ_TYPE_JOB;
-  readonly parent: JobObject | null;
+  readonly parent: JobDispatcher | null;
   readonly height: number;
-  /** Action for each ZX_POL_* condition; missing entries are ALLOW. */
-  policy: Map<number, number>;
-  /** Conditions set with ZX_POL_OVERRIDE_DENY: their action may no longer change. */
-  locked: Set<number>;
+  private policy: BasicPolicy;
   /** Child jobs and processes that are alive. */
-  readonly children = new Set<KernelObject>();
+  readonly children = new Set<Dispatcher>();
   /** How many of the children are jobs. */
   private childJobs = 0;
   name = '';
 
-  constructor(koid: Koid, parent: JobObject | null) {
+  constructor(koid: Koid, parent: JobDispatcher | null) {
     super(koid, ZX_JOB_NO_PROCESSES | ZX_JOB_NO_JOBS | ZX_JOB_NO_CHILDREN);
     this.parent = parent;
     this.height = parent === null ? ROOT_JOB_HEIGHT : parent.height - 1;
-    this.policy = new Map(parent?.policy ?? []);
-    this.locked = new Set(parent?.locked ?? []);
+    this.policy = new BasicPolicy(parent?.policy);
     parent?.addChild(this);
   }
 
@@ -48,27 +50,49 @@ export class JobObject extends KernelObject {
 
   /** The action for a condition (ZX_POL_ACTION_*), ALLOW when never set. */
   actionFor(condition: number): number {
-    return this.policy.get(condition) ?? ZX_POL_ACTION_ALLOW;
+    return this.policy.actionFor(condition);
   }
 
-  get hasChildren(): boolean {
-    return this.children.size > 0;
+  /**
+   * zx_job_set_policy's basic topics (JobDispatcher::SetBasicPolicy): only a job without child
+   * jobs or processes takes a new policy, and only when every entry applies.
+   */
+  setBasicPolicy(entries: readonly PolicyEntry[], absolute: boolean): number {
+    if (this.children.size > 0) return ZX_ERR_BAD_STATE;
+    const next = this.policy.with(entries, absolute);
+    if (typeof next === 'number') return next;
+    this.policy = next;
+    return ZX_OK;
   }
 
-  replacePolicy(policy: Map<number, number>, locked: Set<number>): void {
-    this.policy = policy;
-    this.locked = locked;
+  /**
+   * ZX_JOB_POL_TIMER_SLACK (JobDispatcher::SetTimerSlackPolicy): checked, with no effect on the
+   * model, whose timers have no slack.
+   */
+  setTimerSlack(minSlack: bigint, mode: number): number {
+    if (this.children.size > 0) return ZX_ERR_BAD_STATE;
+    if (minSlack < 0n || mode > TIMER_SLACK_LATE) return ZX_ERR_INVALID_ARGS;
+    return ZX_OK;
+  }
+
+  override getName(): Uint8Array {
+    return new TextEncoder().encode(this.name).subarray(0, 31);
+  }
+
+  override setName(name: Uint8Array): boolean {
+    this.name = new TextDecoder().decode(name);
+    return true;
   }
 
   /** A new child job or process (AddChildJob, AddChildProcess). */
-  addChild(child: KernelObject): void {
+  addChild(child: Dispatcher): void {
     this.children.add(child);
-    if (child instanceof JobObject) this.childJobs++;
+    if (child instanceof JobDispatcher) this.childJobs++;
     this.updateChildSignals();
   }
 
   /** A process of this job died (RemoveChildProcess). */
-  removeChildProcess(process: KernelObject): void {
+  removeChildProcess(process: Dispatcher): void {
     if (!this.children.delete(process)) return;
     this.updateChildSignals();
     this.releaseIfUnused();

@@ -1,25 +1,30 @@
-// PmtObject: a pinned memory token (Zircon's PinnedMemoryTokenDispatcher). It holds the pages
-// zx_bti_pin pinned, and the VMO they belong to, until zx_pmt_unpin. A PMT whose handle is
+// PinnedMemoryTokenDispatcher: a pinned memory token (PMT). It holds the pages zx_bti_pin
+// pinned, and the VMO they belong to, until zx_pmt_unpin. A PMT whose handle is
 // closed without unpinning stays pinned: it goes to its BTI's quarantine, where it stays until
 // zx_bti_release_quarantine (or forever, once the BTI's handles are gone too).
 
 import { ZX_ERR_INVALID_ARGS, ZX_OBJ_TYPE_PMT } from '../abi/constants.ts';
 import { unpinPages } from '../vm/physical.ts';
-import type { BtiObject } from './bti.ts';
-import { KernelObject } from './kernel-object.ts';
+import type { BusTransactionInitiatorDispatcher } from './bti-dispatcher.ts';
+import { Dispatcher } from './dispatcher.ts';
 import type { Koid } from './types.ts';
 import type { VmoObject } from './vmo-object.ts';
 
-export class PmtObject extends KernelObject {
+export class PinnedMemoryTokenDispatcher extends Dispatcher {
   readonly type = ZX_OBJ_TYPE_PMT;
-  readonly bti: BtiObject;
+  readonly bti: BusTransactionInitiatorDispatcher;
   readonly vmo: VmoObject;
   /** The pinned frames, one per page. */
   readonly frames: readonly number[];
   private pinned = true;
 
   /** Takes a reference on `vmo` (as a handle would) so it outlives its handles while pinned. */
-  constructor(koid: Koid, bti: BtiObject, vmo: VmoObject, frames: readonly number[]) {
+  constructor(
+    koid: Koid,
+    bti: BusTransactionInitiatorDispatcher,
+    vmo: VmoObject,
+    frames: readonly number[],
+  ) {
     super(koid);
     this.bti = bti;
     this.vmo = vmo;

@@ -1,4 +1,4 @@
-// ProcessObject: a process owns a handle table and an address space (its root VMAR), and
+// ProcessDispatcher: a process owns a handle table and an address space (its root VMAR), and
 // lives in a job whose policy it obeys. Its life follows Zircon's ProcessDispatcher: INITIAL
 // until it starts, RUNNING after, DYING while its threads are killed, DEAD at the end. Handles
 // keep only a process that never started alive; a running one dies when it is killed (or, once
@@ -12,9 +12,9 @@ import {
 } from '../abi/constants.ts';
 import { assert } from '../util/assert.ts';
 import type { VmAspace } from '../vm/vm-aspace.ts';
+import { Dispatcher } from './dispatcher.ts';
 import type { HandleTable } from './handle.ts';
-import type { JobObject } from './job.ts';
-import { KernelObject } from './kernel-object.ts';
+import type { JobDispatcher } from './job-dispatcher.ts';
 import type { Koid } from './types.ts';
 import type { VmAddressRegionDispatcher } from './vm-address-region-dispatcher.ts';
 
@@ -23,20 +23,26 @@ export { VmAddressRegionDispatcher } from './vm-address-region-dispatcher.ts';
 /** ProcessDispatcher::State. */
 export type ProcessState = 'initial' | 'running' | 'dying' | 'dead';
 
-export class ProcessObject extends KernelObject {
+export class ProcessDispatcher extends Dispatcher {
   readonly type = ZX_OBJ_TYPE_PROCESS;
   readonly handles: HandleTable;
   rootVmar: VmAddressRegionDispatcher | null = null;
   /** The address space, whose root VMAR is `rootVmar`. */
   readonly aspace: VmAspace;
 
-  readonly job: JobObject;
+  readonly job: JobDispatcher;
   name: string;
   private stateNow: ProcessState = 'initial';
   /** The return code (ZX_INFO_PROCESS): the kill's, once killed. */
   returnCode = 0n;
 
-  constructor(koid: Koid, job: JobObject, name: string, handles: HandleTable, aspace: VmAspace) {
+  constructor(
+    koid: Koid,
+    job: JobDispatcher,
+    name: string,
+    handles: HandleTable,
+    aspace: VmAspace,
+  ) {
     super(koid);
     this.aspace = aspace;
     this.job = job;
@@ -96,6 +102,15 @@ export class ProcessObject extends KernelObject {
   policyAction(condition: number): number {
     return this.job.actionFor(condition);
   }
+
+  override getName(): Uint8Array {
+    return new TextEncoder().encode(this.name).subarray(0, 31);
+  }
+
+  override setName(name: Uint8Array): boolean {
+    this.name = new TextDecoder().decode(name);
+    return true;
+  }
 }
 
 /**
@@ -103,7 +118,7 @@ export class ProcessObject extends KernelObject {
  * ZX_ERR_BAD_STATE once it is dying or dead. A Zircon thread of a dead process never returns
  * from its syscall; the host, which calls on no thread, gets this status instead.
  */
-export function processCallStatus(process: ProcessObject): number {
+export function processCallStatus(process: ProcessDispatcher): number {
   const state = process.state;
   return state === 'dying' || state === 'dead' ? ZX_ERR_BAD_STATE : ZX_OK;
 }

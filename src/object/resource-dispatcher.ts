@@ -3,10 +3,10 @@
 // are derived with zx_resource_create.
 
 import { ZX_OBJ_TYPE_RESOURCE } from '../abi/constants.ts';
-import { KernelObject } from './kernel-object.ts';
+import { Dispatcher } from './dispatcher.ts';
 import type { Koid } from './types.ts';
 
-export class ResourceObject extends KernelObject {
+export class ResourceDispatcher extends Dispatcher {
   readonly type = ZX_OBJ_TYPE_RESOURCE;
 
   readonly kind: number;
@@ -41,6 +41,11 @@ export class ResourceObject extends KernelObject {
 
   override onZeroHandles(): void {
     this.onRelease?.();
+  }
+
+  /** Named once, at zx_resource_create: the name can be read but not set. */
+  override getName(): Uint8Array {
+    return new TextEncoder().encode(this.name).subarray(0, 31);
   }
 
   /** True when [base, base + size) lies inside this resource's range. */
