@@ -3,6 +3,7 @@
 // run when the signals it watches become active (or it is cancelled), so that threads and
 // the pager can park a wait and resume it later without the kernel ever blocking.
 
+import { ZX_ERR_NOT_FOUND, ZX_ERR_WRONG_TYPE } from '../abi/constants.ts';
 import type { Koid } from './types.ts';
 
 export interface SignalObserver {
@@ -93,4 +94,19 @@ export abstract class Dispatcher {
   setName(_name: Uint8Array): boolean {
     return false;
   }
+
+  /**
+   * The child with `koid`, for zx_object_get_child: jobs have jobs and processes, processes
+   * have threads; any other object answers ZX_ERR_WRONG_TYPE.
+   */
+  lookupChild(koid: bigint): Dispatcher | number {
+    void koid;
+    return ZX_ERR_WRONG_TYPE;
+  }
+}
+
+/** The child among `children` whose koid is `koid`, or ZX_ERR_NOT_FOUND. */
+export function childByKoid(children: Iterable<Dispatcher>, koid: bigint): Dispatcher | number {
+  for (const child of children) if (BigInt(child.koid) === koid) return child;
+  return ZX_ERR_NOT_FOUND;
 }

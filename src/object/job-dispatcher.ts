@@ -12,7 +12,7 @@ import {
   ZX_OBJ_TYPE_JOB,
   ZX_OK,
 } from '../abi/constants.ts';
-import { Dispatcher } from './dispatcher.ts';
+import { childByKoid, Dispatcher } from './dispatcher.ts';
 import { BasicPolicy, type PolicyEntry } from './job-policy.ts';
 import type { Koid } from './types.ts';
 
@@ -82,6 +82,11 @@ export class JobDispatcher extends Dispatcher {
   override setName(name: Uint8Array): boolean {
     this.name = new TextDecoder().decode(name);
     return true;
+  }
+
+  /** zx_object_get_child: a child job or process (LookupJobById, LookupProcessById). */
+  override lookupChild(koid: bigint): Dispatcher | number {
+    return childByKoid(this.children, koid);
   }
 
   /** A new child job or process (AddChildJob, AddChildProcess). */

@@ -12,7 +12,7 @@ import {
 } from '../abi/constants.ts';
 import { assert } from '../util/assert.ts';
 import type { VmAspace } from '../vm/vm-aspace.ts';
-import { Dispatcher } from './dispatcher.ts';
+import { childByKoid, Dispatcher } from './dispatcher.ts';
 import type { HandleTable } from './handle.ts';
 import type { JobDispatcher } from './job-dispatcher.ts';
 import type { Koid } from './types.ts';
@@ -101,6 +101,11 @@ export class ProcessDispatcher extends Dispatcher {
   /** The action the job's policy takes for `condition`. */
   policyAction(condition: number): number {
     return this.job.actionFor(condition);
+  }
+
+  /** zx_object_get_child: a thread of the process (LookupThreadById); zxvm's have none yet. */
+  override lookupChild(koid: bigint): Dispatcher | number {
+    return childByKoid([], koid);
   }
 
   override getName(): Uint8Array {

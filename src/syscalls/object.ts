@@ -14,6 +14,7 @@ import {
   ZX_OK,
   ZX_PROP_NAME,
   ZX_PROP_VMO_CONTENT_SIZE,
+  ZX_RIGHT_SAME_RIGHTS,
   ZX_RIGHT_WRITE,
   ZX_TIME_INFINITE,
   ZX_USER_SIGNAL_ALL,
@@ -22,7 +23,7 @@ import { OBJECT_SYSCALLS as S } from '../abi/syscalls/object.ts';
 import type { VmoObject } from '../object/vmo-object.ts';
 import { beginWait, type WaitResult } from '../object/wait.ts';
 import { handleWithRights, objectWithRights, type SyscallContext } from './context.ts';
-import type { UserOut } from './impl.ts';
+import type { HandleOut, UserOut } from './impl.ts';
 import { beginCopyOut, copyIn, copyOutU32, finishCopyOut, type UserBuffer } from './user.ts';
 
 /**
@@ -163,4 +164,24 @@ export function zx_object_wait_one(
     return ZX_ERR_INVALID_ARGS;
   }
   return final.status;
+}
+
+/**
+ * zx_object_get_child(handle, koid, rights, out): as Zircon's sys_object_get_child, the new
+ * handle's rights come from the parent handle's, not from the child's defaults.
+ */
+export function zx_object_get_child(
+  ctx: SyscallContext,
+  handle: number,
+  koid: bigint,
+  rights: number,
+  out: HandleOut,
+): number {
+  const parent = handleWithRights(ctx, handle, S.zx_object_get_child.params[0]);
+  if (typeof parent === 'number') return parent;
+  const granted = rights === ZX_RIGHT_SAME_RIGHTS ? parent.rights : rights;
+  if ((parent.rights & granted) !== granted) return ZX_ERR_ACCESS_DENIED;
+  const child = parent.object.lookupChild(koid);
+  if (typeof child === 'number') return child;
+  return out.set(child, granted);
 }

@@ -1,6 +1,7 @@
 // The object syscalls (zircon/syscalls/object.h): get_info, properties, signals and waits.
 
 import {
+  ZX_RIGHT_ENUMERATE,
   ZX_RIGHT_GET_PROPERTY,
   ZX_RIGHT_NONE,
   ZX_RIGHT_SET_PROPERTY,
@@ -13,6 +14,7 @@ import {
   bufferOut,
   family,
   handle,
+  outHandle,
   outU32,
   outU64,
   time,
@@ -23,6 +25,7 @@ import {
 const INFO_TEST = 'test/syscalls/object/object-info.test.ts';
 const PROPERTY_TEST = 'test/syscalls/object/properties.test.ts';
 const SIGNAL_TEST = 'test/syscalls/object/signals-waits.test.ts';
+const CHILD_TEST = 'test/syscalls/object/get-child.test.ts';
 
 export const OBJECT_SYSCALLS = family({
   zx_object_get_info: {
@@ -141,5 +144,29 @@ export const OBJECT_SYSCALLS = family({
       ],
     ],
     test: SIGNAL_TEST,
+  },
+  zx_object_get_child: {
+    summary:
+      'A handle to a child of a job (a job or process) or of a process (a thread), found by koid.',
+    params: [
+      handle('handle', ANY_OBJECT, ZX_RIGHT_ENUMERATE),
+      u64('koid'),
+      u32('rights', 'rights'),
+      outHandle('out'),
+    ],
+    rights:
+      "handle: ZX_RIGHT_ENUMERATE; the new handle gets `rights`, which must be a subset of the parent handle's (ZX_RIGHT_SAME_RIGHTS: the parent handle's own)",
+    errors: [
+      ['ZX_ERR_BAD_HANDLE', 'handle names nothing in this process'],
+      [
+        'ZX_ERR_ACCESS_DENIED',
+        'handle lacks ZX_RIGHT_ENUMERATE, or rights are not a subset of its rights',
+      ],
+      ['ZX_ERR_NOT_FOUND', 'no child (job or process of a job, thread of a process) has that koid'],
+      ['ZX_ERR_WRONG_TYPE', 'handle is neither a job nor a process'],
+      ['ZX_ERR_NO_MEMORY', "the kernel's handle arena is full"],
+      ['ZX_ERR_INVALID_ARGS', 'out cannot be written (the new handle is destroyed)'],
+    ],
+    test: CHILD_TEST,
   },
 });
