@@ -23,7 +23,7 @@ import {
   type ZxInfoVmo,
 } from '../src/abi/structs.ts';
 import { Kernel, type KernelOptions } from '../src/kernel.ts';
-import type { VmoObject } from '../src/object/vmo-object.ts';
+import type { VmObjectDispatcher } from '../src/object/vm-object-dispatcher.ts';
 import type { Process } from '../src/process.ts';
 import type { Syscalls } from '../src/syscalls/index.ts';
 import { pinPages, unpinPages } from '../src/vm/physical.ts';
@@ -223,7 +223,7 @@ export function processWithPolicy(
 export function vmObjectOf(proc: Process, handle: number): VmObjectPaged {
   const entry = proc.object.handles.get(handle);
   assert.ok(entry !== undefined, 'vmObjectOf: no such handle');
-  return (entry.object as VmoObject).vmo;
+  return (entry.object as VmObjectDispatcher).vmo;
 }
 
 /**

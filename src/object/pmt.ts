@@ -8,18 +8,18 @@ import { unpinPages } from '../vm/physical.ts';
 import type { BtiObject } from './bti.ts';
 import { KernelObject } from './kernel-object.ts';
 import type { Koid } from './types.ts';
-import type { VmoObject } from './vmo-object.ts';
+import type { VmObjectDispatcher } from './vm-object-dispatcher.ts';
 
 export class PmtObject extends KernelObject {
   readonly type = ZX_OBJ_TYPE_PMT;
   readonly bti: BtiObject;
-  readonly vmo: VmoObject;
+  readonly vmo: VmObjectDispatcher;
   /** The pinned frames, one per page. */
   readonly frames: readonly number[];
   private pinned = true;
 
   /** Takes a reference on `vmo` (as a handle would) so it outlives its handles while pinned. */
-  constructor(koid: Koid, bti: BtiObject, vmo: VmoObject, frames: readonly number[]) {
+  constructor(koid: Koid, bti: BtiObject, vmo: VmObjectDispatcher, frames: readonly number[]) {
     super(koid);
     this.bti = bti;
     this.vmo = vmo;

@@ -40,7 +40,7 @@ import { BtiObject } from '../object/bti.ts';
 import { IommuObject } from '../object/iommu.ts';
 import { PmtObject } from '../object/pmt.ts';
 import type { ResourceObject } from '../object/resource.ts';
-import { VmoObject } from '../object/vmo-object.ts';
+import { VmObjectDispatcher } from '../object/vm-object-dispatcher.ts';
 import { roundUpPageU64, U64_MAX } from '../util/u64.ts';
 import { createContiguousVmo, pinPages, unpinPages, VmObjectPhysical } from '../vm/physical.ts';
 import { handleValue, u32, u64 } from './args.ts';
@@ -118,7 +118,7 @@ export function zx_vmo_create_physical(
     Number(rounded >> 12n),
   );
   // Physical VMOs have no stream: their stream size reads as 0.
-  const object = new VmoObject(core.newKoid(), vmo, 0n);
+  const object = new VmObjectDispatcher(core.newKoid(), vmo, 0n);
   return addHandleAndCopyOut(ctx, object, ZX_DEFAULT_VMO_RIGHTS, out);
 }
 
@@ -160,7 +160,7 @@ export function zx_vmo_create_contiguous(
   const vmo = createContiguousVmo(core.pmm, core.discardables, Number(pages), align);
   if (typeof vmo === 'number') return vmo;
   // Contiguous VMOs have no stream: their stream size reads as 0.
-  const object = new VmoObject(core.newKoid(), vmo, 0n);
+  const object = new VmObjectDispatcher(core.newKoid(), vmo, 0n);
   return addHandleAndCopyOut(ctx, object, ZX_DEFAULT_VMO_RIGHTS, out);
 }
 
@@ -293,7 +293,7 @@ export function zx_bti_pin(
   if ((opts & ZX_BTI_PERM_EXECUTE) !== 0 && (rights & ZX_RIGHT_READ) === 0) {
     return ZX_ERR_ACCESS_DENIED;
   }
-  const vmoObject = vmoHandle.object as VmoObject;
+  const vmoObject = vmoHandle.object as VmObjectDispatcher;
   const object = vmoObject.vmo;
   let rest = opts & ~BTI_PERMS;
   const compress = (rest & ZX_BTI_COMPRESS) !== 0;

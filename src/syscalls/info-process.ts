@@ -39,7 +39,7 @@ import {
 } from '../abi/structs.ts';
 import type { Handle } from '../object/handle.ts';
 import type { ProcessObject, VmarObject } from '../object/process.ts';
-import type { VmoObject } from '../object/vmo-object.ts';
+import type { VmObjectDispatcher } from '../object/vm-object-dispatcher.ts';
 import { PAGE_SIZE } from '../util/u64.ts';
 import { NO_ATTRIBUTION, nodeAttribution } from '../vm/cow-attribution.ts';
 import type { VmMapping } from '../vm/mapping.ts';
@@ -108,7 +108,7 @@ export function processVmoRecords(process: ProcessObject): Uint8Array[] {
   for (const value of [...process.handles.values()].reverse()) {
     const handle = process.handles.get(value)!;
     if (handle.object.type !== ZX_OBJ_TYPE_VMO) continue;
-    const vmo = (handle.object as VmoObject).vmo;
+    const vmo = (handle.object as VmObjectDispatcher).vmo;
     records.push(encodeVmObjectInfo(vmo, handle.rights, ZX_INFO_VMO_VIA_HANDLE));
   }
   const root = process.aspace.root;

@@ -12,13 +12,13 @@ import {
   ZX_MAX_NAME_LEN,
 } from '../abi/constants.ts';
 import { encodeZxInfoVmo, ZX_INFO_VMO_LAYOUT, ZX_INFO_VMO_SIZE } from '../abi/structs.ts';
-import type { VmoObject } from '../object/vmo-object.ts';
+import type { VmObjectDispatcher } from '../object/vm-object-dispatcher.ts';
 import type { VmObjectPaged } from '../vm/vm-object.ts';
 
 const NAME_OFFSET = ZX_INFO_VMO_LAYOUT.fields.find((f) => f.name === 'name')!.offset;
 
 /** ZX_INFO_VMO_* flags that describe the VMO itself (VIA_HANDLE is added by the caller). */
-export function vmoFlags(object: VmoObject): number {
+export function vmoFlags(object: VmObjectDispatcher): number {
   return vmObjectFlags(object.vmo);
 }
 
@@ -33,7 +33,7 @@ function vmObjectFlags(vmo: VmObjectPaged): number {
 }
 
 /** Encodes the newest zx_info_vmo_t for `object` seen through a handle with `rights`. */
-export function encodeVmoInfo(object: VmoObject, rights: number): Uint8Array {
+export function encodeVmoInfo(object: VmObjectDispatcher, rights: number): Uint8Array {
   return encodeVmObjectInfo(object.vmo, rights, ZX_INFO_VMO_VIA_HANDLE);
 }
 

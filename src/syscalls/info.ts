@@ -39,7 +39,7 @@ import {
   ZX_INFO_VMO_V3_SIZE,
 } from '../abi/structs.ts';
 import type { VmarObject } from '../object/process.ts';
-import type { VmoObject } from '../object/vmo-object.ts';
+import type { VmObjectDispatcher } from '../object/vm-object-dispatcher.ts';
 import { handleValue, u32, u64, writeOut } from './args.ts';
 import { lookupHandle, type SyscallContext } from './context.ts';
 import { kmemStats } from './info-kmem.ts';
@@ -141,7 +141,7 @@ export function zx_object_get_info(
   const vmoSize = VMO_TOPIC_SIZES.get(topic32);
   if (vmoSize !== undefined) {
     if (object.type !== ZX_OBJ_TYPE_VMO) return ZX_ERR_WRONG_TYPE;
-    return reply(encodeVmoInfo(object as VmoObject, found.rights), vmoSize);
+    return reply(encodeVmoInfo(object as VmObjectDispatcher, found.rights), vmoSize);
   }
   if (topic32 === ZX_INFO_VMAR) {
     if (object.type !== ZX_OBJ_TYPE_VMAR) return ZX_ERR_WRONG_TYPE;

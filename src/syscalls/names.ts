@@ -4,7 +4,7 @@
 
 import { ZX_OBJ_TYPE_JOB, ZX_OBJ_TYPE_PROCESS, ZX_OBJ_TYPE_VMO } from '../abi/constants.ts';
 import type { KernelObject } from '../object/kernel-object.ts';
-import type { VmoObject } from '../object/vmo-object.ts';
+import type { VmObjectDispatcher } from '../object/vm-object-dispatcher.ts';
 
 const encoder = new TextEncoder();
 
@@ -22,7 +22,7 @@ export function hasName(object: KernelObject): boolean {
 
 /** The name bytes (without the terminating NUL). */
 export function getName(object: KernelObject): Uint8Array {
-  if (object.type === ZX_OBJ_TYPE_VMO) return (object as VmoObject).vmo.name;
+  if (object.type === ZX_OBJ_TYPE_VMO) return (object as VmObjectDispatcher).vmo.name;
   return encoder.encode((object as unknown as Named).name).subarray(0, 31);
 }
 
@@ -30,6 +30,6 @@ export function getName(object: KernelObject): Uint8Array {
 export function setName(object: KernelObject, bytes: Uint8Array): void {
   const nul = bytes.indexOf(0);
   const name = bytes.slice(0, nul < 0 ? bytes.length : nul);
-  if (object.type === ZX_OBJ_TYPE_VMO) (object as VmoObject).vmo.name = name;
+  if (object.type === ZX_OBJ_TYPE_VMO) (object as VmObjectDispatcher).vmo.name = name;
   else (object as unknown as Named).name = new TextDecoder().decode(name);
 }

@@ -21,7 +21,7 @@ import {
   ZX_TIME_INFINITE,
   ZX_USER_SIGNAL_ALL,
 } from '../abi/constants.ts';
-import type { VmoObject } from '../object/vmo-object.ts';
+import type { VmObjectDispatcher } from '../object/vm-object-dispatcher.ts';
 import { beginWait } from '../object/wait.ts';
 import { handleValue, i64, u32, u64, writeOut } from './args.ts';
 import { ANY_TYPE, lookupWithRights, type SyscallContext } from './context.ts';
@@ -66,7 +66,7 @@ export function zx_object_get_property(
       if (size < 8n) return ZX_ERR_BUFFER_TOO_SMALL;
       if (object.type !== ZX_OBJ_TYPE_VMO) return ZX_ERR_WRONG_TYPE;
       const bytes = new Uint8Array(8);
-      new DataView(bytes.buffer).setBigUint64(0, (object as VmoObject).streamSize, true);
+      new DataView(bytes.buffer).setBigUint64(0, (object as VmObjectDispatcher).streamSize, true);
       return copyOutBytes(ctx, value, bytes);
     }
     default:
@@ -121,7 +121,7 @@ export function zx_object_set_property(
       if (typeof bytes === 'number') return bytes;
       const content = new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true);
       // The 2025 kernel accepts any value (even past the VMO's end) and zeroes what lies past it.
-      const vmo = object as VmoObject;
+      const vmo = object as VmObjectDispatcher;
       if (vmo.vmo.isDeviceMemory) return ZX_ERR_NOT_SUPPORTED;
       if (content < vmo.vmo.sizeBytes) vmo.vmo.zero(content, vmo.vmo.sizeBytes);
       vmo.contentSize = content;

@@ -42,8 +42,8 @@ import {
   ZX_VMAR_OP_ZERO,
 } from '../abi/constants.ts';
 import type { Handle } from '../object/handle.ts';
+import type { VmObjectDispatcher } from '../object/vm-object-dispatcher.ts';
 import { VmarObject } from '../object/vmar-object.ts';
-import type { VmoObject } from '../object/vmo-object.ts';
 import { roundUpPageU64, U64_MAX } from '../util/u64.ts';
 import { PERM_EXECUTE, PERM_READ, PERM_RWX, PERM_WRITE } from '../vm/region.ts';
 import type { Placement } from '../vm/vmar.ts';
@@ -240,7 +240,7 @@ export function zx_vmar_map(
   if (typeof vmarHandle === 'number') return vmarHandle;
   const vmoHandle = lookupWithRights(ctx, handleValue(vmo), ZX_OBJ_TYPE_VMO, ZX_RIGHT_NONE);
   if (typeof vmoHandle === 'number') return vmoHandle;
-  const vmoObject = vmoHandle.object as VmoObject;
+  const vmoObject = vmoHandle.object as VmObjectDispatcher;
   const object = vmoObject.vmo;
   if ((opts & ZX_VM_FAULT_BEYOND_STREAM_SIZE) !== 0 && object.isContiguous) {
     return ZX_ERR_NOT_SUPPORTED;

@@ -22,7 +22,7 @@ import {
   ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE,
   ZX_VMO_CHILD_SNAPSHOT_MODIFIED,
 } from '../abi/constants.ts';
-import { type ContentSize, VmoObject } from '../object/vmo-object.ts';
+import { type ContentSize, VmObjectDispatcher } from '../object/vm-object-dispatcher.ts';
 import { roundUpPageU64 } from '../util/u64.ts';
 import { createReferenceChild, createSliceChild, createSnapshotChild } from '../vm/cow-child.ts';
 import type { VmObjectPaged } from '../vm/vm-object.ts';
@@ -80,7 +80,7 @@ export function zx_vmo_create_child(
   if ((rest & ZX_VMO_CHILD_REFERENCE) !== 0 && resizable) needed |= ZX_RIGHT_RESIZE;
   const found = lookupWithRights(ctx, handleValue(handle), ZX_OBJ_TYPE_VMO, needed);
   if (typeof found === 'number') return found;
-  const parentObject = found.object as VmoObject;
+  const parentObject = found.object as VmObjectDispatcher;
   const parent = parentObject.vmo;
   if (parent.discardable !== null) return ZX_ERR_NOT_SUPPORTED;
 
@@ -118,7 +118,7 @@ export function zx_vmo_create_child(
 
   if ((found.rights & ZX_RIGHT_GET_PROPERTY) !== 0) child.name = parent.name.slice();
   child.immutable = immutable;
-  const childObject = new VmoObject(ctx.core.newKoid(), child, contentSize);
+  const childObject = new VmObjectDispatcher(ctx.core.newKoid(), child, contentSize);
   parentObject.childCreated();
 
   let rights =

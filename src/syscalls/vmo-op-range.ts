@@ -26,7 +26,7 @@ import {
   ZX_VMO_OP_ZERO,
 } from '../abi/constants.ts';
 import { encodeZxVmoLockState, ZX_VMO_LOCK_STATE_SIZE } from '../abi/structs.ts';
-import type { VmoObject } from '../object/vmo-object.ts';
+import type { VmObjectDispatcher } from '../object/vm-object-dispatcher.ts';
 import { roundUpPageU64, U64_MAX } from '../util/u64.ts';
 import type { VmObjectPaged } from '../vm/vm-object.ts';
 import { handleValue, u32, u64 } from './args.ts';
@@ -67,7 +67,7 @@ export function zx_vmo_op_range(
   if (!isUserBuffer(buffer)) return ZX_ERR_INVALID_ARGS;
   const found = lookupWithRights(ctx, handleValue(handle), ZX_OBJ_TYPE_VMO, ZX_RIGHT_NONE);
   if (typeof found === 'number') return found;
-  const vmo = (found.object as VmoObject).vmo;
+  const vmo = (found.object as VmObjectDispatcher).vmo;
   const rights = found.rights;
   const has = (needed: number): boolean => (rights & needed) !== 0;
   switch (op32) {

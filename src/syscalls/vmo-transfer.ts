@@ -13,7 +13,7 @@ import {
   ZX_RIGHT_READ,
   ZX_RIGHT_WRITE,
 } from '../abi/constants.ts';
-import type { VmoObject } from '../object/vmo-object.ts';
+import type { VmObjectDispatcher } from '../object/vm-object-dispatcher.ts';
 import { U64_MAX } from '../util/u64.ts';
 import { dropSpliceList, supplyPages, takePages } from '../vm/cow-transfer.ts';
 import type { VmObjectPaged } from '../vm/vm-object.ts';
@@ -68,9 +68,9 @@ export function zx_vmo_transfer_data(
   }
   if (opts !== 0) return ZX_ERR_INVALID_ARGS;
   if (((off | len | srcOff) & 4095n) !== 0n) return ZX_ERR_INVALID_ARGS;
-  const dst = lookup<VmoObject>(ctx, handleValue(dstVmo), ZX_OBJ_TYPE_VMO, ZX_RIGHT_WRITE);
+  const dst = lookup<VmObjectDispatcher>(ctx, handleValue(dstVmo), ZX_OBJ_TYPE_VMO, ZX_RIGHT_WRITE);
   if (typeof dst === 'number') return dst;
-  const src = lookup<VmoObject>(
+  const src = lookup<VmObjectDispatcher>(
     ctx,
     handleValue(srcVmo),
     ZX_OBJ_TYPE_VMO,

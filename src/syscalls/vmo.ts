@@ -30,7 +30,7 @@ import {
   ZX_VMO_RESIZABLE,
   ZX_VMO_UNBOUNDED,
 } from '../abi/constants.ts';
-import type { VmoObject } from '../object/vmo-object.ts';
+import type { VmObjectDispatcher } from '../object/vm-object-dispatcher.ts';
 import { roundUpPageU64, U64_MAX } from '../util/u64.ts';
 import { VMO_MAX_SIZE } from '../vm/vm-object.ts';
 import { handleValue, smallU64, u32, u64, writeOut } from './args.ts';
@@ -136,7 +136,7 @@ function transfer(
     off64 = o;
     len64 = l;
   }
-  const object = lookup<VmoObject>(ctx, handleValue(handle), ZX_OBJ_TYPE_VMO, right);
+  const object = lookup<VmObjectDispatcher>(ctx, handleValue(handle), ZX_OBJ_TYPE_VMO, right);
   if (typeof object === 'number') return object;
   const vmo = object.vmo;
   // Device memory is only reached through mappings.
@@ -171,7 +171,12 @@ function transfer(
  * Errors: ZX_ERR_BAD_HANDLE, ZX_ERR_WRONG_TYPE; ZX_ERR_INVALID_ARGS (size unusable).
  */
 export function zx_vmo_get_size(ctx: SyscallContext, handle: unknown, size: unknown): number {
-  const object = lookup<VmoObject>(ctx, handleValue(handle), ZX_OBJ_TYPE_VMO, ZX_RIGHT_NONE);
+  const object = lookup<VmObjectDispatcher>(
+    ctx,
+    handleValue(handle),
+    ZX_OBJ_TYPE_VMO,
+    ZX_RIGHT_NONE,
+  );
   if (typeof object === 'number') return object;
   return writeOut(size, object.vmo.sizeBytes) ? ZX_OK : ZX_ERR_INVALID_ARGS;
 }
@@ -190,7 +195,7 @@ export function zx_vmo_set_size(ctx: SyscallContext, handle: unknown, size: unkn
   if (size64 === undefined) return ZX_ERR_INVALID_ARGS;
   const found = lookupWithRights(ctx, handleValue(handle), ZX_OBJ_TYPE_VMO, ZX_RIGHT_WRITE);
   if (typeof found === 'number') return found;
-  const object = found.object as VmoObject;
+  const object = found.object as VmObjectDispatcher;
   const vmo = object.vmo;
   if (vmo.options.resizable && (found.rights & ZX_RIGHT_RESIZE) === 0) {
     return ZX_ERR_ACCESS_DENIED;
@@ -218,7 +223,12 @@ export function zx_vmo_get_stream_size(
   handle: unknown,
   size: unknown,
 ): number {
-  const object = lookup<VmoObject>(ctx, handleValue(handle), ZX_OBJ_TYPE_VMO, ZX_RIGHT_NONE);
+  const object = lookup<VmObjectDispatcher>(
+    ctx,
+    handleValue(handle),
+    ZX_OBJ_TYPE_VMO,
+    ZX_RIGHT_NONE,
+  );
   if (typeof object === 'number') return object;
   return writeOut(size, object.streamSize) ? ZX_OK : ZX_ERR_INVALID_ARGS;
 }
@@ -238,7 +248,12 @@ export function zx_vmo_set_stream_size(
 ): number {
   const size64 = u64(size);
   if (size64 === undefined) return ZX_ERR_INVALID_ARGS;
-  const object = lookup<VmoObject>(ctx, handleValue(handle), ZX_OBJ_TYPE_VMO, ZX_RIGHT_WRITE);
+  const object = lookup<VmObjectDispatcher>(
+    ctx,
+    handleValue(handle),
+    ZX_OBJ_TYPE_VMO,
+    ZX_RIGHT_WRITE,
+  );
   if (typeof object === 'number') return object;
   // Physical and contiguous VMOs have no stream.
   if (object.vmo.isContiguous) return ZX_ERR_NOT_SUPPORTED;
@@ -246,7 +261,7 @@ export function zx_vmo_set_stream_size(
 }
 
 /** Shared by zx_vmo_set_stream_size. */
-export function setStreamSize(object: VmoObject, size: bigint): number {
+export function setStreamSize(object: VmObjectDispatcher, size: bigint): number {
   if (size === object.contentSize) return ZX_OK;
   const vmo = object.vmo;
   if (size > vmo.sizeBytes) return ZX_ERR_OUT_OF_RANGE;
@@ -274,7 +289,12 @@ export function zx_vmo_set_cache_policy(
 ): number {
   const policy = u32(cachePolicy);
   if (policy === undefined || (policy & ~ZX_CACHE_POLICY_MASK) !== 0) return ZX_ERR_INVALID_ARGS;
-  const object = lookup<VmoObject>(ctx, handleValue(handle), ZX_OBJ_TYPE_VMO, ZX_RIGHT_MAP);
+  const object = lookup<VmObjectDispatcher>(
+    ctx,
+    handleValue(handle),
+    ZX_OBJ_TYPE_VMO,
+    ZX_RIGHT_MAP,
+  );
   if (typeof object === 'number') return object;
   const vmo = object.vmo;
   if (vmo.isPhysical) {

@@ -11,7 +11,7 @@ import {
   ZX_VMO_ZERO_CHILDREN,
 } from '../../../src/abi/constants.ts';
 import type { Kernel } from '../../../src/kernel.ts';
-import type { VmoObject } from '../../../src/object/vmo-object.ts';
+import type { VmObjectDispatcher } from '../../../src/object/vm-object-dispatcher.ts';
 import type { Process } from '../../../src/process.ts';
 import type { Syscalls } from '../../../src/syscalls/index.ts';
 import { FRACTION_ONE, nodeAttribution } from '../../../src/vm/cow-attribution.ts';
@@ -76,10 +76,10 @@ export function scaled(sys: Syscalls, handle: number): bigint {
 }
 
 /** The kernel object behind a handle of `proc`. */
-export function vmoObject(proc: Process, handle: number): VmoObject {
+export function vmoObject(proc: Process, handle: number): VmObjectDispatcher {
   const entry = proc.object.handles.get(handle);
   assert.ok(entry !== undefined, 'no such handle');
-  return entry.object as VmoObject;
+  return entry.object as VmObjectDispatcher;
 }
 
 /** Runs the tree's debug checks (share counts, links, skip lists) for the VMO of a handle. */
@@ -97,7 +97,7 @@ export function checkTree(proc: Process, handle: number): void {
  */
 export function checkAttributionSum(kernel: Kernel, proc: Process, handles: number[]): void {
   const sys = proc.syscalls;
-  const seen = new Set<VmoObject>();
+  const seen = new Set<VmObjectDispatcher>();
   const orphans = new Set<VmCowPages>();
   let integral = 0n;
   let fraction = 0n;

@@ -1,4 +1,4 @@
-// VmoObject: the kernel object behind a VMO handle (Zircon's VmObjectDispatcher). It wraps the
+// VmObjectDispatcher: the kernel object behind a VMO handle, named as Zircon names it. It wraps the
 // VmObjectPaged and adds what belongs to the handle-visible object: the content size and the
 // ZX_VMO_ZERO_CHILDREN signal. The VMO lives while a handle or a mapping needs it; its children
 // do not keep it alive (when it goes they are re-homed to its parent), but the pages they see
@@ -18,7 +18,7 @@ export class ContentSize {
   }
 }
 
-export class VmoObject extends KernelObject {
+export class VmObjectDispatcher extends KernelObject {
   readonly type = ZX_OBJ_TYPE_VMO;
   private destroyed = false;
   /** The content size; references share their parent's. */
