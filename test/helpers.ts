@@ -27,7 +27,7 @@ import type { VmObjectDispatcher } from '../src/object/vm-object-dispatcher.ts';
 import type { Process } from '../src/process.ts';
 import type { Syscalls } from '../src/syscalls/index.ts';
 import { pinPages, unpinPages } from '../src/vm/physical.ts';
-import type { VmObjectPaged } from '../src/vm/vm-object.ts';
+import type { VmObjectPaged } from '../src/vm/vm-object-paged.ts';
 
 export const PAGE = 4096;
 export const UINT64_MAX = 0xffff_ffff_ffff_ffffn;

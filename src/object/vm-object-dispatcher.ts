@@ -5,7 +5,7 @@
 // stay as long as they do.
 
 import { ZX_OBJ_TYPE_VMO, ZX_VMO_ZERO_CHILDREN } from '../abi/constants.ts';
-import type { VmObjectPaged } from '../vm/vm-object.ts';
+import type { VmObjectPaged } from '../vm/vm-object-paged.ts';
 import { KernelObject } from './kernel-object.ts';
 import type { Koid } from './types.ts';
 

@@ -13,7 +13,7 @@ import {
 } from '../abi/constants.ts';
 import { encodeZxInfoVmo, ZX_INFO_VMO_LAYOUT, ZX_INFO_VMO_SIZE } from '../abi/structs.ts';
 import type { VmObjectDispatcher } from '../object/vm-object-dispatcher.ts';
-import type { VmObjectPaged } from '../vm/vm-object.ts';
+import type { VmObjectPaged } from '../vm/vm-object-paged.ts';
 
 const NAME_OFFSET = ZX_INFO_VMO_LAYOUT.fields.find((f) => f.name === 'name')!.offset;
 

@@ -25,7 +25,7 @@ import {
 import { type ContentSize, VmObjectDispatcher } from '../object/vm-object-dispatcher.ts';
 import { roundUpPageU64 } from '../util/u64.ts';
 import { createReferenceChild, createSliceChild, createSnapshotChild } from '../vm/cow-child.ts';
-import type { VmObjectPaged } from '../vm/vm-object.ts';
+import type { VmObjectPaged } from '../vm/vm-object-paged.ts';
 import { handleValue, u32, u64 } from './args.ts';
 import { addHandleAndCopyOut, lookupWithRights, type SyscallContext } from './context.ts';
 

@@ -3,7 +3,7 @@
 import { ZX_ERR_NOT_FOUND, ZX_OK } from '../abi/constants.ts';
 import { PAGE_SIZE } from '../util/u64.ts';
 import type { PageRange } from '../vm/cow-pages.ts';
-import type { VmObjectPaged } from '../vm/vm-object.ts';
+import type { VmObjectPaged } from '../vm/vm-object-paged.ts';
 import { u64 } from './args.ts';
 import { beginCopyOut, copyIn, type UserBuffer, type UserMemory } from './user.ts';
 

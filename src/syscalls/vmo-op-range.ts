@@ -28,7 +28,7 @@ import {
 import { encodeZxVmoLockState, ZX_VMO_LOCK_STATE_SIZE } from '../abi/structs.ts';
 import type { VmObjectDispatcher } from '../object/vm-object-dispatcher.ts';
 import { roundUpPageU64, U64_MAX } from '../util/u64.ts';
-import type { VmObjectPaged } from '../vm/vm-object.ts';
+import type { VmObjectPaged } from '../vm/vm-object-paged.ts';
 import { handleValue, u32, u64 } from './args.ts';
 import { lookupWithRights, type SyscallContext } from './context.ts';
 import { beginCopyOut, finishCopyOut, isUserBuffer, type UserBuffer } from './user.ts';

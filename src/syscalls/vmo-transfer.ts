@@ -16,7 +16,7 @@ import {
 import type { VmObjectDispatcher } from '../object/vm-object-dispatcher.ts';
 import { U64_MAX } from '../util/u64.ts';
 import { dropSpliceList, supplyPages, takePages } from '../vm/cow-transfer.ts';
-import type { VmObjectPaged } from '../vm/vm-object.ts';
+import type { VmObjectPaged } from '../vm/vm-object-paged.ts';
 import { handleValue, u32, u64 } from './args.ts';
 import { lookup, type SyscallContext } from './context.ts';
 

@@ -32,7 +32,7 @@ import {
 } from '../abi/constants.ts';
 import type { VmObjectDispatcher } from '../object/vm-object-dispatcher.ts';
 import { roundUpPageU64, U64_MAX } from '../util/u64.ts';
-import { VMO_MAX_SIZE } from '../vm/vm-object.ts';
+import { VMO_MAX_SIZE } from '../vm/vm-object-paged.ts';
 import { handleValue, smallU64, u32, u64, writeOut } from './args.ts';
 import { addHandleAndCopyOut, lookup, lookupWithRights, type SyscallContext } from './context.ts';
 import { enforcePolicy } from './policy.ts';

@@ -19,7 +19,7 @@ import { U64_MAX } from '../util/u64.ts';
 import { cloneNode } from './cow-clone.ts';
 import type { DiscardableList } from './discardable.ts';
 import { VmObjectPhysical } from './physical.ts';
-import { VMO_MAX_SIZE, VmObjectPaged, type VmoCreateOptions } from './vm-object.ts';
+import { VMO_MAX_SIZE, VmObjectPaged, type VmoCreateOptions } from './vm-object-paged.ts';
 
 const PAGE_MASK = 4095n;
 /** 2^64 bytes, in pages. */

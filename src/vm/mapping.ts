@@ -13,7 +13,7 @@ import type { VmAspace } from './aspace.ts';
 import { isFrame } from './page-list.ts';
 import { makePte, PTE_NONE } from './page-table.ts';
 import { PERM_READ, PERM_WRITE, VmAddressRegionOrMapping } from './region.ts';
-import type { PageObserver, VmObjectPaged } from './vm-object.ts';
+import type { PageObserver, VmObjectPaged } from './vm-object-paged.ts';
 import type { VmAddressRegion } from './vmar.ts';
 
 /** How a mapping was made, beyond its permissions: what must match for two to merge. */

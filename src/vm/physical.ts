@@ -12,7 +12,7 @@ import {
 import { FrameUse, type PhysicalMemory } from '../pmm/pmm.ts';
 import type { DiscardableList } from './discardable.ts';
 import { frameEntry } from './page-list.ts';
-import { VmObjectPaged } from './vm-object.ts';
+import { VmObjectPaged } from './vm-object-paged.ts';
 
 const FIXED_OPTIONS = { resizable: false, discardable: false, unbounded: false } as const;
 

@@ -28,7 +28,7 @@ import type { VmAspace } from './aspace.ts';
 import { type MappingOptions, VmMapping } from './mapping.ts';
 import { PERM_READ, PERM_WRITE, VmAddressRegionOrMapping } from './region.ts';
 import { RegionList } from './region-list.ts';
-import type { VmObjectPaged } from './vm-object.ts';
+import type { VmObjectPaged } from './vm-object-paged.ts';
 
 /** Where a new child goes (zx_vmar_allocate and zx_vmar_map arguments). */
 export interface Placement {

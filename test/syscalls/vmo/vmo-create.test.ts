@@ -25,7 +25,7 @@ import {
   ZX_VMO_RESIZABLE,
   ZX_VMO_UNBOUNDED,
 } from '../../../src/abi/constants.ts';
-import { VMO_MAX_SIZE } from '../../../src/vm/vm-object.ts';
+import { VMO_MAX_SIZE } from '../../../src/vm/vm-object-paged.ts';
 import {
   createVmo,
   expectStatus,

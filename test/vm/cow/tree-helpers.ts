@@ -17,7 +17,7 @@ import type { Syscalls } from '../../../src/syscalls/index.ts';
 import { FRACTION_ONE, nodeAttribution } from '../../../src/vm/cow-attribution.ts';
 import { checkCowTree } from '../../../src/vm/cow-invariants.ts';
 import type { VmCowPages } from '../../../src/vm/cow-pages.ts';
-import type { VmObjectPaged } from '../../../src/vm/vm-object.ts';
+import type { VmObjectPaged } from '../../../src/vm/vm-object-paged.ts';
 import { expectStatus, kmemStats, out, PAGE, vmoInfo } from '../../helpers.ts';
 
 /** zx_vmo_create_child that must succeed; returns the child's handle. */
