@@ -27,7 +27,7 @@ import type { VmObjectDispatcher } from '../src/object/vm-object-dispatcher.ts';
 import type { Process } from '../src/process.ts';
 import type { Syscalls } from '../src/syscalls/index.ts';
 import { pinPages, unpinPages } from '../src/vm/physical.ts';
-import type { VmObjectPaged } from '../src/vm/vm-object-paged.ts';
+import { VmObjectPaged } from '../src/vm/vm-object-paged.ts';
 
 export const PAGE = 4096;
 export const UINT64_MAX = 0xffff_ffff_ffff_ffffn;
@@ -223,7 +223,9 @@ export function processWithPolicy(
 export function vmObjectOf(proc: Process, handle: number): VmObjectPaged {
   const entry = proc.object.handles.get(handle);
   assert.ok(entry !== undefined, 'vmObjectOf: no such handle');
-  return (entry.object as VmObjectDispatcher).vmo;
+  const vmo = (entry.object as VmObjectDispatcher).vmo;
+  assert.ok(vmo instanceof VmObjectPaged, 'vmObjectOf: not a paged VMO');
+  return vmo;
 }
 
 /**

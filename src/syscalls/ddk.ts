@@ -42,7 +42,8 @@ import { PmtObject } from '../object/pmt.ts';
 import type { ResourceObject } from '../object/resource.ts';
 import { VmObjectDispatcher } from '../object/vm-object-dispatcher.ts';
 import { roundUpPageU64, U64_MAX } from '../util/u64.ts';
-import { createContiguousVmo, pinPages, unpinPages, VmObjectPhysical } from '../vm/physical.ts';
+import { createContiguousVmo, pinPages, unpinPages } from '../vm/physical.ts';
+import { VmObjectPhysical } from '../vm/vm-object-physical.ts';
 import { handleValue, u32, u64 } from './args.ts';
 import { addHandleAndCopyOut, lookup, lookupWithRights, type SyscallContext } from './context.ts';
 import { enforcePolicy } from './policy.ts';
@@ -111,12 +112,7 @@ export function zx_vmo_create_physical(
     return ZX_ERR_INVALID_ARGS;
   }
   const core = ctx.core;
-  const vmo = new VmObjectPhysical(
-    core.pmm,
-    core.discardables,
-    Number(paddr64 >> 12n),
-    Number(rounded >> 12n),
-  );
+  const vmo = new VmObjectPhysical(Number(paddr64 >> 12n), Number(rounded >> 12n));
   // Physical VMOs have no stream: their stream size reads as 0.
   const object = new VmObjectDispatcher(core.newKoid(), vmo, 0n);
   return addHandleAndCopyOut(ctx, object, ZX_DEFAULT_VMO_RIGHTS, out);

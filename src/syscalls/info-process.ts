@@ -41,7 +41,6 @@ import type { Handle } from '../object/handle.ts';
 import type { ProcessObject, VmarObject } from '../object/process.ts';
 import type { VmObjectDispatcher } from '../object/vm-object-dispatcher.ts';
 import { PAGE_SIZE } from '../util/u64.ts';
-import { NO_ATTRIBUTION, nodeAttribution } from '../vm/cow-attribution.ts';
 import type { VmMapping } from '../vm/mapping.ts';
 import type { VmAddressRegion } from '../vm/vmar.ts';
 import { writeOut } from './args.ts';
@@ -221,11 +220,7 @@ type RangeCounts = Omit<ZxInfoMapsMapping, 'mmu_flags' | 'vmo_koid' | 'vmo_offse
  * references are charged nothing, as in their zx_info_vmo_t.
  */
 function rangeAttribution(mapping: VmMapping, start: number, end: number): RangeCounts {
-  const vmo = mapping.vmo;
-  const node = vmo.cow;
-  const from = Math.min(start + vmo.cowOffset, node.sizePages);
-  const to = Math.min(end + vmo.cowOffset, node.sizePages);
-  const a = vmo.isSlice || vmo.isReference ? NO_ATTRIBUTION : nodeAttribution(node, from, to);
+  const a = mapping.vmo.attributionInRange(start, end);
   return {
     committed_bytes: a.committedBytes,
     populated_bytes: a.populatedBytes,

@@ -141,7 +141,7 @@ export function zx_object_get_info(
   const vmoSize = VMO_TOPIC_SIZES.get(topic32);
   if (vmoSize !== undefined) {
     if (object.type !== ZX_OBJ_TYPE_VMO) return ZX_ERR_WRONG_TYPE;
-    return reply(encodeVmoInfo(object as VmObjectDispatcher, found.rights), vmoSize);
+    return reply(encodeVmoInfo((object as VmObjectDispatcher).getVmoInfo(found.rights)), vmoSize);
   }
   if (topic32 === ZX_INFO_VMAR) {
     if (object.type !== ZX_OBJ_TYPE_VMAR) return ZX_ERR_WRONG_TYPE;

@@ -120,12 +120,7 @@ export function zx_object_set_property(
       const bytes = copyIn(ctx.user, value, 8);
       if (typeof bytes === 'number') return bytes;
       const content = new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true);
-      // The 2025 kernel accepts any value (even past the VMO's end) and zeroes what lies past it.
-      const vmo = object as VmObjectDispatcher;
-      if (vmo.vmo.isDeviceMemory) return ZX_ERR_NOT_SUPPORTED;
-      if (content < vmo.vmo.sizeBytes) vmo.vmo.zero(content, vmo.vmo.sizeBytes);
-      vmo.contentSize = content;
-      return ZX_OK;
+      return (object as VmObjectDispatcher).setContentSize(content);
     }
     default:
       return ZX_ERR_NOT_SUPPORTED;

@@ -4,7 +4,8 @@
 import { ZX_ERR_OUT_OF_RANGE } from '../abi/constants.ts';
 import type { KernelCore } from '../object/kernel-core.ts';
 import { VmObjectDispatcher } from '../object/vm-object-dispatcher.ts';
-import { VMO_MAX_SIZE, VmObjectPaged, type VmoCreateOptions } from '../vm/vm-object-paged.ts';
+import { VMO_MAX_SIZE, type VmoCreateOptions } from '../vm/vm-object.ts';
+import { VmObjectPaged } from '../vm/vm-object-paged.ts';
 
 /**
  * A VmObjectDispatcher of `size` bytes (page aligned) with the given content size, or

@@ -13,6 +13,7 @@ import type { VmMapping } from './mapping.ts';
 import { entryFrame, isFrame } from './page-list.ts';
 import { PageTable, PTE_NONE, pteFrame, pteWritable } from './page-table.ts';
 import { PERM_READ, PERM_RWX, PERM_WRITE } from './region.ts';
+import { VmObjectPaged } from './vm-object-paged.ts';
 import { VmAddressRegion } from './vmar.ts';
 
 /** Addresses at or above this are never mapped (and are not exact as JavaScript numbers). */
@@ -220,7 +221,7 @@ export class VmAspace {
       if (frame !== expected) {
         problems.push(`${where} maps frame ${frame} but the VMO shows ${expected} there`);
       }
-      if (vmo.isPhysical) {
+      if (!(vmo instanceof VmObjectPaged)) {
         if (!pmm.isMmioFrame(frame)) problems.push(`${where} maps RAM through a physical VMO`);
         return;
       }

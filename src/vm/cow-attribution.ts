@@ -14,7 +14,7 @@
 import type { VmCowPages } from './cow-pages.ts';
 import { forEachParentRun } from './cow-walk.ts';
 import { EMPTY, SHARE_BASE } from './page-list.ts';
-import type { VmoAttribution } from './vm-object-paged.ts';
+import type { VmoAttribution } from './vm-object.ts';
 
 const PAGE = 4096n;
 /** One byte in the fixed-point fraction. */

@@ -35,7 +35,7 @@ import {
   VmPageList,
   ZERO_MARKER,
 } from './page-list.ts';
-import type { VmoAttribution } from './vm-object-paged.ts';
+import type { VmoAttribution } from './vm-object.ts';
 
 /** A byte range of a VMO, split into the page where it starts and the offset inside it. */
 export interface PageRange {

@@ -1,50 +1,43 @@
-// VmObjectPaged: a VMO whose memory is RAM pages held in a VmCowPages. It knows its size,
-// options, cache policy and discardable state; range checks and rights live in the layers
-// above, which call in here only with ranges already known to be inside the VMO.
-// A child VMO (cow-child.ts) is a view of a VmCowPages too: a snapshot has its own node in the
-// copy-on-write tree, a slice or a reference shares its parent's (cowOffset is where a slice
-// starts in it), so every page operation here translates by cowOffset and goes to the node.
+// VmObjectPaged: a VMO whose memory is RAM pages held in a VmCowPages (Zircon's VmObjectPaged).
+// It knows its size, options and discardable state. A child VMO (cow-child.ts) is a view of a
+// VmCowPages too: a snapshot has its own node in the copy-on-write tree, a slice or a reference
+// shares its parent's (cowOffset is where a slice starts in it), so every page operation here
+// translates by cowOffset and goes to the node. Contiguous VMOs (zx_vmo_create_contiguous) are
+// paged VMOs whose pages are one physical run, committed up front and never moved.
+//
+// The Zircon-named operations (readUser, commitRange, ...) check their byte ranges in Zircon's
+// order; the page-level ones trust their callers' ranges.
 
 import {
   ZX_CACHE_POLICY_CACHED,
   ZX_ERR_BAD_STATE,
+  ZX_ERR_INVALID_ARGS,
   ZX_ERR_NOT_FOUND,
+  ZX_ERR_NOT_SUPPORTED,
+  ZX_ERR_OUT_OF_RANGE,
   ZX_ERR_UNAVAILABLE,
   ZX_OK,
 } from '../abi/constants.ts';
 import type { PhysicalMemory } from '../pmm/pmm.ts';
+import type { UserBuffer, UserMemory } from '../syscalls/user.ts';
+import { readToUser, writeFromUser } from '../syscalls/vmo-io.ts';
 import { assert } from '../util/assert.ts';
-import { PAGE_SIZE } from '../util/u64.ts';
-import { NO_ATTRIBUTION } from './cow-attribution.ts';
+import { PAGE_SIZE, roundUpPageU64, U64_MAX } from '../util/u64.ts';
+import { NO_ATTRIBUTION, nodeAttribution } from './cow-attribution.ts';
+import { createReferenceChild, createSliceChild, createSnapshotChild } from './cow-child.ts';
 import { type PageRange, VmCowPages } from './cow-pages.ts';
+import { dropSpliceList, type SpliceList, supplyPages, takePages } from './cow-transfer.ts';
 import { type DiscardableList, DiscardableTracker } from './discardable.ts';
 import { entryFrame, isFrame } from './page-list.ts';
-
-/** Zircon's largest VMO: UINT64_MAX rounded down to 2 * 16 pages (VmPageList::MAX_SIZE). */
-export const VMO_MAX_SIZE = 0xffff_ffff_ffff_ffffn - (2n * 16n * 4096n - 1n);
-export const VMO_MAX_PAGES = Number(VMO_MAX_SIZE >> 12n);
-
-/**
- * Something that holds translations to this VMO's frames (a mapping's page-table entries). It
- * must drop them when the frames go, and drop write access when pages become shared.
- */
-export interface PageObserver {
-  /** Frames of pages [start, end) were freed or replaced: unmap them. */
-  pagesRemoved(start: number, end: number): void;
-  /** Pages [start, end) became shared copy-on-write: writes must fault again. */
-  pagesWriteProtected(start: number, end: number): void;
-  /** The address space of a mapping (share_count counts distinct ones). */
-  readonly aspace?: unknown;
-}
-
-export interface VmoCreateOptions {
-  resizable: boolean;
-  discardable: boolean;
-  unbounded: boolean;
-}
-
-/** The kinds of child zx_vmo_create_child makes. */
-export type VmoChildType = 'snapshot' | 'slice' | 'reference';
+import {
+  type LockResult,
+  type PageSplice,
+  VMO_MAX_SIZE,
+  VmObject,
+  type VmoAttribution,
+  type VmoChildType,
+  type VmoCreateOptions,
+} from './vm-object.ts';
 
 /** Where a child VMO's pages are: its own new node, or its parent's node at an offset. */
 export interface VmoChildOf {
@@ -53,26 +46,67 @@ export interface VmoChildOf {
   cowOffset: number;
 }
 
-/** What ZX_INFO_VMO reports about the memory a VMO holds. */
-export interface VmoAttribution {
-  committedBytes: bigint;
-  populatedBytes: bigint;
-  committedPrivateBytes: bigint;
-  populatedPrivateBytes: bigint;
-  committedScaledBytes: bigint;
-  populatedScaledBytes: bigint;
-  committedFractionalScaledBytes: bigint;
-  populatedFractionalScaledBytes: bigint;
+/** Pages taken out of a node, until supplied elsewhere or freed. */
+class CowSplice implements PageSplice {
+  private list: SpliceList | null;
+  private readonly node: VmCowPages;
+
+  constructor(node: VmCowPages, list: SpliceList) {
+    this.node = node;
+    this.list = list;
+  }
+
+  /** The pages, now the taker's to place. */
+  take(): SpliceList {
+    const list = this.list;
+    assert(list !== null, 'a splice list supplied twice');
+    this.list = null;
+    return list;
+  }
+
+  release(): void {
+    if (this.list !== null) dropSpliceList(this.node, this.take());
+  }
 }
 
-export class VmObjectPaged {
+export class VmObjectPaged extends VmObject {
+  readonly isPaged = true;
+  /** Set for contiguous VMOs and their slices: pages never decommitted or moved. */
+  isContiguous = false;
   readonly cow: VmCowPages;
   /** Where page 0 of this VMO sits in `cow` (non-zero only for slices). */
   cowOffset = 0;
   /** A slice's own size; every other VMO has the size of its node (references share it). */
   private sliceSizePages = 0;
+  readonly discardable: DiscardableTracker | null;
+  /** The reclaim list of this kernel, for the children of this VMO. */
+  private readonly discardables: DiscardableList;
+  /** Pages pinned by BTIs: never moved or freed while pinned. */
+  pinnedCount = 0;
+  /** Times the kernel took pages away (discards): committed_change_events. */
+  changeEvents = 0;
 
-  /** The size in pages. */
+  constructor(
+    pmm: PhysicalMemory,
+    sizePages: number,
+    options: VmoCreateOptions,
+    discardables: DiscardableList,
+    child?: VmoChildOf,
+  ) {
+    super(options);
+    this.discardables = discardables;
+    if (child === undefined) this.cow = new VmCowPages(pmm, this);
+    else {
+      this.cow = child.cow;
+      this.cowOffset = child.cowOffset;
+      this.childType = child.type;
+    }
+    // The node tells its views (this VMO among them) when mapped frames change.
+    this.cow.addView(this);
+    this.sizePages = sizePages;
+    this.discardable = options.discardable ? new DiscardableTracker(discardables, this) : null;
+  }
+
   get sizePages(): number {
     return this.isSlice ? this.sliceSizePages : this.cow.sizePages;
   }
@@ -82,137 +116,28 @@ export class VmObjectPaged {
     else this.cow.sizePages = pages;
   }
 
-  cachePolicy: number = ZX_CACHE_POLICY_CACHED;
-  readonly discardable: DiscardableTracker | null;
-  /** Name bytes (at most ZX_MAX_NAME_LEN - 1), as set with ZX_PROP_NAME. */
-  name: Uint8Array = new Uint8Array(0);
-  /** Number of live mappings of this VMO; change it only with addMapping/removeMapping. */
-  mappingCount = 0;
-  /** Called when the last mapping goes (the VMO may then be destroyed if no handle is left). */
-  onLastMappingGone: (() => void) | null = null;
-  /** Children of this VMO (snapshots, slices, references). */
-  childCount = 0;
-  /** Snapshot-type children (they make DECOMMIT unsupported here). */
-  snapshotChildCount = 0;
-  /** The VMO this one is a child of, if any. */
-  parent: VmObjectPaged | null = null;
-  /** True for a slice: a window onto its parent's pages. */
-  isSlice = false;
-  /** Pages pinned by BTIs: never moved or freed while pinned. */
-  pinnedCount = 0;
-  /**
-   * Physically contiguous memory (zx_vmo_create_contiguous, and physical VMOs): its pages are
-   * never decommitted or moved; ZERO clears them in place.
-   */
-  isContiguous = false;
-  /** Device memory (VmObjectPhysical in physical.ts) rather than RAM pages. */
-  isPhysical = false;
-
-  /** Physical or contiguous memory, or a slice of it: such VMOs have no stream size. */
-  get isDeviceMemory(): boolean {
-    if (this.isPhysical || this.isContiguous) return true;
-    return this.isSlice && this.parent?.isDeviceMemory === true;
-  }
-
-  /** True for a reference: a view of all of its parent's pages, size and content size. */
-  isReference = false;
-  /** The kind of child this VMO was made as; null for one made by zx_vmo_create. */
-  childType: VmoChildType | null = null;
-  /** Live children: snapshots, slices, references, and grandchildren re-homed here. */
-  readonly children = new Set<VmObjectPaged>();
-  /** The koid of this VMO's kernel object (Zircon's user_id), reported as parent_koid. */
-  userId = 0;
-  /** Called when the last child goes (ZX_VMO_ZERO_CHILDREN). */
-  onZeroChildren: (() => void) | null = null;
-
-  readonly options: VmoCreateOptions;
-
-  constructor(
-    pmm: PhysicalMemory,
-    sizePages: number,
-    options: VmoCreateOptions,
-    discardables: DiscardableList,
-    child?: VmoChildOf,
-  ) {
-    this.options = options;
-    if (child === undefined) this.cow = new VmCowPages(pmm, this);
-    else {
-      this.cow = child.cow;
-      this.cowOffset = child.cowOffset;
-      this.childType = child.type;
-      this.isSlice = child.type === 'slice';
-      this.isReference = child.type === 'reference';
-    }
-    // The node tells its views (this VMO among them) when mapped frames change.
-    this.cow.addView(this);
-    this.sizePages = sizePages;
-    this.discardable = options.discardable ? new DiscardableTracker(discardables, this) : null;
-  }
-
-  /** A snapshot child whose parent VMO is still alive (ZX_INFO_VMO_IS_COW_CLONE). */
-  get isCowClone(): boolean {
-    return this.childType === 'snapshot' && this.parent !== null;
-  }
-
-  /** True for snapshots made with NO_WRITE and without RESIZABLE (ZX_INFO_VMO_IMMUTABLE). */
-  immutable = false;
-  /** Times the kernel took pages away (discards): committed_change_events. */
-  changeEvents = 0;
-
   get committedPages(): number {
     return this.cow.frameCount;
   }
 
-  /** Distinct address spaces mapping this VMO, as ZX_INFO_VMO's share_count estimates it. */
-  get shareCount(): number {
-    if (this.mappingCount < 2) return 1;
-    const aspaces = new Set<unknown>();
-    for (const observer of this.observers) {
-      if (observer.aspace !== undefined) aspaces.add(observer.aspace);
-    }
-    return Math.max(1, aspaces.size);
-  }
-
-  /** Bookkeeping bytes of the page list (ZX_INFO_VMO metadata_bytes). */
-  get metadataBytes(): number {
+  override heapAllocationBytes(): number {
     return this.cow.pages.metadataBytes;
   }
 
-  get sizeBytes(): bigint {
-    return BigInt(this.sizePages) * 4096n;
+  override reclamationEventCount(): number {
+    return this.changeEvents;
   }
 
   get isDiscarded(): boolean {
     return this.discardable?.isDiscarded === true;
   }
 
-  get isChild(): boolean {
-    return this.parent !== null;
-  }
-
-  get isCached(): boolean {
-    return this.cachePolicy === ZX_CACHE_POLICY_CACHED;
-  }
-
-  addMapping(observer: PageObserver): void {
-    this.mappingCount++;
-    this.observers.add(observer);
-  }
-
-  removeMapping(observer: PageObserver): void {
-    assert(this.mappingCount > 0, 'removing a mapping of an unmapped VMO');
-    this.observers.delete(observer);
-    if (--this.mappingCount === 0) this.onLastMappingGone?.();
-  }
-
-  /** Mappings (and other observers) told when pages go away or become shared. */
-  readonly observers = new Set<PageObserver>();
+  // --- Page-level operations ---
 
   /**
    * The frame a read fault maps for `page`: a committed frame, a frame a hidden ancestor holds
    * for this snapshot (shared: map it read-only), or the shared zero page for content never
    * written (nothing is committed). A negative status on failure (NOT_FOUND when discarded).
-   * The caller has checked that `page` is inside the VMO.
    */
   pageForRead(page: number): number {
     if (this.isDiscarded) return ZX_ERR_NOT_FOUND;
@@ -227,6 +152,14 @@ export class VmObjectPaged {
     if (this.isDiscarded) return ZX_ERR_NOT_FOUND;
     // Forks a page shared copy-on-write; the node unmaps the old frame from every view.
     return this.cow.frameForWrite(page + this.cowOffset);
+  }
+
+  /** The pages of [start, end) whose frames this VMO's node holds (a slice's, its parent's). */
+  lookup(start: number, end: number, fn: (page: number) => void): void {
+    const offset = this.cowOffset;
+    this.cow.pages.forEach(start + offset, end + offset, (nodePage, entry) => {
+      if (isFrame(entry)) fn(nodePage - offset);
+    });
   }
 
   /** `range` in the pages of `cow`. */
@@ -246,12 +179,12 @@ export class VmObjectPaged {
     return this.cow.write(this.cowRange(range), src, srcOffset);
   }
 
-  commit(startPage: number, endPage: number): number {
+  override commit(startPage: number, endPage: number): number {
     if (this.isDiscarded) return ZX_ERR_NOT_FOUND;
     return this.cow.commit(startPage + this.cowOffset, endPage + this.cowOffset);
   }
 
-  decommit(startPage: number, endPage: number): number {
+  override decommit(startPage: number, endPage: number): number {
     if (this.hasPinnedPages(startPage, endPage)) return ZX_ERR_BAD_STATE;
     this.cow.decommit(startPage + this.cowOffset, endPage + this.cowOffset);
     return ZX_OK;
@@ -259,16 +192,15 @@ export class VmObjectPaged {
 
   /**
    * DECOMMIT is refused on snapshot children, on VMOs that have snapshot children, and on
-   * contiguous (and physical) VMOs.
+   * contiguous VMOs.
    */
-  get canDecommit(): boolean {
+  override get canDecommit(): boolean {
     // A node with a parent in the tree is a snapshot, or has (or had, until its hidden parent
     // merges back) snapshot children; slices and references see their parent's node.
     return this.cow.parent === null && !this.isContiguous;
   }
 
-  /** True when a page of [start, end) is pinned (its frame may then not be freed or moved). */
-  hasPinnedPages(start: number, end: number): boolean {
+  override hasPinnedPages(start: number, end: number): boolean {
     const pmm = this.cow.pmm;
     if (pmm.pinnedFrames === 0) return false;
     let pinned = false;
@@ -276,33 +208,6 @@ export class VmObjectPaged {
       if (isFrame(entry) && pmm.pinCount(entryFrame(entry)) > 0) pinned = true;
     });
     return pinned;
-  }
-
-  /** Tells every mapping to drop its translations of pages [start, end). */
-  unmapPages(start: number, end: number): void {
-    for (const observer of this.observers) observer.pagesRemoved(start, end);
-  }
-
-  /** Tells every mapping that pages [start, end) became copy-on-write shared. */
-  writeProtectPages(start: number, end: number): void {
-    for (const observer of this.observers) observer.pagesWriteProtected(start, end);
-  }
-
-  /** Makes `child` one of this VMO's children. */
-  addChild(child: VmObjectPaged): void {
-    child.parent = this;
-    this.children.add(child);
-    this.childCount = this.children.size;
-    if (child.childType === 'snapshot') this.snapshotChildCount++;
-  }
-
-  /** `child` is gone (or re-homed); the last one to go raises ZX_VMO_ZERO_CHILDREN. */
-  removeChild(child: VmObjectPaged): void {
-    assert(this.children.delete(child), 'removing a child the VMO does not have');
-    child.parent = null;
-    this.childCount = this.children.size;
-    if (child.childType === 'snapshot') this.snapshotChildCount--;
-    if (this.childCount === 0) this.onZeroChildren?.();
   }
 
   /**
@@ -339,7 +244,7 @@ export class VmObjectPaged {
    * pages that hold data fail with BAD_STATE on an uncached VMO and NOT_FOUND on a discarded
    * one, as Zircon's partial-page path does; every check happens before anything changes.
    */
-  zero(start: bigint, end: bigint): number {
+  override zero(start: bigint, end: bigint): number {
     if (start >= end) return ZX_OK;
     // Contiguous pages cannot be decommitted, and zeroing them in place needs a cached VMO.
     if (this.isContiguous && !this.isCached) return ZX_ERR_BAD_STATE;
@@ -382,20 +287,34 @@ export class VmObjectPaged {
   }
 
   /**
-   * Resizes to `newPages`. Shrinking frees what lies past the new end (a snapshot's view of
-   * its ancestors there too, so growing again shows zeros) and unmaps it from every view (a
-   * reference shares the node, so it resizes too). ZX_ERR_INVALID_ARGS when a child would
-   * end past 2^64 bytes of its root.
+   * Pins pages [start, end) for DMA: commits them (forking copy-on-write pages into this VMO)
+   * and pins their frames, which may then not be freed or moved.
    */
-  resize(newPages: number): number {
-    const oldPages = this.sizePages;
-    if (newPages < oldPages && this.hasPinnedPages(newPages, oldPages)) {
-      return ZX_ERR_BAD_STATE;
+  pin(start: number, end: number): number[] | number {
+    const status = this.commit(start, end);
+    if (status !== ZX_OK) return status;
+    const pmm = this.cow.pmm;
+    const frames: number[] = [];
+    for (let page = start; page < end; page++) {
+      const frame = this.pageForWrite(page);
+      if (frame < 0) {
+        for (const pinned of frames) pmm.unpin(pinned);
+        return frame;
+      }
+      pmm.pin(frame);
+      frames.push(frame);
     }
-    // The node tells every view (this one included) to drop translations past the new end,
-    // zero-page ones too, so later faults there are OUT_OF_RANGE.
-    return this.cow.resize(newPages);
+    this.pinnedCount += frames.length;
+    return frames;
   }
+
+  unpin(frames: readonly number[]): void {
+    const pmm = this.cow.pmm;
+    for (const frame of frames) pmm.unpin(frame);
+    this.pinnedCount -= frames.length;
+  }
+
+  // --- Discardable VMOs ---
 
   /** ZX_VMO_OP_LOCK: returns whether the VMO had been discarded (it now reads as zeros). */
   lock(): boolean {
@@ -429,31 +348,244 @@ export class VmObjectPaged {
     return frames;
   }
 
+  // --- Attribution and lifetime ---
+
   /**
    * The memory charged to this VMO (cow-attribution.ts): shared pages count fully, privately
    * or as a fraction. Slices and references are charged nothing: the pages they see belong to
    * the VMO whose node they share.
    */
-  attribution(): VmoAttribution {
+  override attribution(): VmoAttribution {
     if (this.isSlice || this.isReference) return { ...NO_ATTRIBUTION };
     return this.cow.attribution();
   }
 
-  /**
-   * The last handle and mapping are gone. The children move to this VMO's parent (or lose
-   * their parent), this VMO leaves its parent, and the node gives its frames back once no
-   * other VMO (a slice or reference) sees it.
-   */
-  destroy(): void {
-    for (const child of this.children) {
-      child.parent = null;
-      this.parent?.addChild(child);
-    }
-    this.children.clear();
-    this.childCount = 0;
-    this.snapshotChildCount = 0;
-    this.parent?.removeChild(this);
+  override attributionInRange(start: number, end: number): VmoAttribution {
+    if (this.isSlice || this.isReference) return { ...NO_ATTRIBUTION };
+    const node = this.cow;
+    const from = Math.min(start + this.cowOffset, node.sizePages);
+    const to = Math.min(end + this.cowOffset, node.sizePages);
+    return nodeAttribution(node, from, to);
+  }
+
+  /** The node gives its frames back once no other VMO (a slice or reference) sees it. */
+  override destroy(): void {
+    super.destroy();
     this.cow.removeView(this);
     this.discardable?.detach();
+  }
+
+  // --- Zircon's operations (vm_object_paged.cc), ranges checked in its order ---
+
+  /**
+   * zx_vmo_read and zx_vmo_write: 64-bit overflow, then the cache policy (BAD_STATE even for
+   * zero bytes), then the end of the VMO. Numbers are exact here: the caller passes numbers
+   * only when their sum is a safe integer, and a size in whole pages below 2^64 is a multiple
+   * of 4096 that a double holds exactly.
+   */
+  private checkUserRange(offset: number | bigint, length: number | bigint): number {
+    if (typeof offset === 'number' && typeof length === 'number') {
+      if (!this.isCached) return ZX_ERR_BAD_STATE;
+      return offset + length > this.sizePages * PAGE_SIZE ? ZX_ERR_OUT_OF_RANGE : ZX_OK;
+    }
+    const end = BigInt(offset) + BigInt(length);
+    if (end > U64_MAX) return ZX_ERR_OUT_OF_RANGE;
+    if (!this.isCached) return ZX_ERR_BAD_STATE;
+    return end > this.sizeBytes ? ZX_ERR_OUT_OF_RANGE : ZX_OK;
+  }
+
+  override readUser(
+    user: UserMemory,
+    buffer: UserBuffer,
+    offset: number | bigint,
+    length: number | bigint,
+  ): number {
+    const status = this.checkUserRange(offset, length);
+    if (status !== ZX_OK || length === 0 || length === 0n) return status;
+    return readToUser(this, user, buffer, offset, Number(length));
+  }
+
+  override writeUser(
+    user: UserMemory,
+    buffer: UserBuffer,
+    offset: number | bigint,
+    length: number | bigint,
+  ): number {
+    const status = this.checkUserRange(offset, length);
+    if (status !== ZX_OK || length === 0 || length === 0n) return status;
+    return writeFromUser(this, user, buffer, offset, Number(length));
+  }
+
+  /**
+   * Resizes to `size` bytes (page aligned). Shrinking frees what lies past the new end (a
+   * snapshot's view of its ancestors there too, so growing again shows zeros) and unmaps it
+   * from every view (a reference shares the node, so it resizes too). ZX_ERR_INVALID_ARGS when
+   * a child would end past 2^64 bytes of its root.
+   */
+  override resize(size: bigint): number {
+    if (!this.options.resizable) return ZX_ERR_UNAVAILABLE;
+    if (size > VMO_MAX_SIZE) return ZX_ERR_OUT_OF_RANGE;
+    const newPages = Number(size >> 12n);
+    const oldPages = this.sizePages;
+    if (newPages < oldPages && this.hasPinnedPages(newPages, oldPages)) {
+      return ZX_ERR_BAD_STATE;
+    }
+    // The node tells every view (this one included) to drop translations past the new end,
+    // zero-page ones too, so later faults there are OUT_OF_RANGE.
+    return this.cow.resize(newPages);
+  }
+
+  /**
+   * The pages covering [offset, offset + length), rounded out to page boundaries, or
+   * ZX_ERR_OUT_OF_RANGE when the range overflows or passes the end of the VMO.
+   */
+  private roundedPages(offset: bigint, length: bigint): [number, number] | number {
+    const end = offset + length;
+    if (end > U64_MAX) return ZX_ERR_OUT_OF_RANGE;
+    const roundedEnd = roundUpPageU64(end);
+    if (roundedEnd === null || roundedEnd > this.sizeBytes) return ZX_ERR_OUT_OF_RANGE;
+    return [Number(offset >> 12n), Number(roundedEnd >> 12n)];
+  }
+
+  /** The range is rounded out to pages; a discarded VMO is NOT_FOUND. */
+  override commitRange(offset: bigint, length: bigint): number {
+    const pages = this.roundedPages(offset, length);
+    if (typeof pages === 'number') return pages;
+    if (pages[0] === pages[1]) return ZX_OK;
+    return this.commit(pages[0], pages[1]);
+  }
+
+  /** Out of range beats an empty range, which beats unsupported, which beats misaligned. */
+  override decommitRange(offset: bigint, length: bigint): number {
+    // Contiguous pages never go back: refused before the range is looked at.
+    if (this.isContiguous) return ZX_ERR_NOT_SUPPORTED;
+    const end = offset + length;
+    if (end > U64_MAX || end > this.sizeBytes) return ZX_ERR_OUT_OF_RANGE;
+    if (length === 0n) return ZX_OK;
+    if (!this.canDecommit) return ZX_ERR_NOT_SUPPORTED;
+    if ((offset & 4095n) !== 0n || (length & 4095n) !== 0n) return ZX_ERR_INVALID_ARGS;
+    return this.decommit(Number(offset >> 12n), Number(end >> 12n));
+  }
+
+  /** An empty range is fine anywhere, even past the end. */
+  override zeroRange(offset: bigint, length: bigint): number {
+    if (length === 0n) return ZX_OK;
+    const end = offset + length;
+    if (end > U64_MAX || end > this.sizeBytes) return ZX_ERR_OUT_OF_RANGE;
+    return this.zero(offset, end);
+  }
+
+  /** The lock ops need a discardable VMO, and always cover the whole of it. */
+  private checkLockRange(offset: bigint, length: bigint): number {
+    if (this.discardable === null) return ZX_ERR_NOT_SUPPORTED;
+    if (offset + length > U64_MAX) return ZX_ERR_OUT_OF_RANGE;
+    if (offset !== 0n || length !== this.sizeBytes) return ZX_ERR_OUT_OF_RANGE;
+    return ZX_OK;
+  }
+
+  override lockRange(offset: bigint, length: bigint): LockResult | number {
+    const status = this.checkLockRange(offset, length);
+    return status !== ZX_OK ? status : { discarded: this.lock() };
+  }
+
+  override tryLockRange(offset: bigint, length: bigint): number {
+    const status = this.checkLockRange(offset, length);
+    return status !== ZX_OK ? status : this.tryLock();
+  }
+
+  override unlockRange(offset: bigint, length: bigint): number {
+    const status = this.checkLockRange(offset, length);
+    return status !== ZX_OK ? status : this.unlock();
+  }
+
+  override cacheOp(offset: bigint, length: bigint): number {
+    if (length === 0n) return ZX_ERR_INVALID_ARGS;
+    const end = offset + length;
+    return end > U64_MAX || end > this.sizeBytes ? ZX_ERR_OUT_OF_RANGE : ZX_OK;
+  }
+
+  /** Anonymous memory has nothing to fetch: only the range is checked. */
+  prefetchRange(offset: bigint, length: bigint): number {
+    const pages = this.roundedPages(offset, length);
+    return typeof pages === 'number' ? pages : ZX_OK;
+  }
+
+  override setMappingCachePolicy(policy: number): number {
+    if (!this.isCached && this.cow.frameCount > 0) return ZX_ERR_BAD_STATE;
+    if (this.pinnedCount > 0 || this.mappingCount > 0) return ZX_ERR_BAD_STATE;
+    if (this.childCount > 0 || this.isChild) return ZX_ERR_BAD_STATE;
+    // References and slices see their parent's pages, even once that parent is gone.
+    if (this.isReference || this.isSlice) return ZX_ERR_BAD_STATE;
+    if (this.discardable !== null && policy !== ZX_CACHE_POLICY_CACHED && this.isCached) {
+      return ZX_ERR_BAD_STATE;
+    }
+    this.cachePolicy = policy;
+    return ZX_OK;
+  }
+
+  override createClone(
+    resizable: boolean,
+    offset: bigint,
+    size: bigint,
+    copyName: boolean,
+  ): VmObject | number {
+    const child = createSnapshotChild(this, offset, size, resizable, this.discardables);
+    return this.named(child, copyName);
+  }
+
+  override createChildSlice(offset: bigint, size: bigint, copyName: boolean): VmObject | number {
+    return this.named(createSliceChild(this, offset, size, this.discardables), copyName);
+  }
+
+  override createChildReference(
+    resizable: boolean,
+    offset: bigint,
+    size: bigint,
+    copyName: boolean,
+  ): VmObject | number {
+    const child = createReferenceChild(this, offset, size, resizable, this.discardables);
+    return this.named(child, copyName);
+  }
+
+  /** A new child, given this VMO's name when asked. */
+  private named(child: VmObject | number, copyName: boolean): VmObject | number {
+    if (typeof child !== 'number' && copyName) child.name = this.name.slice();
+    return child;
+  }
+
+  /**
+   * The checks of one side of zx_vmo_transfer_data on [offset, offset + length): ZX_OK, or the
+   * status. On the destination side an empty range is fine wherever it lies.
+   */
+  private checkTransfer(offset: bigint, length: bigint, isDst: boolean): number {
+    if (this.isContiguous) return ZX_ERR_NOT_SUPPORTED;
+    const end = offset + length;
+    if (end > U64_MAX) return ZX_ERR_OUT_OF_RANGE;
+    if (isDst && length === 0n) return ZX_OK;
+    if (end > this.sizeBytes) return ZX_ERR_OUT_OF_RANGE;
+    if (this.hasPinnedPages(Number(offset >> 12n), Number(end >> 12n))) return ZX_ERR_BAD_STATE;
+    return ZX_OK;
+  }
+
+  /**
+   * Pages a snapshot shares are forked out first (ZX_ERR_NO_MEMORY possible); through a slice
+   * or reference the pages taken are the parent's.
+   */
+  override takePages(offset: bigint, length: bigint): PageSplice | number {
+    const status = this.checkTransfer(offset, length, false);
+    if (status !== ZX_OK) return status;
+    const start = Number(offset >> 12n) + this.cowOffset;
+    const taken = takePages(this.cow, start, start + Number(length >> 12n));
+    return typeof taken === 'number' ? taken : new CowSplice(this.cow, taken);
+  }
+
+  /** Zeros in the splice list overwrite what the destination had too. */
+  override supplyPages(offset: bigint, length: bigint, pages: PageSplice): number {
+    const status = this.checkTransfer(offset, length, true);
+    const count = Number(length >> 12n);
+    if (status !== ZX_OK || count === 0) return status;
+    assert(pages instanceof CowSplice, 'pages taken from another kind of VMO');
+    supplyPages(this.cow, Number(offset >> 12n) + this.cowOffset, count, pages.take());
+    return ZX_OK;
   }
 }

@@ -41,6 +41,8 @@ import {
   ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE,
   ZX_VMO_CHILD_SNAPSHOT_MODIFIED,
   ZX_VMO_DISCARDABLE,
+  ZX_VMO_OP_COMMIT,
+  ZX_VMO_OP_DECOMMIT,
   ZX_VMO_RESIZABLE,
 } from '../../../src/abi/constants.ts';
 import {
@@ -276,15 +278,23 @@ describe('zx_vmo_create_child checks in Zircon order', () => {
     child(sys, ref, ZX_VMO_CHILD_SNAPSHOT, 0, PAGE);
   });
 
-  it('leaks the new handle when out cannot be written, as Zircon does', () => {
-    const { sys } = newProcess();
-    const vmo = createVmo(sys, PAGE);
-    expectStatus(
-      sys.zx_vmo_create_child(vmo, ZX_VMO_CHILD_SNAPSHOT, 0, PAGE, null),
-      ZX_ERR_INVALID_ARGS,
-    );
-    assert.equal(vmoInfo(sys, vmo).num_children, 1n);
-    assert.equal(hasZeroChildren(sys, vmo), false);
+  it('destroys the child when out cannot be written, leaving the parent childless', () => {
+    const { proc, sys } = newProcess();
+    const vmo = createVmo(sys, 2 * PAGE);
+    const before = proc.object.handles.size;
+    for (const options of [ZX_VMO_CHILD_SNAPSHOT, ZX_VMO_CHILD_SLICE, ZX_VMO_CHILD_REFERENCE]) {
+      const size = options === ZX_VMO_CHILD_REFERENCE ? 0 : PAGE;
+      for (const unusable of [null, Object.freeze({ value: 0 })]) {
+        expectStatus(sys.zx_vmo_create_child(vmo, options, 0, size, unusable), ZX_ERR_INVALID_ARGS);
+        assert.equal(proc.object.handles.size, before, 'a handle was left in the table');
+        assert.equal(vmoInfo(sys, vmo).num_children, 0n);
+        assert.equal(hasZeroChildren(sys, vmo), true);
+      }
+    }
+    // No snapshot child is left to make DECOMMIT unsupported on the parent.
+    expectStatus(sys.zx_vmo_op_range(vmo, ZX_VMO_OP_COMMIT, 0, PAGE, null, 0), ZX_OK);
+    expectStatus(sys.zx_vmo_op_range(vmo, ZX_VMO_OP_DECOMMIT, 0, PAGE, null, 0), ZX_OK);
+    assert.equal(vmoInfo(sys, vmo).committed_bytes, 0n);
   });
 });
 

@@ -22,7 +22,7 @@ import {
   ZX_RIGHT_WRITE,
 } from '../../../src/abi/constants.ts';
 import type { Syscalls } from '../../../src/syscalls/index.ts';
-import { VMO_MAX_SIZE } from '../../../src/vm/vm-object-paged.ts';
+import { VMO_MAX_SIZE } from '../../../src/vm/vm-object.ts';
 import {
   createVmo,
   duplicate,

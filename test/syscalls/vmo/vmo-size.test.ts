@@ -23,7 +23,7 @@ import {
   ZX_VMO_UNBOUNDED,
 } from '../../../src/abi/constants.ts';
 import type { Syscalls } from '../../../src/syscalls/index.ts';
-import { VMO_MAX_SIZE } from '../../../src/vm/vm-object-paged.ts';
+import { VMO_MAX_SIZE } from '../../../src/vm/vm-object.ts';
 import {
   createVmo,
   duplicate,

@@ -18,7 +18,7 @@ import {
   ZX_VMO_RESIZABLE,
 } from '../../../src/abi/constants.ts';
 import type { Process } from '../../../src/process.ts';
-import type { PageObserver } from '../../../src/vm/vm-object-paged.ts';
+import type { PageObserver } from '../../../src/vm/vm-object.ts';
 import { createVmo, expectStatus, newProcess, out, PAGE, vmoInfo } from '../../helpers.ts';
 import { child, tagPages, vmoObject, writeTag } from './tree-helpers.ts';
 

@@ -17,7 +17,7 @@ import type { Syscalls } from '../../../src/syscalls/index.ts';
 import { FRACTION_ONE, nodeAttribution } from '../../../src/vm/cow-attribution.ts';
 import { checkCowTree } from '../../../src/vm/cow-invariants.ts';
 import type { VmCowPages } from '../../../src/vm/cow-pages.ts';
-import type { VmObjectPaged } from '../../../src/vm/vm-object-paged.ts';
+import { VmObjectPaged } from '../../../src/vm/vm-object-paged.ts';
 import { expectStatus, kmemStats, out, PAGE, vmoInfo } from '../../helpers.ts';
 
 /** zx_vmo_create_child that must succeed; returns the child's handle. */
@@ -75,11 +75,16 @@ export function scaled(sys: Syscalls, handle: number): bigint {
   return vmoInfo(sys, handle).populated_scaled_bytes;
 }
 
-/** The kernel object behind a handle of `proc`. */
-export function vmoObject(proc: Process, handle: number): VmObjectDispatcher {
+/** The kernel object behind a handle of `proc`, whose VMO is a paged one. */
+export function vmoObject(
+  proc: Process,
+  handle: number,
+): VmObjectDispatcher & { readonly vmo: VmObjectPaged } {
   const entry = proc.object.handles.get(handle);
   assert.ok(entry !== undefined, 'no such handle');
-  return entry.object as VmObjectDispatcher;
+  const object = entry.object as VmObjectDispatcher;
+  assert.ok(object.vmo instanceof VmObjectPaged, 'not a paged VMO');
+  return object as VmObjectDispatcher & { readonly vmo: VmObjectPaged };
 }
 
 /** Runs the tree's debug checks (share counts, links, skip lists) for the VMO of a handle. */
