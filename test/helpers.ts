@@ -10,6 +10,7 @@ import {
   ZX_INFO_VMO,
   ZX_OK,
   ZX_STATUS_NAMES,
+  ZX_VMO_OP_COMMIT,
 } from '../src/abi/constants.ts';
 import {
   decodeZxInfoHandleBasic,
@@ -129,6 +130,22 @@ export function kmemStats(kernel: Kernel, proc: Process): ZxInfoKmemStats {
   );
   expectStatus(status, ZX_OK, 'zx_object_get_info(ZX_INFO_KMEM_STATS)');
   return decodeZxInfoKmemStats(buffer);
+}
+
+/**
+ * Commits pages of a new VMO until the kernel has no frame left (the VMO keeps them): for
+ * NO_MEMORY paths. Use a kernel that does not reclaim (reclaimWatermarkBytes: 0).
+ */
+export function exhaustMemory(kernel: Kernel, proc: Process): void {
+  const sys = proc.syscalls;
+  const pages = Number(kmemStats(kernel, proc).free_bytes) / PAGE + 1;
+  const filler = createVmo(sys, pages * PAGE);
+  for (let page = 0; page < pages; page++) {
+    if (sys.zx_vmo_op_range(filler, ZX_VMO_OP_COMMIT, page * PAGE, PAGE, null, 0) !== ZX_OK) {
+      return;
+    }
+  }
+  assert.fail('exhaustMemory: memory never ran out');
 }
 
 /** Bytes filled with `value`. */
