@@ -66,6 +66,7 @@ import {
   readTag,
   tagPages,
 } from '../../vm/cow/tree-helpers.ts';
+import { mmioBase, mmioResource } from '../vmar/vmar-helpers.ts';
 
 const SNAPSHOT_TYPES = [
   ZX_VMO_CHILD_SNAPSHOT,
@@ -233,6 +234,26 @@ describe('zx_vmo_create_child checks in Zircon order', () => {
     childFails(sys, contiguous, ZX_VMO_CHILD_SNAPSHOT, 0, PAGE, ZX_ERR_INVALID_ARGS);
     childFails(sys, contiguous, ZX_VMO_CHILD_REFERENCE, 0, 0, ZX_ERR_NOT_SUPPORTED);
     child(sys, contiguous, ZX_VMO_CHILD_SLICE, PAGE, PAGE);
+  });
+
+  it('makes only slices of a physical VMO: other kinds are NOT_SUPPORTED, whatever the range', () => {
+    const { kernel, proc, sys } = newProcess();
+    const base = mmioBase(kernel);
+    const physical = out(0);
+    const resource = mmioResource(kernel, proc, base, 2 * PAGE);
+    expectStatus(sys.zx_vmo_create_physical(resource, base, 2 * PAGE, physical), ZX_OK);
+    const h = physical.value;
+    for (const type of SNAPSHOT_TYPES) childFails(sys, h, type, 0, PAGE, ZX_ERR_NOT_SUPPORTED);
+    // Zircon's VmObject answers for the kinds VmObjectPhysical lacks, before any range check.
+    childFails(sys, h, ZX_VMO_CHILD_REFERENCE, 0, 0, ZX_ERR_NOT_SUPPORTED);
+    childFails(sys, h, ZX_VMO_CHILD_REFERENCE, PAGE, PAGE, ZX_ERR_NOT_SUPPORTED);
+    childFails(sys, h, ZX_VMO_CHILD_SNAPSHOT, 1, PAGE, ZX_ERR_NOT_SUPPORTED);
+    // Slices have VmObjectPhysical's own checks.
+    childFails(sys, h, ZX_VMO_CHILD_SLICE, 1, PAGE, ZX_ERR_INVALID_ARGS);
+    childFails(sys, h, ZX_VMO_CHILD_SLICE, PAGE, 2 * PAGE, ZX_ERR_INVALID_ARGS);
+    const slice = child(sys, h, ZX_VMO_CHILD_SLICE, PAGE, PAGE);
+    assert.equal(vmoInfo(sys, slice).flags & ZX_INFO_VMO_TYPE_PAGED, 0);
+    assert.equal(vmoInfo(sys, h).num_children, 1n);
   });
 
   it('refuses a snapshot while pages are pinned, and allows it once they are unpinned', () => {
