@@ -46,9 +46,8 @@ import {
   ZX_VMO_ZERO_CHILDREN,
 } from '../abi/constants.ts';
 import { encodeZxVmoLockState, ZX_VMO_LOCK_STATE_SIZE, type ZxInfoVmo } from '../abi/structs.ts';
-import { beginCopyOut, finishCopyOut, type UserBuffer, type UserMemory } from '../syscalls/user.ts';
 import { roundUpPageU64 } from '../util/u64.ts';
-import type { VmObject } from '../vm/vm-object.ts';
+import type { UserTransfer, VmObject } from '../vm/vm-object.ts';
 import { KernelObject } from './kernel-object.ts';
 import type { Koid } from './types.ts';
 
@@ -151,14 +150,29 @@ export class VmObjectDispatcher extends KernelObject {
     return vmoToInfoEntry(this.vmo, ZX_INFO_VMO_VIA_HANDLE, rights);
   }
 
-  /** zx_vmo_read: `offset` and `length` both numbers (sum exact) or both bigints. */
-  read(user: UserMemory, buffer: UserBuffer, offset: number | bigint, length: number | bigint) {
-    return this.vmo.readUser(user, buffer, offset, length);
+  /**
+   * zx_vmo_read: `offset` and `length` both numbers (sum exact) or both bigints; `copy` is the
+   * syscall's copy loop, given `user` and `buffer` as they are.
+   */
+  read<U, B>(
+    offset: number | bigint,
+    length: number | bigint,
+    copy: UserTransfer<U, B>,
+    user: U,
+    buffer: B,
+  ): number {
+    return this.vmo.readUser(offset, length, copy, user, buffer);
   }
 
   /** zx_vmo_write, as read. */
-  write(user: UserMemory, buffer: UserBuffer, offset: number | bigint, length: number | bigint) {
-    return this.vmo.writeUser(user, buffer, offset, length);
+  write<U, B>(
+    offset: number | bigint,
+    length: number | bigint,
+    copy: UserTransfer<U, B>,
+    user: U,
+    buffer: B,
+  ): number {
+    return this.vmo.writeUser(offset, length, copy, user, buffer);
   }
 
   /**
@@ -208,16 +222,16 @@ export class VmObjectDispatcher extends KernelObject {
 
   /**
    * zx_vmo_op_range once the handle is known to be a VMO: each op checks the rights it needs
-   * first (none for the hints), then the VMO checks the range. `buffer` matters only to LOCK.
+   * first (none for the hints), then the VMO checks the range. Only LOCK uses the buffer: it
+   * must hold `bufferSize` bytes, and `copyOut` stores the zx_vmo_lock_state_t there.
    */
   rangeOp(
     op: number,
     offset: bigint,
     size: bigint,
-    buffer: UserBuffer,
     bufferSize: bigint,
     rights: number,
-    user: UserMemory,
+    copyOut: (bytes: Uint8Array) => number,
   ): number {
     const vmo = this.vmo;
     const has = (needed: number): boolean => (rights & needed) !== 0;
@@ -230,7 +244,7 @@ export class VmObjectDispatcher extends KernelObject {
         return has(ZX_RIGHT_WRITE) ? vmo.zeroRange(offset, size) : ZX_ERR_ACCESS_DENIED;
       case ZX_VMO_OP_LOCK:
         if (!has(ZX_RIGHT_READ | ZX_RIGHT_WRITE)) return ZX_ERR_ACCESS_DENIED;
-        return this.lock(offset, size, buffer, bufferSize, user);
+        return this.lock(offset, size, bufferSize, copyOut);
       case ZX_VMO_OP_TRY_LOCK:
         if (!has(ZX_RIGHT_READ | ZX_RIGHT_WRITE)) return ZX_ERR_ACCESS_DENIED;
         return vmo.tryLockRange(offset, size);
@@ -258,9 +272,8 @@ export class VmObjectDispatcher extends KernelObject {
   private lock(
     offset: bigint,
     size: bigint,
-    buffer: UserBuffer,
     bufferSize: bigint,
-    user: UserMemory,
+    copyOut: (bytes: Uint8Array) => number,
   ): number {
     const vmo = this.vmo;
     const locked = vmo.lockRange(offset, size);
@@ -269,17 +282,14 @@ export class VmObjectDispatcher extends KernelObject {
       vmo.unlockRange(offset, size);
       return ZX_ERR_INVALID_ARGS;
     }
-    const out = beginCopyOut(buffer, ZX_VMO_LOCK_STATE_SIZE);
-    let status = typeof out === 'number' ? out : ZX_OK;
-    if (typeof out !== 'number') {
-      encodeZxVmoLockState(new DataView(out.buffer, out.byteOffset, ZX_VMO_LOCK_STATE_SIZE), 0, {
-        offset,
-        size,
-        discarded_offset: 0n,
-        discarded_size: locked.discarded ? size : 0n,
-      });
-      status = finishCopyOut(user, buffer, out);
-    }
+    const state = new Uint8Array(ZX_VMO_LOCK_STATE_SIZE);
+    encodeZxVmoLockState(new DataView(state.buffer), 0, {
+      offset,
+      size,
+      discarded_offset: 0n,
+      discarded_size: locked.discarded ? size : 0n,
+    });
+    const status = copyOut(state);
     if (status !== ZX_OK) vmo.unlockRange(offset, size);
     return status;
   }

@@ -5,7 +5,7 @@
 import { VMO_SYSCALLS as S } from '../abi/syscalls/vmo.ts';
 import type { VmObjectDispatcher } from '../object/vm-object-dispatcher.ts';
 import { handleWithRights, type SyscallContext } from './context.ts';
-import type { UserBuffer } from './user.ts';
+import { beginCopyOut, finishCopyOut, type UserBuffer } from './user.ts';
 
 /**
  * zx_vmo_op_range(handle, op, offset, size, buffer, buffer_size): COMMIT, DECOMMIT, ZERO, LOCK,
@@ -25,5 +25,12 @@ export function zx_vmo_op_range(
   const found = handleWithRights(ctx, handle, S.zx_vmo_op_range.params[0]);
   if (typeof found === 'number') return found;
   const object = found.object as VmObjectDispatcher;
-  return object.rangeOp(op, offset, size, buffer, bufferSize, found.rights, ctx.user);
+  // Where LOCK's zx_vmo_lock_state_t goes; a fault there undoes the lock.
+  const copyOut = (bytes: Uint8Array): number => {
+    const out = beginCopyOut(buffer, bytes.length);
+    if (typeof out === 'number') return out;
+    out.set(bytes);
+    return finishCopyOut(ctx.user, buffer, out);
+  };
+  return object.rangeOp(op, offset, size, bufferSize, found.rights, copyOut);
 }

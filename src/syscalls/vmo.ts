@@ -36,6 +36,7 @@ import { enforcePolicy } from './policy.ts';
 import { validateRangedResource } from './resource.ts';
 import { copyOutU64, type UserBuffer } from './user.ts';
 import { createPagedVmo } from './vmo-create.ts';
+import { readToUser, writeFromUser } from './vmo-io.ts';
 
 const VMO_CREATE_OPTIONS = ZX_VMO_RESIZABLE | ZX_VMO_DISCARDABLE | ZX_VMO_UNBOUNDED;
 
@@ -124,7 +125,9 @@ function transfer(
   }
   const object = objectWithRights<VmObjectDispatcher>(ctx, handle, param);
   if (typeof object === 'number') return object;
-  return write ? object.write(ctx.user, buffer, off, len) : object.read(ctx.user, buffer, off, len);
+  return write
+    ? object.write(off, len, writeFromUser, ctx.user, buffer)
+    : object.read(off, len, readToUser, ctx.user, buffer);
 }
 
 /**

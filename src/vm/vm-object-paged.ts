@@ -19,8 +19,6 @@ import {
   ZX_OK,
 } from '../abi/constants.ts';
 import type { PhysicalMemory } from '../pmm/pmm.ts';
-import type { UserBuffer, UserMemory } from '../syscalls/user.ts';
-import { readToUser, writeFromUser } from '../syscalls/vmo-io.ts';
 import { assert } from '../util/assert.ts';
 import { PAGE_SIZE, roundUpPageU64, U64_MAX } from '../util/u64.ts';
 import { NO_ATTRIBUTION, nodeAttribution } from './cow-attribution.ts';
@@ -32,6 +30,7 @@ import { entryFrame, isFrame } from './page-list.ts';
 import {
   type LockResult,
   type PageSplice,
+  type UserTransfer,
   VMO_MAX_SIZE,
   VmObject,
   type VmoAttribution,
@@ -394,26 +393,28 @@ export class VmObjectPaged extends VmObject {
     return end > this.sizeBytes ? ZX_ERR_OUT_OF_RANGE : ZX_OK;
   }
 
-  override readUser(
-    user: UserMemory,
-    buffer: UserBuffer,
+  override readUser<U, B>(
     offset: number | bigint,
     length: number | bigint,
+    copy: UserTransfer<U, B>,
+    user: U,
+    buffer: B,
   ): number {
     const status = this.checkUserRange(offset, length);
     if (status !== ZX_OK || length === 0 || length === 0n) return status;
-    return readToUser(this, user, buffer, offset, Number(length));
+    return copy(this, user, buffer, offset, Number(length));
   }
 
-  override writeUser(
-    user: UserMemory,
-    buffer: UserBuffer,
+  override writeUser<U, B>(
     offset: number | bigint,
     length: number | bigint,
+    copy: UserTransfer<U, B>,
+    user: U,
+    buffer: B,
   ): number {
     const status = this.checkUserRange(offset, length);
     if (status !== ZX_OK || length === 0 || length === 0n) return status;
-    return writeFromUser(this, user, buffer, offset, Number(length));
+    return copy(this, user, buffer, offset, Number(length));
   }
 
   /**

@@ -12,9 +12,9 @@
 // that have checked their range already (mappings, zx_vmar_op_range).
 
 import { ZX_CACHE_POLICY_CACHED, ZX_ERR_NOT_SUPPORTED, ZX_OK } from '../abi/constants.ts';
-import type { UserBuffer, UserMemory } from '../syscalls/user.ts';
 import { assert } from '../util/assert.ts';
 import { NO_ATTRIBUTION } from './cow-attribution.ts';
+import type { VmObjectPaged } from './vm-object-paged.ts';
 
 /** Zircon's largest VMO: UINT64_MAX rounded down to 2 * 16 pages (VmPageList::MAX_SIZE). */
 export const VMO_MAX_SIZE = 0xffff_ffff_ffff_ffffn - (2n * 16n * 4096n - 1n);
@@ -66,6 +66,19 @@ export interface LockResult {
 export interface PageSplice {
   release(): void;
 }
+
+/**
+ * The user side of zx_vmo_read and zx_vmo_write (the syscall layer's copy loops, which know
+ * user memory): moves `length` bytes between the user buffer and `vmo` at `offset` once the
+ * VMO has checked the range. `user` and `buffer` are the syscall's, passed through untouched.
+ */
+export type UserTransfer<U, B> = (
+  vmo: VmObjectPaged,
+  user: U,
+  buffer: B,
+  offset: number | bigint,
+  length: number,
+) => number;
 
 const FIXED_OPTIONS: VmoCreateOptions = { resizable: false, discardable: false, unbounded: false };
 
@@ -263,24 +276,27 @@ export abstract class VmObject {
   // --- Zircon's operations: byte ranges as syscalls give them, checked here ---
 
   /**
-   * Copies [offset, offset + length) of the VMO into a user buffer. Offset and length are both
-   * numbers whose sum is a safe integer (the fast path), or both exact bigints.
+   * Copies [offset, offset + length) of the VMO out through `copy` (Zircon's ReadUser). Offset
+   * and length are both numbers whose sum is a safe integer (the fast path), or both exact
+   * bigints.
    */
-  readUser(
-    _user: UserMemory,
-    _buffer: UserBuffer,
+  readUser<U, B>(
     _offset: number | bigint,
     _length: number | bigint,
+    _copy: UserTransfer<U, B>,
+    _user: U,
+    _buffer: B,
   ): number {
     return ZX_ERR_NOT_SUPPORTED;
   }
 
-  /** Copies a user buffer into [offset, offset + length) of the VMO (arguments as readUser). */
-  writeUser(
-    _user: UserMemory,
-    _buffer: UserBuffer,
+  /** Copies into [offset, offset + length) of the VMO through `copy` (as readUser). */
+  writeUser<U, B>(
     _offset: number | bigint,
     _length: number | bigint,
+    _copy: UserTransfer<U, B>,
+    _user: U,
+    _buffer: B,
   ): number {
     return ZX_ERR_NOT_SUPPORTED;
   }
