@@ -378,21 +378,11 @@ export class VmObjectPaged extends VmObject {
 
   /**
    * zx_vmo_read and zx_vmo_write: 64-bit overflow, then the cache policy (BAD_STATE even for
-   * zero bytes), then the end of the VMO. Numbers are exact here: the caller passes numbers
-   * only when their sum is a safe integer, and a size in whole pages below 2^64 is a multiple
-   * of 4096 that a double holds exactly.
+   * zero bytes), then the end of the VMO; then `copy` moves the bytes. Offset and length are
+   * both numbers or both bigints. Numbers are exact here: the caller passes numbers only when
+   * their sum is a safe integer (so it cannot overflow 64 bits either), and a size in whole
+   * pages below 2^64 is a multiple of 4096 that a double holds exactly.
    */
-  private checkUserRange(offset: number | bigint, length: number | bigint): number {
-    if (typeof offset === 'number' && typeof length === 'number') {
-      if (!this.isCached) return ZX_ERR_BAD_STATE;
-      return offset + length > this.sizePages * PAGE_SIZE ? ZX_ERR_OUT_OF_RANGE : ZX_OK;
-    }
-    const end = BigInt(offset) + BigInt(length);
-    if (end > U64_MAX) return ZX_ERR_OUT_OF_RANGE;
-    if (!this.isCached) return ZX_ERR_BAD_STATE;
-    return end > this.sizeBytes ? ZX_ERR_OUT_OF_RANGE : ZX_OK;
-  }
-
   override readUser<U, B>(
     offset: number | bigint,
     length: number | bigint,
@@ -400,11 +390,14 @@ export class VmObjectPaged extends VmObject {
     user: U,
     buffer: B,
   ): number {
-    const status = this.checkUserRange(offset, length);
-    if (status !== ZX_OK || length === 0 || length === 0n) return status;
-    return copy(this, user, buffer, offset, Number(length));
+    if (typeof offset !== 'number') return this.exactUser(offset, length, copy, user, buffer);
+    if (!this.isCached) return ZX_ERR_BAD_STATE;
+    const bytes = length as number;
+    if (offset + bytes > this.sizePages * PAGE_SIZE) return ZX_ERR_OUT_OF_RANGE;
+    return bytes === 0 ? ZX_OK : copy(this, user, buffer, offset, bytes);
   }
 
+  /** As readUser (the same checks, in the same order), the bytes going the other way. */
   override writeUser<U, B>(
     offset: number | bigint,
     length: number | bigint,
@@ -412,9 +405,26 @@ export class VmObjectPaged extends VmObject {
     user: U,
     buffer: B,
   ): number {
-    const status = this.checkUserRange(offset, length);
-    if (status !== ZX_OK || length === 0 || length === 0n) return status;
-    return copy(this, user, buffer, offset, Number(length));
+    if (typeof offset !== 'number') return this.exactUser(offset, length, copy, user, buffer);
+    if (!this.isCached) return ZX_ERR_BAD_STATE;
+    const bytes = length as number;
+    if (offset + bytes > this.sizePages * PAGE_SIZE) return ZX_ERR_OUT_OF_RANGE;
+    return bytes === 0 ? ZX_OK : copy(this, user, buffer, offset, bytes);
+  }
+
+  /** readUser and writeUser with a bigint offset and length. */
+  private exactUser<U, B>(
+    offset: bigint,
+    length: number | bigint,
+    copy: UserTransfer<U, B>,
+    user: U,
+    buffer: B,
+  ): number {
+    const end = offset + BigInt(length);
+    if (end > U64_MAX) return ZX_ERR_OUT_OF_RANGE;
+    if (!this.isCached) return ZX_ERR_BAD_STATE;
+    if (end > this.sizeBytes) return ZX_ERR_OUT_OF_RANGE;
+    return length === 0n ? ZX_OK : copy(this, user, buffer, offset, Number(length));
   }
 
   /**
