@@ -4,9 +4,6 @@
 // shares its parent's (cowOffset is where a slice starts in it), so every page operation here
 // translates by cowOffset and goes to the node. Contiguous VMOs (zx_vmo_create_contiguous) are
 // paged VMOs whose pages are one physical run, committed up front and never moved.
-//
-// The Zircon-named operations (readUser, commitRange, ...) check their byte ranges in Zircon's
-// order; the page-level ones trust their callers' ranges.
 
 import {
   ZX_CACHE_POLICY_CACHED,
