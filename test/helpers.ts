@@ -10,6 +10,7 @@ import {
   ZX_INFO_VMO,
   ZX_OK,
   ZX_STATUS_NAMES,
+  ZX_VMO_OP_COMMIT,
 } from '../src/abi/constants.ts';
 import {
   decodeZxInfoHandleBasic,
@@ -23,11 +24,11 @@ import {
   type ZxInfoVmo,
 } from '../src/abi/structs.ts';
 import { Kernel, type KernelOptions } from '../src/kernel.ts';
-import type { VmoObject } from '../src/object/vmo-object.ts';
+import type { VmObjectDispatcher } from '../src/object/vm-object-dispatcher.ts';
 import type { Process } from '../src/process.ts';
 import type { Syscalls } from '../src/syscalls/index.ts';
 import { pinPages, unpinPages } from '../src/vm/physical.ts';
-import type { VmObjectPaged } from '../src/vm/vm-object.ts';
+import { VmObjectPaged } from '../src/vm/vm-object-paged.ts';
 
 export const PAGE = 4096;
 export const UINT64_MAX = 0xffff_ffff_ffff_ffffn;
@@ -131,6 +132,22 @@ export function kmemStats(kernel: Kernel, proc: Process): ZxInfoKmemStats {
   return decodeZxInfoKmemStats(buffer);
 }
 
+/**
+ * Commits pages of a new VMO until the kernel has no frame left (the VMO keeps them): for
+ * NO_MEMORY paths. Use a kernel that does not reclaim (reclaimWatermarkBytes: 0).
+ */
+export function exhaustMemory(kernel: Kernel, proc: Process): void {
+  const sys = proc.syscalls;
+  const pages = Number(kmemStats(kernel, proc).free_bytes) / PAGE + 1;
+  const filler = createVmo(sys, pages * PAGE);
+  for (let page = 0; page < pages; page++) {
+    if (sys.zx_vmo_op_range(filler, ZX_VMO_OP_COMMIT, page * PAGE, PAGE, null, 0) !== ZX_OK) {
+      return;
+    }
+  }
+  assert.fail('exhaustMemory: memory never ran out');
+}
+
 /** Bytes filled with `value`. */
 export function filled(length: number, value: number): Uint8Array {
   return new Uint8Array(length).fill(value);
@@ -223,7 +240,9 @@ export function processWithPolicy(
 export function vmObjectOf(proc: Process, handle: number): VmObjectPaged {
   const entry = proc.object.handles.get(handle);
   assert.ok(entry !== undefined, 'vmObjectOf: no such handle');
-  return (entry.object as VmoObject).vmo;
+  const vmo = (entry.object as VmObjectDispatcher).vmo;
+  assert.ok(vmo instanceof VmObjectPaged, 'vmObjectOf: not a paged VMO');
+  return vmo;
 }
 
 /**

@@ -15,7 +15,7 @@ import { Dispatcher } from './dispatcher.ts';
 import type { IommuDispatcher } from './iommu-dispatcher.ts';
 import { PinnedMemoryTokenDispatcher } from './pinned-memory-token-dispatcher.ts';
 import type { Koid } from './types.ts';
-import type { VmoObject } from './vmo-object.ts';
+import type { VmObjectDispatcher } from './vm-object-dispatcher.ts';
 
 export class BusTransactionInitiatorDispatcher extends Dispatcher {
   readonly type = ZX_OBJ_TYPE_BTI;
@@ -41,7 +41,7 @@ export class BusTransactionInitiatorDispatcher extends Dispatcher {
    * pinned on failure.
    */
   pin(
-    vmo: VmoObject,
+    vmo: VmObjectDispatcher,
     offset: bigint,
     size: bigint,
     perms: number,

@@ -22,14 +22,14 @@ import {
 import { PAGE_SIZE } from '../util/u64.ts';
 import type { VmAddressRegion } from '../vm/vm-address-region.ts';
 import type { VmMapping } from '../vm/vm-mapping.ts';
-import type { VmObjectPaged } from '../vm/vm-object.ts';
+import type { VmObject } from '../vm/vm-object.ts';
 import type { ProcessDispatcher } from './process-dispatcher.ts';
 import type { VmAddressRegionDispatcher } from './vm-address-region-dispatcher.ts';
-import type { VmoObject } from './vmo-object.ts';
+import type { VmObjectDispatcher } from './vm-object-dispatcher.ts';
 
 /** One VMO a process reaches: through a handle (with its rights) or through a mapping. */
 export interface VmoReach {
-  readonly vmo: VmObjectPaged;
+  readonly vmo: VmObject;
   readonly rights: number;
   /** ZX_INFO_VMO_VIA_HANDLE or ZX_INFO_VMO_VIA_MAPPING. */
   readonly via: number;
@@ -46,7 +46,7 @@ export function processVmos(process: ProcessDispatcher): VmoReach[] {
   for (const value of [...process.handles.values()].reverse()) {
     const handle = process.handles.get(value)!;
     if (handle.object.type !== ZX_OBJ_TYPE_VMO) continue;
-    const vmo = (handle.object as VmoObject).vmo;
+    const vmo = (handle.object as VmObjectDispatcher).vmo;
     found.push({ vmo, rights: handle.rights, via: ZX_INFO_VMO_VIA_HANDLE });
   }
   const root = process.aspace.root;

@@ -8,12 +8,12 @@ import { unpinPages } from '../vm/physical.ts';
 import type { BusTransactionInitiatorDispatcher } from './bti-dispatcher.ts';
 import { Dispatcher } from './dispatcher.ts';
 import type { Koid } from './types.ts';
-import type { VmoObject } from './vmo-object.ts';
+import type { VmObjectDispatcher } from './vm-object-dispatcher.ts';
 
 export class PinnedMemoryTokenDispatcher extends Dispatcher {
   readonly type = ZX_OBJ_TYPE_PMT;
   readonly bti: BusTransactionInitiatorDispatcher;
-  readonly vmo: VmoObject;
+  readonly vmo: VmObjectDispatcher;
   /** The pinned frames, one per page. */
   readonly frames: readonly number[];
   private pinned = true;
@@ -22,7 +22,7 @@ export class PinnedMemoryTokenDispatcher extends Dispatcher {
   constructor(
     koid: Koid,
     bti: BusTransactionInitiatorDispatcher,
-    vmo: VmoObject,
+    vmo: VmObjectDispatcher,
     frames: readonly number[],
   ) {
     super(koid);

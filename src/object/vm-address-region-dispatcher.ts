@@ -47,7 +47,7 @@ import type { Placement, VmAddressRegion } from '../vm/vm-address-region.ts';
 import type { VmMapping } from '../vm/vm-mapping.ts';
 import { Dispatcher } from './dispatcher.ts';
 import type { Koid } from './types.ts';
-import type { VmoObject } from './vmo-object.ts';
+import type { VmObjectDispatcher } from './vm-object-dispatcher.ts';
 
 /** Every ZX_VM_* option bit below the alignment field (what split_syscall_flags knows). */
 const KNOWN_OPTIONS =
@@ -241,7 +241,7 @@ export class VmAddressRegionDispatcher extends Dispatcher {
    */
   map(
     vmarRights: number,
-    vmo: VmoObject,
+    vmo: VmObjectDispatcher,
     vmoRights: number,
     options: number,
     vmarOffset: bigint,

@@ -13,7 +13,7 @@ import { processCallStatus } from '../object/process-dispatcher.ts';
 import { handleValue, i64, u32, u64 } from './args.ts';
 import type { SyscallContext } from './context.ts';
 import { HandleOut, type ImplOf } from './impl.ts';
-import { IMPLEMENTATIONS, LEGACY } from './table.ts';
+import { IMPLEMENTATIONS } from './table.ts';
 import { type SyscallTracer, traced } from './trace.ts';
 import { copyOutU32, isUserBuffer } from './user.ts';
 
@@ -189,9 +189,7 @@ export function bindSyscalls(ctx: SyscallContext, tracer?: SyscallTracer): Sysca
   const impls = IMPLEMENTATIONS as unknown as Record<string, AnyImpl>;
   for (const spec of Object.values(SYSCALL_SPECS) as SyscallSpec[]) {
     const impl = impls[spec.name]!;
-    const wrapper = LEGACY.has(spec.name)
-      ? (...args: unknown[]) => refused(ctx) || impl(ctx, ...args)
-      : wrap(spec, impl, ctx);
+    const wrapper = wrap(spec, impl, ctx);
     bound[spec.name] = tracer === undefined ? wrapper : traced(spec, wrapper, ctx, tracer);
   }
   return bound as unknown as Syscalls;

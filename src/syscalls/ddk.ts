@@ -35,9 +35,10 @@ import type { Handle } from '../object/handle.ts';
 import { IommuDispatcher } from '../object/iommu-dispatcher.ts';
 import type { PinnedMemoryTokenDispatcher } from '../object/pinned-memory-token-dispatcher.ts';
 import type { ResourceDispatcher } from '../object/resource-dispatcher.ts';
-import { VmoObject } from '../object/vmo-object.ts';
+import { VmObjectDispatcher } from '../object/vm-object-dispatcher.ts';
 import { roundUpPageU64, U64_MAX } from '../util/u64.ts';
-import { createContiguousVmo, VmObjectPhysical } from '../vm/physical.ts';
+import { createContiguousVmo } from '../vm/physical.ts';
+import { VmObjectPhysical } from '../vm/vm-object-physical.ts';
 import { handleWithRights, objectWithRights, type SyscallContext } from './context.ts';
 import type { HandleOut } from './impl.ts';
 import { enforcePolicy } from './policy.ts';
@@ -114,14 +115,9 @@ export function zx_vmo_create_physical(
     return ZX_ERR_INVALID_ARGS;
   }
   const core = ctx.core;
-  const vmo = new VmObjectPhysical(
-    core.pmm,
-    core.discardables,
-    Number(paddr >> 12n),
-    Number(rounded >> 12n),
-  );
+  const vmo = new VmObjectPhysical(Number(paddr >> 12n), Number(rounded >> 12n));
   // Physical VMOs have no stream: their stream size reads as 0.
-  return out.set(new VmoObject(core.newKoid(), vmo, 0n), ZX_DEFAULT_VMO_RIGHTS);
+  return out.set(new VmObjectDispatcher(core.newKoid(), vmo, 0n), ZX_DEFAULT_VMO_RIGHTS);
 }
 
 /**
@@ -155,7 +151,7 @@ export function zx_vmo_create_contiguous(
   const vmo = createContiguousVmo(core.pmm, core.discardables, Number(rounded >> 12n), align);
   if (typeof vmo === 'number') return vmo;
   // Contiguous VMOs have no stream: their stream size reads as 0.
-  return out.set(new VmoObject(core.newKoid(), vmo, 0n), ZX_DEFAULT_VMO_RIGHTS);
+  return out.set(new VmObjectDispatcher(core.newKoid(), vmo, 0n), ZX_DEFAULT_VMO_RIGHTS);
 }
 
 /**
@@ -248,7 +244,7 @@ export function zx_bti_pin(
   if (typeof source === 'number') return source;
   if ((source.rights & ZX_RIGHT_MAP) === 0) return ZX_ERR_ACCESS_DENIED;
   if (missingPinRight(options, source.rights)) return ZX_ERR_ACCESS_DENIED;
-  const vmoObject = source.object as VmoObject;
+  const vmoObject = source.object as VmObjectDispatcher;
   let rest = options & ~BTI_PERMS;
   const compress = (rest & ZX_BTI_COMPRESS) !== 0;
   const contiguous = (rest & ZX_BTI_CONTIGUOUS) !== 0;

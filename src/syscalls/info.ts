@@ -40,7 +40,7 @@ import {
 } from '../abi/structs.ts';
 import { OBJECT_SYSCALLS as S } from '../abi/syscalls/object.ts';
 import type { VmAddressRegionDispatcher } from '../object/vm-address-region-dispatcher.ts';
-import type { VmoObject } from '../object/vmo-object.ts';
+import type { VmObjectDispatcher } from '../object/vm-object-dispatcher.ts';
 import { kmemStats, kmemStatsV1 } from '../vm/memory-stats.ts';
 import { handleWithRights, objectWithRights, type SyscallContext } from './context.ts';
 import type { UserOut } from './impl.ts';
@@ -89,8 +89,8 @@ export function zx_object_get_info(
     // Any VMO handle, whatever its rights; the record shows them.
     const found = handleWithRights(ctx, handle, VMO_HANDLE);
     if (typeof found === 'number') return found;
-    const bytes = encodeVmoInfo(found.object as VmoObject, found.rights);
-    return singleRecord(ctx, out, bytes.subarray(0, vmoSize));
+    const info = (found.object as VmObjectDispatcher).getVmoInfo(found.rights);
+    return singleRecord(ctx, out, encodeVmoInfo(info).subarray(0, vmoSize));
   }
   const processVmosSize = PROCESS_VMOS_SIZES.get(topic);
   if (processVmosSize !== undefined) return processVmosInfo(ctx, handle, processVmosSize, out);

@@ -20,7 +20,7 @@ import {
   ZX_USER_SIGNAL_ALL,
 } from '../abi/constants.ts';
 import { OBJECT_SYSCALLS as S } from '../abi/syscalls/object.ts';
-import type { VmoObject } from '../object/vmo-object.ts';
+import type { VmObjectDispatcher } from '../object/vm-object-dispatcher.ts';
 import { beginWait, type WaitResult } from '../object/wait.ts';
 import { handleWithRights, objectWithRights, type SyscallContext } from './context.ts';
 import type { HandleOut, UserOut } from './impl.ts';
@@ -54,7 +54,7 @@ export function zx_object_get_property(
       if (valueSize < 8n) return ZX_ERR_BUFFER_TOO_SMALL;
       if (object.type !== ZX_OBJ_TYPE_VMO) return ZX_ERR_WRONG_TYPE;
       const bytes = new Uint8Array(8);
-      new DataView(bytes.buffer).setBigUint64(0, (object as VmoObject).streamSize, true);
+      new DataView(bytes.buffer).setBigUint64(0, (object as VmObjectDispatcher).streamSize, true);
       return copyOutBytes(ctx, value, bytes);
     }
     default:
@@ -103,7 +103,7 @@ export function zx_object_set_property(
       const bytes = copyIn(ctx.user, value, 8);
       if (typeof bytes === 'number') return bytes;
       const size = new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true);
-      return (object as VmoObject).setContentSizeProperty(size);
+      return (object as VmObjectDispatcher).setContentSize(size);
     }
     default:
       return ZX_ERR_NOT_SUPPORTED;

@@ -41,22 +41,3 @@ const checked: Implementations = EXPORTS;
 export const IMPLEMENTATIONS = Object.fromEntries(
   Object.keys(SYSCALL_SPECS).map((name) => [name, checked[name as SyscallName]]),
 ) as unknown as Implementations;
-
-/**
- * Syscalls whose implementations still decode their own arguments (the old calling
- * convention): the binder hands them the arguments as they came. TODO(table): empty it.
- */
-export const LEGACY = new Set<string>([
-  'zx_vmo_create',
-  'zx_vmo_read',
-  'zx_vmo_write',
-  'zx_vmo_get_size',
-  'zx_vmo_set_size',
-  'zx_vmo_get_stream_size',
-  'zx_vmo_set_stream_size',
-  'zx_vmo_op_range',
-  'zx_vmo_set_cache_policy',
-  'zx_vmo_replace_as_executable',
-  'zx_vmo_create_child',
-  'zx_vmo_transfer_data',
-]);

@@ -13,7 +13,7 @@ import {
   type VmAddressRegionDispatcher,
   withoutXom,
 } from '../object/vm-address-region-dispatcher.ts';
-import type { VmoObject } from '../object/vmo-object.ts';
+import type { VmObjectDispatcher } from '../object/vm-object-dispatcher.ts';
 import { handleWithRights, objectWithRights, type SyscallContext } from './context.ts';
 import type { HandleOut } from './impl.ts';
 import { copyOutU64, type UserBuffer } from './user.ts';
@@ -75,7 +75,7 @@ export function zx_vmar_map(
   if (typeof source === 'number') return source;
   const result = (vmar.object as VmAddressRegionDispatcher).map(
     vmar.rights,
-    source.object as VmoObject,
+    source.object as VmObjectDispatcher,
     source.rights,
     options,
     vmarOffset,

@@ -4,7 +4,7 @@ import { ZX_ERR_NOT_FOUND, ZX_OK } from '../abi/constants.ts';
 import { isHostBytes } from '../util/host-bytes.ts';
 import { PAGE_SIZE } from '../util/u64.ts';
 import type { PageRange } from '../vm/cow-pages.ts';
-import type { VmObjectPaged } from '../vm/vm-object.ts';
+import type { VmObjectPaged } from '../vm/vm-object-paged.ts';
 import { u64 } from './args.ts';
 import { beginCopyOut, copyIn, type UserBuffer, type UserMemory } from './user.ts';
 

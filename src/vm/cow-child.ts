@@ -18,8 +18,8 @@ import {
 import { U64_MAX } from '../util/u64.ts';
 import { cloneNode } from './cow-clone.ts';
 import type { DiscardableList } from './discardable.ts';
-import { VmObjectPhysical } from './physical.ts';
-import { VMO_MAX_SIZE, VmObjectPaged, type VmoCreateOptions } from './vm-object.ts';
+import { VMO_MAX_SIZE, type VmoCreateOptions } from './vm-object.ts';
+import { VmObjectPaged } from './vm-object-paged.ts';
 
 const PAGE_MASK = 4095n;
 /** 2^64 bytes, in pages. */
@@ -48,25 +48,21 @@ export function createSliceChild(
   if (!parent.isCached && !parent.isContiguous) return ZX_ERR_BAD_STATE;
   const offsetPages = Number(offset >> 12n);
   const sizePages = Number(size >> 12n);
-  let child: VmObjectPaged;
-  if (parent instanceof VmObjectPhysical) child = parent.createSlice(offsetPages, sizePages);
-  else {
-    child = new VmObjectPaged(parent.cow.pmm, sizePages, fixedOptions(false), discardables, {
-      type: 'slice',
-      cow: parent.cow,
-      cowOffset: parent.cowOffset + offsetPages,
-    });
-    child.cachePolicy = parent.cachePolicy;
-    child.isContiguous = parent.isContiguous;
-  }
+  const child = new VmObjectPaged(parent.cow.pmm, sizePages, fixedOptions(false), discardables, {
+    type: 'slice',
+    cow: parent.cow,
+    cowOffset: parent.cowOffset + offsetPages,
+  });
+  child.cachePolicy = parent.cachePolicy;
+  child.isContiguous = parent.isContiguous;
   parent.addChild(child);
   return child;
 }
 
 /**
  * A reference to all of `parent`, made its child. ZX_ERR_INVALID_ARGS (offset or size not 0),
- * NOT_SUPPORTED (parent a slice, contiguous or physical; RESIZABLE asked of a parent that is not
- * resizable), BAD_STATE (parent uncached).
+ * NOT_SUPPORTED (parent a slice or contiguous; RESIZABLE asked of a parent that is not
+ * resizable), BAD_STATE (parent uncached). Physical parents never get here (VmObject's default).
  */
 export function createReferenceChild(
   parent: VmObjectPaged,
@@ -76,7 +72,7 @@ export function createReferenceChild(
   discardables: DiscardableList,
 ): VmObjectPaged | number {
   if (offset !== 0n || size !== 0n) return ZX_ERR_INVALID_ARGS;
-  if (parent.isSlice || parent.isContiguous || parent.isPhysical) return ZX_ERR_NOT_SUPPORTED;
+  if (parent.isSlice || parent.isContiguous) return ZX_ERR_NOT_SUPPORTED;
   if (resizable && !parent.options.resizable) return ZX_ERR_NOT_SUPPORTED;
   if (!parent.isCached) return ZX_ERR_BAD_STATE;
   const child = new VmObjectPaged(
@@ -94,8 +90,7 @@ export function createReferenceChild(
 /**
  * A snapshot of pages [offset, offset + size) of `parent` (size already page aligned), made its
  * child. Pages past the parent's end read as zero and are never shared. Errors in Zircon's
- * order: INVALID_ARGS (contiguous parent; unaligned offset), NOT_SUPPORTED (physical parent),
- * OUT_OF_RANGE (size past the largest VMO; offset + size past 2^64 or past a slice's window),
+ * order: INVALID_ARGS (contiguous parent; unaligned offset), OUT_OF_RANGE (size past the largest VMO; offset + size past 2^64 or past a slice's window),
  * BAD_STATE (uncached parent), INVALID_ARGS (the range projected onto the tree's root passes
  * 2^64), NOT_SUPPORTED (a slice: anonymous slices cannot be snapshotted), BAD_STATE (pinned
  * pages).
@@ -107,7 +102,6 @@ export function createSnapshotChild(
   resizable: boolean,
   discardables: DiscardableList,
 ): VmObjectPaged | number {
-  if (parent.isPhysical) return ZX_ERR_NOT_SUPPORTED;
   if (parent.isContiguous) return ZX_ERR_INVALID_ARGS;
   if ((offset & PAGE_MASK) !== 0n) return ZX_ERR_INVALID_ARGS;
   if (size > VMO_MAX_SIZE) return ZX_ERR_OUT_OF_RANGE;

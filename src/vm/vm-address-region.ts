@@ -28,7 +28,7 @@ import { PERM_READ, PERM_WRITE, VmAddressRegionOrMapping } from './region.ts';
 import { RegionList } from './region-list.ts';
 import type { VmAspace } from './vm-aspace.ts';
 import { type MappingOptions, VmMapping } from './vm-mapping.ts';
-import type { VmObjectPaged } from './vm-object.ts';
+import type { VmObject } from './vm-object.ts';
 
 /** Where a new child goes (zx_vmar_allocate and zx_vmar_map arguments). */
 export interface Placement {
@@ -105,7 +105,7 @@ export class VmAddressRegion extends VmAddressRegionOrMapping {
   createMapping(
     placement: Placement,
     canMap: number,
-    vmo: VmObjectPaged,
+    vmo: VmObject,
     vmoPage: number,
     perms: number,
     options: MappingOptions,
@@ -322,7 +322,7 @@ function mappingRangeOp(
   switch (op) {
     case ZX_VMAR_OP_COMMIT: {
       if (!canWrite) return ZX_ERR_ACCESS_DENIED;
-      if (vmo.isPhysical) return ZX_ERR_NOT_SUPPORTED;
+      if (!vmo.isPaged) return ZX_ERR_NOT_SUPPORTED;
       if (firstPage > vmo.sizePages) return ZX_ERR_OUT_OF_RANGE;
       const status = vmo.commit(firstPage, lastPage);
       if (status !== ZX_OK) return status;
@@ -336,7 +336,7 @@ function mappingRangeOp(
       return vmo.decommit(firstPage, lastPage);
     case ZX_VMAR_OP_ZERO:
       if (!canWrite) return ZX_ERR_ACCESS_DENIED;
-      if (vmo.isPhysical) return ZX_ERR_NOT_SUPPORTED;
+      if (!vmo.isPaged) return ZX_ERR_NOT_SUPPORTED;
       if (firstPage > vmo.sizePages) return ZX_ERR_OUT_OF_RANGE;
       return vmo.zero(BigInt(firstPage) * 4096n, BigInt(lastPage) * 4096n);
     case ZX_VMAR_OP_PREFETCH:

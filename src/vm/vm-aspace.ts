@@ -14,6 +14,7 @@ import { PageTable, PTE_NONE, pteFrame, pteWritable } from './page-table.ts';
 import { PERM_READ, PERM_RWX, PERM_WRITE } from './region.ts';
 import { VmAddressRegion } from './vm-address-region.ts';
 import type { VmMapping } from './vm-mapping.ts';
+import { VmObjectPaged } from './vm-object-paged.ts';
 
 /** Addresses at or above this are never mapped (and are not exact as JavaScript numbers). */
 const ADDRESS_LIMIT = 2n ** 53n;
@@ -220,7 +221,7 @@ export class VmAspace {
       if (frame !== expected) {
         problems.push(`${where} maps frame ${frame} but the VMO shows ${expected} there`);
       }
-      if (vmo.isPhysical) {
+      if (!(vmo instanceof VmObjectPaged)) {
         if (!pmm.isMmioFrame(frame)) problems.push(`${where} maps RAM through a physical VMO`);
         return;
       }

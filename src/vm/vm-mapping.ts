@@ -9,12 +9,11 @@
 import { ZX_ERR_ACCESS_DENIED, ZX_ERR_OUT_OF_RANGE, ZX_OK } from '../abi/constants.ts';
 import { assert } from '../util/assert.ts';
 import { PAGE_SIZE } from '../util/u64.ts';
-import { isFrame } from './page-list.ts';
 import { makePte, PTE_NONE } from './page-table.ts';
 import { PERM_READ, PERM_WRITE, VmAddressRegionOrMapping } from './region.ts';
 import type { VmAddressRegion } from './vm-address-region.ts';
 import type { VmAspace } from './vm-aspace.ts';
-import type { PageObserver, VmObjectPaged } from './vm-object.ts';
+import type { PageObserver, VmObject } from './vm-object.ts';
 
 /** How a mapping was made, beyond its permissions: what must match for two to merge. */
 export interface MappingOptions {
@@ -26,7 +25,7 @@ export interface MappingOptions {
 
 export class VmMapping extends VmAddressRegionOrMapping implements PageObserver {
   readonly isMapping = true;
-  readonly vmo: VmObjectPaged;
+  readonly vmo: VmObject;
   /** The VMO page shown at `base`. */
   vmoPage: number;
   readonly options: MappingOptions;
@@ -42,7 +41,7 @@ export class VmMapping extends VmAddressRegionOrMapping implements PageObserver 
     base: number,
     size: number,
     canMap: number,
-    vmo: VmObjectPaged,
+    vmo: VmObject,
     vmoPage: number,
     perms: number,
     options: MappingOptions,
@@ -190,15 +189,7 @@ export class VmMapping extends VmAddressRegionOrMapping implements PageObserver 
       if (frame >= 0 && frame !== this.aspace.pmm.zeroFrame)
         table.set(vpage, makePte(frame, false));
     };
-    if (this.vmo.isPhysical) {
-      for (let page = first; page < last; page++) install(page);
-    } else {
-      // The pages this VMO's node holds (a slice sees its parent's node from cowOffset).
-      const offset = this.vmo.cowOffset;
-      this.vmo.cow.pages.forEach(first + offset, last + offset, (nodePage, entry) => {
-        if (isFrame(entry)) install(nodePage - offset);
-      });
-    }
+    this.vmo.lookup(first, last, install);
   }
 
   /** Cuts off everything below `newBase`: the mapping then starts there. */
