@@ -117,6 +117,14 @@ export class Kernel {
     this.core.timers.advanceTo(this.core.timers.now + step);
   }
 
+  /**
+   * Settles once no zx thread of this kernel can run: each one is waiting (for a signal, a
+   * packet, a reply, the clock) or dead. The host can then act, or advance the clock.
+   */
+  idle(): Promise<void> {
+    return this.core.scheduler.idle();
+  }
+
   /** Installs a handle to the system resource in `process` and returns its value. */
   grantSystemResource(process: Process): number {
     // A dead process holds no handles (ZX_HANDLE_INVALID: its calls fail whatever they name).

@@ -18,6 +18,16 @@ import {
   ZX_POLICY_BASIC_LAYOUT,
   ZX_POLICY_BASIC_V2_LAYOUT,
 } from './structs-info.ts';
+import {
+  ZX_CHANNEL_CALL_ARGS_LAYOUT,
+  ZX_CHANNEL_IOVEC_LAYOUT,
+  ZX_CPU_SET_LAYOUT,
+  ZX_INFO_THREAD_LAYOUT,
+  ZX_PACKET_PAGE_REQUEST_LAYOUT,
+  ZX_PACKET_SIGNAL_LAYOUT,
+  ZX_PACKET_USER_LAYOUT,
+  ZX_PORT_PACKET_LAYOUT,
+} from './structs-ipc.ts';
 import type { StructLayout } from './structs-layout.ts';
 import {
   ZX_INFO_VMO_LAYOUT,
@@ -30,6 +40,7 @@ import {
 } from './structs-vmo.ts';
 
 export * from './structs-info.ts';
+export * from './structs-ipc.ts';
 export type { FieldLayout, FieldSpec, ScalarType, StructLayout } from './structs-layout.ts';
 export { decodeName, decodeStruct, encodeName, encodeStruct } from './structs-layout.ts';
 export * from './structs-vmo.ts';
@@ -53,4 +64,12 @@ export const STRUCT_LAYOUTS: Readonly<Record<string, StructLayout>> = {
   zx_policy_basic_t: ZX_POLICY_BASIC_LAYOUT,
   zx_policy_basic_v1_t: ZX_POLICY_BASIC_LAYOUT,
   zx_policy_basic_v2_t: ZX_POLICY_BASIC_V2_LAYOUT,
+  zx_port_packet_t: ZX_PORT_PACKET_LAYOUT,
+  zx_packet_user_t: ZX_PACKET_USER_LAYOUT,
+  zx_packet_signal_t: ZX_PACKET_SIGNAL_LAYOUT,
+  zx_packet_page_request_t: ZX_PACKET_PAGE_REQUEST_LAYOUT,
+  zx_info_thread_t: ZX_INFO_THREAD_LAYOUT,
+  zx_cpu_set_t: ZX_CPU_SET_LAYOUT,
+  zx_channel_call_args_t: ZX_CHANNEL_CALL_ARGS_LAYOUT,
+  zx_channel_iovec_t: ZX_CHANNEL_IOVEC_LAYOUT,
 };

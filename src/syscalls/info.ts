@@ -12,11 +12,13 @@ import {
   ZX_INFO_HANDLE_VALID,
   ZX_INFO_KMEM_STATS,
   ZX_INFO_KMEM_STATS_V1,
+  ZX_INFO_THREAD,
   ZX_INFO_VMAR,
   ZX_INFO_VMO,
   ZX_INFO_VMO_V1,
   ZX_INFO_VMO_V2,
   ZX_INFO_VMO_V3,
+  ZX_OBJ_TYPE_THREAD,
   ZX_OBJ_TYPE_VMAR,
   ZX_OBJ_TYPE_VMO,
   ZX_OK,
@@ -32,6 +34,7 @@ import {
   ZX_INFO_HANDLE_BASIC_SIZE,
   ZX_INFO_KMEM_STATS_SIZE,
   ZX_INFO_KMEM_STATS_V1_SIZE,
+  ZX_INFO_THREAD_SIZE,
   ZX_INFO_VMAR_SIZE,
   ZX_INFO_VMO_SIZE,
   ZX_INFO_VMO_V1_SIZE,
@@ -39,11 +42,13 @@ import {
   ZX_INFO_VMO_V3_SIZE,
 } from '../abi/structs.ts';
 import type { VmarObject } from '../object/process.ts';
+import type { ThreadDispatcher } from '../object/thread-dispatcher.ts';
 import type { VmoObject } from '../object/vmo-object.ts';
 import { handleValue, u32, u64, writeOut } from './args.ts';
 import { lookupHandle, type SyscallContext } from './context.ts';
 import { kmemStats } from './info-kmem.ts';
 import { PROCESS_INFO_TOPICS, processInfo } from './info-process.ts';
+import { encodeThreadInfo } from './info-thread.ts';
 import { encodeVmoInfo } from './info-vmo.ts';
 import { validateRangedResource } from './resource.ts';
 import { beginCopyOut, finishCopyOut, isUserBuffer, type UserBuffer } from './user.ts';
@@ -58,6 +63,7 @@ const KNOWN_TOPICS = new Set<number>([
   ZX_INFO_KMEM_STATS,
   ZX_INFO_KMEM_STATS_V1,
   ZX_INFO_VMAR,
+  ZX_INFO_THREAD,
   ...PROCESS_INFO_TOPICS,
 ]);
 
@@ -150,6 +156,11 @@ export function zx_object_get_info(
     const bytes = new Uint8Array(ZX_INFO_VMAR_SIZE);
     encodeZxInfoVmar(new DataView(bytes.buffer), 0, { base: vmar.base, len: vmar.size });
     return reply(bytes, bytes.length);
+  }
+  if (topic32 === ZX_INFO_THREAD) {
+    if (object.type !== ZX_OBJ_TYPE_THREAD) return ZX_ERR_WRONG_TYPE;
+    if ((found.rights & ZX_RIGHT_INSPECT) === 0) return ZX_ERR_ACCESS_DENIED;
+    return reply(encodeThreadInfo(object as ThreadDispatcher), ZX_INFO_THREAD_SIZE);
   }
   return processInfo(ctx, found, topic32, buffer, size, actual, avail) ?? ZX_ERR_NOT_SUPPORTED;
 }

@@ -1,12 +1,11 @@
-// zx_object_* syscalls other than get_info: properties, signals and waits.
+// zx_object_* syscalls other than get_info and the waits: properties and signals (the waits
+// are in object-wait.ts).
 
 import {
   ZX_ERR_ACCESS_DENIED,
   ZX_ERR_BUFFER_TOO_SMALL,
   ZX_ERR_INVALID_ARGS,
   ZX_ERR_NOT_SUPPORTED,
-  ZX_ERR_SHOULD_WAIT,
-  ZX_ERR_TIMED_OUT,
   ZX_ERR_WRONG_TYPE,
   ZX_MAX_NAME_LEN,
   ZX_OBJ_TYPE_VMO,
@@ -16,16 +15,13 @@ import {
   ZX_RIGHT_GET_PROPERTY,
   ZX_RIGHT_SET_PROPERTY,
   ZX_RIGHT_SIGNAL,
-  ZX_RIGHT_WAIT,
   ZX_RIGHT_WRITE,
-  ZX_TIME_INFINITE,
   ZX_USER_SIGNAL_ALL,
 } from '../abi/constants.ts';
 import type { VmoObject } from '../object/vmo-object.ts';
-import { beginWait } from '../object/wait.ts';
-import { handleValue, i64, u32, u64, writeOut } from './args.ts';
+import { handleValue, u32, u64 } from './args.ts';
 import { ANY_TYPE, lookupWithRights, type SyscallContext } from './context.ts';
-import { getName, hasName, setName } from './names.ts';
+import { getName, nameStatus, setName } from './names.ts';
 import { beginCopyOut, copyIn, finishCopyOut, isUserBuffer, type UserBuffer } from './user.ts';
 
 function lookupAny(ctx: SyscallContext, value: unknown, rights: number) {
@@ -57,7 +53,8 @@ export function zx_object_get_property(
   switch (prop) {
     case ZX_PROP_NAME: {
       if (size < BigInt(ZX_MAX_NAME_LEN)) return ZX_ERR_BUFFER_TOO_SMALL;
-      if (!hasName(object)) return ZX_ERR_WRONG_TYPE;
+      const named = nameStatus(object);
+      if (named !== ZX_OK) return named;
       const bytes = new Uint8Array(ZX_MAX_NAME_LEN);
       bytes.set(getName(object));
       return copyOutBytes(ctx, value, bytes);
@@ -109,7 +106,8 @@ export function zx_object_set_property(
       const length = size >= BigInt(ZX_MAX_NAME_LEN) ? ZX_MAX_NAME_LEN - 1 : Number(size);
       const bytes = copyIn(ctx.user, value, length);
       if (typeof bytes === 'number') return bytes;
-      if (!hasName(object)) return ZX_ERR_WRONG_TYPE;
+      const named = nameStatus(object);
+      if (named !== ZX_OK) return named;
       setName(object, bytes.subarray(0, length));
       return ZX_OK;
     }
@@ -152,44 +150,4 @@ export function zx_object_signal(
   if (((clear | set) & ~ZX_USER_SIGNAL_ALL) !== 0) return ZX_ERR_INVALID_ARGS;
   found.object.updateSignals(clear, set);
   return ZX_OK;
-}
-
-/**
- * zx_object_wait_one(handle, signals, deadline, observed)
- * Returns at once when a signal is active, or ZX_ERR_TIMED_OUT (with observed written) once the
- * deadline has passed. A caller of this synchronous form is the only thread that could act, so
- * a wait with a finite deadline sleeps until it (the kernel clock moves there, firing timers);
- * one with ZX_TIME_INFINITE that nothing could end gives ZX_ERR_SHOULD_WAIT instead of hanging
- * (Process.waitOne parks the wait as a continuation instead).
- * Rights: ZX_RIGHT_WAIT.
- * Errors: ZX_ERR_BAD_HANDLE; ZX_ERR_ACCESS_DENIED; ZX_ERR_TIMED_OUT; ZX_ERR_CANCELED (the handle
- * was closed while waiting); ZX_ERR_INVALID_ARGS (observed unusable).
- */
-export function zx_object_wait_one(
-  ctx: SyscallContext,
-  handle: unknown,
-  signals: unknown,
-  deadline: unknown,
-  observed: unknown,
-): number {
-  const mask = u32(signals);
-  const until = i64(deadline);
-  if (mask === undefined || until === undefined) return ZX_ERR_INVALID_ARGS;
-  const found = lookupAny(ctx, handle, ZX_RIGHT_WAIT);
-  if (typeof found === 'number') return found;
-  let result: { status: number; observed: number } | null = null;
-  const started = beginWait(ctx.core.timers, found, mask, until, (r) => {
-    result = r;
-  });
-  if ('status' in started) result = started;
-  else if (until >= ZX_TIME_INFINITE) {
-    started.abandon();
-    return ZX_ERR_SHOULD_WAIT;
-  } else {
-    ctx.core.timers.advanceTo(until);
-  }
-  const final = result as { status: number; observed: number } | null;
-  if (final === null) return ZX_ERR_TIMED_OUT;
-  if (observed !== null && !writeOut(observed, final.observed)) return ZX_ERR_INVALID_ARGS;
-  return final.status;
 }

@@ -175,6 +175,8 @@ function valueOfKind(kind: ParamKind, world: World, rand: () => number): unknown
       return pickOf<unknown>([0, 0n, -1n, 1_000_000n, ZX_TIME_INFINITE, ZX_TIME_INFINITE_PAST]);
     case 'buffer_in':
     case 'buffer_out':
+    case 'struct_in':
+    case 'struct_out':
       return pickOf<unknown>([
         null,
         new Uint8Array(0),
@@ -268,6 +270,8 @@ function saneValue(
       return 0n;
     case 'buffer_in':
     case 'buffer_out':
+    case 'struct_in':
+    case 'struct_out':
       return new Uint8Array(SANE_BUFFER_BYTES);
     case 'out_handle':
     case 'out_u32':

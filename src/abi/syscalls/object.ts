@@ -1,6 +1,6 @@
 // The object syscalls. TODO(table): object types, rights and errors still to fill from the implementations.
 
-import { ZX_RIGHT_NONE } from '../constants.ts';
+import { ZX_RIGHT_NONE, ZX_RIGHT_WAIT } from '../constants.ts';
 import {
   ANY_OBJECT,
   bufferIn,
@@ -62,15 +62,30 @@ export const OBJECT_SYSCALLS = family({
     test: '',
   },
   zx_object_wait_one: {
-    summary: '',
+    summary:
+      'Waits until one of signals is active on the object, the deadline passes, or the handle closes.',
     params: [
-      handle('handle', ANY_OBJECT, ZX_RIGHT_NONE),
-      u32('signals'),
+      handle('handle', ANY_OBJECT, ZX_RIGHT_WAIT),
+      u32('signals', 'signals'),
       time('deadline'),
       outU32('observed'),
     ],
     rights: 'handle: ZX_RIGHT_WAIT',
-    errors: [],
-    test: '',
+    errors: [
+      ['ZX_ERR_BAD_HANDLE', 'handle names nothing in this process'],
+      ['ZX_ERR_ACCESS_DENIED', 'handle lacks ZX_RIGHT_WAIT'],
+      ['ZX_ERR_NOT_SUPPORTED', "handle's object cannot be waited on (a port, a VMAR)"],
+      [
+        'ZX_ERR_SHOULD_WAIT',
+        'the host (no thread) would wait: no signal is active and the deadline is ahead',
+      ],
+      ['ZX_ERR_TIMED_OUT', 'the deadline passed first (observed is written)'],
+      [
+        'ZX_ERR_CANCELED',
+        'a thread was waiting when the handle was closed (observed holds ZX_SIGNAL_HANDLE_CLOSED)',
+      ],
+      ['ZX_ERR_INVALID_ARGS', 'observed cannot be written'],
+    ],
+    test: 'test/syscalls/object/signals-waits.test.ts',
   },
 });
