@@ -7,7 +7,6 @@ import {
   ZX_OBJ_TYPE_PORT,
   ZX_OK,
   ZX_PKT_TYPE_SIGNAL_ONE,
-  ZX_PKT_TYPE_USER,
   ZX_WAIT_ASYNC_BOOT_TIMESTAMP,
   ZX_WAIT_ASYNC_TIMESTAMP,
 } from '../abi/constants.ts';
@@ -27,11 +26,19 @@ export const MAX_USER_PACKETS = 4096;
 export interface PortPacket {
   /** The packet as zx_port_wait copies it out (zx_port_packet_t). */
   readonly bytes: Uint8Array;
-  readonly key: bigint;
+  /** Its key (the first 8 bytes); for user packets read only when a cancel asks. */
+  readonly key: bigint | null;
   /** The handle a signal packet's wait was registered through; null for user packets. */
   readonly handle: Handle | null;
   /** Queued by zx_port_queue: counts against MAX_USER_PACKETS. */
   readonly user: boolean;
+}
+
+function packetKey(packet: PortPacket): bigint {
+  return (
+    packet.key ??
+    new DataView(packet.bytes.buffer, packet.bytes.byteOffset, 8).getBigUint64(0, true)
+  );
 }
 
 /** A thread parked in zx_port_wait. */
@@ -97,10 +104,9 @@ export class PortDispatcher extends KernelObject {
   queueUser(packet: Uint8Array): boolean {
     if (this.userPackets > MAX_USER_PACKETS) return false;
     const bytes = packet.slice(0, ZX_PORT_PACKET_SIZE);
-    const view = new DataView(bytes.buffer);
-    view.setUint32(8, ZX_PKT_TYPE_USER, true);
+    bytes.fill(0, 8, 12); // type = ZX_PKT_TYPE_USER (0), little-endian
     this.userPackets++;
-    this.push({ bytes, key: view.getBigUint64(0, true), handle: null, user: true });
+    this.push({ bytes, key: null, handle: null, user: true });
     return true;
   }
 
@@ -153,7 +159,7 @@ export class PortDispatcher extends KernelObject {
   /** zx_port_cancel's queue half: drops packets of `key` (and of `handle` unless null). */
   cancelQueued(handle: Handle | null, key: bigint): boolean {
     const removed = this.packets.removeWhere(
-      (p) => p.key === key && (handle === null || p.handle === handle),
+      (p) => (handle === null || p.handle === handle) && packetKey(p) === key,
     );
     for (const packet of removed) if (packet.user) this.userPackets--;
     return removed.length > 0;
