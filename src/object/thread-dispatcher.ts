@@ -51,6 +51,11 @@ export class ThreadDispatcher extends KernelObject {
     return this.current === ZX_THREAD_STATE_DEAD;
   }
 
+  /** A call of the thread is parked, or woken but not yet returned to it. */
+  get inCall(): boolean {
+    return this.disarm !== null;
+  }
+
   /** The thread's code starts running. */
   start(): void {
     assert(this.current === ZX_THREAD_STATE_NEW, 'thread started twice');

@@ -22,9 +22,9 @@ export function runOnThread(ctx: SyscallContext, attempt: () => number): number 
   const thread = ctx.thread;
   if (thread === null) return attempt();
   if (thread.isDead) return never();
-  if (thread.state !== ZX_THREAD_STATE_RUNNING) {
-    // A second call while one is parked: one zx thread cannot make two calls at once. Zircon
-    // kills a process that breaks the vDSO's calling contract; so does zxvm.
+  if (thread.state !== ZX_THREAD_STATE_RUNNING || thread.inCall) {
+    // A second call while one has not returned: one zx thread cannot make two calls at once.
+    // Zircon kills a process that breaks the vDSO's calling contract; so does zxvm.
     thread.process.kill(ZX_TASK_RETCODE_VDSO_KILL);
     return never();
   }
