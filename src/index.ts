@@ -14,5 +14,7 @@ export {
   type SyscallEvent,
   type Syscalls,
   type SyscallTracer,
+  type ThreadSyscalls,
 } from './syscalls/index.ts';
+export type { StartedThread, ThreadBody, ThreadOptions, ThreadSys } from './thread.ts';
 export { KernelPanic } from './util/assert.ts';

@@ -117,6 +117,27 @@ export class Kernel {
     this.core.timers.advanceTo(this.core.timers.now + step);
   }
 
+  /**
+   * Settles once no zx thread of this kernel can run: each one is waiting (for a signal, a
+   * packet, a reply, the clock) or dead. The host can then act, or advance the clock.
+   */
+  idle(): Promise<void> {
+    return this.core.scheduler.idle();
+  }
+
+  /**
+   * Moves a handle from one process to another, as a launcher hands a new process its startup
+   * handles (zx_process_start's argument, the processargs bootstrap channel): the handle leaves
+   * `from`'s table with its rights (and its waits) and joins `to`'s. Returns its value in `to`,
+   * or ZX_HANDLE_INVALID when `value` names nothing in `from` or either process is dead.
+   */
+  transferHandle(from: Process, value: number, to: Process): number {
+    const alive =
+      processCallStatus(from.object) === ZX_OK && processCallStatus(to.object) === ZX_OK;
+    const handle = alive ? from.object.handles.take(value) : undefined;
+    return handle === undefined ? ZX_HANDLE_INVALID : to.object.handles.add(handle);
+  }
+
   /** Installs a handle to the system resource in `process` and returns its value. */
   grantSystemResource(process: Process): number {
     // A dead process holds no handles (ZX_HANDLE_INVALID: its calls fail whatever they name).

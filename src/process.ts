@@ -5,10 +5,12 @@
 import {
   ZX_ERR_ACCESS_DENIED,
   ZX_ERR_BAD_HANDLE,
+  ZX_ERR_CANCELED,
   ZX_ERR_INVALID_ARGS,
   ZX_ERR_NOT_FOUND,
   ZX_OK,
   ZX_RIGHT_WAIT,
+  ZX_SIGNAL_HANDLE_CLOSED,
   ZX_TIME_INFINITE,
 } from './abi/constants.ts';
 import type { KernelCore } from './object/kernel-core.ts';
@@ -18,6 +20,13 @@ import { beginWait, type WaitResult } from './object/wait.ts';
 import type { SyscallContext } from './syscalls/context.ts';
 import { bindSyscalls, type Syscalls, type SyscallTracer } from './syscalls/index.ts';
 import type { UserMemory } from './syscalls/user.ts';
+import {
+  type StartedThread,
+  startThread,
+  type ThreadBody,
+  type ThreadOptions,
+  type ThreadRunner,
+} from './thread.ts';
 import { hostView, isHostBytes } from './util/host-bytes.ts';
 
 export interface ProcessHandles {
@@ -39,6 +48,9 @@ export class Process {
   private readonly user: UserMemory;
   private readonly core: KernelCore;
   private readonly ctx: SyscallContext;
+  private tracer: SyscallTracer | undefined;
+  /** The threads started here, for setTracer; weak, so a dead thread is not kept. */
+  private threadRefs: WeakRef<ThreadRunner>[] = [];
 
   constructor(
     core: KernelCore,
@@ -54,7 +66,18 @@ export class Process {
     // The address space is the process's user memory: buffers passed to its syscalls as
     // virtual addresses go through the same translations and faults as load and store.
     this.user = object.aspace;
-    this.ctx = { core, process: object, user: this.user };
+    // The host is no thread: a wait it asks for is dropped (it gets ZX_ERR_SHOULD_WAIT).
+    this.ctx = {
+      core,
+      process: object,
+      user: this.user,
+      thread: null,
+      get blocker() {
+        return null;
+      },
+      set blocker(_dropped) {},
+    };
+    this.tracer = tracer;
     this.syscalls = bindSyscalls(this.ctx, tracer);
   }
 
@@ -63,7 +86,32 @@ export class Process {
    * stays the same object; its functions are rebound, so an untraced process pays nothing.
    */
   setTracer(tracer: SyscallTracer | null): void {
-    Object.assign(this.syscalls, bindSyscalls(this.ctx, tracer ?? undefined));
+    this.tracer = tracer ?? undefined;
+    Object.assign(this.syscalls, bindSyscalls(this.ctx, this.tracer));
+    this.threadRefs = this.threadRefs.filter((ref) => {
+      ref.deref()?.setTracer(this.tracer);
+      return ref.deref() !== undefined;
+    });
+  }
+
+  /**
+   * Makes a thread in this process and runs `body(sys)` as it (what zx_thread_create and
+   * zx_thread_start do): `handle` is its handle in this process (ZX_DEFAULT_THREAD_RIGHTS),
+   * `done` settles once it is dead. See src/thread.ts and CONTRACT.md section 4.
+   */
+  startThread(body: ThreadBody, options: ThreadOptions = {}): StartedThread {
+    const cpu = { load: this.load.bind(this), store: this.store.bind(this) };
+    const { runner, started } = startThread(
+      this.core,
+      this.object,
+      this.user,
+      cpu,
+      body,
+      options,
+      this.tracer,
+    );
+    this.threadRefs.push(new WeakRef(runner));
+    return started;
   }
 
   get name(): string {
@@ -125,7 +173,14 @@ export class Process {
       return Promise.resolve({ status: ZX_ERR_INVALID_ARGS, observed: 0 });
     }
     return new Promise((resolve) => {
-      const started = beginWait(this.core.timers, found, signals >>> 0, deadline, resolve);
+      // As zx_object_wait_one reports a closed handle: HANDLE_CLOSED joins the signals.
+      const settle = (r: WaitResult) =>
+        resolve(
+          r.status === ZX_ERR_CANCELED
+            ? { ...r, observed: r.observed | ZX_SIGNAL_HANDLE_CLOSED }
+            : r,
+        );
+      const started = beginWait(this.core.timers, found, signals >>> 0, deadline, settle);
       if ('status' in started) resolve(started);
     });
   }

@@ -66,6 +66,10 @@ const DOMAINS: Readonly<Record<FlagDomain, Domain>> = {
   process_options: pick('bits', (n) => n === 'ZX_PROCESS_SHARED'),
   rsrc_options: pick('bits', starts('ZX_RSRC_FLAG_')),
   bti_perm: pick('bits', starts('ZX_BTI_')),
+  port_options: pick('bits', (n) => n === 'ZX_PORT_BIND_TO_INTERRUPT'),
+  wait_async_options: pick('bits', starts('ZX_WAIT_ASYNC_')),
+  channel_read_options: pick('bits', (n) => n === 'ZX_CHANNEL_READ_MAY_DISCARD'),
+  channel_write_options: pick('bits', (n) => n === 'ZX_CHANNEL_WRITE_USE_IOVEC'),
   status: {
     mode: 'enum',
     names: Object.entries(constants.ZX_STATUS_NAMES).map(([v, n]) => [n, Number(v)]),

@@ -9,10 +9,21 @@
 // encoders zero them and decoders skip them.
 
 import { INFO_LAYOUTS } from './structs-info.ts';
+import {
+  ZX_CHANNEL_CALL_ARGS_LAYOUT,
+  ZX_CHANNEL_IOVEC_LAYOUT,
+  ZX_CPU_SET_LAYOUT,
+  ZX_INFO_THREAD_LAYOUT,
+  ZX_PACKET_PAGE_REQUEST_LAYOUT,
+  ZX_PACKET_SIGNAL_LAYOUT,
+  ZX_PACKET_USER_LAYOUT,
+  ZX_PORT_PACKET_LAYOUT,
+} from './structs-ipc.ts';
 import type { StructLayout } from './structs-layout.ts';
 import { VMO_LAYOUTS } from './structs-vmo.ts';
 
 export * from './structs-info.ts';
+export * from './structs-ipc.ts';
 export type { FieldLayout, FieldSpec, ScalarType, StructLayout } from './structs-layout.ts';
 export { decodeName, decodeStruct, encodeName, encodeStruct } from './structs-layout.ts';
 export * from './structs-vmo.ts';
@@ -21,4 +32,12 @@ export * from './structs-vmo.ts';
 export const STRUCT_LAYOUTS: Readonly<Record<string, StructLayout>> = {
   ...VMO_LAYOUTS,
   ...INFO_LAYOUTS,
+  zx_port_packet_t: ZX_PORT_PACKET_LAYOUT,
+  zx_packet_user_t: ZX_PACKET_USER_LAYOUT,
+  zx_packet_signal_t: ZX_PACKET_SIGNAL_LAYOUT,
+  zx_packet_page_request_t: ZX_PACKET_PAGE_REQUEST_LAYOUT,
+  zx_info_thread_t: ZX_INFO_THREAD_LAYOUT,
+  zx_cpu_set_t: ZX_CPU_SET_LAYOUT,
+  zx_channel_call_args_t: ZX_CHANNEL_CALL_ARGS_LAYOUT,
+  zx_channel_iovec_t: ZX_CHANNEL_IOVEC_LAYOUT,
 };

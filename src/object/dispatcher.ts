@@ -3,16 +3,20 @@
 // run when the signals it watches become active (or it is cancelled), so that threads and
 // the pager can park a wait and resume it later without the kernel ever blocking.
 
-import { ZX_ERR_NOT_FOUND, ZX_ERR_WRONG_TYPE } from '../abi/constants.ts';
+import { ZX_ERR_NOT_FOUND, ZX_ERR_WRONG_TYPE, ZX_OK } from '../abi/constants.ts';
 import type { Koid } from './types.ts';
 
 export interface SignalObserver {
   /** Signals that end the wait when any of them is active. */
   readonly watched: number;
+  /** The handle the wait was registered through: closing it cancels the wait. */
+  readonly handle?: unknown;
   /** Called once, with the object's signals, when a watched signal becomes active. */
   onSignals(signals: number): void;
   /** Called once when the handle waited on is closed. */
   onCancel(signals: number): void;
+  /** zx_port_cancel: whether this is a wait of `port` under `key` (port observers only). */
+  matchesKey?(port: unknown, key: bigint): boolean;
 }
 
 export abstract class Dispatcher {
@@ -33,20 +37,32 @@ export abstract class Dispatcher {
     return 0 as Koid;
   }
 
-  /** Clears then sets signals, and wakes every observer whose signals became active. */
+  /**
+   * Clears then sets signals. As in Zircon's UpdateState, observers are looked at only when a
+   * signal rises (so an edge-triggered wait fires on a later rise), newest registered first;
+   * each whose watched signals are then active is removed and told.
+   */
   updateSignals(clear: number, set: number): void {
-    const next = ((this.signals & ~clear) | set) >>> 0;
-    if (next === this.signals) return;
+    const previous = this.signals;
+    const next = ((previous & ~clear) | set) >>> 0;
     this.signals = next;
-    if (this.observers.length === 0) return;
+    if ((set & ~previous) === 0 || this.observers.length === 0) return;
     const woken = this.observers.filter((o) => (o.watched & next) !== 0);
     if (woken.length === 0) return;
     this.observers = this.observers.filter((o) => (o.watched & next) === 0);
     for (const observer of woken) observer.onSignals(next);
   }
 
-  addObserver(observer: SignalObserver): void {
-    this.observers.push(observer);
+  /**
+   * Registers an observer (Zircon's AddObserver). A level-triggered one whose signals are
+   * already active matches at once and is not kept; an edge-triggered one waits for a rise.
+   */
+  addObserver(observer: SignalObserver, edge = false): void {
+    if (!edge && (this.signals & observer.watched) !== 0) {
+      observer.onSignals(this.signals);
+      return;
+    }
+    this.observers.unshift(observer);
   }
 
   removeObserver(observer: SignalObserver): void {
@@ -59,6 +75,17 @@ export abstract class Dispatcher {
     if (cancelled.length === 0) return;
     this.observers = this.observers.filter((o) => !which(o));
     for (const observer of cancelled) observer.onCancel(this.signals);
+  }
+
+  /** zx_port_cancel: cancels the waits of `port` under `key` made through `handle`. */
+  cancelByKey(handle: unknown, port: unknown, key: bigint): boolean {
+    let found = false;
+    this.cancelObservers((o) => {
+      const match = o.handle === handle && o.matchesKey?.(port, key) === true;
+      found ||= match;
+      return match;
+    });
+    return found;
   }
 
   /** A new handle refers to this object. */
@@ -88,6 +115,14 @@ export abstract class Dispatcher {
    */
   getName(): Uint8Array | null {
     return null;
+  }
+
+  /**
+   * Whether ZX_PROP_NAME may be read or set now: ZX_OK, ZX_ERR_WRONG_TYPE for objects without a
+   * name (a dead thread's, whose core thread held it, is ZX_ERR_BAD_STATE).
+   */
+  nameStatus(): number {
+    return this.getName() === null ? ZX_ERR_WRONG_TYPE : ZX_OK;
   }
 
   /** Sets the name (at most 31 bytes, no NUL); false for objects whose name cannot be set. */

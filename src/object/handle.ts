@@ -211,3 +211,11 @@ export class HandleTable {
     for (const handle of this.handles) yield handle.value;
   }
 }
+
+/**
+ * Ends the waits registered through `handle` (Zircon's Dispatcher::Cancel), as a handle read
+ * out of a channel message has them ended before it joins the reader's table.
+ */
+export function cancelWaitsThrough(handle: Handle): void {
+  handle.object.cancelObservers((o) => o.handle === handle);
+}

@@ -9,6 +9,7 @@ import { HandleArena, HandleTable } from './handle.ts';
 import { JobDispatcher } from './job-dispatcher.ts';
 import { ProcessDispatcher } from './process-dispatcher.ts';
 import { ResourceRegistry } from './resource-registry.ts';
+import { Scheduler } from './scheduler.ts';
 import { Timers } from './timers.ts';
 import type { Koid } from './types.ts';
 import { VmAddressRegionDispatcher } from './vm-address-region-dispatcher.ts';
@@ -33,8 +34,10 @@ export class KernelCore {
   readonly rootJob: JobDispatcher;
   /** Every handle of the kernel takes a slot here. */
   readonly handleArena: HandleArena;
-  /** The simulated monotonic clock and its timers. Time moves only when a wait sleeps. */
+  /** The simulated monotonic clock and its timers. Time moves only when the host advances it. */
   readonly timers = new Timers();
+  /** Counts the zx threads that can run (Kernel.idle). */
+  readonly scheduler = new Scheduler();
   private nextKoid = 1024;
   private rngState: number;
 

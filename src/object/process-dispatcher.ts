@@ -1,8 +1,8 @@
 // ProcessDispatcher: a process owns a handle table and an address space (its root VMAR), and
 // lives in a job whose policy it obeys. Its life follows Zircon's ProcessDispatcher: INITIAL
 // until it starts, RUNNING after, DYING while its threads are killed, DEAD at the end. Handles
-// keep only a process that never started alive; a running one dies when it is killed (or, once
-// zxvm has threads, when its last thread exits).
+// keep only a process that never started alive; a running one dies when it is killed, or when
+// its last thread exits (unless the host runs it: see hostRuns).
 
 import {
   ZX_ERR_BAD_STATE,
@@ -15,6 +15,7 @@ import type { VmAspace } from '../vm/vm-aspace.ts';
 import { childByKoid, Dispatcher } from './dispatcher.ts';
 import type { HandleTable } from './handle.ts';
 import type { JobDispatcher } from './job-dispatcher.ts';
+import type { ThreadDispatcher } from './thread-dispatcher.ts';
 import type { Koid } from './types.ts';
 import type { VmAddressRegionDispatcher } from './vm-address-region-dispatcher.ts';
 
@@ -35,6 +36,14 @@ export class ProcessDispatcher extends Dispatcher {
   private stateNow: ProcessState = 'initial';
   /** The return code (ZX_INFO_PROCESS): the kill's, once killed. */
   returnCode = 0n;
+  /** The live zx threads. */
+  readonly threads = new Set<ThreadDispatcher>();
+  /**
+   * Started by the host (Kernel.createProcess), which acts as its initial thread and never
+   * exits: the process outlives its zx threads. One started by its first zx thread dies when
+   * its last thread exits, as in Zircon.
+   */
+  private hostRuns = false;
 
   constructor(
     koid: Koid,
@@ -62,6 +71,33 @@ export class ProcessDispatcher extends Dispatcher {
   markRunning(): void {
     assert(this.stateNow === 'initial', `starting a process in state ${this.stateNow}`);
     this.stateNow = 'running';
+    this.hostRuns = true;
+  }
+
+  /**
+   * zx_thread_start (ProcessDispatcher::AddInitializedThread): the first thread starts the
+   * process. False once the process is dying or dead (ZX_ERR_BAD_STATE).
+   */
+  addThread(thread: ThreadDispatcher): boolean {
+    if (this.stateNow === 'dying' || this.stateNow === 'dead') return false;
+    this.threads.add(thread);
+    if (this.stateNow === 'initial') {
+      this.stateNow = 'running';
+      this.hostRuns = false;
+    }
+    return true;
+  }
+
+  /**
+   * A thread is dead (ProcessDispatcher::RemoveThread): when it was the last, a process its
+   * threads ran dies, and a dying one finishes dying.
+   */
+  threadExited(thread: ThreadDispatcher): void {
+    if (!this.threads.delete(thread) || this.threads.size > 0) return;
+    if (this.stateNow === 'running' && !this.hostRuns) {
+      this.stateNow = 'dead';
+      this.finishDeadTransition();
+    }
   }
 
   /**
@@ -75,13 +111,14 @@ export class ProcessDispatcher extends Dispatcher {
   }
 
   /**
-   * Kills the process (what zx_task_kill will call; ProcessDispatcher::Kill). zxvm processes run
-   * no threads yet, so the process goes straight to DEAD; once threads exist it will be DYING
-   * until the last one exits, and that exit will finish the transition.
+   * Kills the process (zx_task_kill; ProcessDispatcher::Kill): DYING while every thread dies
+   * where it stands (a call it was parked in never returns to it), then DEAD.
    */
   kill(returnCode: bigint): void {
-    if (this.stateNow === 'dead') return;
-    if (this.stateNow !== 'dying') this.returnCode = returnCode;
+    if (this.stateNow === 'dead' || this.stateNow === 'dying') return;
+    this.returnCode = returnCode;
+    this.stateNow = 'dying';
+    for (const thread of [...this.threads]) thread.kill();
     this.stateNow = 'dead';
     this.finishDeadTransition();
   }

@@ -13,6 +13,7 @@ import { processCallStatus } from '../object/process-dispatcher.ts';
 import { handleValue, i64, u32, u64 } from './args.ts';
 import type { SyscallContext } from './context.ts';
 import { HandleOut, type ImplOf } from './impl.ts';
+import { runOnThread } from './park.ts';
 import { IMPLEMENTATIONS } from './table.ts';
 import { type SyscallTracer, traced } from './trace.ts';
 import { copyOutU32, isUserBuffer } from './user.ts';
@@ -20,6 +21,16 @@ import { copyOutU32, isUserBuffer } from './user.ts';
 /** The syscall object of a process: every zx_* function, typed from the table. */
 export type Syscalls = {
   [K in SyscallName]: (...args: HostArgs<(typeof SYSCALL_SPECS)[K]['params']>) => number;
+};
+
+/**
+ * The syscalls of a zx thread: the same functions, each returning the status, or a promise of
+ * it where a Zircon thread would wait (out-parameters are written before it settles).
+ */
+export type ThreadSyscalls = {
+  [K in SyscallName]: (
+    ...args: HostArgs<(typeof SYSCALL_SPECS)[K]['params']>
+  ) => number | Promise<number>;
 };
 
 /** An argument that did not decode: the call returns ZX_ERR_INVALID_ARGS. */
@@ -46,6 +57,8 @@ function decoderFor(param: ParamSpec): Decoder {
       return decodeTime;
     case 'buffer_in':
     case 'buffer_out':
+    case 'struct_in':
+    case 'struct_out':
       return decodeBuffer;
     case 'out_u32':
     case 'out_u64':
@@ -193,6 +206,19 @@ export function bindSyscalls(ctx: SyscallContext, tracer?: SyscallTracer): Sysca
     bound[spec.name] = tracer === undefined ? wrapper : traced(spec, wrapper, ctx, tracer);
   }
   return bound as unknown as Syscalls;
+}
+
+/**
+ * The syscall object of a zx thread (ctx.thread), derived from the same table: each wrapper
+ * runs as the host's does, and a call that asked to wait parks the thread (park.ts).
+ */
+export function bindThreadSyscalls(ctx: SyscallContext, tracer?: SyscallTracer): ThreadSyscalls {
+  const bound: Record<string, (...args: unknown[]) => number | Promise<number>> = {};
+  const host = bindSyscalls(ctx, tracer) as unknown as Record<string, Wrapper>;
+  for (const [name, call] of Object.entries(host)) {
+    bound[name] = (...args: unknown[]) => runOnThread(ctx, () => call(...args));
+  }
+  return bound as unknown as ThreadSyscalls;
 }
 
 export type { ImplOf };

@@ -16,14 +16,23 @@ import type { Dispatcher } from '../object/dispatcher.ts';
 import type { Handle } from '../object/handle.ts';
 import type { KernelCore } from '../object/kernel-core.ts';
 import type { ProcessDispatcher } from '../object/process-dispatcher.ts';
+import type { ThreadDispatcher } from '../object/thread-dispatcher.ts';
+import type { Blocker, BlockerSlot } from '../util/blocker.ts';
 import { writeOut } from './args.ts';
 import type { UserMemory } from './user.ts';
 
-export interface SyscallContext {
+export interface SyscallContext extends BlockerSlot {
   readonly core: KernelCore;
   readonly process: ProcessDispatcher;
   /** The caller's address space, for buffers passed as virtual addresses. */
   readonly user: UserMemory;
+  /** The calling zx thread; null for the host, which is no thread and never waits. */
+  readonly thread: ThreadDispatcher | null;
+  /**
+   * The wait a call asked for (see shouldWait): a thread's call is parked on it; the host's
+   * context drops it, so that the host gets ZX_ERR_SHOULD_WAIT with nothing armed.
+   */
+  blocker: Blocker | null;
 }
 
 /** Looks a handle up: the Handle, or a status. */

@@ -66,7 +66,7 @@ export type ImplArg<P> = P extends HandleParam & { readonly consumed: true }
       ? unknown
       : P extends { readonly kind: 'u64' | 'time' }
         ? bigint
-        : P extends { readonly kind: 'buffer_in' | 'buffer_out' }
+        : P extends { readonly kind: 'buffer_in' | 'buffer_out' | 'struct_in' | 'struct_out' }
           ? UserBuffer
           : P extends { readonly kind: 'out_handle' }
             ? HandleOut

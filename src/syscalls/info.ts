@@ -11,12 +11,14 @@ import {
   ZX_INFO_KMEM_STATS,
   ZX_INFO_KMEM_STATS_V1,
   ZX_INFO_PROCESS_MAPS,
+  ZX_INFO_THREAD,
   ZX_INFO_VMAR,
   ZX_INFO_VMAR_MAPS,
   ZX_INFO_VMO,
   ZX_INFO_VMO_V1,
   ZX_INFO_VMO_V2,
   ZX_INFO_VMO_V3,
+  ZX_OBJ_TYPE_THREAD,
   ZX_OBJ_TYPE_VMAR,
   ZX_OBJ_TYPE_VMO,
   ZX_OK,
@@ -39,6 +41,7 @@ import {
   ZX_INFO_VMO_V3_SIZE,
 } from '../abi/structs.ts';
 import { OBJECT_SYSCALLS as S } from '../abi/syscalls/object.ts';
+import type { ThreadDispatcher } from '../object/thread-dispatcher.ts';
 import type { VmAddressRegionDispatcher } from '../object/vm-address-region-dispatcher.ts';
 import type { VmObjectDispatcher } from '../object/vm-object-dispatcher.ts';
 import { kmemStats, kmemStatsV1 } from '../vm/memory-stats.ts';
@@ -51,6 +54,7 @@ import {
   processVmosInfo,
   vmarMapsInfo,
 } from './info-process.ts';
+import { encodeThreadInfo } from './info-thread.ts';
 import { encodeVmoInfo } from './info-vmo.ts';
 import { validateRangedResource } from './ranged-resource.ts';
 import { beginCopyOut, copyOutU64, finishCopyOut, type UserBuffer } from './user.ts';
@@ -58,6 +62,7 @@ import { beginCopyOut, copyOutU64, finishCopyOut, type UserBuffer } from './user
 const HANDLE = S.zx_object_get_info.params[0];
 const VMO_HANDLE = { ...HANDLE, type: ZX_OBJ_TYPE_VMO };
 const VMAR_HANDLE = { ...HANDLE, type: ZX_OBJ_TYPE_VMAR };
+const THREAD_HANDLE = { ...HANDLE, type: ZX_OBJ_TYPE_THREAD };
 
 /** Each ZX_INFO_VMO version's record: a prefix of the newest zx_info_vmo_t. */
 const VMO_TOPIC_SIZES: ReadonlyMap<number, number> = new Map([
@@ -113,6 +118,16 @@ export function zx_object_get_info(
         reserved: 0,
       });
       return singleRecord(ctx, out, bytes);
+    }
+    case ZX_INFO_THREAD: {
+      const thread = objectWithRights<ThreadDispatcher>(
+        ctx,
+        handle,
+        THREAD_HANDLE,
+        ZX_RIGHT_INSPECT,
+      );
+      if (typeof thread === 'number') return thread;
+      return singleRecord(ctx, out, encodeThreadInfo(thread));
     }
     case ZX_INFO_VMAR: {
       const vmar = objectWithRights<VmAddressRegionDispatcher>(

@@ -6,8 +6,6 @@ import {
   ZX_ERR_BUFFER_TOO_SMALL,
   ZX_ERR_INVALID_ARGS,
   ZX_ERR_NOT_SUPPORTED,
-  ZX_ERR_SHOULD_WAIT,
-  ZX_ERR_TIMED_OUT,
   ZX_ERR_WRONG_TYPE,
   ZX_MAX_NAME_LEN,
   ZX_OBJ_TYPE_VMO,
@@ -16,15 +14,13 @@ import {
   ZX_PROP_VMO_CONTENT_SIZE,
   ZX_RIGHT_SAME_RIGHTS,
   ZX_RIGHT_WRITE,
-  ZX_TIME_INFINITE,
   ZX_USER_SIGNAL_ALL,
 } from '../abi/constants.ts';
 import { OBJECT_SYSCALLS as S } from '../abi/syscalls/object.ts';
 import type { VmObjectDispatcher } from '../object/vm-object-dispatcher.ts';
-import { beginWait, type WaitResult } from '../object/wait.ts';
 import { handleWithRights, objectWithRights, type SyscallContext } from './context.ts';
-import type { HandleOut, UserOut } from './impl.ts';
-import { beginCopyOut, copyIn, copyOutU32, finishCopyOut, type UserBuffer } from './user.ts';
+import type { HandleOut } from './impl.ts';
+import { beginCopyOut, copyIn, finishCopyOut, type UserBuffer } from './user.ts';
 
 /**
  * zx_object_get_property(handle, property, value, value_size): copies out the object's name
@@ -44,10 +40,10 @@ export function zx_object_get_property(
   switch (property) {
     case ZX_PROP_NAME: {
       if (valueSize < BigInt(ZX_MAX_NAME_LEN)) return ZX_ERR_BUFFER_TOO_SMALL;
-      const name = object.getName();
-      if (name === null) return ZX_ERR_WRONG_TYPE;
+      const named = object.nameStatus();
+      if (named !== ZX_OK) return named;
       const bytes = new Uint8Array(ZX_MAX_NAME_LEN); // NUL-padded, as Zircon copies it
-      bytes.set(name.subarray(0, ZX_MAX_NAME_LEN - 1));
+      bytes.set(object.getName()!.subarray(0, ZX_MAX_NAME_LEN - 1));
       return copyOutBytes(ctx, value, bytes);
     }
     case ZX_PROP_VMO_CONTENT_SIZE: {
@@ -91,6 +87,8 @@ export function zx_object_set_property(
       const length = valueSize >= BigInt(ZX_MAX_NAME_LEN) ? ZX_MAX_NAME_LEN - 1 : Number(valueSize);
       const bytes = copyIn(ctx.user, value, length);
       if (typeof bytes === 'number') return bytes;
+      const named = object.nameStatus();
+      if (named !== ZX_OK) return named;
       const name = bytes.subarray(0, length);
       const nul = name.indexOf(0);
       return object.setName(nul < 0 ? name : name.subarray(0, nul)) ? ZX_OK : ZX_ERR_WRONG_TYPE;
@@ -126,44 +124,6 @@ export function zx_object_signal(
   if (((clearMask | setMask) & ~ZX_USER_SIGNAL_ALL) !== 0) return ZX_ERR_INVALID_ARGS;
   object.updateSignals(clearMask, setMask);
   return ZX_OK;
-}
-
-/**
- * zx_object_wait_one(handle, signals, deadline, observed): returns at once when a signal is
- * active, or ZX_ERR_TIMED_OUT (observed written too) once the deadline has passed. A caller of
- * this synchronous form is the only thread that could act, so a wait with a finite deadline
- * sleeps until it (the kernel clock moves there, firing timers); one with ZX_TIME_INFINITE that
- * nothing could end gives ZX_ERR_SHOULD_WAIT instead of hanging (Process.waitOne parks the wait
- * as a continuation instead).
- * Rights and errors: its entry in src/abi/syscalls/object.ts.
- */
-export function zx_object_wait_one(
-  ctx: SyscallContext,
-  handle: number,
-  signals: number,
-  deadline: bigint,
-  observed: UserOut,
-): number {
-  const found = handleWithRights(ctx, handle, S.zx_object_wait_one.params[0]);
-  if (typeof found === 'number') return found;
-  let result: WaitResult | null = null;
-  const started = beginWait(ctx.core.timers, found, signals, deadline, (r) => {
-    result = r;
-  });
-  if ('status' in started) result = started;
-  else if (deadline >= ZX_TIME_INFINITE) {
-    started.abandon();
-    return ZX_ERR_SHOULD_WAIT;
-  } else {
-    ctx.core.timers.advanceTo(deadline);
-  }
-  const final = result as WaitResult | null;
-  if (final === null) return ZX_ERR_TIMED_OUT;
-  // observed goes out on every result, and a failed copy wins over it.
-  if (observed !== null && !copyOutU32(ctx.user, observed, final.observed)) {
-    return ZX_ERR_INVALID_ARGS;
-  }
-  return final.status;
 }
 
 /**

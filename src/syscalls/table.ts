@@ -3,14 +3,19 @@
 // (impl.ts); the binder (bind.ts) reads both.
 
 import { SYSCALL_SPECS, type SyscallName } from '../abi/syscalls/index.ts';
+import * as channel from './channel.ts';
+import * as channelCall from './channel-call.ts';
 import * as ddk from './ddk.ts';
 import * as handle from './handle.ts';
 import type { ImplOf } from './impl.ts';
 import * as info from './info.ts';
 import * as object from './object.ts';
+import * as objectWait from './object-wait.ts';
+import * as port from './port.ts';
 import * as resource from './resource.ts';
 import * as system from './system.ts';
 import * as task from './task.ts';
+import * as taskKill from './task-kill.ts';
 import * as vmar from './vmar.ts';
 import * as vmo from './vmo.ts';
 import * as vmoChild from './vmo-child.ts';
@@ -33,6 +38,11 @@ const EXPORTS = {
   ...vmoTransfer,
   ...vmar,
   ...ddk,
+  ...objectWait,
+  ...taskKill,
+  ...port,
+  ...channel,
+  ...channelCall,
 };
 
 const checked: Implementations = EXPORTS;

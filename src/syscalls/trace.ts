@@ -38,6 +38,8 @@ function describeArg(param: ParamSpec, value: unknown): string {
       return typeof value === 'bigint' && value > 0xffffn ? hex(value) : String(value);
     case 'buffer_in':
     case 'buffer_out':
+    case 'struct_in':
+    case 'struct_out':
       if (value === null) return 'NULL';
       if (ArrayBuffer.isView(value)) return `<${(value as Uint8Array).byteLength} bytes>`;
       return typeof value === 'number' || typeof value === 'bigint' ? hex(value) : String(value);

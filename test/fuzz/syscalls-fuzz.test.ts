@@ -175,6 +175,8 @@ function valueOfKind(kind: ParamKind, world: World, rand: () => number): unknown
       return pickOf<unknown>([0, 0n, -1n, 1_000_000n, ZX_TIME_INFINITE, ZX_TIME_INFINITE_PAST]);
     case 'buffer_in':
     case 'buffer_out':
+    case 'struct_in':
+    case 'struct_out':
       return pickOf<unknown>([
         null,
         new Uint8Array(0),
@@ -268,6 +270,8 @@ function saneValue(
       return 0n;
     case 'buffer_in':
     case 'buffer_out':
+    case 'struct_in':
+    case 'struct_out':
       return new Uint8Array(SANE_BUFFER_BYTES);
     case 'out_handle':
     case 'out_u32':
@@ -458,6 +462,16 @@ function syscallsOf(sys: Syscalls): [string, AnyFn][] {
   return Object.entries(sys as unknown as Record<string, AnyFn>);
 }
 
+/**
+ * Syscalls the garbage passes leave out: zx_task_kill given the world's own process or job
+ * (the root job) would end the world; test/syscalls/thread/task-kill.test.ts covers it.
+ */
+const NOT_FUZZED = new Set(['zx_task_kill']);
+
+function fuzzedSyscallsOf(sys: Syscalls): [string, AnyFn][] {
+  return syscallsOf(sys).filter(([name]) => !NOT_FUZZED.has(name));
+}
+
 describe('syscall fuzzing', () => {
   after(() => {
     if (process.env.ZXVM_FUZZ_STATS === undefined) return;
@@ -491,7 +505,7 @@ describe('syscall fuzzing', () => {
     const world = newWorld(SEED);
     const startFree = kmem(world.sys, world.resource).free_bytes;
     const failures: Failure[] = [];
-    for (const [name, fn] of syscallsOf(world.sys)) {
+    for (const [name, fn] of fuzzedSyscallsOf(world.sys)) {
       const params = paramsOf(name, fn);
       const kinds = params.map((p) => p[1]);
       for (let position = 0; position < params.length; position++) {
@@ -515,7 +529,7 @@ describe('syscall fuzzing', () => {
     const junk = garbage();
     const anyJunk = () => junk[Math.floor(rand() * junk.length)];
     const failures: Failure[] = [];
-    for (const [name, fn] of syscallsOf(world.sys)) {
+    for (const [name, fn] of fuzzedSyscallsOf(world.sys)) {
       const params = paramsOf(name, fn);
       const kinds = params.map((p) => p[1]);
       for (let i = 0; i < CALLS; i++) {

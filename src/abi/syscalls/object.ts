@@ -124,7 +124,7 @@ export const OBJECT_SYSCALLS = family({
   },
   zx_object_wait_one: {
     summary:
-      'Waits until one of the signals is active on an object or the deadline passes; observed gets the signals.',
+      'Waits until one of signals is active on the object, the deadline passes, or the handle closes.',
     params: [
       handle('handle', ANY_OBJECT, ZX_RIGHT_WAIT),
       u32('signals', 'signals'),
@@ -135,13 +135,17 @@ export const OBJECT_SYSCALLS = family({
     errors: [
       ['ZX_ERR_BAD_HANDLE', 'handle names nothing in this process'],
       ['ZX_ERR_ACCESS_DENIED', 'handle lacks ZX_RIGHT_WAIT'],
-      ['ZX_ERR_INVALID_ARGS', 'observed cannot be written (it wins over the wait result)'],
-      ['ZX_ERR_CANCELED', 'the handle waited on was closed while the wait was parked'],
-      ['ZX_ERR_TIMED_OUT', 'the deadline passed first (observed is written)'],
+      ['ZX_ERR_NOT_SUPPORTED', "handle's object cannot be waited on (a port, a VMAR)"],
       [
         'ZX_ERR_SHOULD_WAIT',
-        'zxvm host call: an infinite wait that nothing could end (a thread would block)',
+        'the host (no thread) would wait: no signal is active and the deadline is ahead',
       ],
+      ['ZX_ERR_TIMED_OUT', 'the deadline passed first (observed is written)'],
+      [
+        'ZX_ERR_CANCELED',
+        'a thread was waiting when the handle was closed (observed holds ZX_SIGNAL_HANDLE_CLOSED)',
+      ],
+      ['ZX_ERR_INVALID_ARGS', 'observed cannot be written'],
     ],
     test: SIGNAL_TEST,
   },
