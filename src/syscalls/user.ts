@@ -22,12 +22,6 @@ export interface UserMemory {
   store(vaddr: bigint, src: Uint8Array): number;
 }
 
-/** An address space with nothing mapped (for callers outside any process). */
-export const EMPTY_USER_MEMORY: UserMemory = {
-  load: () => ZX_ERR_NOT_FOUND,
-  store: () => ZX_ERR_NOT_FOUND,
-};
-
 export type UserBuffer = Uint8Array | number | bigint | null;
 
 /**

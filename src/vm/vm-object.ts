@@ -18,7 +18,6 @@ import type { VmObjectPaged } from './vm-object-paged.ts';
 
 /** Zircon's largest VMO: UINT64_MAX rounded down to 2 * 16 pages (VmPageList::MAX_SIZE). */
 export const VMO_MAX_SIZE = 0xffff_ffff_ffff_ffffn - (2n * 16n * 4096n - 1n);
-export const VMO_MAX_PAGES = Number(VMO_MAX_SIZE >> 12n);
 
 /**
  * Something that holds translations to this VMO's frames (a mapping's page-table entries). It
