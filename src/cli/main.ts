@@ -14,7 +14,8 @@ import {
   processIo,
   UsageError,
 } from './common.ts';
-import { inspectCommand, serveCommand } from './pending.ts';
+import { inspectCommand } from './inspect.ts';
+import { serveCommand } from './pending.ts';
 import { runCommand } from './run.ts';
 
 const COMMANDS: readonly Command[] = [runCommand, benchCommand, inspectCommand, serveCommand];

@@ -5,17 +5,6 @@ import { type Command, EXIT_OK, EXIT_UNAVAILABLE, parseCommandLine, UsageError }
 
 const NOT_YET = 'not available yet: needs kernel.inspect() (issue 11 part 1)';
 
-const INSPECT_HELP = `Usage: zxvm inspect <script.{js,mjs,ts}>
-
-Runs a scenario like 'zxvm run' and then shows what the kernel holds: processes, handle
-tables, VMOs and their copy-on-write trees, address spaces and mappings, physical memory.
-
-${NOT_YET}; it exits with code 3 until then.
-
-Options:
-  -h, --help  show this help
-`;
-
 const SERVE_HELP = `Usage: zxvm serve <script.{js,mjs,ts}> [--port <n>]
 
 Serves the inspector page on http://127.0.0.1 for a scenario, to step through its
@@ -49,13 +38,6 @@ function pending(name: string, summary: string, help: string, withPort: boolean)
     },
   };
 }
-
-export const inspectCommand = pending(
-  'inspect',
-  "show the kernel's objects after a scenario (not available yet)",
-  INSPECT_HELP,
-  false,
-);
 
 export const serveCommand = pending(
   'serve',
