@@ -188,9 +188,8 @@ slider.addEventListener('input', () => show(Number(slider.value)));
 document.addEventListener('keydown', (event) => {
   if (recording === null || event.altKey || event.ctrlKey || event.metaKey) return;
   const target = event.target as HTMLElement | null;
-  // Keys typed into the editor and the other fields are theirs.
-  if (target !== null && target.closest('textarea, select, input:not([type="range"])')) return;
-  if (target instanceof HTMLInputElement && target.type === 'range') return;
+  // Keys typed into the editor and the other fields are theirs (the slider moves by itself).
+  if (target?.closest('textarea, select, input')) return;
   const moves: Record<string, number> = {
     ArrowRight: current + 1,
     ArrowLeft: current - 1,

@@ -15,8 +15,8 @@ import {
   UsageError,
 } from './common.ts';
 import { inspectCommand } from './inspect.ts';
-import { serveCommand } from './pending.ts';
 import { runCommand } from './run.ts';
+import { serveCommand } from './serve.ts';
 
 const COMMANDS: readonly Command[] = [runCommand, benchCommand, inspectCommand, serveCommand];
 
@@ -36,7 +36,7 @@ Options:
   -v, --version  print the version
 
 Exit codes: 0 ok; 1 the scenario failed (threw, rejected, never finished, a check in it
-failed); 2 usage error; 3 command not available yet.
+failed); 2 usage error.
 
 Run 'zxvm <command> --help' for the options of a command.
 `;
