@@ -10,6 +10,9 @@ import { describe, it } from 'node:test';
 
 import {
   ZX_OK,
+  ZX_VM_CAN_MAP_READ,
+  ZX_VM_CAN_MAP_SPECIFIC,
+  ZX_VM_CAN_MAP_WRITE,
   ZX_VM_PERM_READ,
   ZX_VM_PERM_WRITE,
   ZX_VMO_CHILD_REFERENCE,
@@ -18,11 +21,15 @@ import {
   ZX_VMO_CHILD_SNAPSHOT,
   ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE,
   ZX_VMO_CHILD_SNAPSHOT_MODIFIED,
+  ZX_VMO_DISCARDABLE,
   ZX_VMO_OP_COMMIT,
+  ZX_VMO_OP_LOCK,
+  ZX_VMO_OP_UNLOCK,
   ZX_VMO_RESIZABLE,
 } from '../../src/abi/constants.ts';
 import type { CowNodeSnapshot, KernelSnapshot, VmoSnapshot } from '../../src/inspect.ts';
 import {
+  createChildJob,
   createVmo,
   expectStatus,
   filled,
@@ -31,6 +38,7 @@ import {
   newProcess,
   out,
   PAGE,
+  spawnProcess,
 } from '../helpers.ts';
 import { child } from '../vm/cow/tree-helpers.ts';
 import { checkAgreement, checkReadOnly, mappingsUnder, runAt } from './agreement.ts';
@@ -260,6 +268,75 @@ describe('kernel.inspect()', () => {
       me.handles.slice(0, 3).map((h) => h.type),
       ['ZX_OBJ_TYPE_PROCESS', 'ZX_OBJ_TYPE_JOB', 'ZX_OBJ_TYPE_VMAR'],
     );
+  });
+
+  it('shows sub-VMARs with their mappings, and VMOs that only a mapping keeps alive', () => {
+    const { kernel, proc, sys } = newProcess();
+    const vmar = out(0);
+    const base = out(0n);
+    const can = ZX_VM_CAN_MAP_READ | ZX_VM_CAN_MAP_WRITE | ZX_VM_CAN_MAP_SPECIFIC;
+    expectStatus(sys.zx_vmar_allocate(proc.rootVmar, can, 0, 16 * PAGE, vmar, base), ZX_OK);
+    const vmo = writtenVmo(sys, 2);
+    const addr = out(0n);
+    const rw = ZX_VM_PERM_READ | ZX_VM_PERM_WRITE;
+    expectStatus(sys.zx_vmar_map(vmar.value, rw, 0, vmo, PAGE, PAGE, addr), ZX_OK);
+    expectStatus(sys.zx_vmar_protect(vmar.value, ZX_VM_PERM_READ, addr.value, PAGE), ZX_OK);
+    const koid = koidOf(kernel.inspect(), proc, vmo);
+    expectStatus(sys.zx_handle_close(vmo), ZX_OK);
+    let snapshot = checkAgreement(kernel, proc);
+    const me = snapshot.processes.find((p) => p.koid === proc.object.koid)!;
+    const [sub] = me.addressSpace!.root.children;
+    assert.ok(sub !== undefined && sub.kind === 'vmar');
+    assert.equal(sub.koid, koidOf(snapshot, proc, vmar.value));
+    assert.equal(sub.base, String(base.value));
+    assert.equal(sub.canMap, 'ZX_VM_PERM_READ | ZX_VM_PERM_WRITE');
+    const [mapping] = sub.children;
+    assert.ok(mapping !== undefined && mapping.kind === 'mapping');
+    assert.equal(mapping.vmoOffset, String(PAGE));
+    assert.deepEqual(
+      mapping.protections.map((p) => p.perms),
+      ['ZX_VM_PERM_READ'],
+    );
+    // The VMO has no handle left: the mapping keeps it, its content size is unknown.
+    const kept = vmoOf(snapshot, koid);
+    assert.equal(kept.handles, 0);
+    assert.equal(kept.mappings, 1);
+    assert.equal(kept.contentSize, null);
+    assert.equal(kept.info.num_mappings, '1');
+
+    // With its handle closed, the sub-VMAR is still there, but no object names it.
+    expectStatus(sys.zx_handle_close(vmar.value), ZX_OK);
+    snapshot = checkAgreement(kernel, proc);
+    const again = snapshot.processes.find((p) => p.koid === proc.object.koid)!;
+    assert.equal(again.addressSpace!.root.children[0]!.kind, 'vmar');
+    assert.equal((again.addressSpace!.root.children[0] as { koid: number | null }).koid, null);
+  });
+
+  it('shows a discardable VMO lock state, and child jobs with their processes', () => {
+    const kernel = newKernel();
+    const { proc, sys } = newProcess(kernel);
+    const vmo = createVmo(sys, 2 * PAGE, ZX_VMO_DISCARDABLE);
+    const state = new Uint8Array(32);
+    expectStatus(sys.zx_vmo_op_range(vmo, ZX_VMO_OP_LOCK, 0, 2 * PAGE, state, 32), ZX_OK);
+    let snapshot = checkAgreement(kernel, proc);
+    const koid = koidOf(snapshot, proc, vmo);
+    assert.deepEqual(vmoOf(snapshot, koid).discardable, { state: 'locked', lockCount: 1 });
+    assert.ok(vmoOf(snapshot, koid).info.flagNames.includes('ZX_INFO_VMO_DISCARDABLE'));
+    expectStatus(sys.zx_vmo_op_range(vmo, ZX_VMO_OP_UNLOCK, 0, 2 * PAGE, null, 0), ZX_OK);
+    snapshot = checkAgreement(kernel, proc);
+    assert.deepEqual(vmoOf(snapshot, koid).discardable, { state: 'reclaimable', lockCount: 0 });
+
+    const job = createChildJob(sys, proc.job);
+    const child = spawnProcess(kernel, proc, job, 'spawned');
+    snapshot = checkAgreement(kernel, proc);
+    const [sub] = snapshot.jobs.jobs;
+    assert.ok(sub !== undefined);
+    assert.equal(sub.koid, koidOf(snapshot, proc, job));
+    assert.deepEqual(sub.processes, [child.proc.object.koid]);
+    const spawned = snapshot.processes.find((p) => p.koid === child.proc.object.koid)!;
+    assert.equal(spawned.name, 'spawned');
+    assert.equal(spawned.state, 'initial');
+    assert.equal(spawned.jobKoid, sub.koid);
   });
 
   it('walks a sparse terabyte VMO and its snapshot by the pages they hold', () => {
