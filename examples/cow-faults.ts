@@ -94,6 +94,8 @@ export default function cowFaults(kernel: Kernel, proc: Process): void {
     child.value,
   );
 
+  kernel.inspect('the snapshot mapped: one page forked by a fault, one by the parent');
+
   // A read-only mapping of the parent: a store is a permission fault.
   const ro = { value: 0n };
   check(

@@ -71,6 +71,8 @@ export default function discardablePressure(kernel: Kernel, proc: Process): void
       `free ${mib(unlocked.free_bytes)}`,
   );
 
+  kernel.inspect('the cache filled and unlocked');
+
   // Ask for more than is free: only reclaiming the unlocked cache can satisfy it.
   const wanted = unlocked.free_bytes + BigInt(CACHE / 2);
   const big = { value: 0 };
@@ -81,6 +83,8 @@ export default function discardablePressure(kernel: Kernel, proc: Process): void
     `commit ${mib(wanted)} in another VMO: ${ZX_STATUS_NAMES[commit]}; ` +
       `reclaimable now ${mib(after.vmo_discardable_unlocked_bytes)}, free ${mib(after.free_bytes)}`,
   );
+
+  kernel.inspect('the cache discarded to commit the other VMO');
 
   // The discarded cache: reads fail, TRY_LOCK refuses, LOCK succeeds and says what was lost.
   const read = sys.zx_vmo_read(cache.value, new Uint8Array(1), 0, 1);

@@ -17,7 +17,7 @@ export const description =
 
 const PAGE = 4096;
 
-export default function sliceInMapping(_kernel: Kernel, proc: Process): void {
+export default function sliceInMapping(kernel: Kernel, proc: Process): void {
   const sys = proc.syscalls;
   const encode = (text: string) => new TextEncoder().encode(text);
   const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes).replace(/\0+$/, '');
@@ -62,6 +62,7 @@ export default function sliceInMapping(_kernel: Kernel, proc: Process): void {
   const again = new Uint8Array(fromParent.length);
   check(proc.load(base, again), 'load');
   console.log(`the mapping now shows: ${JSON.stringify(decode(again))}`);
+  kernel.inspect('the slice mapped, written through the mapping and the parent');
 
   // Past the two mapped pages there is nothing: a store there faults.
   const fault = proc.store(base + BigInt(2 * PAGE), encode('x'));

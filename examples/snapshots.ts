@@ -19,7 +19,7 @@ export const description =
 const PAGE = 4096;
 const SIZE = 4 * PAGE;
 
-export default function snapshots(_kernel: Kernel, proc: Process): void {
+export default function snapshots(kernel: Kernel, proc: Process): void {
   const sys = proc.syscalls;
 
   const create = (): number => {
@@ -59,6 +59,8 @@ export default function snapshots(_kernel: Kernel, proc: Process): void {
   // Writes on both sides: each copies one page, for the side that writes it only.
   write(original, 'version 4', 0);
   write(second, 'written in snapshot 2', PAGE);
+  // A snapshot of the kernel for `zxvm inspect` (it changes nothing; the page draws every step).
+  kernel.inspect('three snapshots, written on both sides');
 
   for (const [name, vmo] of [
     ['original', original],

@@ -14,6 +14,7 @@ import {
   ZX_RIGHT_WRITE,
   ZX_RSRC_KIND_SYSTEM,
 } from './abi/constants.ts';
+import { inspectKernel, type KernelSnapshot } from './inspect.ts';
 import type { Dispatcher } from './object/dispatcher.ts';
 import { MAX_HANDLE_COUNT } from './object/handle.ts';
 import { KernelCore } from './object/kernel-core.ts';
@@ -23,6 +24,7 @@ import type { HandleValue } from './object/types.ts';
 import { MAX_MEMORY_BYTES } from './pmm/pmm.ts';
 import { Process } from './process.ts';
 import type { SyscallTracer } from './syscalls/index.ts';
+import { InspectIds } from './util/inspect.ts';
 
 export interface KernelOptions {
   /** Simulated physical memory; default 4 GiB. It costs the host nothing until touched. */
@@ -53,6 +55,8 @@ export class Kernel {
   /** Every view, for setTracer; weak, so that a kernel never keeps a process alive. */
   private viewRefs: WeakRef<Process>[] = [];
   private tracer: SyscallTracer | undefined;
+  /** Numbers for copy-on-write nodes, made on the first inspect(). */
+  private inspectIds: InspectIds | null = null;
 
   constructor(options: KernelOptions = {}) {
     const memoryBytes = Number(options.memoryBytes ?? DEFAULT_MEMORY);
@@ -103,6 +107,18 @@ export class Kernel {
       throw new TypeError('processFor: not a process handle of the owner');
     }
     return this.viewOf(handle.object as ProcessDispatcher);
+  }
+
+  /**
+   * A plain, JSON-safe snapshot of the whole kernel (docs/inspect.md): jobs, processes and
+   * their handle tables and address spaces, every VMO with its ZX_INFO_VMO record, every node
+   * of the copy-on-write trees (hidden ones too) with its pages as runs, and physical memory as
+   * ZX_INFO_KMEM_STATS reports it. It only reads: the kernel is the same afterwards. `label`
+   * names the moment (zxvm inspect prints each labelled snapshot a scenario takes).
+   */
+  inspect(label?: string): KernelSnapshot {
+    this.inspectIds ??= new InspectIds();
+    return inspectKernel(this.core, this.inspectIds, label ?? null);
   }
 
   /** The kernel's simulated monotonic clock, in nanoseconds (zx_clock_get_monotonic). */

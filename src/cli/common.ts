@@ -11,8 +11,6 @@ export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
 /** The command line was wrong: unknown command or option, missing or bad argument. */
 export const EXIT_USAGE = 2;
-/** The subcommand exists but is not built yet. */
-export const EXIT_UNAVAILABLE = 3;
 
 export interface Output {
   write(text: string): void;

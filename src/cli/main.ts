@@ -14,8 +14,9 @@ import {
   processIo,
   UsageError,
 } from './common.ts';
-import { inspectCommand, serveCommand } from './pending.ts';
+import { inspectCommand } from './inspect.ts';
 import { runCommand } from './run.ts';
+import { serveCommand } from './serve.ts';
 
 const COMMANDS: readonly Command[] = [runCommand, benchCommand, inspectCommand, serveCommand];
 
@@ -35,7 +36,7 @@ Options:
   -v, --version  print the version
 
 Exit codes: 0 ok; 1 the scenario failed (threw, rejected, never finished, a check in it
-failed); 2 usage error; 3 command not available yet.
+failed); 2 usage error.
 
 Run 'zxvm <command> --help' for the options of a command.
 `;

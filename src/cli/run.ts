@@ -138,7 +138,7 @@ type Outcome = { kind: 'returned' } | { kind: 'threw'; error: unknown };
  * would let Node exit silently with status 0 (this promise never settles either); beforeExit
  * catches that and makes it a failure.
  */
-async function runScenario(call: () => unknown, json: boolean, io: Io): Promise<Outcome> {
+export async function runScenario(call: () => unknown, json: boolean, io: Io): Promise<Outcome> {
   const savedConsole = globalThis.console;
   if (json) globalThis.console = new Console({ stdout: process.stderr, stderr: process.stderr });
   let settled = false;
@@ -190,7 +190,7 @@ function traceLine(event: SyscallEvent, out: Output): string {
   return `${prefix}${head.slice(prefixEnd)} = ${paint(event.statusName)}${rest}`;
 }
 
-function printError(out: Output, what: string, error: unknown): void {
+export function printError(out: Output, what: string, error: unknown): void {
   const detail =
     error instanceof Error ? (error.stack ?? `${error.name}: ${error.message}`) : String(error);
   out.write(`${out.style.red(`zxvm: ${what}`)}${error === undefined ? '' : `:\n${detail}`}\n`);

@@ -103,6 +103,11 @@ export class HandleArena {
     return handle;
   }
 
+  /** Every live handle, in slot order: in tables, or in flight in no table (kernel.inspect()). */
+  *liveHandles(): IterableIterator<Handle> {
+    for (const handle of this.slots) if (handle !== undefined) yield handle;
+  }
+
   /** The live handle with base value `base`, if any. */
   lookup(base: number): Handle | undefined {
     const handle = this.slots[base & this.indexMask];

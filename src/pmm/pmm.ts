@@ -222,6 +222,25 @@ export class PhysicalMemory {
     return next === frame + 1 && (next & ARENA_MASK) !== 0;
   }
 
+  /** Frames ever handed out (the high-water mark): those above it were never touched. */
+  get touchedFrames(): number {
+    return this.highWater;
+  }
+
+  /** The arenas created so far, by index (for kernel.inspect()). */
+  arenasInUse(): { index: number; frames: number }[] {
+    const found: { index: number; frames: number }[] = [];
+    this.arenas.forEach((arena, index) => {
+      if (arena !== undefined) found.push({ index, frames: arena.byteLength / PAGE_SIZE });
+    });
+    return found;
+  }
+
+  /** Frames per arena: arena i holds frames [i * arenaFrames, (i + 1) * arenaFrames). */
+  get arenaFrames(): number {
+    return ARENA_FRAMES;
+  }
+
   /** Host bytes actually allocated for arenas (for the memory benchmarks). */
   hostArenaBytes(): number {
     let total = 0;

@@ -1,7 +1,9 @@
 // The inspector page in a real browser: the page is built with esbuild into a temporary folder,
 // served from 127.0.0.1 on an ephemeral port, and opened in headless Chromium (npm packages
 // only, see chromium.ts). Running the snapshots scenario there must give the very trace that
-// the same scenario gives under Node. If Chromium cannot start, the tests fail with the reason.
+// the same scenario gives under Node; stepping through it from the keyboard, the graph and the
+// attribution table must show at every step what kernel.inspect() says under Node; edited code
+// runs too. Screenshots go to docs/. If Chromium cannot start, the tests fail with the reason.
 
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -18,12 +20,15 @@ import * as cowFaults from '../../examples/cow-faults.ts';
 import * as discardablePressure from '../../examples/discardable-pressure.ts';
 import * as sliceInMapping from '../../examples/slice-in-mapping.ts';
 import * as snapshots from '../../examples/snapshots.ts';
+import { record } from '../../inspector/record.ts';
+import { attributionRows } from '../../inspector/views/tables.ts';
 import { buildInspector, type InspectorBuild } from '../../scripts/build-inspector.ts';
 import { Kernel, type KernelOptions, type Process, type SyscallEvent } from '../../src/index.ts';
 import { type LaunchedChromium, launchChromium } from './chromium.ts';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const SCREENSHOT = join(repo, 'docs/inspector.png');
+const TREE_SCREENSHOT = join(repo, 'docs/inspector-tree.png');
 
 interface ScenarioModule {
   default: (kernel: Kernel, proc: Process) => void | Promise<void>;
@@ -186,8 +191,91 @@ describe('the inspector page in headless Chromium', { timeout: 60_000 }, () => {
     );
     assert.match((await page.textContent('#status')) ?? '', /snapshots finished: \d+ syscalls/);
 
+    assert.deepEqual(pageErrors, []);
+  });
+
+  it('steps through the snapshots scenario, each view showing what kernel.inspect() says under Node', async () => {
+    const page = await browser().newPage();
+    await page.goto(url);
+    await page.waitForSelector('#app[data-state="ready"]', { timeout: 10_000 });
+    assert.equal(await runFromKeyboard(page, 'snapshots'), 'done');
+
+    const quiet = console.log;
+    console.log = () => {};
+    const expected = await record('snapshots', snapshots).finally(() => {
+      console.log = quiet;
+    });
+    const last = expected.steps.length - 1;
+    assert.equal(await page.getAttribute('#steps', 'data-steps'), String(last));
+    await page.keyboard.press('Home');
+    let labelled = -1;
+    for (let step = 0; step <= last; step++) {
+      if (step > 0) await page.keyboard.press('ArrowRight');
+      await page.waitForSelector(`#steps[data-step="${step}"]`, { timeout: 5_000 });
+      const snapshot = expected.steps[step]!.snapshot;
+      const shown = await page.$eval('#tree-graph', (svg) => ({
+        nodes: svg.querySelectorAll('g.node').length,
+        hidden: svg.querySelectorAll('g.node.hidden').length,
+        strips: svg.querySelectorAll('g.node rect.run').length,
+      }));
+      assert.equal(shown.nodes, snapshot.nodes.length, `nodes at step ${step}`);
+      assert.equal(
+        shown.hidden,
+        snapshot.nodes.filter((n) => n.hidden).length,
+        `hidden at ${step}`,
+      );
+      assert.equal(
+        shown.strips,
+        snapshot.nodes.reduce((sum, n) => sum + n.pages.length, 0),
+        `page runs at ${step}`,
+      );
+      const rows =
+        snapshot.vmos.length === 0
+          ? []
+          : await page.$$eval('#attribution tbody tr', (trs) =>
+              (trs as HTMLTableRowElement[]).map((tr) =>
+                [...tr.cells].map((c) => c.textContent ?? ''),
+              ),
+            );
+      assert.deepEqual(rows, attributionRows(snapshot), `attribution at step ${step}`);
+      if (expected.steps[step]!.label === 'three snapshots, written on both sides') labelled = step;
+    }
+    assert.ok(labelled > 0, "the scenario's own inspect() point is a step");
+    // ArrowRight at the end stays there; End and Home jump.
+    await page.keyboard.press('ArrowRight');
+    assert.equal(await page.getAttribute('#steps', 'data-step'), String(last));
+
+    // The screenshots: the whole page, and the graph, where the scenario inspected itself.
+    await page.keyboard.press('Home');
+    for (let i = 0; i < labelled; i++) await page.keyboard.press('ArrowRight');
+    await page.waitForSelector(`#steps[data-step="${labelled}"]`);
+    const at = expected.steps[labelled]!.snapshot;
+    assert.equal(at.nodes.filter((n) => n.hidden).length, 3);
+    assert.equal(await page.getAttribute('#tree-graph', 'data-hidden'), '3');
+    assert.match((await page.textContent('#step-label')) ?? '', /three snapshots, written/);
+    const current = await page.$eval('#trace tr[aria-current]', (tr) => tr.textContent);
+    assert.match(current ?? '', /zx_vmo_write/);
     mkdirSync(dirname(SCREENSHOT), { recursive: true });
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
+    await page.locator('#tree').screenshot({ path: TREE_SCREENSHOT });
+    assert.deepEqual(pageErrors, []);
+  });
+
+  it('runs edited code from the editor', async () => {
+    const page = await browser().newPage();
+    await page.goto(`${url}#snapshots`);
+    await page.waitForSelector('#app[data-state="ready"]', { timeout: 10_000 });
+    await page.click('details.code summary');
+    const source = await page.inputValue('#editor');
+    assert.match(source, /from 'zxvm'/);
+    assert.match(source, /const SIZE = 4 \* PAGE;/);
+    assert.doesNotMatch(source, /: number|: Kernel/, 'the editor holds JavaScript');
+    await page.fill('#editor', source.replace('const SIZE = 4 * PAGE;', 'const SIZE = 8 * PAGE;'));
+    await page.click('#run');
+    await page.waitForSelector('#app[data-state="done"], #app[data-state="failed"]');
+    assert.equal(await page.getAttribute('#app', 'data-state'), 'done');
+    const first = await page.$eval('#trace tbody tr', (tr) => tr.textContent ?? '');
+    assert.match(first, /size=32768/);
     assert.deepEqual(pageErrors, []);
   });
 

@@ -1,10 +1,11 @@
 // The zxvm command, spawned as a user runs it: the built bin entry (dist/cli/main.js, what
 // `npx zxvm` runs) and the sources through tsx. Text output, --trace on stderr, --json lines,
-// the summary, exit codes (0 ok, 1 failed scenario, 2 usage error, 3 not yet), --help of every
-// subcommand, and colour only when asked for or on a terminal.
+// the summary, exit codes (0 ok, 1 failed scenario, 2 usage error), --help of every subcommand,
+// colour only when asked for or on a terminal; zxvm inspect (text, --json, --final, colour) and
+// zxvm serve (the page and its files on 127.0.0.1, the scenario preselected, Ctrl-C).
 
 import assert from 'node:assert/strict';
-import { execFile, spawnSync } from 'node:child_process';
+import { execFile, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -302,6 +303,8 @@ export default (_kernel: Kernel, proc: Process): void => {
       [['run', 'examples/snapshots.ts', '--seed', '-1'], /--seed/],
       [['help', 'frobnicate'], /no command 'frobnicate'/],
       [['inspect'], /which script\?/],
+      [['inspect', 'a.ts', 'b.ts'], /one script at a time/],
+      [['serve'], /which script\?/],
       [['bench', '--fast'], /Unknown option '--fast'/],
     ];
     for (const [args, message] of cases) {
@@ -320,14 +323,134 @@ export default (_kernel: Kernel, proc: Process): void => {
     });
   });
 
-  describe('exit code 3: not available yet', CONCURRENT, () => {
-    for (const command of ['inspect', 'serve']) {
-      it(command, async () => {
-        const { code, stdout, stderr } = await zxvm([command, 'examples/snapshots.ts']);
-        assert.equal(code, 3);
-        assert.equal(stdout, '');
-        assert.match(stderr, /not available yet: needs kernel\.inspect\(\) \(issue 11 part 1\)/);
+  describe('inspect', CONCURRENT, () => {
+    it('prints the states the scenario inspected and the end, as trees and tables', async () => {
+      const { code, stdout, stderr } = await zxvm(['inspect', 'examples/snapshots.ts']);
+      assert.equal(code, 0, stderr);
+      assert.equal(stderr, '');
+      assert.ok(!stdout.includes(ESC), 'no colour in a pipe');
+      assert.match(
+        stdout,
+        /^== examples\/snapshots\.ts: three snapshots, written on both sides \(1 of 2\) ==$/m,
+      );
+      assert.match(stdout, /^== examples\/snapshots\.ts: end \(2 of 2\) ==$/m);
+      const first = stdout.slice(0, stdout.indexOf('(2 of 2)'));
+      for (const section of [
+        'Jobs, processes and handles',
+        'Copy-on-write trees',
+        'Attribution (ZX_INFO_VMO, bytes)',
+        'Address spaces',
+        'Physical memory (ZX_INFO_KMEM_STATS)',
+      ]) {
+        assert.ok(first.includes(section), section);
+      }
+      // Three hidden nodes in a chain, the VMOs as leaves, their pages as runs.
+      assert.equal(first.match(/#\d+ hidden/g)?.length, 3);
+      assert.match(first, /^ {2}#\d+ hidden {2}4 pages; 1 frame$/m);
+      assert.match(first, /└─ #\d+ VMO \d+ {2}4 pages at \+0, limit 4; 0 frames, 1 page seen/);
+      assert.match(first, /page 0: seen in #\d+ \(frame \d+\)/);
+      assert.match(first, /^ {2}\d+ +snapshot +16384 +8192 +8192 +8192 +0 +\d+ +1 +0$/m);
+      assert.match(first, /0x[\da-f]+ +vmo +\d+ +DUPLICATE \| TRANSFER \| READ/);
+      // The scenario's own output comes first, as with zxvm run.
+      assert.match(stdout, /^original {4}page 0: "version 4"/);
+    });
+
+    it('prints the snapshots as JSON Lines with --json, the scenario output on stderr', async () => {
+      const { code, stdout, stderr } = await zxvm(['inspect', 'examples/cow-faults.ts', '--json'], {
+        via: 'source',
       });
+      assert.equal(code, 0, stderr);
+      const snapshots = stdout
+        .trimEnd()
+        .split('\n')
+        .map((line) => JSON.parse(line));
+      assert.deepEqual(
+        snapshots.map((s) => [s.version, s.label]),
+        [
+          [1, 'the snapshot mapped: one page forked by a fault, one by the parent'],
+          [1, 'end'],
+        ],
+      );
+      const [mapped, end] = snapshots;
+      assert.equal(mapped.nodes.filter((n: { hidden: boolean }) => n.hidden).length, 1);
+      assert.equal(mapped.vmos.length, 2);
+      assert.equal(mapped.memory.kmem.vmo_bytes, String(6 * 4096));
+      assert.equal(end.vmos.length, 0);
+      assert.match(stderr, /store to page 0 \(copy-on-write fault\)/);
+    });
+
+    it('colours with FORCE_COLOR, and --final shows the end only', async () => {
+      const [coloured, final] = await Promise.all([
+        zxvm(['inspect', 'examples/slice-in-mapping.ts'], { env: { FORCE_COLOR: '1' } }),
+        zxvm(['inspect', 'examples/slice-in-mapping.ts', '--final']),
+      ]);
+      assert.equal(coloured.code, 0, coloured.stderr);
+      assert.ok(coloured.stdout.includes(`${ESC}1m`), 'bold titles');
+      assert.match(stripColour(coloured.stdout), /mapping 0x[\da-f]+-0x[\da-f]+ VMO \d+ \+0x0/);
+      assert.equal(final.code, 0);
+      assert.equal(final.stdout.match(/^== /gm)?.length, 1);
+      assert.match(final.stdout, /: end \(1 of 1\) ==/);
+    });
+
+    it('shows where a failing scenario stopped, with exit code 1', async () => {
+      const { code, stdout, stderr } = await zxvm(['inspect', join(fixtures, 'throws.ts')]);
+      assert.equal(code, 1);
+      assert.match(stderr, /the scenario threw:\nError: boom from the scenario/);
+      assert.match(stdout, /throws\.ts: where it failed \(1 of 1\) ==/);
+    });
+  });
+
+  describe('serve', CONCURRENT, () => {
+    /** Starts zxvm serve; resolves with the URL it prints and the running child. */
+    function serve(args: string[]) {
+      const child = spawn(process.execPath, [BIN, 'serve', ...args], { cwd: repo });
+      let stdout = '';
+      let stderr = '';
+      child.stderr.on('data', (chunk) => {
+        stderr += chunk;
+      });
+      const exited = new Promise<number | null>((done) => child.on('exit', done));
+      const url = new Promise<string>((found, failed) => {
+        child.stdout.on('data', (chunk) => {
+          stdout += chunk;
+          const match = /http:\/\/127\.0\.0\.1:\d+\/#\S*/.exec(stdout);
+          if (match !== null) found(match[0]);
+        });
+        child.on('exit', () => failed(new Error(`serve exited: ${stderr}`)));
+      });
+      return { child, url, exited, output: () => ({ stdout, stderr }) };
     }
+
+    it('serves the page on 127.0.0.1 with the scenario preselected, until Ctrl-C', async () => {
+      const served = serve([join(fixtures, 'plain.mjs')]);
+      const url = await served.url;
+      assert.match(url, /^http:\/\/127\.0\.0\.1:\d+\/#plain$/);
+      const page = await fetch(url);
+      assert.equal(page.status, 200);
+      assert.match(await page.text(), /<title>zxvm inspector<\/title>/);
+      const script = await (await fetch(new URL('main.js', url))).text();
+      assert.match(script, /PRESELECTED = "plain"/);
+      assert.match(script, /plain done/, "the scenario's code is in the page");
+      assert.equal((await fetch(new URL('/../package.json', url))).status, 404);
+      served.child.kill('SIGINT');
+      assert.equal(await served.exited, 0);
+      assert.match(served.output().stderr, /stopped/);
+    });
+
+    it('takes --port, and refuses a port that is no port', async () => {
+      const { code, stderr } = await zxvm(['serve', 'examples/snapshots.ts', '--port', '70000']);
+      assert.equal(code, 2);
+      assert.match(stderr, /--port wants a port number/);
+    });
+
+    it('fails with exit code 1 when the scenario cannot run in a browser', async () => {
+      writeFileSync(
+        join(fixtures, 'needs-fs.mjs'),
+        "import { readFileSync } from 'node:fs';\nexport default () => readFileSync;\n",
+      );
+      const { code, stderr } = await zxvm(['serve', join(fixtures, 'needs-fs.mjs')]);
+      assert.equal(code, 1);
+      assert.match(stderr, /the page could not be built/);
+    });
   });
 });
