@@ -3,8 +3,8 @@
 // every time (handle secrets come from a seeded generator, time from a simulated clock).
 
 import { PhysicalMemory } from '../pmm/pmm.ts';
-import type { BlockerSlot } from '../util/blocker.ts';
 import { DiscardableList } from '../vm/discardable.ts';
+import type { PageWaitSlot } from '../vm/page-source.ts';
 import { VmAspace } from '../vm/vm-aspace.ts';
 import { HandleArena, HandleTable } from './handle.ts';
 import { JobDispatcher } from './job-dispatcher.ts';
@@ -43,7 +43,7 @@ export class KernelCore {
    * Where the VM leaves the wait of an operation that needs pages from a pager (it has no
    * syscall context); a thread's call that returned ZX_ERR_SHOULD_WAIT parks on it.
    */
-  readonly pageWait: BlockerSlot = { blocker: null };
+  readonly pageWait: PageWaitSlot = { blocker: null, caller: null };
   private nextKoid = 1024;
   private rngState: number;
 

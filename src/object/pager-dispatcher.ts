@@ -11,9 +11,13 @@ import {
   ZX_PKT_TYPE_PAGE_REQUEST,
 } from '../abi/constants.ts';
 import { encodeZxPortPacket, ZX_PORT_PACKET_SIZE } from '../abi/structs-ipc.ts';
-import type { BlockerSlot } from '../util/blocker.ts';
 import { PAGE_SIZE } from '../util/u64.ts';
-import { type PageProvider, type PageRequest, PageSource } from '../vm/page-source.ts';
+import {
+  type PageProvider,
+  type PageRequest,
+  PageSource,
+  type PageWaitSlot,
+} from '../vm/page-source.ts';
 import { Dispatcher } from './dispatcher.ts';
 import type { PortDispatcher, PortPacket } from './port-dispatcher.ts';
 import type { Koid } from './types.ts';
@@ -109,7 +113,7 @@ export class PagerDispatcher extends Dispatcher {
   }
 
   /** A source for a new VMO, its requests going to `port` under `key`. */
-  createSource(port: PortDispatcher, key: bigint, trapDirty: boolean, slot: BlockerSlot) {
+  createSource(port: PortDispatcher, key: bigint, trapDirty: boolean, slot: PageWaitSlot) {
     const proxy = new PagerProxy(this.koid, port, key);
     const source = new PageSource(proxy, slot, trapDirty);
     proxy.source = source;

@@ -34,7 +34,9 @@ export function runOnThread(ctx: SyscallContext, attempt: () => number): number 
   }
   const pageWait = ctx.core.pageWait;
   pageWait.blocker = null;
+  pageWait.caller = thread;
   const status = attempt();
+  pageWait.caller = null;
   const blocker = ctx.blocker ?? (status === ZX_ERR_SHOULD_WAIT ? pageWait.blocker : null);
   ctx.blocker = null;
   pageWait.blocker = null;

@@ -24,19 +24,75 @@ import type { BlockerSlot, Wake } from '../util/blocker.ts';
 import type { VmCowPages } from './cow-pages.ts';
 import { EMPTY, type VmPageList } from './page-list.ts';
 
-/** One request to the pager: pages [start, end) of the root, and the threads waiting on it. */
+/** A thread waiting on a request it joined (Zircon's overlap requests). */
+interface OverlapWaiter {
+  /** The page it needs first. */
+  readonly first: number;
+  /** Set when a FAIL hit that page: the status it gets once the request completes. */
+  failStatus: number | null;
+}
+
+/**
+ * One request to the pager: pages [start, end) of the root. The caller that made it is its
+ * primary: a supply of its next needed page (`offset`) wakes it early, and it goes on waiting
+ * on the same request. Callers that need a page inside it join as overlaps and wake when it
+ * completes, that is when the pager has answered (supplied or failed) every page of it.
+ */
 export class PageRequest {
   readonly command: number;
   readonly start: number;
   readonly end: number;
-  /** Wakes of the threads parked on this request; each is used once. */
-  readonly waiters = new Set<Wake>();
+  /** The primary's next needed page. */
+  offset: number;
+  /** Who made it (a thread, or null for the host), and its wake while it waits. */
+  readonly primary: unknown;
+  primaryWake: Wake | null = null;
+  readonly overlaps = new Map<Wake, OverlapWaiter>();
+  /** Answered page ranges, sorted and merged: [start, end) pairs. */
+  private readonly answered: number[] = [];
 
-  constructor(command: number, start: number, end: number) {
+  constructor(command: number, start: number, end: number, primary: unknown) {
     this.command = command;
     this.start = start;
     this.end = end;
+    this.offset = start;
+    this.primary = primary;
   }
+
+  /** Marks [from, to) answered; true when every page of the request is. */
+  answer(from: number, to: number): boolean {
+    const a = Math.max(from, this.start);
+    const b = Math.min(to, this.end);
+    if (a < b) {
+      const merged: number[] = [];
+      let lo = a;
+      let hi = b;
+      for (let i = 0; i < this.answered.length; i += 2) {
+        const s = this.answered[i]!;
+        const e = this.answered[i + 1]!;
+        if (e < lo || s > hi) merged.push(s, e);
+        else {
+          lo = Math.min(lo, s);
+          hi = Math.max(hi, e);
+        }
+      }
+      merged.push(lo, hi);
+      const pairs: [number, number][] = [];
+      for (let i = 0; i < merged.length; i += 2) pairs.push([merged[i]!, merged[i + 1]!]);
+      pairs.sort((x, y) => x[0] - y[0]);
+      this.answered.length = 0;
+      for (const [s, e] of pairs) this.answered.push(s, e);
+    }
+    return (
+      this.answered.length === 2 && this.answered[0] === this.start && this.answered[1] === this.end
+    );
+  }
+}
+
+/** The kernel's page-wait slot: the wait an operation left, and who is calling. */
+export interface PageWaitSlot extends BlockerSlot {
+  /** The thread whose call is running (null for the host): tells a primary from an overlap. */
+  caller: unknown;
 }
 
 /** The pager's side of a source (Zircon's PagerProxy): it delivers requests as packets. */
@@ -54,14 +110,14 @@ export interface PageProvider {
 export class PageSource {
   readonly provider: PageProvider;
   /** Where an operation that must wait leaves its wait (the kernel's; see park.ts). */
-  private readonly slot: BlockerSlot;
+  private readonly slot: PageWaitSlot;
   readonly trapDirty: boolean;
   /** Detached (zx_pager_detach_vmo, the VMO closed) or closed with its pager. */
   detached = false;
   /** Outstanding READ requests, sorted by start, never overlapping. */
   private readonly requests: PageRequest[] = [];
 
-  constructor(provider: PageProvider, slot: BlockerSlot, trapDirty: boolean) {
+  constructor(provider: PageProvider, slot: PageWaitSlot, trapDirty: boolean) {
     this.provider = provider;
     this.slot = slot;
     this.trapDirty = trapDirty;
@@ -81,58 +137,78 @@ export class PageSource {
     while (first < end && pages.get(first) !== EMPTY) first++;
     if (first === end) return ZX_OK;
     if (this.detached) return ZX_ERR_BAD_STATE;
+    const caller = this.slot.caller;
     const joined = this.requests.find((r) => r.start <= first && first < r.end);
-    if (joined !== undefined) return this.waitOn(joined);
+    if (joined !== undefined) {
+      if (caller !== null && joined.primary === caller) {
+        // The primary goes on after an early wake: same request, no new packet.
+        joined.offset = Math.max(joined.offset, first);
+        return this.waitAsPrimary(joined);
+      }
+      return this.waitAsOverlap(joined, first);
+    }
     let last = first + 1;
     while (last < end && pages.get(last) === EMPTY) last++;
     // Stop where an outstanding request begins: that part is already asked for.
     for (const r of this.requests) if (r.start > first && r.start < last) last = r.start;
-    const request = new PageRequest(ZX_PAGER_VMO_READ, first, last);
+    const request = new PageRequest(ZX_PAGER_VMO_READ, first, last, caller);
     const at = this.requests.findIndex((r) => r.start > first);
     this.requests.splice(at < 0 ? this.requests.length : at, 0, request);
     this.provider.send(request);
-    return this.waitOn(request);
+    return this.waitAsPrimary(request);
   }
 
-  private waitOn(request: PageRequest): number {
-    this.slot.blocker = {
-      state: ZX_THREAD_STATE_BLOCKED_PAGER,
-      arm: (wake) => {
-        request.waiters.add(wake);
-        return () => request.waiters.delete(wake);
-      },
-    };
+  private waitAsPrimary(request: PageRequest): number {
+    return this.wait((wake) => {
+      request.primaryWake = wake;
+      return () => {
+        if (request.primaryWake === wake) request.primaryWake = null;
+      };
+    });
+  }
+
+  private waitAsOverlap(request: PageRequest, first: number): number {
+    return this.wait((wake) => {
+      request.overlaps.set(wake, { first, failStatus: null });
+      return () => request.overlaps.delete(wake);
+    });
+  }
+
+  private wait(arm: (wake: Wake) => () => void): number {
+    this.slot.blocker = { state: ZX_THREAD_STATE_BLOCKED_PAGER, arm };
     return ZX_ERR_SHOULD_WAIT;
   }
 
   /**
-   * Pages [start, end) were supplied. Requests now fully present are done (their packets
-   * withdrawn); waiters on every request the supply touched run their operation again, so a
-   * waiter whose pages arrived goes on early and the others wait again without a new packet.
+   * Pages [start, end) were supplied. A request now answered in full completes (its packet
+   * withdrawn if still queued); one whose next needed page arrived wakes its primary early.
    */
-  supplied(pages: VmPageList, start: number, end: number): void {
+  supplied(start: number, end: number): void {
     for (const request of [...this.requests]) {
       if (request.end <= start || request.start >= end) continue;
-      let missing = false;
-      for (let p = request.start; p < request.end && !missing; p++) {
-        missing = pages.get(p) === EMPTY;
-      }
-      if (!missing) this.finish(request);
-      wakeAll(request, undefined);
+      if (request.answer(start, end)) this.complete(request);
+      else if (request.offset >= start && request.offset < end) wakePrimary(request, undefined);
     }
   }
 
   /**
-   * zx_pager_op_range FAIL on [start, end): every request whose next needed page lies in the
-   * range ends, its waiters' operations failing with `status`.
+   * zx_pager_op_range FAIL on [start, end). A request whose next needed page is in the range
+   * fails: every waiter's operation returns `status`. Otherwise the failed pages count as
+   * answered, and overlaps that needed one of them fail once the request completes.
    */
-  failed(pages: VmPageList, start: number, end: number, status: number): void {
+  failed(start: number, end: number, status: number): void {
     for (const request of [...this.requests]) {
-      let next = request.start;
-      while (next < request.end && pages.get(next) !== EMPTY) next++;
-      if (next < start || next >= end) continue;
-      this.finish(request);
-      wakeAll(request, () => status);
+      if (request.end <= start || request.start >= end) continue;
+      if (request.offset >= start && request.offset < end) {
+        this.finish(request);
+        wakePrimary(request, () => status);
+        for (const wake of takeOverlaps(request).keys()) wake(() => status);
+        continue;
+      }
+      for (const waiter of request.overlaps.values()) {
+        if (waiter.first >= start && waiter.first < end) waiter.failStatus ??= status;
+      }
+      if (request.answer(start, end)) this.complete(request);
     }
   }
 
@@ -141,7 +217,8 @@ export class PageSource {
     for (const request of [...this.requests]) {
       if (request.end <= sizePages) continue;
       this.finish(request);
-      wakeAll(request, undefined);
+      wakePrimary(request, undefined);
+      for (const wake of takeOverlaps(request).keys()) wake();
     }
   }
 
@@ -154,9 +231,20 @@ export class PageSource {
     this.detached = true;
     for (const request of [...this.requests]) {
       this.finish(request);
-      wakeAll(request, () => ZX_ERR_BAD_STATE);
+      wakePrimary(request, () => ZX_ERR_BAD_STATE);
+      for (const wake of takeOverlaps(request).keys()) wake(() => ZX_ERR_BAD_STATE);
     }
     if (complete) this.provider.complete();
+  }
+
+  /** Every page answered: the primary and the overlaps look again, or fail as marked. */
+  private complete(request: PageRequest): void {
+    this.finish(request);
+    wakePrimary(request, undefined);
+    for (const [wake, waiter] of takeOverlaps(request)) {
+      const status = waiter.failStatus;
+      wake(status === null ? undefined : () => status);
+    }
   }
 
   private finish(request: PageRequest): void {
@@ -167,10 +255,16 @@ export class PageSource {
   }
 }
 
-function wakeAll(request: PageRequest, finish: (() => number) | undefined): void {
-  const waiters = [...request.waiters];
-  request.waiters.clear();
-  for (const wake of waiters) wake(finish);
+function wakePrimary(request: PageRequest, finish: (() => number) | undefined): void {
+  const wake = request.primaryWake;
+  request.primaryWake = null;
+  wake?.(finish);
+}
+
+function takeOverlaps(request: PageRequest): Map<Wake, OverlapWaiter> {
+  const taken = new Map(request.overlaps);
+  request.overlaps.clear();
+  return taken;
 }
 
 /** Pages [start, end) of `node` present, or the wait for them (ZX_OK without a pager). */

@@ -68,11 +68,14 @@ export function supplyPagerPages(
     if (node.pages.get(page) === EMPTY) node.pages.set(page, entry);
     else if (isFrame(entry)) node.pmm.free(entryFrame(entry), FrameUse.vmo);
   }
-  source.supplied(node.pages, start, end);
+  source.supplied(start, end);
   return ZX_OK;
 }
 
-/** zx_pager_op_range FAIL: requests whose next needed page is in the range fail with `status`. */
+/**
+ * zx_pager_op_range FAIL: requests whose next needed page is in the range fail with `status`;
+ * BAD_STATE once detached (Pager.FailAfterDetach).
+ */
 export function failPagerRange(
   vmo: VmObjectPaged,
   offset: bigint,
@@ -83,7 +86,8 @@ export function failPagerRange(
   assert(source !== null, 'failing requests of a VMO without a pager');
   const range = rootPages(vmo, offset, length);
   if (typeof range === 'number') return range;
-  source.failed(vmo.cow.pages, range[0], range[1], status);
+  if (source.detached) return ZX_ERR_BAD_STATE;
+  source.failed(range[0], range[1], status);
   return ZX_OK;
 }
 

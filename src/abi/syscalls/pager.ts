@@ -137,6 +137,7 @@ export const PAGER_SYSCALLS = family({
         'FAIL with data other than IO, IO_DATA_INTEGRITY, BAD_STATE, NO_SPACE or BUFFER_TOO_SMALL',
       ],
       ['ZX_ERR_OUT_OF_RANGE', 'the range passes the end of pager_vmo'],
+      ['ZX_ERR_BAD_STATE', 'FAIL on a detached VMO'],
       [
         'ZX_ERR_NOT_SUPPORTED',
         'op is not FAIL (DIRTY, WRITEBACK_BEGIN and WRITEBACK_END are not modelled yet)',
