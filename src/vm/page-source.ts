@@ -114,6 +114,13 @@ export class PageSource {
   readonly trapDirty: boolean;
   /** Detached (zx_pager_detach_vmo, the VMO closed) or closed with its pager. */
   detached = false;
+  /**
+   * Pages at or past this index read as zero without asking the pager: the VMO grew over them
+   * (Zircon tracks them as a dirty zero range). Infinity until a resize.
+   */
+  zeroFrom = Number.POSITIVE_INFINITY;
+  /** Pages written since they were supplied (kept by a detach; never cleaned, no writeback yet). */
+  readonly dirty = new Set<number>();
   /** Outstanding READ requests, sorted by start, never overlapping. */
   private readonly requests: PageRequest[] = [];
 
@@ -133,9 +140,10 @@ export class PageSource {
    * the slot; ZX_ERR_BAD_STATE once detached.
    */
   require(pages: VmPageList, start: number, end: number): number {
+    const needEnd = Math.min(end, this.zeroFrom);
     let first = start;
-    while (first < end && pages.get(first) !== EMPTY) first++;
-    if (first === end) return ZX_OK;
+    while (first < needEnd && pages.get(first) !== EMPTY) first++;
+    if (first >= needEnd) return ZX_OK;
     if (this.detached) return ZX_ERR_BAD_STATE;
     const caller = this.slot.caller;
     const joined = this.requests.find((r) => r.start <= first && first < r.end);
@@ -148,7 +156,7 @@ export class PageSource {
       return this.waitAsOverlap(joined, first);
     }
     let last = first + 1;
-    while (last < end && pages.get(last) === EMPTY) last++;
+    while (last < needEnd && pages.get(last) === EMPTY) last++;
     // Stop where an outstanding request begins: that part is already asked for.
     for (const r of this.requests) if (r.start > first && r.start < last) last = r.start;
     const request = new PageRequest(ZX_PAGER_VMO_READ, first, last, caller);
@@ -212,10 +220,17 @@ export class PageSource {
     }
   }
 
-  /** The VMO shrank to `sizePages`: requests past it end, and their waiters look again. */
-  shrunk(sizePages: number): void {
+  /**
+   * The VMO went from `oldPages` to `newPages`. Pages past the smaller size read as zero from
+   * now on (a later growth exposes zeros, not the pager's data); a shrink ends the requests
+   * past the new end, and their waiters look again.
+   */
+  resized(oldPages: number, newPages: number): void {
+    this.zeroFrom = Math.min(this.zeroFrom, oldPages, newPages);
+    for (const page of [...this.dirty]) if (page >= newPages) this.dirty.delete(page);
+    if (newPages >= oldPages) return;
     for (const request of [...this.requests]) {
-      if (request.end <= sizePages) continue;
+      if (request.end <= newPages) continue;
       this.finish(request);
       wakePrimary(request, undefined);
       for (const wake of takeOverlaps(request).keys()) wake();
@@ -267,7 +282,14 @@ function takeOverlaps(request: PageRequest): Map<Wake, OverlapWaiter> {
   return taken;
 }
 
-/** Pages [start, end) of `node` present, or the wait for them (ZX_OK without a pager). */
-export function awaitPages(node: VmCowPages, start: number, end: number): number {
-  return node.source === null ? ZX_OK : node.source.require(node.pages, start, end);
+/**
+ * Pages [start, end) of `node` present, or the wait for them (ZX_OK without a pager). When the
+ * caller is about to `write` them, they count as dirty from then on.
+ */
+export function awaitPages(node: VmCowPages, start: number, end: number, write = false): number {
+  const source = node.source;
+  if (source === null) return ZX_OK;
+  const status = source.require(node.pages, start, end);
+  if (status === ZX_OK && write) for (let p = start; p < end; p++) source.dirty.add(p);
+  return status;
 }

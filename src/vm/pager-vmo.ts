@@ -60,12 +60,15 @@ export function supplyPagerPages(
   const list = pages.take();
   const node = vmo.cow;
   let next = 0;
+  const supplyEnd = Math.min(end, source.zeroFrom);
   for (let page = start; page < end; page++) {
     let entry = ZERO_MARKER;
     if (next < list.offsets.length && list.offsets[next] === page - start) {
       entry = list.entries[next++]!;
     }
-    if (node.pages.get(page) === EMPTY) node.pages.set(page, entry);
+    // Pages past zeroFrom are the VMO's own zeros (Zircon's dirty zero range): kept, like any
+    // page already present.
+    if (page < supplyEnd && node.pages.get(page) === EMPTY) node.pages.set(page, entry);
     else if (isFrame(entry)) node.pmm.free(entryFrame(entry), FrameUse.vmo);
   }
   source.supplied(start, end);
@@ -92,22 +95,19 @@ export function failPagerRange(
 }
 
 /**
- * zx_pager_detach_vmo: waiters fail with BAD_STATE, COMPLETE is sent, and the pages are
- * dropped (they are all clean: nothing can write them back), except pinned ones.
+ * zx_pager_detach_vmo: waiters fail with BAD_STATE, COMPLETE is sent, and the clean pages are
+ * dropped; dirty ones (written, or past a growth) and pinned ones stay.
  */
 export function detachPagerVmo(vmo: VmObjectPaged): void {
   const node = vmo.cow;
-  assert(node.source !== null, 'detaching a VMO without a pager');
-  node.source.detach(true);
-  const size = node.sizePages;
-  if (!node.hasPinnedFrames(0, size)) {
-    node.decommit(0, size);
-    return;
-  }
+  const source = node.source;
+  assert(source !== null, 'detaching a VMO without a pager');
+  source.detach(true);
   const pmm = node.pmm;
-  const unpinned: number[] = [];
-  node.pages.forEach(0, size, (page, entry) => {
-    if (!isFrame(entry) || pmm.pinCount(entryFrame(entry)) === 0) unpinned.push(page);
+  const clean: number[] = [];
+  node.pages.forEach(0, Math.min(node.sizePages, source.zeroFrom), (page, entry) => {
+    if (source.dirty.has(page)) return;
+    if (!isFrame(entry) || pmm.pinCount(entryFrame(entry)) === 0) clean.push(page);
   });
-  for (const page of unpinned) node.decommit(page, page + 1);
+  for (const page of clean) node.decommit(page, page + 1);
 }

@@ -127,7 +127,7 @@ export class VmObjectPaged extends VmObject {
    */
   pageForWrite(page: number): number {
     if (this.isDiscarded) return ZX_ERR_NOT_FOUND;
-    const wait = awaitPages(this.cow, page + this.cowOffset, page + this.cowOffset + 1);
+    const wait = awaitPages(this.cow, page + this.cowOffset, page + this.cowOffset + 1, true);
     if (wait !== ZX_OK) return wait;
     // Forks a page shared copy-on-write; the node unmaps the old frame from every view.
     return this.cow.frameForWrite(page + this.cowOffset);
@@ -142,13 +142,10 @@ export class VmObjectPaged extends VmObject {
   }
 
   /** A pager-backed node's missing pages under `range` are asked for (page-source.ts). */
-  private awaitRange(range: PageRange): number {
+  private awaitRange(range: PageRange, write = false): number {
     const start = range.page + this.cowOffset;
-    return awaitPages(
-      this.cow,
-      start,
-      start + Math.ceil((range.inPage + range.length) / PAGE_SIZE),
-    );
+    const end = start + Math.ceil((range.inPage + range.length) / PAGE_SIZE);
+    return awaitPages(this.cow, start, end, write);
   }
 
   /** `range` in the pages of `cow`. */
@@ -166,7 +163,7 @@ export class VmObjectPaged extends VmObject {
 
   write(range: PageRange, src: Uint8Array, srcOffset: number): number {
     if (this.isDiscarded) return ZX_ERR_NOT_FOUND;
-    const wait = this.awaitRange(range);
+    const wait = this.awaitRange(range, true);
     if (wait !== ZX_OK) return wait;
     // The node unmaps pages that get frames of their own (mappings showed the zero page).
     return this.cow.write(this.cowRange(range), src, srcOffset);
@@ -442,7 +439,7 @@ export class VmObjectPaged extends VmObject {
     // The node tells every view (this one included) to drop translations past the new end,
     // zero-page ones too, so later faults there are OUT_OF_RANGE.
     const status = this.cow.resize(newPages);
-    if (status === ZX_OK) this.cow.source?.shrunk(newPages);
+    if (status === ZX_OK) this.cow.source?.resized(oldPages, newPages);
     return status;
   }
 

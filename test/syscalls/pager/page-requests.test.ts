@@ -538,4 +538,34 @@ describe('page requests: failing, detaching, shrinking', () => {
     expectStatus(await t3.done, ZX_ERR_IO);
     assert.deepEqual(takeRequests(sys, port), []);
   });
+
+  // No upstream test name checked: /work/shared/ZIRCON-FACTS.md, "Growing exposes zero pages
+  // that need no request" (a dirty zero range in vm_cow_pages.cc).
+  it('growing a pager-backed VMO exposes zero pages that ask nothing of the pager', () => {
+    const { sys, pager, port, vmo } = setup(1, ZX_VMO_RESIZABLE);
+    supplyDisk(sys, pager, vmo, 0, 1);
+    expectStatus(sys.zx_vmo_set_size(vmo, BigInt(3 * PAGE)), ZX_OK);
+    assert.deepEqual(readVmo(sys, vmo, PAGE, 2 * PAGE), new Uint8Array(2 * PAGE));
+    assert.deepEqual(takeRequests(sys, port), []);
+    // A supply does not overwrite them: they are the VMO's own zeros.
+    supplyDisk(sys, pager, vmo, 1, 2);
+    assert.deepEqual(readVmo(sys, vmo, PAGE, 2 * PAGE), new Uint8Array(2 * PAGE));
+    // Shrinking and growing again: the page cut off comes back as zeros too.
+    expectStatus(sys.zx_vmo_set_size(vmo, 0n), ZX_OK);
+    expectStatus(sys.zx_vmo_set_size(vmo, BigInt(PAGE)), ZX_OK);
+    assert.deepEqual(readVmo(sys, vmo, 0, PAGE), new Uint8Array(PAGE));
+    assert.deepEqual(takeRequests(sys, port), []);
+  });
+
+  // No upstream test name checked: ZIRCON-FACTS.md, "Detach ... decommits clean pages, keeps
+  // dirty ones" (writes dirty pages silently without TRAP_DIRTY).
+  it('detach drops clean pages and keeps the ones written since they were supplied', () => {
+    const { sys, pager, vmo } = setup(2);
+    supplyDisk(sys, pager, vmo, 0, 2);
+    expectStatus(sys.zx_vmo_write(vmo, new Uint8Array([42]), PAGE, 1), ZX_OK);
+    expectStatus(sys.zx_pager_detach_vmo(pager, vmo), ZX_OK);
+    assert.equal(vmoInfo(sys, vmo).committed_bytes, BigInt(PAGE));
+    expectStatus(sys.zx_vmo_read(vmo, new Uint8Array(1), 0, 1), ZX_ERR_BAD_STATE);
+    assert.deepEqual(readVmo(sys, vmo, PAGE, 1), new Uint8Array([42]));
+  });
 });
