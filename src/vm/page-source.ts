@@ -19,10 +19,11 @@ import {
   ZX_PAGER_VMO_READ,
   ZX_THREAD_STATE_BLOCKED_PAGER,
 } from '../abi/constants.ts';
+import { FrameUse } from '../pmm/pmm.ts';
 import { assert } from '../util/assert.ts';
 import type { BlockerSlot, Wake } from '../util/blocker.ts';
 import type { VmCowPages } from './cow-pages.ts';
-import { EMPTY, type VmPageList } from './page-list.ts';
+import { EMPTY, entryFrame, isFrame, type VmPageList, ZERO_MARKER } from './page-list.ts';
 
 /** A thread waiting on a request it joined (Zircon's overlap requests). */
 interface OverlapWaiter {
@@ -292,4 +293,21 @@ export function awaitPages(node: VmCowPages, start: number, end: number, write =
   const status = source.require(node.pages, start, end);
   if (status === ZX_OK && write) for (let p = start; p < end; p++) source.dirty.add(p);
   return status;
+}
+
+/**
+ * ZERO of whole pages [start, end) of a pager-backed root: they read as zero from now on and
+ * are dirty, without asking the pager (zero markers below zeroFrom; nothing at or past it).
+ */
+export function zeroPagerPages(node: VmCowPages, start: number, end: number): void {
+  const source = node.source;
+  assert(source !== null, 'zeroing pager pages of a node without a pager');
+  node.pages.clearDescending(start, end, (_index, entry) => {
+    if (isFrame(entry)) node.pmm.free(entryFrame(entry), FrameUse.vmo);
+  });
+  for (let page = start; page < Math.min(end, source.zeroFrom); page++) {
+    node.pages.set(page, ZERO_MARKER);
+  }
+  for (let page = start; page < end; page++) source.dirty.add(page);
+  node.notifyRemoved(start, end);
 }

@@ -25,7 +25,7 @@ import { CowSplice } from './cow-splice.ts';
 import { supplyPages, takePages } from './cow-transfer.ts';
 import { type DiscardableList, DiscardableTracker } from './discardable.ts';
 import { entryFrame, isFrame } from './page-list.ts';
-import { awaitPages } from './page-source.ts';
+import { awaitPages, zeroPagerPages } from './page-source.ts';
 import {
   type LockResult,
   type PageSplice,
@@ -211,7 +211,9 @@ export class VmObjectPaged extends VmObject {
     // pages behind zero markers, since dropping them would let those show through).
     const off = this.cowOffset;
     if (!this.isContiguous && !this.hasPinnedPages(start, end)) {
-      this.cow.zeroPages(start + off, end + off);
+      // A pager-backed VMO keeps them as its own zeros: dropped, they would be asked for again.
+      if (this.cow.source !== null) zeroPagerPages(this.cow, start + off, end + off);
+      else this.cow.zeroPages(start + off, end + off);
       return;
     }
     const pmm = this.cow.pmm;
@@ -252,6 +254,9 @@ export class VmObjectPaged extends VmObject {
     ] as const) {
       if (!partial) continue;
       if (this.isDiscarded) return ZX_ERR_NOT_FOUND;
+      // A partial page of a pager-backed VMO needs its content first.
+      const wait = awaitPages(this.cow, page + this.cowOffset, page + this.cowOffset + 1, true);
+      if (wait !== ZX_OK) return wait;
       if (!this.isCached && this.cow.hasContent(page + this.cowOffset)) return ZX_ERR_BAD_STATE;
     }
     // A partial page that shows an ancestor's page is forked first (ZX_ERR_NO_MEMORY possible).

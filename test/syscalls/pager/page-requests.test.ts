@@ -27,6 +27,7 @@ import {
   ZX_VMO_OP_COMMIT,
   ZX_VMO_OP_DECOMMIT,
   ZX_VMO_OP_PREFETCH,
+  ZX_VMO_OP_ZERO,
   ZX_VMO_RESIZABLE,
 } from '../../../src/abi/constants.ts';
 import type { Process } from '../../../src/process.ts';
@@ -567,5 +568,24 @@ describe('page requests: failing, detaching, shrinking', () => {
     assert.equal(vmoInfo(sys, vmo).committed_bytes, BigInt(PAGE));
     expectStatus(sys.zx_vmo_read(vmo, new Uint8Array(1), 0, 1), ZX_ERR_BAD_STATE);
     assert.deepEqual(readVmo(sys, vmo, PAGE, 1), new Uint8Array([42]));
+  });
+
+  // ZIRCON-FACTS.md: "ZX_VMO_OP_ZERO turns whole pages into dirty zero ranges"; partial pages
+  // need their content first.
+  it('ZERO of whole pages asks nothing and reads zero; a partial page is fetched first', () => {
+    const { sys, pager, port, vmo } = setup(3);
+    expectStatus(sys.zx_vmo_op_range(vmo, ZX_VMO_OP_ZERO, 0, 2 * PAGE, null, 0), ZX_OK);
+    assert.deepEqual(takeRequests(sys, port), []);
+    assert.deepEqual(readVmo(sys, vmo, 0, 2 * PAGE), new Uint8Array(2 * PAGE));
+    expectStatus(
+      sys.zx_vmo_op_range(vmo, ZX_VMO_OP_ZERO, 2 * PAGE, 8, null, 0),
+      ZX_ERR_SHOULD_WAIT,
+    );
+    assert.deepEqual(takeRequests(sys, port), [read(2, 1)]);
+    supplyDisk(sys, pager, vmo, 2, 1);
+    expectStatus(sys.zx_vmo_op_range(vmo, ZX_VMO_OP_ZERO, 2 * PAGE, 8, null, 0), ZX_OK);
+    const expected = diskPage(2);
+    expected.fill(0, 0, 8);
+    assert.deepEqual(readVmo(sys, vmo, 2 * PAGE, PAGE), expected);
   });
 });
