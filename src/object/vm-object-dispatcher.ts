@@ -208,6 +208,8 @@ export class VmObjectDispatcher extends Dispatcher {
       if (status !== ZX_OK) return status;
     }
     this.contentSize = size;
+    const source = pageSourceOf(vmo);
+    if (source !== null) source.modified = true;
     return ZX_OK;
   }
 

@@ -18,6 +18,8 @@ import {
   ZX_OBJ_TYPE_PORT,
   ZX_OK,
   ZX_PAGER_OP_FAIL,
+  ZX_PAGER_RESET_VMO_STATS,
+  ZX_PAGER_VMO_STATS_MODIFIED,
   ZX_POL_NEW_PAGER,
   ZX_POL_NEW_VMO,
   ZX_RIGHT_RESIZE,
@@ -26,6 +28,7 @@ import {
   ZX_VMO_TRAP_DIRTY,
   ZX_VMO_UNBOUNDED,
 } from '../abi/constants.ts';
+import { encodeZxPagerVmoStats, ZX_PAGER_VMO_STATS_SIZE } from '../abi/structs.ts';
 import { PAGER_SYSCALLS as S } from '../abi/syscalls/pager.ts';
 import { PagerDispatcher } from '../object/pager-dispatcher.ts';
 import type { PortDispatcher } from '../object/port-dispatcher.ts';
@@ -43,6 +46,7 @@ import type { VmObjectPaged } from '../vm/vm-object-paged.ts';
 import { objectWithRights, type SyscallContext } from './context.ts';
 import type { HandleOut } from './impl.ts';
 import { enforcePolicy } from './policy.ts';
+import { beginCopyOut, finishCopyOut, type UserBuffer } from './user.ts';
 
 /** The statuses a pager may fail requests with (PageSource::IsValidExternalFailureCode). */
 const FAILURE_CODES = new Set([
@@ -183,4 +187,36 @@ export function zx_pager_op_range(
   const status = Number(signed);
   if (!FAILURE_CODES.has(status)) return ZX_ERR_INVALID_ARGS;
   return failPagerRange(paged, offset, length, status);
+}
+
+/**
+ * zx_pager_query_vmo_stats(pager, pager_vmo, options, buffer, buffer_size): the modified flag,
+ * reset when asked (before the copy out, as upstream queries and resets in one step).
+ */
+export function zx_pager_query_vmo_stats(
+  ctx: SyscallContext,
+  pager: number,
+  pagerVmo: number,
+  options: number,
+  buffer: UserBuffer,
+  bufferSize: bigint,
+): number {
+  const params = S.zx_pager_query_vmo_stats.params;
+  const pagerObj = objectWithRights<PagerDispatcher>(ctx, pager, params[0]);
+  if (typeof pagerObj === 'number') return pagerObj;
+  const vmoObj = objectWithRights<VmObjectDispatcher>(ctx, pagerVmo, params[1]);
+  if (typeof vmoObj === 'number') return vmoObj;
+  const paged = pagersVmo(pagerObj, vmoObj);
+  if (typeof paged === 'number') return paged;
+  if (bufferSize < BigInt(ZX_PAGER_VMO_STATS_SIZE)) return ZX_ERR_BUFFER_TOO_SMALL;
+  if ((options & ~ZX_PAGER_RESET_VMO_STATS) !== 0) return ZX_ERR_INVALID_ARGS;
+  const source = paged.cow.source!;
+  const modified = source.modified;
+  if ((options & ZX_PAGER_RESET_VMO_STATS) !== 0) source.modified = false;
+  const dst = beginCopyOut(buffer, ZX_PAGER_VMO_STATS_SIZE);
+  if (typeof dst === 'number') return dst;
+  encodeZxPagerVmoStats(new DataView(dst.buffer, dst.byteOffset, dst.byteLength), 0, {
+    modified: modified ? ZX_PAGER_VMO_STATS_MODIFIED : 0,
+  });
+  return finishCopyOut(ctx.user, buffer, dst);
 }

@@ -122,6 +122,11 @@ export class PageSource {
   zeroFrom = Number.POSITIVE_INFINITY;
   /** Pages written since they were supplied (kept by a detach; never cleaned, no writeback yet). */
   readonly dirty = new Set<number>();
+  /**
+   * ZX_PAGER_VMO_STATS_MODIFIED: set by writes, ZERO, resizes and stream-size changes since
+   * zx_pager_query_vmo_stats last reset it; not by reads or commits.
+   */
+  modified = false;
   /** Outstanding READ requests, sorted by start, never overlapping. */
   private readonly requests: PageRequest[] = [];
 
@@ -227,6 +232,7 @@ export class PageSource {
    * past the new end, and their waiters look again.
    */
   resized(oldPages: number, newPages: number): void {
+    this.modified = true;
     this.zeroFrom = Math.min(this.zeroFrom, oldPages, newPages);
     for (const page of [...this.dirty]) if (page >= newPages) this.dirty.delete(page);
     if (newPages >= oldPages) return;
@@ -291,7 +297,10 @@ export function awaitPages(node: VmCowPages, start: number, end: number, write =
   const source = node.source;
   if (source === null) return ZX_OK;
   const status = source.require(node.pages, start, end);
-  if (status === ZX_OK && write) for (let p = start; p < end; p++) source.dirty.add(p);
+  if (status === ZX_OK && write) {
+    source.modified = true;
+    for (let p = start; p < end; p++) source.dirty.add(p);
+  }
   return status;
 }
 
@@ -309,5 +318,6 @@ export function zeroPagerPages(node: VmCowPages, start: number, end: number): vo
     node.pages.set(page, ZERO_MARKER);
   }
   for (let page = start; page < end; page++) source.dirty.add(page);
+  source.modified = true;
   node.notifyRemoved(start, end);
 }

@@ -10,7 +10,7 @@ import {
   ZX_RIGHT_READ,
   ZX_RIGHT_WRITE,
 } from '../constants.ts';
-import { family, handle, outHandle, u32, u64 } from '../syscall-spec.ts';
+import { bufferOut, family, handle, outHandle, u32, u64 } from '../syscall-spec.ts';
 
 const PAGER_TEST = 'test/syscalls/pager/pager-syscalls.test.ts';
 
@@ -141,6 +141,33 @@ export const PAGER_SYSCALLS = family({
       [
         'ZX_ERR_NOT_SUPPORTED',
         'op is not FAIL (DIRTY, WRITEBACK_BEGIN and WRITEBACK_END are not modelled yet)',
+      ],
+    ],
+    test: PAGER_TEST,
+  },
+  zx_pager_query_vmo_stats: {
+    summary:
+      "Copies out the pager VMO's zx_pager_vmo_stats_t (whether it was modified), optionally resetting it.",
+    params: [
+      handle('pager', ZX_OBJ_TYPE_PAGER, ZX_RIGHT_MANAGE_VMO),
+      handle('pager_vmo', ZX_OBJ_TYPE_VMO, ZX_RIGHT_READ),
+      u32('options'),
+      bufferOut('buffer', 'buffer_size'),
+      u64('buffer_size'),
+    ],
+    rights: 'pager: ZX_RIGHT_MANAGE_VMO; pager_vmo: ZX_RIGHT_READ',
+    errors: [
+      ['ZX_ERR_BAD_HANDLE', 'pager names nothing in this process'],
+      ['ZX_ERR_WRONG_TYPE', 'pager is not a pager'],
+      ['ZX_ERR_ACCESS_DENIED', 'pager lacks ZX_RIGHT_MANAGE_VMO'],
+      ['ZX_ERR_BAD_HANDLE', 'pager_vmo names nothing in this process'],
+      ['ZX_ERR_WRONG_TYPE', 'pager_vmo is not a VMO'],
+      ['ZX_ERR_ACCESS_DENIED', 'pager_vmo lacks ZX_RIGHT_READ'],
+      ['ZX_ERR_INVALID_ARGS', 'pager_vmo was not created by pager'],
+      ['ZX_ERR_BUFFER_TOO_SMALL', 'buffer_size is less than 4 (one zx_pager_vmo_stats_t)'],
+      [
+        'ZX_ERR_INVALID_ARGS',
+        'options has bits other than ZX_PAGER_RESET_VMO_STATS; buffer cannot be written (a reset still happened)',
       ],
     ],
     test: PAGER_TEST,

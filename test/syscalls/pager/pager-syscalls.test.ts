@@ -1,5 +1,5 @@
-// zx_pager_create, zx_pager_create_vmo, zx_pager_detach_vmo, zx_pager_supply_pages and
-// zx_pager_op_range: every error of their reference pages (zircon/vdso/pager.fidl), in
+// zx_pager_create, zx_pager_create_vmo, zx_pager_detach_vmo, zx_pager_supply_pages,
+// zx_pager_op_range and zx_pager_query_vmo_stats: every error of their reference pages (zircon/vdso/pager.fidl), in
 // Zircon's order (lib/syscalls/pager.cc), and the upstream core tests of
 // zircon/system/utest/core/pager/pager.cc about arguments.
 
@@ -25,6 +25,8 @@ import {
   ZX_OK,
   ZX_PAGER_OP_DIRTY,
   ZX_PAGER_OP_FAIL,
+  ZX_PAGER_RESET_VMO_STATS,
+  ZX_PAGER_VMO_STATS_MODIFIED,
   ZX_POL_ACTION_DENY,
   ZX_POL_NEW_PAGER,
   ZX_POL_NEW_VMO,
@@ -35,10 +37,13 @@ import {
   ZX_RIGHT_WRITE,
   ZX_VMO_CHILD_SNAPSHOT,
   ZX_VMO_DISCARDABLE,
+  ZX_VMO_OP_COMMIT,
+  ZX_VMO_OP_ZERO,
   ZX_VMO_RESIZABLE,
   ZX_VMO_TRAP_DIRTY,
   ZX_VMO_UNBOUNDED,
 } from '../../../src/abi/constants.ts';
+import { decodeZxPagerVmoStats, ZX_PAGER_VMO_STATS_SIZE } from '../../../src/abi/structs.ts';
 import type { Syscalls } from '../../../src/syscalls/index.ts';
 import { VMO_MAX_SIZE } from '../../../src/vm/vm-object.ts';
 import {
@@ -300,5 +305,53 @@ describe('zx_pager_op_range', () => {
     supplyDisk(sys, pager, vmo, 0, 1);
     expectStatus(op(pager, ZX_PAGER_OP_FAIL, vmo, 0n, BigInt(PAGE), io), ZX_OK);
     assert.deepEqual(readVmo(sys, vmo, 0, PAGE), diskPage(0));
+  });
+});
+
+describe('zx_pager_query_vmo_stats', () => {
+  const stats = (sys: Syscalls, pager: number, vmo: number, options = 0) => {
+    const buf = new Uint8Array(ZX_PAGER_VMO_STATS_SIZE);
+    expectStatus(sys.zx_pager_query_vmo_stats(pager, vmo, options, buf, buf.length), ZX_OK);
+    return decodeZxPagerVmoStats(buf).modified;
+  };
+
+  it('checks pager, VMO (READ), the same pager, the buffer size, then options', () => {
+    const { sys, pager, port, vmo, plain } = setup();
+    const buf = new Uint8Array(4);
+    const query = (pg: number, v: number, options = 0, size = 4) =>
+      sys.zx_pager_query_vmo_stats(pg, v, options, buf, size);
+    expectStatus(query(0x7fff_fff0, vmo), ZX_ERR_BAD_HANDLE);
+    expectStatus(query(port, vmo), ZX_ERR_WRONG_TYPE);
+    const noManage = weakPager(sys, ZX_DEFAULT_PAGER_RIGHTS & ~ZX_RIGHT_MANAGE_VMO);
+    expectStatus(query(noManage, vmo), ZX_ERR_ACCESS_DENIED);
+    expectStatus(query(pager, 0x7fff_fff0), ZX_ERR_BAD_HANDLE);
+    expectStatus(query(pager, port), ZX_ERR_WRONG_TYPE);
+    expectStatus(query(pager, duplicate(sys, vmo, ZX_RIGHT_WRITE)), ZX_ERR_ACCESS_DENIED);
+    expectStatus(query(pager, plain), ZX_ERR_INVALID_ARGS);
+    expectStatus(query(pager, vmo, 2, 3), ZX_ERR_BUFFER_TOO_SMALL);
+    expectStatus(query(pager, vmo, 2), ZX_ERR_INVALID_ARGS);
+    expectStatus(sys.zx_pager_query_vmo_stats(pager, vmo, 0, null, 4), ZX_ERR_INVALID_ARGS);
+  });
+
+  // ZIRCON-FACTS.md (from pager-writeback.cc): writes, ZERO, resizes and stream-size changes
+  // set the flag; reads and commits do not; RESET clears it.
+  it('is set by writes, ZERO, resizes and stream sizes, not by reads or commits', () => {
+    const { sys, pager, port } = setup();
+    const vmo = createPagedVmo(sys, pager, port, 7n, 4, ZX_VMO_RESIZABLE);
+    assert.equal(stats(sys, pager, vmo), 0);
+    supplyDisk(sys, pager, vmo, 0, 4);
+    readVmo(sys, vmo, 0, PAGE);
+    expectStatus(sys.zx_vmo_op_range(vmo, ZX_VMO_OP_COMMIT, 0n, BigInt(4 * PAGE), null, 0), ZX_OK);
+    assert.equal(stats(sys, pager, vmo), 0);
+    expectStatus(sys.zx_vmo_write(vmo, new Uint8Array([1]), 0, 1), ZX_OK);
+    assert.equal(stats(sys, pager, vmo, ZX_PAGER_RESET_VMO_STATS), ZX_PAGER_VMO_STATS_MODIFIED);
+    assert.equal(stats(sys, pager, vmo), 0);
+    expectStatus(sys.zx_vmo_op_range(vmo, ZX_VMO_OP_ZERO, 0n, BigInt(PAGE), null, 0), ZX_OK);
+    assert.equal(stats(sys, pager, vmo, ZX_PAGER_RESET_VMO_STATS), ZX_PAGER_VMO_STATS_MODIFIED);
+    expectStatus(sys.zx_vmo_set_size(vmo, BigInt(2 * PAGE)), ZX_OK);
+    assert.equal(stats(sys, pager, vmo, ZX_PAGER_RESET_VMO_STATS), ZX_PAGER_VMO_STATS_MODIFIED);
+    expectStatus(sys.zx_vmo_set_stream_size(vmo, BigInt(PAGE)), ZX_OK);
+    assert.equal(stats(sys, pager, vmo, ZX_PAGER_RESET_VMO_STATS), ZX_PAGER_VMO_STATS_MODIFIED);
+    assert.equal(stats(sys, pager, vmo), 0);
   });
 });
