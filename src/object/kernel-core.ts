@@ -4,6 +4,7 @@
 
 import { PhysicalMemory } from '../pmm/pmm.ts';
 import { DiscardableList } from '../vm/discardable.ts';
+import type { PageWaitSlot } from '../vm/page-source.ts';
 import { VmAspace } from '../vm/vm-aspace.ts';
 import { HandleArena, HandleTable } from './handle.ts';
 import { JobDispatcher } from './job-dispatcher.ts';
@@ -38,6 +39,11 @@ export class KernelCore {
   readonly timers = new Timers();
   /** Counts the zx threads that can run (Kernel.idle). */
   readonly scheduler = new Scheduler();
+  /**
+   * Where the VM leaves the wait of an operation that needs pages from a pager (it has no
+   * syscall context); a thread's call that returned ZX_ERR_SHOULD_WAIT parks on it.
+   */
+  readonly pageWait: PageWaitSlot = { blocker: null, caller: null };
   private nextKoid = 1024;
   private rngState: number;
 

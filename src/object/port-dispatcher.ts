@@ -32,6 +32,8 @@ export interface PortPacket {
   readonly handle: Handle | null;
   /** Queued by zx_port_queue: counts against MAX_USER_PACKETS. */
   readonly user: boolean;
+  /** Told when a waiter takes the packet (a pager's proxy then sends its next request). */
+  readonly onTaken?: () => void;
 }
 
 function packetKey(packet: PortPacket): bigint {
@@ -145,7 +147,18 @@ export class PortDispatcher extends Dispatcher {
   dequeue(): PortPacket | undefined {
     const packet = this.packets.shift();
     if (packet?.user) this.userPackets--;
+    packet?.onTaken?.();
     return packet;
+  }
+
+  /** A kernel packet (a page request): queued unless the port has no handles left. */
+  queueKernel(packet: PortPacket): void {
+    if (!this.zeroHandles) this.push(packet);
+  }
+
+  /** Takes a queued kernel packet back; false when it already left the queue. */
+  withdraw(packet: PortPacket): boolean {
+    return this.packets.removeWhere((p) => p === packet).length > 0;
   }
 
   addWaiter(waiter: PortWaiter): void {

@@ -16,6 +16,7 @@ import {
   ZX_INFO_VMO_DISCARDABLE,
   ZX_INFO_VMO_IMMUTABLE,
   ZX_INFO_VMO_IS_COW_CLONE,
+  ZX_INFO_VMO_PAGER_BACKED,
   ZX_INFO_VMO_RESIZABLE,
   ZX_INFO_VMO_TYPE_PAGED,
   ZX_INFO_VMO_TYPE_PHYSICAL,
@@ -47,6 +48,7 @@ import {
 } from '../abi/constants.ts';
 import { encodeZxVmoLockState, ZX_VMO_LOCK_STATE_SIZE, type ZxInfoVmo } from '../abi/structs.ts';
 import { roundUpPageU64 } from '../util/u64.ts';
+import { pageSourceOf } from '../vm/pager-vmo.ts';
 import type { UserTransfer, VmObject } from '../vm/vm-object.ts';
 import { Dispatcher } from './dispatcher.ts';
 import type { Koid } from './types.ts';
@@ -73,6 +75,7 @@ export function vmoToInfoEntry(vmo: VmObject, via: number, rights: number): VmoI
   if (vmo.options.discardable) flags |= ZX_INFO_VMO_DISCARDABLE;
   if (vmo.isContiguous) flags |= ZX_INFO_VMO_CONTIGUOUS;
   if (vmo.isCowClone) flags |= ZX_INFO_VMO_IS_COW_CLONE;
+  if (pageSourceOf(vmo) !== null) flags |= ZX_INFO_VMO_PAGER_BACKED;
   if (vmo.immutable) flags |= ZX_INFO_VMO_IMMUTABLE;
   const a = vmo.attribution();
   return {
@@ -205,6 +208,8 @@ export class VmObjectDispatcher extends Dispatcher {
       if (status !== ZX_OK) return status;
     }
     this.contentSize = size;
+    const source = pageSourceOf(vmo);
+    if (source !== null) source.modified = true;
     return ZX_OK;
   }
 
@@ -269,8 +274,13 @@ export class VmObjectDispatcher extends Dispatcher {
         // Only kernels booted with kernel.enable-debugging-syscalls allow it.
         return ZX_ERR_NOT_SUPPORTED;
       case ZX_VMO_OP_DONT_NEED:
-      case ZX_VMO_OP_ALWAYS_NEED:
         return vmo.hintRange(offset, size);
+      case ZX_VMO_OP_ALWAYS_NEED: {
+        // A pager-backed VMO fetches the pages it is told it will need (and waits for them).
+        const status = vmo.hintRange(offset, size);
+        if (status !== ZX_OK || pageSourceOf(vmo) === null) return status;
+        return vmo.prefetchRange(offset, size);
+      }
       case ZX_VMO_OP_PREFETCH:
         return has(ZX_RIGHT_READ) ? vmo.prefetchRange(offset, size) : ZX_ERR_ACCESS_DENIED;
       default:
@@ -337,6 +347,8 @@ export class VmObjectDispatcher extends Dispatcher {
       ].find((bit) => (options & bit) !== 0);
       if (type === undefined) return ZX_ERR_INVALID_ARGS;
       if ((options & ~(type | ZX_VMO_CHILD_RESIZABLE)) !== 0) return ZX_ERR_INVALID_ARGS;
+      // Snapshots of pager-backed VMOs (their one-way kinds) are not modelled yet.
+      if (pageSourceOf(vmo) !== null) return ZX_ERR_NOT_SUPPORTED;
       child = vmo.createClone(resizable, offset, size, copyName);
     }
     if (typeof child !== 'number') this.updateSignals(ZX_VMO_ZERO_CHILDREN, 0);

@@ -5,7 +5,11 @@
 // process was killed, or it killed its own process) never gets an answer: its call's promise
 // never settles.
 
-import { ZX_TASK_RETCODE_VDSO_KILL, ZX_THREAD_STATE_RUNNING } from '../abi/constants.ts';
+import {
+  ZX_ERR_SHOULD_WAIT,
+  ZX_TASK_RETCODE_VDSO_KILL,
+  ZX_THREAD_STATE_RUNNING,
+} from '../abi/constants.ts';
 import type { Blocker, Wake } from '../util/blocker.ts';
 import type { SyscallContext } from './context.ts';
 
@@ -28,9 +32,14 @@ export function runOnThread(ctx: SyscallContext, attempt: () => number): number 
     thread.process.kill(ZX_TASK_RETCODE_VDSO_KILL);
     return never();
   }
+  const pageWait = ctx.core.pageWait;
+  pageWait.blocker = null;
+  pageWait.caller = thread;
   const status = attempt();
-  const blocker = ctx.blocker;
+  pageWait.caller = null;
+  const blocker = ctx.blocker ?? (status === ZX_ERR_SHOULD_WAIT ? pageWait.blocker : null);
   ctx.blocker = null;
+  pageWait.blocker = null;
   if (thread.isDead) return never();
   if (blocker === null) return status;
   return park(ctx, blocker, () => runOnThread(ctx, attempt));

@@ -11,6 +11,7 @@ import type { ImplOf } from './impl.ts';
 import * as info from './info.ts';
 import * as object from './object.ts';
 import * as objectWait from './object-wait.ts';
+import * as pager from './pager.ts';
 import * as port from './port.ts';
 import * as resource from './resource.ts';
 import * as system from './system.ts';
@@ -43,6 +44,7 @@ const EXPORTS = {
   ...port,
   ...channel,
   ...channelCall,
+  ...pager,
 };
 
 const checked: Implementations = EXPORTS;

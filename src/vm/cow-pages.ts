@@ -35,6 +35,7 @@ import {
   VmPageList,
   ZERO_MARKER,
 } from './page-list.ts';
+import type { PageSource } from './page-source.ts';
 import type { VmoAttribution } from './vm-object.ts';
 
 /** A byte range of a VMO, split into the page where it starts and the offset inside it. */
@@ -83,6 +84,8 @@ export class VmCowPages {
   /** Where the last parentEntry() lookup ended. */
   foundHolder: VmCowPages | null = null;
   foundIndex = 0;
+  /** A pager-backed root's pager: its empty slots are pages not supplied yet. */
+  source: PageSource | null = null;
 
   constructor(pmm: PhysicalMemory, owner: unknown, sizePages = 0) {
     this.pmm = pmm;

@@ -341,10 +341,10 @@ function mappingRangeOp(
       return vmo.zero(BigInt(firstPage) * 4096n, BigInt(lastPage) * 4096n);
     case ZX_VMAR_OP_PREFETCH:
       if ((m.canMap & PERM_READ) === 0) return ZX_ERR_ACCESS_DENIED;
-      m.mapRange(from, to);
-      return ZX_OK;
-    case ZX_VMAR_OP_MAP_RANGE:
+      return fetchAndMap(m, from, to, firstPage, lastPage);
     case ZX_VMAR_OP_ALWAYS_NEED:
+      return fetchAndMap(m, from, to, firstPage, lastPage);
+    case ZX_VMAR_OP_MAP_RANGE:
       m.mapRange(from, to);
       return ZX_OK;
     case ZX_VMAR_OP_DONT_NEED:
@@ -352,4 +352,24 @@ function mappingRangeOp(
     default:
       return ZX_ERR_INVALID_ARGS;
   }
+}
+
+/**
+ * PREFETCH and ALWAYS_NEED: a pager-backed VMO is asked for the missing pages first (the call
+ * waits for them); then what the VMO holds is mapped.
+ */
+function fetchAndMap(
+  m: VmMapping,
+  from: number,
+  to: number,
+  firstPage: number,
+  lastPage: number,
+): number {
+  if (firstPage < lastPage && m.vmo.isPaged) {
+    const pages = BigInt(lastPage - firstPage) * 4096n;
+    const status = m.vmo.prefetchRange(BigInt(firstPage) * 4096n, pages);
+    if (status !== ZX_OK) return status;
+  }
+  m.mapRange(from, to);
+  return ZX_OK;
 }

@@ -21,9 +21,11 @@ import { PAGE_SIZE, roundUpPageU64, U64_MAX } from '../util/u64.ts';
 import { NO_ATTRIBUTION, nodeAttribution } from './cow-attribution.ts';
 import { createReferenceChild, createSliceChild, createSnapshotChild } from './cow-child.ts';
 import { type PageRange, VmCowPages } from './cow-pages.ts';
-import { dropSpliceList, type SpliceList, supplyPages, takePages } from './cow-transfer.ts';
+import { CowSplice } from './cow-splice.ts';
+import { supplyPages, takePages } from './cow-transfer.ts';
 import { type DiscardableList, DiscardableTracker } from './discardable.ts';
 import { entryFrame, isFrame } from './page-list.ts';
+import { awaitPages, zeroPagerPages } from './page-source.ts';
 import {
   type LockResult,
   type PageSplice,
@@ -40,29 +42,6 @@ export interface VmoChildOf {
   type: VmoChildType;
   cow: VmCowPages;
   cowOffset: number;
-}
-
-/** Pages taken out of a node, until supplied elsewhere or freed. */
-class CowSplice implements PageSplice {
-  private list: SpliceList | null;
-  private readonly node: VmCowPages;
-
-  constructor(node: VmCowPages, list: SpliceList) {
-    this.node = node;
-    this.list = list;
-  }
-
-  /** The pages, now the taker's to place. */
-  take(): SpliceList {
-    const list = this.list;
-    assert(list !== null, 'a splice list supplied twice');
-    this.list = null;
-    return list;
-  }
-
-  release(): void {
-    if (this.list !== null) dropSpliceList(this.node, this.take());
-  }
 }
 
 export class VmObjectPaged extends VmObject {
@@ -137,6 +116,8 @@ export class VmObjectPaged extends VmObject {
    */
   pageForRead(page: number): number {
     if (this.isDiscarded) return ZX_ERR_NOT_FOUND;
+    const wait = awaitPages(this.cow, page + this.cowOffset, page + this.cowOffset + 1);
+    if (wait !== ZX_OK) return wait;
     return this.cow.frameForRead(page + this.cowOffset);
   }
 
@@ -146,6 +127,8 @@ export class VmObjectPaged extends VmObject {
    */
   pageForWrite(page: number): number {
     if (this.isDiscarded) return ZX_ERR_NOT_FOUND;
+    const wait = awaitPages(this.cow, page + this.cowOffset, page + this.cowOffset + 1, true);
+    if (wait !== ZX_OK) return wait;
     // Forks a page shared copy-on-write; the node unmaps the old frame from every view.
     return this.cow.frameForWrite(page + this.cowOffset);
   }
@@ -158,6 +141,13 @@ export class VmObjectPaged extends VmObject {
     });
   }
 
+  /** A pager-backed node's missing pages under `range` are asked for (page-source.ts). */
+  private awaitRange(range: PageRange, write = false): number {
+    const start = range.page + this.cowOffset;
+    const end = start + Math.ceil((range.inPage + range.length) / PAGE_SIZE);
+    return awaitPages(this.cow, start, end, write);
+  }
+
   /** `range` in the pages of `cow`. */
   private cowRange(range: PageRange): PageRange {
     return this.cowOffset === 0 ? range : { ...range, page: range.page + this.cowOffset };
@@ -165,19 +155,25 @@ export class VmObjectPaged extends VmObject {
 
   read(range: PageRange, dst: Uint8Array, dstOffset: number): number {
     if (this.isDiscarded) return ZX_ERR_NOT_FOUND;
+    const wait = this.awaitRange(range);
+    if (wait !== ZX_OK) return wait;
     this.cow.read(this.cowRange(range), dst, dstOffset);
     return ZX_OK;
   }
 
   write(range: PageRange, src: Uint8Array, srcOffset: number): number {
     if (this.isDiscarded) return ZX_ERR_NOT_FOUND;
+    const wait = this.awaitRange(range, true);
+    if (wait !== ZX_OK) return wait;
     // The node unmaps pages that get frames of their own (mappings showed the zero page).
     return this.cow.write(this.cowRange(range), src, srcOffset);
   }
 
   override commit(startPage: number, endPage: number): number {
     if (this.isDiscarded) return ZX_ERR_NOT_FOUND;
-    return this.cow.commit(startPage + this.cowOffset, endPage + this.cowOffset);
+    const [start, end] = [startPage + this.cowOffset, endPage + this.cowOffset];
+    const wait = awaitPages(this.cow, start, end);
+    return wait !== ZX_OK ? wait : this.cow.commit(start, end);
   }
 
   override decommit(startPage: number, endPage: number): number {
@@ -193,7 +189,7 @@ export class VmObjectPaged extends VmObject {
   override get canDecommit(): boolean {
     // A node with a parent in the tree is a snapshot, or has (or had, until its hidden parent
     // merges back) snapshot children; slices and references see their parent's node.
-    return this.cow.parent === null && !this.isContiguous;
+    return this.cow.parent === null && !this.isContiguous && this.cow.source === null;
   }
 
   override hasPinnedPages(start: number, end: number): boolean {
@@ -215,7 +211,9 @@ export class VmObjectPaged extends VmObject {
     // pages behind zero markers, since dropping them would let those show through).
     const off = this.cowOffset;
     if (!this.isContiguous && !this.hasPinnedPages(start, end)) {
-      this.cow.zeroPages(start + off, end + off);
+      // A pager-backed VMO keeps them as its own zeros: dropped, they would be asked for again.
+      if (this.cow.source !== null) zeroPagerPages(this.cow, start + off, end + off);
+      else this.cow.zeroPages(start + off, end + off);
       return;
     }
     const pmm = this.cow.pmm;
@@ -256,6 +254,9 @@ export class VmObjectPaged extends VmObject {
     ] as const) {
       if (!partial) continue;
       if (this.isDiscarded) return ZX_ERR_NOT_FOUND;
+      // A partial page of a pager-backed VMO needs its content first.
+      const wait = awaitPages(this.cow, page + this.cowOffset, page + this.cowOffset + 1, true);
+      if (wait !== ZX_OK) return wait;
       if (!this.isCached && this.cow.hasContent(page + this.cowOffset)) return ZX_ERR_BAD_STATE;
     }
     // A partial page that shows an ancestor's page is forked first (ZX_ERR_NO_MEMORY possible).
@@ -368,6 +369,8 @@ export class VmObjectPaged extends VmObject {
   override destroy(): void {
     super.destroy();
     this.cow.removeView(this);
+    // The pager hears that the VMO is gone once nothing sees its node.
+    if (this.cow.views.length === 0) this.cow.source?.detach(true);
     this.discardable?.detach();
   }
 
@@ -440,7 +443,9 @@ export class VmObjectPaged extends VmObject {
     }
     // The node tells every view (this one included) to drop translations past the new end,
     // zero-page ones too, so later faults there are OUT_OF_RANGE.
-    return this.cow.resize(newPages);
+    const status = this.cow.resize(newPages);
+    if (status === ZX_OK) this.cow.source?.resized(oldPages, newPages);
+    return status;
   }
 
   /**
@@ -515,7 +520,8 @@ export class VmObjectPaged extends VmObject {
   /** Anonymous memory has nothing to fetch: only the range is checked. */
   prefetchRange(offset: bigint, length: bigint): number {
     const pages = this.roundedPages(offset, length);
-    return typeof pages === 'number' ? pages : ZX_OK;
+    if (typeof pages === 'number') return pages;
+    return awaitPages(this.cow, pages[0] + this.cowOffset, pages[1] + this.cowOffset);
   }
 
   override setMappingCachePolicy(policy: number): number {
@@ -583,6 +589,8 @@ export class VmObjectPaged extends VmObject {
     const status = this.checkTransfer(offset, length, false);
     if (status !== ZX_OK) return status;
     const start = Number(offset >> 12n) + this.cowOffset;
+    const wait = awaitPages(this.cow, start, start + Number(length >> 12n));
+    if (wait !== ZX_OK) return wait;
     const taken = takePages(this.cow, start, start + Number(length >> 12n));
     return typeof taken === 'number' ? taken : new CowSplice(this.cow, taken);
   }

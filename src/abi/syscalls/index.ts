@@ -10,6 +10,7 @@ import { CHANNEL_SYSCALLS } from './channel.ts';
 import { DDK_SYSCALLS } from './ddk.ts';
 import { HANDLE_SYSCALLS } from './handle.ts';
 import { OBJECT_SYSCALLS } from './object.ts';
+import { PAGER_SYSCALLS } from './pager.ts';
 import { PORT_SYSCALLS } from './port.ts';
 import { RESOURCE_SYSCALLS } from './resource.ts';
 import { SYSTEM_SYSCALLS } from './system.ts';
@@ -30,6 +31,7 @@ export const SYSCALL_SPECS = {
   ...THREAD_SYSCALLS,
   ...PORT_SYSCALLS,
   ...CHANNEL_SYSCALLS,
+  ...PAGER_SYSCALLS,
 };
 
 export type SyscallName = keyof typeof SYSCALL_SPECS;
