@@ -121,6 +121,11 @@ export class VmPageList {
     else if (old > 0 && share === 0) chunk[UNSHARED_SLOT]!++;
   }
 
+  /** Markers (non-empty entries that are not frames) of a chunk. */
+  static markersIn(chunk: Int32Array): number {
+    return chunk[COUNT_SLOT]! - chunk[FRAME_SLOT]!;
+  }
+
   /** Frames of a chunk that one VMO alone sees (share count 0). */
   static unsharedFrames(chunk: Int32Array): number {
     return chunk[UNSHARED_SLOT]!;
@@ -155,6 +160,34 @@ export class VmPageList {
       const base = key * CHUNK;
       visit(chunk, base, Math.max(start, base) - base, Math.min(end, base + CHUNK) - base);
     }
+  }
+
+  /**
+   * Calls visit(from, to) for each maximal run of consecutive pages of [start, end) that hold
+   * entries, in ascending order (a full chunk is one step). The visitor must not change the list.
+   */
+  forEachRun(start: number, end: number, visit: (from: number, to: number) => void): void {
+    let runStart = -1;
+    let runEnd = -1;
+    this.forEachChunk(start, end, (chunk, base, from, to) => {
+      if (chunk[COUNT_SLOT] === CHUNK) {
+        if (base + from !== runEnd) {
+          if (runStart >= 0) visit(runStart, runEnd);
+          runStart = base + from;
+        }
+        runEnd = base + to;
+        return;
+      }
+      for (let slot = from; slot < to; slot++) {
+        if (chunk[slot] === EMPTY) continue;
+        if (base + slot !== runEnd) {
+          if (runStart >= 0) visit(runStart, runEnd);
+          runStart = base + slot;
+        }
+        runEnd = base + slot + 1;
+      }
+    });
+    if (runStart >= 0) visit(runStart, runEnd);
   }
 
   /** True when some entry lies in [start, end). */
