@@ -4,7 +4,7 @@
 // zx_bti_release_quarantine (or forever, once the BTI's handles are gone too).
 
 import { ZX_OBJ_TYPE_PMT } from '../abi/constants.ts';
-import { unpinPages } from '../vm/physical.ts';
+import { type PinnedFrames, unpinPages } from '../vm/physical.ts';
 import type { BtiObject } from './bti.ts';
 import { KernelObject } from './kernel-object.ts';
 import type { Koid } from './types.ts';
@@ -15,11 +15,11 @@ export class PmtObject extends KernelObject {
   readonly bti: BtiObject;
   readonly vmo: VmoObject;
   /** The pinned frames, one per page. */
-  readonly frames: readonly number[];
+  readonly frames: PinnedFrames;
   private pinned = true;
 
   /** Takes a reference on `vmo` (as a handle would) so it outlives its handles while pinned. */
-  constructor(koid: Koid, bti: BtiObject, vmo: VmoObject, frames: readonly number[]) {
+  constructor(koid: Koid, bti: BtiObject, vmo: VmoObject, frames: PinnedFrames) {
     super(koid);
     this.bti = bti;
     this.vmo = vmo;

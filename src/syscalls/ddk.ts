@@ -321,7 +321,7 @@ export function zx_bti_pin(
   if (typeof out === 'number') return fail(out);
   const view = new DataView(out.buffer, out.byteOffset, wanted * 8);
   for (let i = 0; i < wanted; i++) {
-    const frame = contiguous ? frames[0]! : frames[(i * minimum) / 4096]!;
+    const frame = frames.frameAt(contiguous ? 0 : (i * minimum) / 4096);
     view.setBigUint64(i * 8, BigInt(frame) * 4096n, true);
   }
   const copied = finishCopyOut(ctx.user, addrs, out);

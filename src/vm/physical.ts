@@ -116,37 +116,69 @@ export function createContiguousVmo(
   return vmo;
 }
 
+/** The frames a pin holds, one per pinned page in page order. */
+export interface PinnedFrames {
+  readonly count: number;
+  /** The frame of the i-th pinned page. */
+  frameAt(i: number): number;
+}
+
+/** Pinned RAM pages: their frames, listed. */
+class PinnedRam implements PinnedFrames {
+  readonly frames: number[] = [];
+  get count(): number {
+    return this.frames.length;
+  }
+  frameAt(i: number): number {
+    return this.frames[i]!;
+  }
+}
+
+/**
+ * Pinned device memory: a run of frames, kept as its first frame and length, so pinning a
+ * physical VMO costs O(1) however large it is (its frames are always there, never pinned).
+ */
+class PinnedRun implements PinnedFrames {
+  readonly first: number;
+  readonly count: number;
+  constructor(first: number, count: number) {
+    this.first = first;
+    this.count = count;
+  }
+  frameAt(i: number): number {
+    return this.first + i;
+  }
+}
+
 /**
  * Pins pages [start, end) of `vmo` (inside it) for DMA: commits them (forking copy-on-write
  * pages into this VMO) and pins their frames, which may then not be freed or moved. Returns
- * the frames, or a status with nothing left pinned.
+ * the frames, or a status with nothing left pinned. The commit fails at once when the range
+ * needs more frames than there are, so the loop over the range is bounded by memory.
  */
-export function pinPages(vmo: VmObjectPaged, start: number, end: number): number[] | number {
-  const frames: number[] = [];
-  if (vmo.isPhysical) {
-    for (let page = start; page < end; page++) frames.push(vmo.pageForRead(page));
-    return frames;
-  }
+export function pinPages(vmo: VmObjectPaged, start: number, end: number): PinnedFrames | number {
+  if (vmo.isPhysical) return new PinnedRun(vmo.pageForRead(start), end - start);
   const status = vmo.commit(start, end);
   if (status !== ZX_OK) return status;
   const pmm = vmo.cow.pmm;
+  const pinned = new PinnedRam();
   for (let page = start; page < end; page++) {
     const frame = vmo.pageForWrite(page);
     if (frame < 0) {
-      for (const pinned of frames) pmm.unpin(pinned);
+      for (const held of pinned.frames) pmm.unpin(held);
       return frame;
     }
     pmm.pin(frame);
-    frames.push(frame);
+    pinned.frames.push(frame);
   }
-  vmo.pinnedCount += frames.length;
-  return frames;
+  vmo.pinnedCount += pinned.count;
+  return pinned;
 }
 
 /** Undoes pinPages. */
-export function unpinPages(vmo: VmObjectPaged, frames: readonly number[]): void {
+export function unpinPages(vmo: VmObjectPaged, pinned: PinnedFrames): void {
   if (vmo.isPhysical) return;
   const pmm = vmo.cow.pmm;
-  for (const frame of frames) pmm.unpin(frame);
-  vmo.pinnedCount -= frames.length;
+  for (let i = 0; i < pinned.count; i++) pmm.unpin(pinned.frameAt(i));
+  vmo.pinnedCount -= pinned.count;
 }
