@@ -71,11 +71,12 @@ export { VMO_MAX_SIZE };
 export const MEMORY_BYTES = 16 * 1024 * 1024;
 export const FRAMES = MEMORY_BYTES / PAGE;
 /**
- * Each call's budget: far below the old per-page loops (2 s for COMMIT of 1 TiB, minutes for
- * 2^47 bytes), and generous for a shared two-core machine: calls whose work is bounded by memory
- * (a user copy filling all 4096 pages) take about 10 ms here, but up to 75 ms under load.
+ * Each call's budget: far below the old per-page loops (2 s for COMMIT of 1 TiB of a snapshot,
+ * about 300 s for 2^47 bytes) and generous for a shared two-core machine. The slowest calls are
+ * those whose work is bounded by memory (a user copy that fills all 4096 pages): about 10 ms of
+ * CPU here, seen at over 100 ms when the machine is loaded and the collector runs meanwhile.
  */
-export const BUDGET_MS = 100;
+export const BUDGET_MS = 250;
 
 /** The slowest call timed so far (reported by the tests). */
 export const slowest = { label: '', ms: 0 };
