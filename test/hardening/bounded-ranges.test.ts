@@ -45,9 +45,11 @@ import { expectStatus, out, statusName, vmoInfo } from '../helpers.ts';
 import {
   closeWorld,
   disposeWorld,
+  ioStatuses,
   makeWorld,
   opStatuses,
   RANGE_STATUSES,
+  setSizeStatuses,
   slowest,
   timed,
   U64_MAX,
@@ -295,16 +297,19 @@ function run(w: World, op: Op): void {
     }
     case 'io': {
       // A host buffer too short for the length, or the address of a huge mapping.
+      const allowed = op.user ? null : ioStatuses(w, op.vmo, op.write, op.offset, op.length);
       const into = op.user ? w.vmarBase : new Uint8Array(64);
       status = timed(label, () =>
         op.write
           ? sys.zx_vmo_write(w.vmos[op.vmo], into, op.offset, op.length)
           : sys.zx_vmo_read(w.vmos[op.vmo], into, op.offset, op.length),
       );
+      if (allowed !== null) assert.ok(allowed.includes(status), `${label}: ${statusName(status)}`);
       break;
     }
     case 'size': {
       const handle = w.vmos[op.vmo];
+      const allowed = op.how === 'size' ? setSizeStatuses(op.vmo, op.size) : null;
       status = timed(label, () => {
         if (op.how === 'size') return sys.zx_vmo_set_size(handle, op.size);
         if (op.how === 'stream') return sys.zx_vmo_set_stream_size(handle, op.size);
@@ -312,6 +317,7 @@ function run(w: World, op: Op): void {
         new DataView(value.buffer).setBigUint64(0, op.size, true);
         return sys.zx_object_set_property(handle, ZX_PROP_VMO_CONTENT_SIZE, value, 8);
       });
+      if (allowed !== null) assert.ok(allowed.includes(status), `${label}: ${statusName(status)}`);
       break;
     }
     case 'child':

@@ -376,6 +376,38 @@ export function opStatuses(
   }
 }
 
+/**
+ * The statuses of zx_vmo_read or zx_vmo_write of `length` bytes at `offset` into a 64-byte host
+ * buffer: the range checks, then NOT_FOUND for a buffer too short (where Zircon would fault).
+ */
+export function ioStatuses(
+  w: World,
+  kind: VmoKind,
+  write: boolean,
+  offset: bigint,
+  length: bigint,
+): number[] {
+  if (kind === 'physical') return [ZX_ERR_NOT_SUPPORTED];
+  const size = out(0n);
+  expectStatus(w.sys.zx_vmo_get_size(w.vmos[kind], size), ZX_OK);
+  if (offset + length > U64_MAX || offset + length > size.value) return [ZX_ERR_OUT_OF_RANGE];
+  if (length === 0n) return [ZX_OK];
+  const discarded = vmoObject(w.proc, w.vmos[kind]).vmo.isDiscarded;
+  if (length > 64n || discarded) return [ZX_ERR_NOT_FOUND];
+  return write ? [ZX_OK, ZX_ERR_NO_MEMORY] : [ZX_OK];
+}
+
+/** The statuses of zx_vmo_set_size(`size`) (only the resizable VMO has the RESIZE right). */
+export function setSizeStatuses(kind: VmoKind, size: bigint): number[] {
+  if (kind === 'reference') return [ZX_ERR_ACCESS_DENIED];
+  if (kind === 'contiguous' || kind === 'physical') return [ZX_ERR_UNAVAILABLE];
+  if (roundUp(size) > U64_MAX) return [ZX_ERR_OUT_OF_RANGE];
+  if (kind !== 'resizable') return [ZX_ERR_UNAVAILABLE];
+  if (roundUp(size) > VMO_MAX_SIZE) return [ZX_ERR_OUT_OF_RANGE];
+  // Shrinking over pinned pages is BAD_STATE; every pin here is undone at once.
+  return [ZX_OK];
+}
+
 /** Statuses any range call may give on this world (rights are all there). */
 export const RANGE_STATUSES = new Set([
   ZX_OK,
