@@ -6,9 +6,9 @@
 // resolved in runs: `parentSegments` walks the chain once for a whole range and splits it into
 // segments, each naming the one ancestor ("holder") where the lookup of any page of the segment
 // ends. Each level costs in proportion to the entries that ancestor holds in the range, not to
-// the range. A leaf keeps its segments as a skip list (SkipCache) to the nearest ancestor that
-// holds pages in each range, so a read at depth 1000 costs one list lookup per page, like
-// depth 1.
+// the range. Every snapshot keeps its segments as a skip list (SkipCache) to the nearest
+// ancestor that holds pages in each range, so a read at depth 1000 costs one list lookup per
+// page, like depth 1.
 //
 // Walking the chain is the slow way, so skip lists are kept up to date instead of rebuilt:
 // - a new snapshot's list, and the new list of the VMO it was made from, are derived from that
@@ -28,7 +28,7 @@
 import { assert } from '../util/assert.ts';
 import type { VmCowPages } from './cow-pages.ts';
 
-/** Hops up the tree after which a leaf keeps a skip list instead of walking. */
+/** Hops up the tree after which a leaf whose skip list was dropped makes a new one. */
 export const SKIP_MIN_HOPS = 3;
 
 /**
@@ -44,7 +44,18 @@ export interface Segments {
 
 /** Collects adjacent segments in ascending order, joining one to the last when it continues it. */
 class SegmentsBuilder {
-  readonly segments: Segments = { starts: [], ends: [], holders: [], deltas: [] };
+  private readonly segments: Segments = { starts: [], ends: [], holders: [], deltas: [] };
+
+  /** The segments, in arrays of their exact length (skip lists are kept for a VMO's life). */
+  done(): Segments {
+    const { starts, ends, holders, deltas } = this.segments;
+    return {
+      starts: starts.slice(),
+      ends: ends.slice(),
+      holders: holders.slice(),
+      deltas: deltas.slice(),
+    };
+  }
 
   push(start: number, end: number, holder: VmCowPages, delta: number): void {
     if (start >= end) return;
@@ -110,7 +121,7 @@ export function parentSegments(node: VmCowPages, start: number, end: number): Se
   out.sort((x, y) => x.start - y.start);
   const builder = new SegmentsBuilder();
   for (const s of out) builder.push(s.start, s.end, s.holder, s.delta);
-  return builder.segments;
+  return builder.done();
 }
 
 interface Segment {
@@ -296,7 +307,7 @@ function appendShifted(
 export function shiftedSegments(source: Segments, shift: number, length: number): Segments {
   const out = new SegmentsBuilder();
   appendShifted(out, source, 0, length, shift);
-  return out.segments;
+  return out.done();
 }
 
 /**
@@ -314,7 +325,7 @@ export function childSegments(
   const out = new SegmentsBuilder();
   if (above === null) {
     out.push(0, length, hidden, shift);
-    return out.segments;
+    return out.done();
   }
   // Child pages below `cut` may look past the hidden node.
   const cut = Math.max(0, Math.min(length, hidden.parentLimit - shift));
@@ -326,7 +337,7 @@ export function childSegments(
   });
   if (at < cut) appendShifted(out, above, at, cut, shift);
   out.push(cut, length, hidden, shift);
-  return out.segments;
+  return out.done();
 }
 
 /**

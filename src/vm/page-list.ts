@@ -45,8 +45,8 @@ export type ChunkVisitor = (chunk: Int32Array, base: number, from: number, to: n
 
 export class VmPageList {
   private readonly chunks = new Map<number, Int32Array>();
-  /** The keys of `chunks`, in order. */
-  private readonly order = new SortedKeys();
+  /** The keys of `chunks`, in order: made once a second chunk comes (most lists hold one). */
+  private order: SortedKeys | null = null;
   private lastKey = -1;
   private lastChunk: Int32Array | undefined;
   /** Frames held (entries that are frames). */
@@ -74,7 +74,7 @@ export class VmPageList {
       if (entry === EMPTY) return EMPTY;
       chunk = new Int32Array(CHUNK_LENGTH);
       this.chunks.set(key, chunk);
-      this.order.add(key);
+      this.keyAdded(key);
     }
     this.lastKey = key;
     this.lastChunk = chunk;
@@ -92,7 +92,7 @@ export class VmPageList {
     if (old === EMPTY) chunk[COUNT_SLOT]!++;
     else if (entry === EMPTY && --chunk[COUNT_SLOT]! === 0) {
       this.chunks.delete(key);
-      this.order.delete(key);
+      this.order?.delete(key);
       this.lastKey = -1;
       this.lastChunk = undefined;
     }
@@ -285,7 +285,7 @@ export class VmPageList {
     const chunk = this.chunks.get(key);
     if (chunk === undefined) return undefined;
     this.chunks.delete(key);
-    this.order.delete(key);
+    this.order?.delete(key);
     if (this.lastKey === key) {
       this.lastKey = -1;
       this.lastChunk = undefined;
@@ -299,7 +299,7 @@ export class VmPageList {
     assert(!this.chunks.has(key), 'attaching over an existing chunk');
     assert(chunk[COUNT_SLOT]! > 0, 'attaching an empty chunk');
     this.chunks.set(key, chunk);
-    this.order.add(key);
+    this.keyAdded(key);
     // The one-entry lookup cache may remember that this key had no chunk.
     this.lastKey = -1;
     this.lastChunk = undefined;
@@ -372,7 +372,21 @@ export class VmPageList {
       for (let key = firstKey; key <= lastKey; key++) if (this.chunks.has(key)) keys.push(key);
       return keys;
     }
+    if (this.order === null) {
+      // One chunk at most.
+      for (const key of this.chunks.keys()) return key >= firstKey && key <= lastKey ? [key] : [];
+      return [];
+    }
     return this.order.between(firstKey, lastKey);
+  }
+
+  /** `key` has just got a chunk. */
+  private keyAdded(key: number): void {
+    if (this.order !== null) this.order.add(key);
+    else if (this.chunks.size > 1) {
+      this.order = new SortedKeys();
+      for (const k of this.chunks.keys()) this.order.add(k);
+    }
   }
 
   private accountChunk(chunk: Int32Array, delta: number): void {
