@@ -111,7 +111,7 @@ const bigU64 = fc.oneof(
 const pageAligned = bigU64.map((v) => v & ~4095n);
 const kind = fc.constantFrom(...KINDS);
 
-/** zx_vmo_create_child: the child is closed at once, or kept to the end of the run. */
+/** zx_vmo_create_child; a child made is kept to the end of the run, and closed with the world. */
 function childOp(w: World, of: VmoKind, options: number, offset: bigint, size: bigint): number {
   const handle = out(0);
   const status = timed(`create_child(${of}, ${options}, ${offset}, ${size})`, () =>
