@@ -51,6 +51,8 @@ export class VmObjectPaged extends VmObject {
   readonly cow: VmCowPages;
   /** Where page 0 of this VMO sits in `cow` (non-zero only for slices). */
   cowOffset = 0;
+  /** Where this VMO sits among its node's views (the node keeps it). */
+  viewSlot = -1;
   /** A slice's own size; every other VMO has the size of its node (references share it). */
   private sliceSizePages = 0;
   readonly discardable: DiscardableTracker | null;
