@@ -39,12 +39,17 @@ export class Process {
   private readonly user: UserMemory;
   private readonly core: KernelCore;
   private readonly ctx: SyscallContext;
+  private tracer: SyscallTracer | undefined;
+  private explainAll: boolean;
+  /** The syscalls that explain every error, made when first asked for (see `explained`). */
+  private explainedCalls: Syscalls | null = null;
 
   constructor(
     core: KernelCore,
     object: ProcessDispatcher,
     handles: ProcessHandles,
     tracer?: SyscallTracer,
+    explain = false,
   ) {
     this.core = core;
     this.object = object;
@@ -54,16 +59,51 @@ export class Process {
     // The address space is the process's user memory: buffers passed to its syscalls as
     // virtual addresses go through the same translations and faults as load and store.
     this.user = object.aspace;
-    this.ctx = { core, process: object, user: this.user };
-    this.syscalls = bindSyscalls(this.ctx, tracer);
+    this.ctx = { core, process: object, user: this.user, explain: false, reason: null };
+    this.tracer = tracer;
+    this.explainAll = explain;
+    this.syscalls = bindSyscalls(this.ctx, tracer, explain);
   }
 
   /**
-   * Sends every later syscall of this process to `tracer` (null stops it). The syscall object
-   * stays the same object; its functions are rebound, so an untraced process pays nothing.
+   * Sends every later syscall of this process to `tracer` (null stops it); a traced process
+   * explains its errors (SyscallEvent.reason). The syscall object stays the same object; its
+   * functions are rebound, so an untraced process pays nothing.
    */
   setTracer(tracer: SyscallTracer | null): void {
-    Object.assign(this.syscalls, bindSyscalls(this.ctx, tracer ?? undefined));
+    this.tracer = tracer ?? undefined;
+    this.rebind();
+  }
+
+  /**
+   * Makes every later syscall of this process explain its errors (`lastReason` then says why
+   * the last one failed); false stops it, unless a tracer is attached. Off by default: calls
+   * that explain pay for a wrapper, those that do not pay nothing.
+   */
+  explain(on: boolean): void {
+    this.explainAll = on;
+    this.rebind();
+  }
+
+  /**
+   * The same syscalls, always explaining their errors (and traced with the others): what the
+   * idiomatic API calls, so that a ZxError says why. `proc.syscalls` stays as it was set.
+   */
+  get explained(): Syscalls {
+    this.explainedCalls ??= bindSyscalls(this.ctx, this.tracer, true);
+    return this.explainedCalls;
+  }
+
+  /** Why the last explaining syscall of this process failed; undefined after a success. */
+  get lastReason(): string | undefined {
+    return this.ctx.reason?.text;
+  }
+
+  private rebind(): void {
+    Object.assign(this.syscalls, bindSyscalls(this.ctx, this.tracer, this.explainAll));
+    if (this.explainedCalls !== null) {
+      Object.assign(this.explainedCalls, bindSyscalls(this.ctx, this.tracer, true));
+    }
   }
 
   get name(): string {

@@ -1,7 +1,7 @@
 // The calling context of a syscall and the one lookup-with-rights helper. Rights are checked
 // here, once, in Zircon's order: a value that names no handle is ZX_ERR_BAD_HANDLE, a handle to
 // the wrong kind of object ZX_ERR_WRONG_TYPE, a handle without every required right
-// ZX_ERR_ACCESS_DENIED.
+// ZX_ERR_ACCESS_DENIED. Each failure says why when the call is explaining (`fail`).
 
 import {
   ZX_ERR_ACCESS_DENIED,
@@ -9,26 +9,70 @@ import {
   ZX_ERR_INVALID_ARGS,
   ZX_ERR_NO_MEMORY,
   ZX_ERR_WRONG_TYPE,
+  ZX_HANDLE_INVALID,
   ZX_OK,
 } from '../abi/constants.ts';
+import { nameFlags } from '../abi/flags.ts';
 import { ANY_OBJECT, type HandleParam } from '../abi/syscall-spec.ts';
 import type { Dispatcher } from '../object/dispatcher.ts';
 import type { Handle } from '../object/handle.ts';
 import type { KernelCore } from '../object/kernel-core.ts';
 import type { ProcessDispatcher } from '../object/process-dispatcher.ts';
+import { hex, type ReasonSlot, record, type Why } from '../util/reason.ts';
 import { writeOut } from './args.ts';
 import type { UserMemory } from './user.ts';
 
-export interface SyscallContext {
+/** `explain` is on while a call explains its errors; `reason` then holds why it failed. */
+export interface SyscallContext extends ReasonSlot {
   readonly core: KernelCore;
   readonly process: ProcessDispatcher;
   /** The caller's address space, for buffers passed as virtual addresses. */
   readonly user: UserMemory;
 }
 
+/**
+ * Returns `status`, recording `why` when the call is explaining. A reason that formats values
+ * is a function given them as arguments (it captures nothing: see src/util/reason.ts), so that
+ * nothing is formatted, or allocated, when nobody asks.
+ */
+export function fail<A extends unknown[]>(
+  ctx: SyscallContext,
+  status: number,
+  why: Why<A>,
+  ...values: A
+): number {
+  return ctx.explain ? record(ctx, status, why, values) : status;
+}
+
+/** Why `value` names no handle: for ZX_ERR_BAD_HANDLE. */
+export function noHandle(name: string, value: number): string {
+  if (!Number.isInteger(value)) return `${name} is not a handle value (not a number)`;
+  if (value === ZX_HANDLE_INVALID) return `${name} is ZX_HANDLE_INVALID`;
+  return `${name} (${hex(value >>> 0)}) names no handle in this process`;
+}
+
+/** Why a handle could not be made (Handle::Make failing). */
+export const ARENA_FULL = "the kernel's handle arena is full (KernelOptions.maxHandles)";
+
+/** Why an out-parameter could not be written: ZX_ERR_INVALID_ARGS where Zircon copies out. */
+export function unwritable(name: string): string {
+  return `${name} cannot be written (NULL, not a writable object, or an unmapped address)`;
+}
+
+/** `handle is ZX_OBJ_TYPE_VMAR, not ZX_OBJ_TYPE_VMO`: for ZX_ERR_WRONG_TYPE. */
+export function wrongType(name: string, actual: number, wanted: number): string {
+  return `${name} is ${nameFlags('obj_type', actual)}, not ${nameFlags('obj_type', wanted)}`;
+}
+
+/** `handle lacks ZX_RIGHT_WRITE (has ZX_RIGHT_READ | ...)`: for ZX_ERR_ACCESS_DENIED. */
+export function lacksRights(name: string, has: number, needs: number): string {
+  const held = has === 0 ? 'no rights' : nameFlags('rights', has);
+  return `${name} lacks ${nameFlags('rights', needs & ~has)} (has ${held})`;
+}
+
 /** Looks a handle up: the Handle, or a status. */
 export function lookupHandle(ctx: SyscallContext, value: number): Handle | number {
-  return ctx.process.handles.get(value) ?? ZX_ERR_BAD_HANDLE;
+  return ctx.process.handles.get(value) ?? fail(ctx, ZX_ERR_BAD_HANDLE, noHandle, 'handle', value);
 }
 
 /** For lookups that accept any kind of object (Zircon's generic Dispatcher). */
@@ -47,10 +91,15 @@ export function handleWithRights(
   extraRights = 0,
 ): Handle | number {
   const handle = ctx.process.handles.get(value);
-  if (handle === undefined) return ZX_ERR_BAD_HANDLE;
-  if (param.type !== ANY_OBJECT && handle.object.type !== param.type) return ZX_ERR_WRONG_TYPE;
+  if (handle === undefined) return fail(ctx, ZX_ERR_BAD_HANDLE, noHandle, param.name, value);
+  const type = handle.object.type;
+  if (param.type !== ANY_OBJECT && type !== param.type) {
+    return fail(ctx, ZX_ERR_WRONG_TYPE, wrongType, param.name, type, param.type);
+  }
   const rights = param.rights | extraRights;
-  if ((handle.rights & rights) !== rights) return ZX_ERR_ACCESS_DENIED;
+  if ((handle.rights & rights) !== rights) {
+    return fail(ctx, ZX_ERR_ACCESS_DENIED, lacksRights, param.name, handle.rights, rights);
+  }
   return handle;
 }
 
@@ -75,11 +124,13 @@ export function lookupWithRights(
   type: number,
   rights: number,
 ): Handle | number {
-  const handle = ctx.process.handles.get(value);
-  if (handle === undefined) return ZX_ERR_BAD_HANDLE;
-  if (type !== ANY_TYPE && handle.object.type !== type) return ZX_ERR_WRONG_TYPE;
-  if ((handle.rights & rights) !== rights) return ZX_ERR_ACCESS_DENIED;
-  return handle;
+  return handleWithRights(ctx, value, {
+    name: 'handle',
+    kind: 'handle',
+    type,
+    rights,
+    consumed: false,
+  });
 }
 
 /** Like lookupWithRights, for syscalls that need only the object: the object or a status. */
@@ -106,7 +157,7 @@ export function makeHandle(
   const handle = ctx.core.handleArena.make(object, rights);
   if (handle !== null) return handle;
   object.abandon();
-  return ZX_ERR_NO_MEMORY;
+  return fail(ctx, ZX_ERR_NO_MEMORY, ARENA_FULL);
 }
 
 /**
@@ -116,7 +167,7 @@ export function makeHandle(
  */
 export function installAndCopyOut(ctx: SyscallContext, handle: Handle, out: unknown): number {
   const value = ctx.process.handles.add(handle);
-  return writeOut(out, value) ? ZX_OK : ZX_ERR_INVALID_ARGS;
+  return writeOut(out, value) ? ZX_OK : fail(ctx, ZX_ERR_INVALID_ARGS, unwritable, 'out');
 }
 
 /** makeHandle, then installAndCopyOut. */
