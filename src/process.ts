@@ -19,6 +19,7 @@ import type { SyscallContext } from './syscalls/context.ts';
 import { bindSyscalls, type Syscalls, type SyscallTracer } from './syscalls/index.ts';
 import type { UserMemory } from './syscalls/user.ts';
 import { hostView, isHostBytes } from './util/host-bytes.ts';
+import type { Reason } from './util/reason.ts';
 
 export interface ProcessHandles {
   self: HandleValue;
@@ -97,6 +98,14 @@ export class Process {
   /** Why the last explaining syscall of this process failed; undefined after a success. */
   get lastReason(): string | undefined {
     return this.ctx.reason?.text;
+  }
+
+  /**
+   * The last explaining syscall's failure: its status, the reason, and `fallback` when no check
+   * said why and the reason is the causes its table entry lists. Null after a success.
+   */
+  get lastFailure(): Reason | null {
+    return this.ctx.reason;
   }
 
   private rebind(): void {
