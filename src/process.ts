@@ -40,6 +40,8 @@ export class Process {
   private readonly user: UserMemory;
   private readonly core: KernelCore;
   private readonly ctx: SyscallContext;
+  /** The context of `explained`: the same process, a reason slot of its own. */
+  private readonly apiCtx: SyscallContext;
   private tracer: SyscallTracer | undefined;
   private explainAll: boolean;
   /** The syscalls that explain every error, made when first asked for (see `explained`). */
@@ -61,6 +63,7 @@ export class Process {
     // virtual addresses go through the same translations and faults as load and store.
     this.user = object.aspace;
     this.ctx = { core, process: object, user: this.user, explain: false, reason: null };
+    this.apiCtx = { ...this.ctx };
     this.tracer = tracer;
     this.explainAll = explain;
     this.syscalls = bindSyscalls(this.ctx, tracer, explain);
@@ -88,11 +91,17 @@ export class Process {
 
   /**
    * The same syscalls, always explaining their errors (and traced with the others): what the
-   * idiomatic API calls, so that a ZxError says why. `proc.syscalls` stays as it was set.
+   * idiomatic API calls, so that a ZxError says why (`explainedReason`). They keep their
+   * reasons apart, so `proc.syscalls` and `lastReason` stay as they were set.
    */
   get explained(): Syscalls {
-    this.explainedCalls ??= bindSyscalls(this.ctx, this.tracer, true);
+    this.explainedCalls ??= bindSyscalls(this.apiCtx, this.tracer, true);
     return this.explainedCalls;
+  }
+
+  /** Why the last call through `explained` failed; undefined after a success. */
+  get explainedReason(): string | undefined {
+    return this.apiCtx.reason?.text;
   }
 
   /** Why the last explaining syscall of this process failed; undefined after a success. */
@@ -111,7 +120,7 @@ export class Process {
   private rebind(): void {
     Object.assign(this.syscalls, bindSyscalls(this.ctx, this.tracer, this.explainAll));
     if (this.explainedCalls !== null) {
-      Object.assign(this.explainedCalls, bindSyscalls(this.ctx, this.tracer, true));
+      Object.assign(this.explainedCalls, bindSyscalls(this.apiCtx, this.tracer, true));
     }
   }
 

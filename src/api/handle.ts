@@ -35,7 +35,7 @@ export class Handle {
 
   /** Throws a ZxError, with the kernel's reason, unless `status` is ZX_OK. */
   protected check(status: number, syscall: string): void {
-    if (status !== 0) check(status, syscall, this.process.lastReason);
+    if (status !== 0) check(status, syscall, this.process.explainedReason);
   }
 
   /** zx_handle_close */

@@ -14,7 +14,7 @@ export class Vmar extends Handle {
     const out = { value: 0 };
     const sys = process.explained;
     const status = sys.zx_handle_duplicate(process.rootVmar, ZX_RIGHT_SAME_RIGHTS, out);
-    check(status, 'zx_handle_duplicate', process.lastReason);
+    check(status, 'zx_handle_duplicate', process.explainedReason);
     return new Vmar(process, out.value);
   }
 

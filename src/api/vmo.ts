@@ -34,7 +34,7 @@ export class Vmo extends Handle {
   static create(process: Process, size: Size, options = 0): Vmo {
     const out = { value: 0 };
     const status = process.explained.zx_vmo_create(size, options, out);
-    check(status, 'zx_vmo_create', process.lastReason);
+    check(status, 'zx_vmo_create', process.explainedReason);
     return new Vmo(process, out.value);
   }
 

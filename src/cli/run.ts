@@ -33,7 +33,8 @@ options it wants (memoryBytes, seed) unless the flags below say otherwise. TypeS
 scenarios are loaded through tsx.
 
 Options:
-  --trace          print one strace-style line per syscall to stderr
+  --trace          print one strace-style line per syscall to stderr (an error with its
+                   reason)
   --json           print one JSON object per syscall to stdout (JSON Lines): process,
                    syscall, args, status, statusName, reason (why an error), outs; the
                    scenario's console output and the summary then go to stderr
