@@ -184,7 +184,7 @@ function copyOutHandles(
     if (!copyOutU32(ctx.user, args[positions[i]!], values[i]!)) {
       for (const value of values) table.remove(value);
       const name = spec.params[positions[i]!]!.name;
-      return fail(ctx, ZX_ERR_INVALID_ARGS, unwritable, name);
+      return fail(ctx, ZX_ERR_INVALID_ARGS, unwritable, name, args[positions[i]!]);
     }
   }
   return ZX_OK;

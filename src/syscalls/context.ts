@@ -54,9 +54,16 @@ export function noHandle(name: string, value: number): string {
 /** Why a handle could not be made (Handle::Make failing). */
 export const ARENA_FULL = "the kernel's handle arena is full (KernelOptions.maxHandles)";
 
-/** Why an out-parameter could not be written: ZX_ERR_INVALID_ARGS where Zircon copies out. */
-export function unwritable(name: string): string {
-  return `${name} cannot be written (NULL, not a writable object, or an unmapped address)`;
+/**
+ * Why the out-parameter `name` (given as `out`) could not be written: ZX_ERR_INVALID_ARGS where
+ * Zircon copies out. Only `typeof` looks at `out`, which may be a hostile Proxy.
+ */
+export function unwritable(name: string, out: unknown): string {
+  if (out === null) return `${name} is NULL`;
+  if (typeof out === 'number' || typeof out === 'bigint') {
+    return `${name} (${hex(out)}) is not writable memory of this process`;
+  }
+  return `${name} cannot be written: not a writable { value } object`;
 }
 
 /** `handle is ZX_OBJ_TYPE_VMAR, not ZX_OBJ_TYPE_VMO`: for ZX_ERR_WRONG_TYPE. */
@@ -167,7 +174,7 @@ export function makeHandle(
  */
 export function installAndCopyOut(ctx: SyscallContext, handle: Handle, out: unknown): number {
   const value = ctx.process.handles.add(handle);
-  return writeOut(out, value) ? ZX_OK : fail(ctx, ZX_ERR_INVALID_ARGS, unwritable, 'out');
+  return writeOut(out, value) ? ZX_OK : fail(ctx, ZX_ERR_INVALID_ARGS, unwritable, 'out', out);
 }
 
 /** makeHandle, then installAndCopyOut. */

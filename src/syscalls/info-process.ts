@@ -109,10 +109,10 @@ export function vmarMapsInfo(ctx: SyscallContext, handle: number, out: InfoOut):
 /** ZX_ERR_BAD_STATE after writing actual and avail as 0 (whose own failure then wins). */
 function noRecords(ctx: SyscallContext, out: InfoOut, why: string): number {
   if (out.actual !== null && !copyOutU64(ctx.user, out.actual, 0n)) {
-    return fail(ctx, ZX_ERR_INVALID_ARGS, unwritable, 'actual');
+    return fail(ctx, ZX_ERR_INVALID_ARGS, unwritable, 'actual', out.actual);
   }
   if (out.avail !== null && !copyOutU64(ctx.user, out.avail, 0n)) {
-    return fail(ctx, ZX_ERR_INVALID_ARGS, unwritable, 'avail');
+    return fail(ctx, ZX_ERR_INVALID_ARGS, unwritable, 'avail', out.avail);
   }
   return fail(ctx, ZX_ERR_BAD_STATE, why);
 }
@@ -140,10 +140,10 @@ function multiRecord(
   // Zircon's walkers write actual and avail even when copying the records failed; the copy's
   // error then wins.
   if (out.actual !== null && !copyOutU64(ctx.user, out.actual, BigInt(count))) {
-    return fail(ctx, ZX_ERR_INVALID_ARGS, unwritable, 'actual');
+    return fail(ctx, ZX_ERR_INVALID_ARGS, unwritable, 'actual', out.actual);
   }
   if (out.avail !== null && !copyOutU64(ctx.user, out.avail, BigInt(records.length))) {
-    return fail(ctx, ZX_ERR_INVALID_ARGS, unwritable, 'avail');
+    return fail(ctx, ZX_ERR_INVALID_ARGS, unwritable, 'avail', out.avail);
   }
   return copied;
 }

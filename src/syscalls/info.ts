@@ -190,10 +190,10 @@ function singleRecord(ctx: SyscallContext, out: InfoOut, record: Uint8Array): nu
     copied = 1n;
   }
   if (out.actual !== null && !copyOutU64(ctx.user, out.actual, copied)) {
-    return fail(ctx, ZX_ERR_INVALID_ARGS, unwritable, 'actual');
+    return fail(ctx, ZX_ERR_INVALID_ARGS, unwritable, 'actual', out.actual);
   }
   if (out.avail !== null && !copyOutU64(ctx.user, out.avail, 1n)) {
-    return fail(ctx, ZX_ERR_INVALID_ARGS, unwritable, 'avail');
+    return fail(ctx, ZX_ERR_INVALID_ARGS, unwritable, 'avail', out.avail);
   }
   if (copied !== 0n) return ZX_OK;
   return fail(ctx, ZX_ERR_BUFFER_TOO_SMALL, tooSmall, out.bufferSize, record.length);

@@ -207,7 +207,7 @@ export function zx_object_wait_one(
   if (final === null) return fail(ctx, ZX_ERR_TIMED_OUT, timedOut, deadline);
   // observed goes out on every result, and a failed copy wins over it.
   if (observed !== null && !copyOutU32(ctx.user, observed, final.observed)) {
-    return fail(ctx, ZX_ERR_INVALID_ARGS, unwritable, 'observed');
+    return fail(ctx, ZX_ERR_INVALID_ARGS, unwritable, 'observed', observed);
   }
   if (final.status === ZX_ERR_TIMED_OUT) return fail(ctx, ZX_ERR_TIMED_OUT, timedOut, deadline);
   return final.status;

@@ -53,7 +53,7 @@ export function zx_vmar_allocate(
   if (made !== ZX_OK) return made; // abandoned: the new VMAR is destroyed
   if (!copyOutU64(ctx.user, childAddr, child.base)) {
     child.destroy();
-    return fail(ctx, ZX_ERR_INVALID_ARGS, unwritable, 'child_addr');
+    return fail(ctx, ZX_ERR_INVALID_ARGS, unwritable, 'child_addr', childAddr);
   }
   return ZX_OK;
 }
@@ -91,7 +91,7 @@ export function zx_vmar_map(
   if (typeof result === 'number') return result;
   if (!copyOutU64(ctx.user, mappedAddr, result.base)) {
     result.destroy();
-    return fail(ctx, ZX_ERR_INVALID_ARGS, unwritable, 'mapped_addr');
+    return fail(ctx, ZX_ERR_INVALID_ARGS, unwritable, 'mapped_addr', mappedAddr);
   }
   result.markMergeable();
   return ZX_OK;

@@ -173,7 +173,7 @@ export function zx_vmo_get_size(ctx: SyscallContext, handle: number, size: UserO
   const object = objectWithRights<VmObjectDispatcher>(ctx, handle, S.zx_vmo_get_size.params[0]);
   if (typeof object === 'number') return object;
   if (copyOutU64(ctx.user, size, object.vmo.sizeBytes)) return ZX_OK;
-  return fail(ctx, ZX_ERR_INVALID_ARGS, unwritable, 'size');
+  return fail(ctx, ZX_ERR_INVALID_ARGS, unwritable, 'size', size);
 }
 
 /**
@@ -201,7 +201,7 @@ export function zx_vmo_get_stream_size(ctx: SyscallContext, handle: number, size
   const object = objectWithRights<VmObjectDispatcher>(ctx, handle, param);
   if (typeof object === 'number') return object;
   if (copyOutU64(ctx.user, size, object.streamSize)) return ZX_OK;
-  return fail(ctx, ZX_ERR_INVALID_ARGS, unwritable, 'size');
+  return fail(ctx, ZX_ERR_INVALID_ARGS, unwritable, 'size', size);
 }
 
 /**

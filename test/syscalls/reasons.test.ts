@@ -218,17 +218,18 @@ describe('the binder explains what it decodes and copies out', () => {
   it('names the out-parameter that cannot be written, and the handle consumed that names nothing', () => {
     const { proc, sys } = explainingProcess();
     const vmo = createVmo(sys, PAGE);
-    expectFailure(
-      proc,
-      sys.zx_vmo_create(PAGE, 0, null),
-      ZX_ERR_INVALID_ARGS,
-      /^out cannot be written/,
-    );
+    expectFailure(proc, sys.zx_vmo_create(PAGE, 0, null), ZX_ERR_INVALID_ARGS, /^out is NULL$/);
     expectFailure(
       proc,
       sys.zx_vmo_get_size(vmo, Object.freeze({ value: 0n })),
       ZX_ERR_INVALID_ARGS,
-      /^size cannot be written/,
+      /^size cannot be written: not a writable \{ value \} object$/,
+    );
+    expectFailure(
+      proc,
+      sys.zx_vmo_get_size(vmo, 0x10_0000),
+      ZX_ERR_INVALID_ARGS,
+      /^size \(0x100000\) is not writable memory of this process$/,
     );
     expectFailure(
       proc,
