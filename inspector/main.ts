@@ -69,6 +69,8 @@ function addTraceRow(index: number, event: SyscallEvent): void {
   const badge = document.createElement('span');
   badge.className = event.status === 0 || event.statusName === '' ? 'ok' : 'error';
   badge.textContent = result;
+  // Why it failed, on hover (the traced scenario explains its errors).
+  if (event.reason !== undefined) badge.title = event.reason;
   cell(row, 'status', '').append(badge);
   cell(row, 'outs', event.outs.map(([name, text]) => `${name}=${text}`).join(' '));
   row.addEventListener('click', () => {

@@ -38,6 +38,8 @@ export interface KernelOptions {
   seed?: number;
   /** Sees every syscall of every process (see Kernel.setTracer). */
   tracer?: SyscallTracer;
+  /** Every process explains its errors (see Kernel.explain); off by default. */
+  explain?: boolean;
   /**
    * The most handles that may exist at once, in all processes together (Zircon's handle arena
    * holds 256 Ki, the default and the largest). Past it, calls that make handles give
@@ -57,6 +59,7 @@ export class Kernel {
   private tracer: SyscallTracer | undefined;
   /** Numbers for copy-on-write nodes, made on the first inspect(). */
   private inspectIds: InspectIds | null = null;
+  private explaining: boolean;
 
   constructor(options: KernelOptions = {}) {
     const memoryBytes = Number(options.memoryBytes ?? DEFAULT_MEMORY);
@@ -77,6 +80,7 @@ export class Kernel {
       maxHandles,
     });
     this.tracer = options.tracer;
+    this.explaining = options.explain ?? false;
   }
 
   /**
@@ -87,6 +91,18 @@ export class Kernel {
     this.tracer = tracer ?? undefined;
     this.viewRefs = this.viewRefs.filter((ref) => {
       ref.deref()?.setTracer(tracer);
+      return ref.deref() !== undefined;
+    });
+  }
+
+  /**
+   * Makes every process, present and future, explain its errors (Process.explain): a reason in
+   * words for every error status, kept in `Process.lastReason`. Tracing explains already.
+   */
+  explain(on: boolean): void {
+    this.explaining = on;
+    this.viewRefs = this.viewRefs.filter((ref) => {
+      ref.deref()?.explain(on);
       return ref.deref() !== undefined;
     });
   }
@@ -191,7 +207,8 @@ export class Kernel {
     if (view === undefined && processCallStatus(object) !== ZX_OK) {
       // A dead process gets no new handles; every call of its view fails all the same.
       const none = ZX_HANDLE_INVALID as HandleValue;
-      view = new Process(this.core, object, { self: none, job: none, rootVmar: none }, this.tracer);
+      const handles = { self: none, job: none, rootVmar: none };
+      view = new Process(this.core, object, handles, this.tracer, this.explaining);
       this.views.set(object, view);
       this.viewRefs.push(new WeakRef(view));
     }
@@ -201,7 +218,7 @@ export class Kernel {
       const job = this.installHandle(object, object.job, ZX_DEFAULT_JOB_RIGHTS);
       const vmarRights = ZX_DEFAULT_VMAR_RIGHTS | ZX_RIGHT_READ | ZX_RIGHT_WRITE | ZX_RIGHT_EXECUTE;
       const rootVmar = this.installHandle(object, object.rootVmar!, vmarRights);
-      view = new Process(this.core, object, { self, job, rootVmar }, this.tracer);
+      view = new Process(this.core, object, { self, job, rootVmar }, this.tracer, this.explaining);
       this.views.set(object, view);
       this.viewRefs.push(new WeakRef(view));
     }

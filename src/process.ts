@@ -28,11 +28,32 @@ import {
   type ThreadRunner,
 } from './thread.ts';
 import { hostView, isHostBytes } from './util/host-bytes.ts';
+import type { Reason } from './util/reason.ts';
 
 export interface ProcessHandles {
   self: HandleValue;
   job: HandleValue;
   rootVmar: HandleValue;
+}
+
+/** The host's context: no thread, so a wait a call asks for is dropped (ZX_ERR_SHOULD_WAIT). */
+function hostContext(
+  core: KernelCore,
+  process: ProcessDispatcher,
+  user: UserMemory,
+): SyscallContext {
+  return {
+    core,
+    process,
+    user,
+    thread: null,
+    get blocker() {
+      return null;
+    },
+    set blocker(_dropped) {},
+    explain: false,
+    reason: null,
+  };
 }
 
 export class Process {
@@ -48,7 +69,12 @@ export class Process {
   private readonly user: UserMemory;
   private readonly core: KernelCore;
   private readonly ctx: SyscallContext;
+  /** The context of `explained`: the same process, a reason slot of its own. */
+  private readonly apiCtx: SyscallContext;
   private tracer: SyscallTracer | undefined;
+  private explainAll: boolean;
+  /** The syscalls that explain every error, made when first asked for (see `explained`). */
+  private explainedCalls: Syscalls | null = null;
   /** The threads started here, for setTracer; weak, so a dead thread is not kept. */
   private threadRefs: WeakRef<ThreadRunner>[] = [];
 
@@ -57,6 +83,7 @@ export class Process {
     object: ProcessDispatcher,
     handles: ProcessHandles,
     tracer?: SyscallTracer,
+    explain = false,
   ) {
     this.core = core;
     this.object = object;
@@ -66,32 +93,70 @@ export class Process {
     // The address space is the process's user memory: buffers passed to its syscalls as
     // virtual addresses go through the same translations and faults as load and store.
     this.user = object.aspace;
-    // The host is no thread: a wait it asks for is dropped (it gets ZX_ERR_SHOULD_WAIT).
-    this.ctx = {
-      core,
-      process: object,
-      user: this.user,
-      thread: null,
-      get blocker() {
-        return null;
-      },
-      set blocker(_dropped) {},
-    };
+    this.ctx = hostContext(core, object, this.user);
+    this.apiCtx = hostContext(core, object, this.user);
     this.tracer = tracer;
-    this.syscalls = bindSyscalls(this.ctx, tracer);
+    this.explainAll = explain;
+    this.syscalls = bindSyscalls(this.ctx, tracer, explain);
   }
 
   /**
-   * Sends every later syscall of this process to `tracer` (null stops it). The syscall object
-   * stays the same object; its functions are rebound, so an untraced process pays nothing.
+   * Sends every later syscall of this process to `tracer` (null stops it); a traced process
+   * explains its errors (SyscallEvent.reason). The syscall object stays the same object; its
+   * functions are rebound, so an untraced process pays nothing.
    */
   setTracer(tracer: SyscallTracer | null): void {
     this.tracer = tracer ?? undefined;
-    Object.assign(this.syscalls, bindSyscalls(this.ctx, this.tracer));
+    this.rebind();
+  }
+
+  /**
+   * Makes every later syscall of this process explain its errors (`lastReason` then says why
+   * the last one failed); false stops it, unless a tracer is attached. Off by default: calls
+   * that explain pay for a wrapper, those that do not pay nothing.
+   */
+  explain(on: boolean): void {
+    this.explainAll = on;
+    this.rebind();
+  }
+
+  /**
+   * The same syscalls, always explaining their errors (and traced with the others): what the
+   * idiomatic API calls, so that a ZxError says why (`explainedReason`). They keep their
+   * reasons apart, so `proc.syscalls` and `lastReason` stay as they were set.
+   */
+  get explained(): Syscalls {
+    this.explainedCalls ??= bindSyscalls(this.apiCtx, this.tracer, true);
+    return this.explainedCalls;
+  }
+
+  /** Why the last call through `explained` failed; undefined after a success. */
+  get explainedReason(): string | undefined {
+    return this.apiCtx.reason?.text;
+  }
+
+  /** Why the last explaining syscall of this process failed; undefined after a success. */
+  get lastReason(): string | undefined {
+    return this.ctx.reason?.text;
+  }
+
+  /**
+   * The last explaining syscall's failure: its status, the reason, and `fallback` when no check
+   * said why and the reason is the causes its table entry lists. Null after a success.
+   */
+  get lastFailure(): Reason | null {
+    return this.ctx.reason;
+  }
+
+  private rebind(): void {
+    Object.assign(this.syscalls, bindSyscalls(this.ctx, this.tracer, this.explainAll));
     this.threadRefs = this.threadRefs.filter((ref) => {
       ref.deref()?.setTracer(this.tracer);
       return ref.deref() !== undefined;
     });
+    if (this.explainedCalls !== null) {
+      Object.assign(this.explainedCalls, bindSyscalls(this.apiCtx, this.tracer, true));
+    }
   }
 
   /**

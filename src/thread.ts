@@ -65,7 +65,15 @@ export class ThreadRunner {
     tracer: SyscallTracer | undefined,
   ) {
     this.thread = new ThreadDispatcher(core.newKoid(), process, name, core.scheduler);
-    this.ctx = { core, process, user, thread: this.thread, blocker: null };
+    this.ctx = {
+      core,
+      process,
+      user,
+      thread: this.thread,
+      blocker: null,
+      explain: false,
+      reason: null,
+    };
     this.cpu = cpu;
     this.sys = this.bind(tracer);
   }

@@ -9,6 +9,7 @@ import {
   ZX_INFO_KMEM_STATS,
   ZX_INFO_VMO,
   ZX_OK,
+  ZX_RIGHT_SAME_RIGHTS,
   ZX_STATUS_NAMES,
   ZX_VMO_OP_COMMIT,
 } from '../src/abi/constants.ts';
@@ -146,6 +147,30 @@ export function exhaustMemory(kernel: Kernel, proc: Process): void {
     }
   }
   assert.fail('exhaustMemory: memory never ran out');
+}
+
+/**
+ * A process in a kernel whose handle arena holds `maxHandles`, explaining its errors: `fill()`
+ * then duplicates `handle` (which needs ZX_RIGHT_DUPLICATE) until the arena is full, after
+ * which every call that makes a handle gives ZX_ERR_NO_MEMORY.
+ */
+export function smallArena(maxHandles = 48): TestProcess & { fill: (handle: number) => void } {
+  const { kernel, proc, sys } = newProcess(newKernel({ maxHandles }));
+  proc.explain(true);
+  const fill = (handle: number) => {
+    while (sys.zx_handle_duplicate(handle, ZX_RIGHT_SAME_RIGHTS, out(0)) === ZX_OK) {}
+    assert.equal(kernel.core.handleArena.count, maxHandles, 'the handle arena is full');
+  };
+  return { kernel, proc, sys, fill };
+}
+
+/** The reason of a call that could not make a handle. */
+export const ARENA_FULL = /handle arena is full/;
+
+/** Asserts a failed call's status, and its reason (the process must be explaining). */
+export function expectFailure(proc: Process, actual: number, expected: number, why: RegExp) {
+  expectStatus(actual, expected);
+  assert.match(proc.lastReason ?? '', why);
 }
 
 /** Bytes filled with `value`. */

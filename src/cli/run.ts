@@ -33,10 +33,11 @@ options it wants (memoryBytes, seed) unless the flags below say otherwise. TypeS
 scenarios are loaded through tsx.
 
 Options:
-  --trace          print one strace-style line per syscall to stderr
+  --trace          print one strace-style line per syscall to stderr (an error with its
+                   reason)
   --json           print one JSON object per syscall to stdout (JSON Lines): process,
-                   syscall, args, status, statusName, outs; the scenario's console
-                   output and the summary then go to stderr
+                   syscall, args, status, statusName, reason (why an error), outs; the
+                   scenario's console output and the summary then go to stderr
   --memory <size>  simulated physical memory, in bytes or with a unit: 64M, 1G
                    (default: the scenario's own, else 4G; untouched memory costs nothing)
   --seed <n>       seed of the handle values (the same seed gives the same values)
@@ -172,6 +173,7 @@ export function eventJson(event: SyscallEvent) {
     args: Object.fromEntries(event.args),
     status: event.status,
     statusName: event.statusName,
+    ...(event.reason === undefined ? {} : { reason: event.reason }),
     outs: Object.fromEntries(event.outs),
   };
 }

@@ -9,6 +9,7 @@ import {
   ZX_OBJ_TYPE_BTI,
   ZX_OK,
 } from '../abi/constants.ts';
+import { because, hex } from '../util/reason.ts';
 import { U64_MAX } from '../util/u64.ts';
 import { pinPages, unpinPages } from '../vm/physical.ts';
 import { Dispatcher } from './dispatcher.ts';
@@ -16,6 +17,20 @@ import type { IommuDispatcher } from './iommu-dispatcher.ts';
 import { PinnedMemoryTokenDispatcher } from './pinned-memory-token-dispatcher.ts';
 import type { Koid } from './types.ts';
 import type { VmObjectDispatcher } from './vm-object-dispatcher.ts';
+
+function pastEnd(offset: bigint, size: bigint, vmoSize: bigint): string {
+  const sum = `offset + size (${hex(offset)} + ${hex(size)})`;
+  if (offset + size > U64_MAX) return `${sum} overflows 64 bits`;
+  return `${sum} is past the VMO's size (${hex(vmoSize)})`;
+}
+
+/** Why a pin is refused once the pages are pinned (they are unpinned again). */
+function refusal(zeroHandles: boolean, quarantined: number): string {
+  if (zeroHandles) return "the BTI's handles are all closed";
+  if (quarantined > 0)
+    return `the BTI holds ${quarantined} quarantined PMTs (zx_bti_release_quarantine)`;
+  return 'options has no ZX_BTI_PERM_*';
+}
 
 export class BusTransactionInitiatorDispatcher extends Dispatcher {
   readonly type = ZX_OBJ_TYPE_BTI;
@@ -47,10 +62,12 @@ export class BusTransactionInitiatorDispatcher extends Dispatcher {
     perms: number,
     newKoid: () => Koid,
   ): PinnedMemoryTokenDispatcher | number {
-    if (size === 0n) return ZX_ERR_INVALID_ARGS;
+    if (size === 0n) return because(ZX_ERR_INVALID_ARGS, 'size is 0');
     const object = vmo.vmo;
     const end = offset + size;
-    if (end > U64_MAX || end > object.sizeBytes) return ZX_ERR_OUT_OF_RANGE;
+    if (end > U64_MAX || end > object.sizeBytes) {
+      return because(ZX_ERR_OUT_OF_RANGE, pastEnd, offset, size, object.sizeBytes);
+    }
     const frames = pinPages(object, Number(offset >> 12n), Number(end >> 12n));
     if (typeof frames === 'number') return frames;
     // Driver code must stop the DMA of quarantined PMTs and release them before pinning more;
@@ -63,7 +80,7 @@ export class BusTransactionInitiatorDispatcher extends Dispatcher {
           : ZX_OK;
     if (refused !== ZX_OK) {
       unpinPages(object, frames);
-      return refused;
+      return because(refused, refusal, this.zeroHandles, this.quarantine.size);
     }
     return new PinnedMemoryTokenDispatcher(newKoid(), this, vmo, frames);
   }

@@ -19,6 +19,7 @@ import {
   ZX_INFO_MAPS_SIZE,
   type ZxInfoMapsMapping,
 } from '../abi/structs.ts';
+import { because } from '../util/reason.ts';
 import { PAGE_SIZE } from '../util/u64.ts';
 import type { VmAddressRegion } from '../vm/vm-address-region.ts';
 import type { VmMapping } from '../vm/vm-mapping.ts';
@@ -76,7 +77,7 @@ export function aspaceMaps(process: ProcessDispatcher): Uint8Array[] {
 
 /** The records under a VMAR, from depth 0 (GetVmarMaps); ZX_ERR_BAD_STATE once destroyed. */
 export function vmarMaps(vmar: VmAddressRegionDispatcher): Uint8Array[] | number {
-  if (!vmar.region.alive) return ZX_ERR_BAD_STATE;
+  if (!vmar.region.alive) return because(ZX_ERR_BAD_STATE, 'the VMAR is destroyed');
   return regionMaps(vmar.region, 0);
 }
 

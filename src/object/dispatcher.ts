@@ -4,6 +4,8 @@
 // the pager can park a wait and resume it later without the kernel ever blocking.
 
 import { ZX_ERR_NOT_FOUND, ZX_ERR_WRONG_TYPE, ZX_OK } from '../abi/constants.ts';
+import { nameFlags } from '../abi/flags.ts';
+import { because } from '../util/reason.ts';
 import type { Koid } from './types.ts';
 
 export interface SignalObserver {
@@ -136,12 +138,20 @@ export abstract class Dispatcher {
    */
   lookupChild(koid: bigint): Dispatcher | number {
     void koid;
-    return ZX_ERR_WRONG_TYPE;
+    return because(ZX_ERR_WRONG_TYPE, noChildren, this.type);
   }
 }
 
 /** The child among `children` whose koid is `koid`, or ZX_ERR_NOT_FOUND. */
 export function childByKoid(children: Iterable<Dispatcher>, koid: bigint): Dispatcher | number {
   for (const child of children) if (BigInt(child.koid) === koid) return child;
-  return ZX_ERR_NOT_FOUND;
+  return because(ZX_ERR_NOT_FOUND, noChild, koid);
+}
+
+function noChildren(type: number): string {
+  return `handle is ${nameFlags('obj_type', type)}: only jobs and processes have children`;
+}
+
+function noChild(koid: bigint): string {
+  return `no child has koid ${koid}`;
 }

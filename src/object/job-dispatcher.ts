@@ -12,6 +12,7 @@ import {
   ZX_OBJ_TYPE_JOB,
   ZX_OK,
 } from '../abi/constants.ts';
+import { because } from '../util/reason.ts';
 import { childByKoid, Dispatcher } from './dispatcher.ts';
 import { BasicPolicy, type PolicyEntry } from './job-policy.ts';
 import type { Koid } from './types.ts';
@@ -24,6 +25,8 @@ export const ROOT_JOB_HEIGHT = 32;
 
 /** No child jobs and no processes: a signal Zircon keeps to the kernel (job_dispatcher.h). */
 export const ZX_JOB_NO_CHILDREN = 0x40;
+
+const HAS_CHILDREN = 'the job has a child job or process (policy is set before any)';
 
 export class JobDispatcher extends Dispatcher {
   readonly type = ZX_OBJ_TYPE_JOB;
@@ -58,7 +61,7 @@ export class JobDispatcher extends Dispatcher {
    * jobs or processes takes a new policy, and only when every entry applies.
    */
   setBasicPolicy(entries: readonly PolicyEntry[], absolute: boolean): number {
-    if (this.children.size > 0) return ZX_ERR_BAD_STATE;
+    if (this.children.size > 0) return because(ZX_ERR_BAD_STATE, HAS_CHILDREN);
     const next = this.policy.with(entries, absolute);
     if (typeof next === 'number') return next;
     this.policy = next;
@@ -70,8 +73,9 @@ export class JobDispatcher extends Dispatcher {
    * model, whose timers have no slack.
    */
   setTimerSlack(minSlack: bigint, mode: number): number {
-    if (this.children.size > 0) return ZX_ERR_BAD_STATE;
-    if (minSlack < 0n || mode > TIMER_SLACK_LATE) return ZX_ERR_INVALID_ARGS;
+    if (this.children.size > 0) return because(ZX_ERR_BAD_STATE, HAS_CHILDREN);
+    if (minSlack < 0n) return because(ZX_ERR_INVALID_ARGS, 'min_slack is negative');
+    if (mode > TIMER_SLACK_LATE) return because(ZX_ERR_INVALID_ARGS, 'default_mode is unknown');
     return ZX_OK;
   }
 

@@ -4,11 +4,16 @@
 // zx_bti_release_quarantine (or forever, once the BTI's handles are gone too).
 
 import { ZX_ERR_INVALID_ARGS, ZX_OBJ_TYPE_PMT } from '../abi/constants.ts';
+import { because } from '../util/reason.ts';
 import { unpinPages } from '../vm/physical.ts';
 import type { BusTransactionInitiatorDispatcher } from './bti-dispatcher.ts';
 import { Dispatcher } from './dispatcher.ts';
 import type { Koid } from './types.ts';
 import type { VmObjectDispatcher } from './vm-object-dispatcher.ts';
+
+function wrongCount(count: bigint, wanted: number): string {
+  return `num_addrs is ${count}; the options ask for ${wanted} addresses`;
+}
 
 export class PinnedMemoryTokenDispatcher extends Dispatcher {
   readonly type = ZX_OBJ_TYPE_PMT;
@@ -46,7 +51,7 @@ export class PinnedMemoryTokenDispatcher extends Dispatcher {
     const minimum = this.bti.iommu.minimumContiguity;
     const pages = this.frames.length;
     const wanted = contiguous ? 1 : compress ? Math.ceil((pages * 4096) / minimum) : pages;
-    if (count !== BigInt(wanted)) return ZX_ERR_INVALID_ARGS;
+    if (count !== BigInt(wanted)) return because(ZX_ERR_INVALID_ARGS, wrongCount, count, wanted);
     const addrs: bigint[] = new Array(wanted);
     for (let i = 0; i < wanted; i++) {
       // The stub IOMMU's device addresses are physical addresses.

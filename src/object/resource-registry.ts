@@ -7,8 +7,12 @@ import {
   ZX_RSRC_KIND_SYSTEM,
   ZX_RSRC_SYSTEM_COUNT,
 } from '../abi/constants.ts';
+import { because } from '../util/reason.ts';
 import { ResourceDispatcher } from './resource-dispatcher.ts';
 import type { Koid } from './types.ts';
+
+const EXCLUSIVE_OVER = 'an exclusive range over another resource of the kind';
+const OVER_EXCLUSIVE = 'the range overlaps an exclusive resource of the kind';
 
 export class ResourceRegistry {
   private readonly live = new Set<ResourceDispatcher>();
@@ -28,10 +32,11 @@ export class ResourceRegistry {
     name: string,
   ): ResourceDispatcher | number {
     if (kind === ZX_RSRC_KIND_SYSTEM && base + size > ZX_RSRC_SYSTEM_COUNT) {
-      return ZX_ERR_NOT_FOUND;
+      return because(ZX_ERR_NOT_FOUND, 'a SYSTEM range past ZX_RSRC_SYSTEM_COUNT');
     }
-    if (this.conflicts(kind, base, size, (flags & ZX_RSRC_FLAG_EXCLUSIVE) !== 0)) {
-      return ZX_ERR_NOT_FOUND;
+    const exclusive = (flags & ZX_RSRC_FLAG_EXCLUSIVE) !== 0;
+    if (this.conflicts(kind, base, size, exclusive)) {
+      return because(ZX_ERR_NOT_FOUND, exclusive ? EXCLUSIVE_OVER : OVER_EXCLUSIVE);
     }
     const resource = new ResourceDispatcher(newKoid(), kind, base, size, flags, name);
     this.live.add(resource);

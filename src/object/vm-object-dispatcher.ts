@@ -46,7 +46,9 @@ import {
   ZX_VMO_OP_ZERO,
   ZX_VMO_ZERO_CHILDREN,
 } from '../abi/constants.ts';
+import { nameFlags } from '../abi/flags.ts';
 import { encodeZxVmoLockState, ZX_VMO_LOCK_STATE_SIZE, type ZxInfoVmo } from '../abi/structs.ts';
+import { because, hex } from '../util/reason.ts';
 import { roundUpPageU64 } from '../util/u64.ts';
 import { pageSourceOf } from '../vm/pager-vmo.ts';
 import type { UserTransfer, VmObject } from '../vm/vm-object.ts';
@@ -100,6 +102,41 @@ export function vmoToInfoEntry(vmo: VmObject, via: number, rights: number): VmoI
     committed_fractional_scaled_bytes: a.committedFractionalScaledBytes,
     populated_fractional_scaled_bytes: a.populatedFractionalScaledBytes,
   };
+}
+
+// Reasons (src/util/reason.ts): each formatter gets the values it prints as arguments.
+
+const NO_STREAM = 'a physical or contiguous VMO (it has no stream)';
+const PAST_ROOT = "the VMO would end past 2^64 bytes of its copy-on-write tree's root";
+const CACHE_INVALIDATE = 'ZX_VMO_OP_CACHE_INVALIDATE needs a kernel with debugging syscalls';
+const NO_CHILD_TYPE = 'options names no child type (SNAPSHOT*, SLICE or REFERENCE)';
+
+function roundsPast(size: bigint): string {
+  return `size (${hex(size)}) rounds up past 2^64`;
+}
+
+function pastSize(size: bigint, vmoSize: bigint): string {
+  return `size (${hex(size)}) is past the VMO's size (${hex(vmoSize)})`;
+}
+
+function opLacks(op: number, needed: number, rights: number): string {
+  const held = rights === 0 ? 'no rights' : nameFlags('rights', rights);
+  const wants = nameFlags('rights', needed).replace(' | ', ' or ');
+  return `${nameFlags('vmo_op', op)} needs ${wants}; handle has ${held}`;
+}
+
+function unknownOp(op: number): string {
+  return `op (${op}) is not a ZX_VMO_OP_*`;
+}
+
+function smallLockBuffer(size: bigint): string {
+  return `buffer_size (${size}) is below sizeof(zx_vmo_lock_state_t) (${ZX_VMO_LOCK_STATE_SIZE})`;
+}
+
+/** Option bits that a child of type `kind` may not have with it. */
+function besides(extra: number, kind: number): string {
+  const names = nameFlags('vmo_child_options', extra);
+  return `options has ${names} besides ${nameFlags('vmo_child_options', kind)}`;
 }
 
 export class VmObjectDispatcher extends Dispatcher {
@@ -183,10 +220,12 @@ export class VmObjectDispatcher extends Dispatcher {
    * ignored, as in Zircon) and sets the content size to exactly `size`.
    */
   setSize(size: bigint): number {
-    if (!this.hasStream) return ZX_ERR_UNAVAILABLE;
+    if (!this.hasStream) return because(ZX_ERR_UNAVAILABLE, NO_STREAM);
     const rounded = roundUpPageU64(size);
-    if (rounded === null) return ZX_ERR_OUT_OF_RANGE;
+    if (rounded === null) return because(ZX_ERR_OUT_OF_RANGE, roundsPast, size);
     const status = this.vmo.resize(rounded);
+    // The copy-on-write node refuses growth past 2^64 bytes of its root without saying why.
+    if (status === ZX_ERR_INVALID_ARGS) return because(status, PAST_ROOT);
     if (status !== ZX_OK) return status;
     if (size < rounded) this.vmo.zero(size, rounded);
     this.contentSize = size;
@@ -198,10 +237,10 @@ export class VmObjectDispatcher extends Dispatcher {
    * sizes to the end of the VMO, so bytes past the stream always read as zero.
    */
   setStreamSize(size: bigint): number {
-    if (!this.hasStream) return ZX_ERR_NOT_SUPPORTED;
+    if (!this.hasStream) return because(ZX_ERR_NOT_SUPPORTED, NO_STREAM);
     if (size === this.contentSize) return ZX_OK;
     const vmo = this.vmo;
-    if (size > vmo.sizeBytes) return ZX_ERR_OUT_OF_RANGE;
+    if (size > vmo.sizeBytes) return because(ZX_ERR_OUT_OF_RANGE, pastSize, size, vmo.sizeBytes);
     const from = size < this.contentSize ? size : this.contentSize;
     if (from < vmo.sizeBytes) {
       const status = vmo.zero(from, vmo.sizeBytes);
@@ -228,7 +267,7 @@ export class VmObjectDispatcher extends Dispatcher {
    * zeroes what lies past it (a failure there is ignored, as in Zircon).
    */
   setContentSize(size: bigint): number {
-    if (!this.hasStream) return ZX_ERR_NOT_SUPPORTED;
+    if (!this.hasStream) return because(ZX_ERR_NOT_SUPPORTED, NO_STREAM);
     const vmo = this.vmo;
     if (size < vmo.sizeBytes) vmo.zero(size, vmo.sizeBytes);
     this.contentSize = size;
@@ -250,29 +289,32 @@ export class VmObjectDispatcher extends Dispatcher {
   ): number {
     const vmo = this.vmo;
     const has = (needed: number): boolean => (rights & needed) !== 0;
+    // The op's right, missing: ZX_ERR_ACCESS_DENIED, with the reason.
+    const denied = (needed: number): number =>
+      because(ZX_ERR_ACCESS_DENIED, opLacks, op, needed, rights);
     switch (op) {
       case ZX_VMO_OP_COMMIT:
-        return has(ZX_RIGHT_WRITE) ? vmo.commitRange(offset, size) : ZX_ERR_ACCESS_DENIED;
+        return has(ZX_RIGHT_WRITE) ? vmo.commitRange(offset, size) : denied(ZX_RIGHT_WRITE);
       case ZX_VMO_OP_DECOMMIT:
-        return has(ZX_RIGHT_WRITE) ? vmo.decommitRange(offset, size) : ZX_ERR_ACCESS_DENIED;
+        return has(ZX_RIGHT_WRITE) ? vmo.decommitRange(offset, size) : denied(ZX_RIGHT_WRITE);
       case ZX_VMO_OP_ZERO:
-        return has(ZX_RIGHT_WRITE) ? vmo.zeroRange(offset, size) : ZX_ERR_ACCESS_DENIED;
+        return has(ZX_RIGHT_WRITE) ? vmo.zeroRange(offset, size) : denied(ZX_RIGHT_WRITE);
       case ZX_VMO_OP_LOCK:
-        if (!has(ZX_RIGHT_READ | ZX_RIGHT_WRITE)) return ZX_ERR_ACCESS_DENIED;
+        if (!has(ZX_RIGHT_READ | ZX_RIGHT_WRITE)) return denied(ZX_RIGHT_READ | ZX_RIGHT_WRITE);
         return this.lock(offset, size, bufferSize, copyOut);
       case ZX_VMO_OP_TRY_LOCK:
-        if (!has(ZX_RIGHT_READ | ZX_RIGHT_WRITE)) return ZX_ERR_ACCESS_DENIED;
+        if (!has(ZX_RIGHT_READ | ZX_RIGHT_WRITE)) return denied(ZX_RIGHT_READ | ZX_RIGHT_WRITE);
         return vmo.tryLockRange(offset, size);
       case ZX_VMO_OP_UNLOCK:
-        if (!has(ZX_RIGHT_READ | ZX_RIGHT_WRITE)) return ZX_ERR_ACCESS_DENIED;
+        if (!has(ZX_RIGHT_READ | ZX_RIGHT_WRITE)) return denied(ZX_RIGHT_READ | ZX_RIGHT_WRITE);
         return vmo.unlockRange(offset, size);
       case ZX_VMO_OP_CACHE_SYNC:
       case ZX_VMO_OP_CACHE_CLEAN:
       case ZX_VMO_OP_CACHE_CLEAN_INVALIDATE:
-        return has(ZX_RIGHT_READ) ? vmo.cacheOp(offset, size) : ZX_ERR_ACCESS_DENIED;
+        return has(ZX_RIGHT_READ) ? vmo.cacheOp(offset, size) : denied(ZX_RIGHT_READ);
       case ZX_VMO_OP_CACHE_INVALIDATE:
         // Only kernels booted with kernel.enable-debugging-syscalls allow it.
-        return ZX_ERR_NOT_SUPPORTED;
+        return because(ZX_ERR_NOT_SUPPORTED, CACHE_INVALIDATE);
       case ZX_VMO_OP_DONT_NEED:
         return vmo.hintRange(offset, size);
       case ZX_VMO_OP_ALWAYS_NEED: {
@@ -282,9 +324,9 @@ export class VmObjectDispatcher extends Dispatcher {
         return vmo.prefetchRange(offset, size);
       }
       case ZX_VMO_OP_PREFETCH:
-        return has(ZX_RIGHT_READ) ? vmo.prefetchRange(offset, size) : ZX_ERR_ACCESS_DENIED;
+        return has(ZX_RIGHT_READ) ? vmo.prefetchRange(offset, size) : denied(ZX_RIGHT_READ);
       default:
-        return ZX_ERR_INVALID_ARGS;
+        return because(ZX_ERR_INVALID_ARGS, unknownOp, op);
     }
   }
 
@@ -300,7 +342,7 @@ export class VmObjectDispatcher extends Dispatcher {
     if (typeof locked === 'number') return locked;
     if (bufferSize < BigInt(ZX_VMO_LOCK_STATE_SIZE)) {
       vmo.unlockRange(offset, size);
-      return ZX_ERR_INVALID_ARGS;
+      return because(ZX_ERR_INVALID_ARGS, smallLockBuffer, bufferSize);
     }
     const state = new Uint8Array(ZX_VMO_LOCK_STATE_SIZE);
     encodeZxVmoLockState(new DataView(state.buffer), 0, {
@@ -328,16 +370,23 @@ export class VmObjectDispatcher extends Dispatcher {
    */
   createChild(options: number, offset: bigint, size: bigint, copyName: boolean) {
     const vmo = this.vmo;
-    if (vmo.options.discardable) return ZX_ERR_NOT_SUPPORTED;
+    if (vmo.options.discardable) {
+      return because(ZX_ERR_NOT_SUPPORTED, 'a discardable VMO has no children');
+    }
     const resizable = (options & ZX_VMO_CHILD_RESIZABLE) !== 0;
     let child: VmObject | number;
     if ((options & ZX_VMO_CHILD_SLICE) !== 0) {
-      if (options !== ZX_VMO_CHILD_SLICE) return ZX_ERR_INVALID_ARGS;
+      if (options !== ZX_VMO_CHILD_SLICE)
+        return because(
+          ZX_ERR_INVALID_ARGS,
+          besides,
+          options & ~ZX_VMO_CHILD_SLICE,
+          ZX_VMO_CHILD_SLICE,
+        );
       child = vmo.createChildSlice(offset, size, copyName);
     } else if ((options & ZX_VMO_CHILD_REFERENCE) !== 0) {
-      if ((options & ~(ZX_VMO_CHILD_REFERENCE | ZX_VMO_CHILD_RESIZABLE)) !== 0) {
-        return ZX_ERR_INVALID_ARGS;
-      }
+      const extra = options & ~(ZX_VMO_CHILD_REFERENCE | ZX_VMO_CHILD_RESIZABLE);
+      if (extra !== 0) return because(ZX_ERR_INVALID_ARGS, besides, extra, ZX_VMO_CHILD_REFERENCE);
       child = vmo.createChildReference(resizable, offset, size, copyName);
     } else {
       const type = [
@@ -345,10 +394,16 @@ export class VmObjectDispatcher extends Dispatcher {
         ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE,
         ZX_VMO_CHILD_SNAPSHOT_MODIFIED,
       ].find((bit) => (options & bit) !== 0);
-      if (type === undefined) return ZX_ERR_INVALID_ARGS;
-      if ((options & ~(type | ZX_VMO_CHILD_RESIZABLE)) !== 0) return ZX_ERR_INVALID_ARGS;
+      if (type === undefined) return because(ZX_ERR_INVALID_ARGS, NO_CHILD_TYPE);
+      const extra = options & ~(type | ZX_VMO_CHILD_RESIZABLE);
+      if (extra !== 0) return because(ZX_ERR_INVALID_ARGS, besides, extra, type);
       // Snapshots of pager-backed VMOs (their one-way kinds) are not modelled yet.
-      if (pageSourceOf(vmo) !== null) return ZX_ERR_NOT_SUPPORTED;
+      if (pageSourceOf(vmo) !== null) {
+        return because(
+          ZX_ERR_NOT_SUPPORTED,
+          'zxvm does not model snapshots of pager-backed VMOs yet',
+        );
+      }
       child = vmo.createClone(resizable, offset, size, copyName);
     }
     if (typeof child !== 'number') this.updateSignals(ZX_VMO_ZERO_CHILDREN, 0);

@@ -35,9 +35,13 @@ export function zx_channel_create(
   const policy = enforcePolicy(ctx, ZX_POL_NEW_CHANNEL);
   if (policy !== ZX_OK) return policy;
   const [a, b] = ChannelDispatcher.createPair(ctx.core.newKoid(), ctx.core.newKoid());
-  out0.set(a, ZX_DEFAULT_CHANNEL_RIGHTS);
-  out1.set(b, ZX_DEFAULT_CHANNEL_RIGHTS);
-  return ZX_OK;
+  // When the arena cannot hold both, the binder destroys the handle made (closing its peer).
+  const made = out0.set(a, ZX_DEFAULT_CHANNEL_RIGHTS);
+  if (made !== ZX_OK) {
+    b.abandon();
+    return made;
+  }
+  return out1.set(b, ZX_DEFAULT_CHANNEL_RIGHTS);
 }
 
 /**

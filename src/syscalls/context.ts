@@ -1,9 +1,15 @@
 // The calling context of a syscall and the one lookup-with-rights helper. Rights are checked
 // here, once, in Zircon's order: a value that names no handle is ZX_ERR_BAD_HANDLE, a handle to
 // the wrong kind of object ZX_ERR_WRONG_TYPE, a handle without every required right
-// ZX_ERR_ACCESS_DENIED.
+// ZX_ERR_ACCESS_DENIED. Each failure says why when the call is explaining (`fail`).
 
-import { ZX_ERR_ACCESS_DENIED, ZX_ERR_BAD_HANDLE, ZX_ERR_WRONG_TYPE } from '../abi/constants.ts';
+import {
+  ZX_ERR_ACCESS_DENIED,
+  ZX_ERR_BAD_HANDLE,
+  ZX_ERR_WRONG_TYPE,
+  ZX_HANDLE_INVALID,
+} from '../abi/constants.ts';
+import { nameFlags } from '../abi/flags.ts';
 import { ANY_OBJECT, type HandleParam } from '../abi/syscall-spec.ts';
 import type { Dispatcher } from '../object/dispatcher.ts';
 import type { Handle } from '../object/handle.ts';
@@ -11,9 +17,14 @@ import type { KernelCore } from '../object/kernel-core.ts';
 import type { ProcessDispatcher } from '../object/process-dispatcher.ts';
 import type { ThreadDispatcher } from '../object/thread-dispatcher.ts';
 import type { Blocker, BlockerSlot } from '../util/blocker.ts';
+import { hex, type ReasonSlot, record, type Why } from '../util/reason.ts';
 import type { UserMemory } from './user.ts';
 
-export interface SyscallContext extends BlockerSlot {
+/**
+ * `explain` is on while a call explains its errors; `reason` then holds why it failed. A call
+ * that must wait leaves its Blocker here (see shouldWait).
+ */
+export interface SyscallContext extends BlockerSlot, ReasonSlot {
   readonly core: KernelCore;
   readonly process: ProcessDispatcher;
   /** The caller's address space, for buffers passed as virtual addresses. */
@@ -25,6 +36,53 @@ export interface SyscallContext extends BlockerSlot {
    * context drops it, so that the host gets ZX_ERR_SHOULD_WAIT with nothing armed.
    */
   blocker: Blocker | null;
+}
+
+/**
+ * Returns `status`, recording `why` when the call is explaining. A reason that formats values
+ * is a function given them as arguments (it captures nothing: see src/util/reason.ts), so that
+ * nothing is formatted, or allocated, when nobody asks.
+ */
+export function fail<A extends unknown[]>(
+  ctx: SyscallContext,
+  status: number,
+  why: Why<A>,
+  ...values: A
+): number {
+  return ctx.explain ? record(ctx, status, why, values) : status;
+}
+
+/** Why `value` names no handle: for ZX_ERR_BAD_HANDLE. */
+export function noHandle(name: string, value: number): string {
+  if (!Number.isInteger(value)) return `${name} is not a handle value (not a number)`;
+  if (value === ZX_HANDLE_INVALID) return `${name} is ZX_HANDLE_INVALID`;
+  return `${name} (${hex(value >>> 0)}) names no handle in this process`;
+}
+
+/** Why a handle could not be made (Handle::Make failing). */
+export const ARENA_FULL = "the kernel's handle arena is full (KernelOptions.maxHandles)";
+
+/**
+ * Why the out-parameter `name` (given as `out`) could not be written: ZX_ERR_INVALID_ARGS where
+ * Zircon copies out. Only `typeof` looks at `out`, which may be a hostile Proxy.
+ */
+export function unwritable(name: string, out: unknown): string {
+  if (out === null) return `${name} is NULL`;
+  if (typeof out === 'number' || typeof out === 'bigint') {
+    return `${name} (${hex(out)}) is not writable memory of this process`;
+  }
+  return `${name} cannot be written: not a writable { value } object`;
+}
+
+/** `handle is ZX_OBJ_TYPE_VMAR, not ZX_OBJ_TYPE_VMO`: for ZX_ERR_WRONG_TYPE. */
+export function wrongType(name: string, actual: number, wanted: number): string {
+  return `${name} is ${nameFlags('obj_type', actual)}, not ${nameFlags('obj_type', wanted)}`;
+}
+
+/** `handle lacks ZX_RIGHT_WRITE (has ZX_RIGHT_READ | ...)`: for ZX_ERR_ACCESS_DENIED. */
+export function lacksRights(name: string, has: number, needs: number): string {
+  const held = has === 0 ? 'no rights' : nameFlags('rights', has);
+  return `${name} lacks ${nameFlags('rights', needs & ~has)} (has ${held})`;
 }
 
 /**
@@ -40,10 +98,15 @@ export function handleWithRights(
   extraRights = 0,
 ): Handle | number {
   const handle = ctx.process.handles.get(value);
-  if (handle === undefined) return ZX_ERR_BAD_HANDLE;
-  if (param.type !== ANY_OBJECT && handle.object.type !== param.type) return ZX_ERR_WRONG_TYPE;
+  if (handle === undefined) return fail(ctx, ZX_ERR_BAD_HANDLE, noHandle, param.name, value);
+  const type = handle.object.type;
+  if (param.type !== ANY_OBJECT && type !== param.type) {
+    return fail(ctx, ZX_ERR_WRONG_TYPE, wrongType, param.name, type, param.type);
+  }
   const rights = param.rights | extraRights;
-  if ((handle.rights & rights) !== rights) return ZX_ERR_ACCESS_DENIED;
+  if ((handle.rights & rights) !== rights) {
+    return fail(ctx, ZX_ERR_ACCESS_DENIED, lacksRights, param.name, handle.rights, rights);
+  }
   return handle;
 }
 

@@ -7,7 +7,8 @@ import type { HandleParam, ParamSpec, SyscallSpec, U64Param } from '../abi/sysca
 import type { Dispatcher } from '../object/dispatcher.ts';
 import type { Handle, HandleArena } from '../object/handle.ts';
 import { assert } from '../util/assert.ts';
-import type { SyscallContext } from './context.ts';
+import { because } from '../util/reason.ts';
+import { ARENA_FULL, type SyscallContext } from './context.ts';
 import type { UserBuffer } from './user.ts';
 
 /**
@@ -32,7 +33,7 @@ export class HandleOut {
     const handle = this.arena.make(object, rights);
     if (handle === null) {
       object.abandon();
-      return ZX_ERR_NO_MEMORY;
+      return because(ZX_ERR_NO_MEMORY, ARENA_FULL);
     }
     this.handle = handle;
     return ZX_OK;

@@ -27,7 +27,7 @@ import { OBJECT_SYSCALLS as S } from '../abi/syscalls/object.ts';
 import { aspaceMaps, processVmos, vmarMaps } from '../object/diagnostics.ts';
 import type { ProcessDispatcher } from '../object/process-dispatcher.ts';
 import type { VmAddressRegionDispatcher } from '../object/vm-address-region-dispatcher.ts';
-import { objectWithRights, type SyscallContext } from './context.ts';
+import { fail, objectWithRights, type SyscallContext, unwritable } from './context.ts';
 import type { UserOut } from './impl.ts';
 import { encodeVmObjectInfo } from './info-vmo.ts';
 import { beginCopyOut, copyOutU64, finishCopyOut, type UserBuffer } from './user.ts';
@@ -67,7 +67,7 @@ export function processVmosInfo(
   );
   if (typeof process === 'number') return process;
   // ProcessDispatcher::GetVmos answers only a running process; actual and avail are still 0.
-  if (process.state !== 'running') return noRecords(ctx, out);
+  if (process.state !== 'running') return noRecords(ctx, out, `the process is ${process.state}`);
   const records = processVmos(process).map((r) => encodeVmObjectInfo(r.vmo, r.rights, r.via));
   return multiRecord(ctx, out, records, recordSize);
 }
@@ -82,7 +82,9 @@ export function processMapsInfo(ctx: SyscallContext, handle: number, out: InfoOu
   );
   if (typeof process === 'number') return process;
   // GetAspaceMaps answers until the address space is destroyed with the process.
-  if (process.state === 'dead') return noRecords(ctx, out);
+  if (process.state === 'dead') {
+    return noRecords(ctx, out, 'the process is dead: its address space is destroyed');
+  }
   return multiRecord(ctx, out, aspaceMaps(process), ZX_INFO_MAPS_SIZE);
 }
 
@@ -105,10 +107,14 @@ export function vmarMapsInfo(ctx: SyscallContext, handle: number, out: InfoOut):
  * `recordSize` bytes of its encoding), then actual and avail; ZX_OK even when none fit.
  */
 /** ZX_ERR_BAD_STATE after writing actual and avail as 0 (whose own failure then wins). */
-function noRecords(ctx: SyscallContext, out: InfoOut): number {
-  if (out.actual !== null && !copyOutU64(ctx.user, out.actual, 0n)) return ZX_ERR_INVALID_ARGS;
-  if (out.avail !== null && !copyOutU64(ctx.user, out.avail, 0n)) return ZX_ERR_INVALID_ARGS;
-  return ZX_ERR_BAD_STATE;
+function noRecords(ctx: SyscallContext, out: InfoOut, why: string): number {
+  if (out.actual !== null && !copyOutU64(ctx.user, out.actual, 0n)) {
+    return fail(ctx, ZX_ERR_INVALID_ARGS, unwritable, 'actual', out.actual);
+  }
+  if (out.avail !== null && !copyOutU64(ctx.user, out.avail, 0n)) {
+    return fail(ctx, ZX_ERR_INVALID_ARGS, unwritable, 'avail', out.avail);
+  }
+  return fail(ctx, ZX_ERR_BAD_STATE, why);
 }
 
 function multiRecord(
@@ -134,10 +140,10 @@ function multiRecord(
   // Zircon's walkers write actual and avail even when copying the records failed; the copy's
   // error then wins.
   if (out.actual !== null && !copyOutU64(ctx.user, out.actual, BigInt(count))) {
-    return ZX_ERR_INVALID_ARGS;
+    return fail(ctx, ZX_ERR_INVALID_ARGS, unwritable, 'actual', out.actual);
   }
   if (out.avail !== null && !copyOutU64(ctx.user, out.avail, BigInt(records.length))) {
-    return ZX_ERR_INVALID_ARGS;
+    return fail(ctx, ZX_ERR_INVALID_ARGS, unwritable, 'avail', out.avail);
   }
   return copied;
 }

@@ -18,6 +18,7 @@ import {
   ZX_INFO_VMO_V1,
   ZX_INFO_VMO_V2,
   ZX_INFO_VMO_V3,
+  ZX_OBJ_TYPE_RESOURCE,
   ZX_OBJ_TYPE_THREAD,
   ZX_OBJ_TYPE_VMAR,
   ZX_OBJ_TYPE_VMO,
@@ -44,8 +45,15 @@ import { OBJECT_SYSCALLS as S } from '../abi/syscalls/object.ts';
 import type { ThreadDispatcher } from '../object/thread-dispatcher.ts';
 import type { VmAddressRegionDispatcher } from '../object/vm-address-region-dispatcher.ts';
 import type { VmObjectDispatcher } from '../object/vm-object-dispatcher.ts';
+import { hex } from '../util/reason.ts';
 import { kmemStats, kmemStatsV1 } from '../vm/memory-stats.ts';
-import { handleWithRights, objectWithRights, type SyscallContext } from './context.ts';
+import {
+  fail,
+  handleWithRights,
+  objectWithRights,
+  type SyscallContext,
+  unwritable,
+} from './context.ts';
 import type { UserOut } from './impl.ts';
 import {
   type InfoOut,
@@ -63,6 +71,7 @@ const HANDLE = S.zx_object_get_info.params[0];
 const VMO_HANDLE = { ...HANDLE, type: ZX_OBJ_TYPE_VMO };
 const VMAR_HANDLE = { ...HANDLE, type: ZX_OBJ_TYPE_VMAR };
 const THREAD_HANDLE = { ...HANDLE, type: ZX_OBJ_TYPE_THREAD };
+const RESOURCE_HANDLE = { ...HANDLE, type: ZX_OBJ_TYPE_RESOURCE };
 
 /** Each ZX_INFO_VMO version's record: a prefix of the newest zx_info_vmo_t. */
 const VMO_TOPIC_SIZES: ReadonlyMap<number, number> = new Map([
@@ -150,6 +159,7 @@ export function zx_object_get_info(
         ZX_RSRC_KIND_SYSTEM,
         ZX_RSRC_SYSTEM_INFO_BASE,
         1n,
+        RESOURCE_HANDLE,
       );
       if (status !== ZX_OK) return status;
       const stats = kmemStats(ctx.core.pmm, ctx.core.discardables);
@@ -167,8 +177,16 @@ export function zx_object_get_info(
     case ZX_INFO_VMAR_MAPS:
       return vmarMapsInfo(ctx, handle, out);
     default:
-      return ZX_ERR_NOT_SUPPORTED;
+      return fail(ctx, ZX_ERR_NOT_SUPPORTED, unknownTopic, topic);
   }
+}
+
+function unknownTopic(topic: number): string {
+  return `topic (${hex(topic >>> 0)}) is not a ZX_INFO_* topic zxvm answers`;
+}
+
+function tooSmall(size: bigint, record: number): string {
+  return `buffer_size (${size}) is below the ${record}-byte record (actual 0 and avail 1 written)`;
 }
 
 /**
@@ -187,8 +205,11 @@ function singleRecord(ctx: SyscallContext, out: InfoOut, record: Uint8Array): nu
     copied = 1n;
   }
   if (out.actual !== null && !copyOutU64(ctx.user, out.actual, copied)) {
-    return ZX_ERR_INVALID_ARGS;
+    return fail(ctx, ZX_ERR_INVALID_ARGS, unwritable, 'actual', out.actual);
   }
-  if (out.avail !== null && !copyOutU64(ctx.user, out.avail, 1n)) return ZX_ERR_INVALID_ARGS;
-  return copied === 0n ? ZX_ERR_BUFFER_TOO_SMALL : ZX_OK;
+  if (out.avail !== null && !copyOutU64(ctx.user, out.avail, 1n)) {
+    return fail(ctx, ZX_ERR_INVALID_ARGS, unwritable, 'avail', out.avail);
+  }
+  if (copied !== 0n) return ZX_OK;
+  return fail(ctx, ZX_ERR_BUFFER_TOO_SMALL, tooSmall, out.bufferSize, record.length);
 }

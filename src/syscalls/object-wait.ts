@@ -19,17 +19,33 @@ import type { PortDispatcher } from '../object/port-dispatcher.ts';
 import { Waiter } from '../object/wait.ts';
 import { isWaitable } from '../object/waitable.ts';
 import { deadlinePassed, shouldWait } from './blocking.ts';
-import { handleWithRights, type SyscallContext } from './context.ts';
+import { fail, handleWithRights, type SyscallContext, unwritable } from './context.ts';
 import type { UserOut } from './impl.ts';
 import { copyOutU32 } from './user.ts';
 
 const WAIT_ASYNC_OPTIONS =
   ZX_WAIT_ASYNC_TIMESTAMP | ZX_WAIT_ASYNC_BOOT_TIMESTAMP | ZX_WAIT_ASYNC_EDGE;
 
+const NOT_WAITABLE = "handle's object cannot be waited on (a port, a VMAR, a resource)";
+const WOULD_WAIT =
+  'no signal is active and the deadline is ahead: a thread would wait, the host cannot';
+
+function timedOut(deadline: bigint): string {
+  return `the deadline (${deadline} ns) passed before any of the signals was active`;
+}
+
 /** The end of a wait_one: observed is written (when given), then the status stands. */
-function endWaitOne(ctx: SyscallContext, observed: UserOut, status: number, signals: number) {
-  if (observed !== null && !copyOutU32(ctx.user, observed, signals)) return ZX_ERR_INVALID_ARGS;
-  return status;
+function endWaitOne(
+  ctx: SyscallContext,
+  observed: UserOut,
+  status: number,
+  signals: number,
+  deadline: bigint,
+) {
+  if (observed !== null && !copyOutU32(ctx.user, observed, signals)) {
+    return fail(ctx, ZX_ERR_INVALID_ARGS, unwritable, 'observed', observed);
+  }
+  return status === ZX_ERR_TIMED_OUT ? fail(ctx, status, timedOut, deadline) : status;
 }
 
 /**
@@ -49,12 +65,14 @@ export function zx_object_wait_one(
   const found = handleWithRights(ctx, handle, OBJECT_SYSCALLS.zx_object_wait_one.params[0]);
   if (typeof found === 'number') return found;
   const object = found.object;
-  if (!isWaitable(object)) return ZX_ERR_NOT_SUPPORTED;
-  if ((object.signals & signals) !== 0) return endWaitOne(ctx, observed, ZX_OK, object.signals);
-  if (deadlinePassed(ctx, deadline)) {
-    return endWaitOne(ctx, observed, ZX_ERR_TIMED_OUT, object.signals);
+  if (!isWaitable(object)) return fail(ctx, ZX_ERR_NOT_SUPPORTED, NOT_WAITABLE);
+  if ((object.signals & signals) !== 0) {
+    return endWaitOne(ctx, observed, ZX_OK, object.signals, deadline);
   }
-  return shouldWait(ctx, {
+  if (deadlinePassed(ctx, deadline)) {
+    return endWaitOne(ctx, observed, ZX_ERR_TIMED_OUT, object.signals, deadline);
+  }
+  const waited = shouldWait(ctx, {
     state: ZX_THREAD_STATE_BLOCKED_WAIT_ONE,
     arm: (wake) => {
       const waiter = new Waiter(found, signals, (result) => {
@@ -62,13 +80,14 @@ export function zx_object_wait_one(
           result.status === ZX_ERR_CANCELED
             ? result.observed | ZX_SIGNAL_HANDLE_CLOSED
             : result.observed;
-        wake(() => endWaitOne(ctx, observed, result.status, final));
+        wake(() => endWaitOne(ctx, observed, result.status, final, deadline));
       });
       object.addObserver(waiter);
       waiter.armTimer(ctx.core.timers, deadline);
       return () => waiter.abandon();
     },
   });
+  return fail(ctx, waited, WOULD_WAIT);
 }
 
 /**

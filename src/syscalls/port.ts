@@ -28,8 +28,10 @@ export function zx_port_create(ctx: SyscallContext, options: number, out: Handle
   const policy = enforcePolicy(ctx, ZX_POL_NEW_PORT);
   if (policy !== ZX_OK) return policy;
   if (options !== 0 && options !== ZX_PORT_BIND_TO_INTERRUPT) return ZX_ERR_INVALID_ARGS;
-  out.set(new PortDispatcher(ctx.core.newKoid(), options, ctx.core.timers), ZX_DEFAULT_PORT_RIGHTS);
-  return ZX_OK;
+  return out.set(
+    new PortDispatcher(ctx.core.newKoid(), options, ctx.core.timers),
+    ZX_DEFAULT_PORT_RIGHTS,
+  );
 }
 
 /** zx_port_queue(handle, packet): the port, then the packet copied in. */

@@ -25,10 +25,20 @@ import { ZX_POLICY_BASIC_SIZE, ZX_POLICY_BASIC_V2_SIZE } from '../abi/structs.ts
 import { TASK_SYSCALLS as S } from '../abi/syscalls/task.ts';
 import type { JobDispatcher } from '../object/job-dispatcher.ts';
 import type { PolicyEntry } from '../object/job-policy.ts';
-import { objectWithRights, type SyscallContext } from './context.ts';
+import { hex } from '../util/reason.ts';
+import { fail, objectWithRights, type SyscallContext } from './context.ts';
 import type { HandleOut } from './impl.ts';
 import { enforcePolicy } from './policy.ts';
 import { copyIn, type UserBuffer } from './user.ts';
+import { notZero, unknownBits } from './why.ts';
+
+function unknownTopic(topic: number): string {
+  return `topic (${hex(topic >>> 0)}) is not a ZX_JOB_POL_* topic`;
+}
+
+function badCount(count: number): string {
+  return `count is ${count}: between 1 and ${MAX_POLICY_COUNT} records`;
+}
 
 /** The most records one zx_job_set_policy call takes (the kernel's inline array). */
 const MAX_POLICY_COUNT = 32;
@@ -47,11 +57,12 @@ export function zx_job_create(
   options: number,
   out: HandleOut,
 ): number {
-  if (options !== 0) return ZX_ERR_INVALID_ARGS;
+  if (options !== 0) return fail(ctx, ZX_ERR_INVALID_ARGS, notZero, 'options', options);
   const parent = objectWithRights<JobDispatcher>(ctx, parentJob, S.zx_job_create.params[0]);
   if (typeof parent === 'number') return parent;
   const job = ctx.core.createJob(parent);
-  if (job === null) return ZX_ERR_OUT_OF_RANGE;
+  if (job === null)
+    return fail(ctx, ZX_ERR_OUT_OF_RANGE, 'parent_job is already nested 32 jobs deep');
   return out.set(job, ZX_DEFAULT_JOB_RIGHTS);
 }
 
@@ -70,11 +81,16 @@ export function zx_job_set_policy(
   count: number,
 ): number {
   if (topic === ZX_JOB_POL_TIMER_SLACK) return setTimerSlack(ctx, handle, options, policy, count);
-  if (topic !== ZX_JOB_POL_BASIC_V1 && topic !== ZX_JOB_POL_BASIC_V2) return ZX_ERR_INVALID_ARGS;
-  if (options !== ZX_JOB_POL_RELATIVE && options !== ZX_JOB_POL_ABSOLUTE) {
-    return ZX_ERR_INVALID_ARGS;
+  if (topic !== ZX_JOB_POL_BASIC_V1 && topic !== ZX_JOB_POL_BASIC_V2) {
+    return fail(ctx, ZX_ERR_INVALID_ARGS, unknownTopic, topic);
   }
-  if (policy === null || count === 0 || count > MAX_POLICY_COUNT) return ZX_ERR_INVALID_ARGS;
+  if (options !== ZX_JOB_POL_RELATIVE && options !== ZX_JOB_POL_ABSOLUTE) {
+    return fail(ctx, ZX_ERR_INVALID_ARGS, 'options is neither ZX_JOB_POL_RELATIVE nor ABSOLUTE');
+  }
+  if (policy === null) return fail(ctx, ZX_ERR_INVALID_ARGS, 'policy is NULL');
+  if (count === 0 || count > MAX_POLICY_COUNT) {
+    return fail(ctx, ZX_ERR_INVALID_ARGS, badCount, count);
+  }
   const v2 = topic === ZX_JOB_POL_BASIC_V2;
   const recordSize = v2 ? ZX_POLICY_BASIC_V2_SIZE : ZX_POLICY_BASIC_SIZE;
   const bytes = copyIn(ctx.user, policy, recordSize * count);
@@ -101,8 +117,11 @@ function setTimerSlack(
   policy: UserBuffer,
   count: number,
 ): number {
-  if (options !== ZX_JOB_POL_RELATIVE) return ZX_ERR_INVALID_ARGS;
-  if (policy === null || count !== 1) return ZX_ERR_INVALID_ARGS;
+  if (options !== ZX_JOB_POL_RELATIVE) {
+    return fail(ctx, ZX_ERR_INVALID_ARGS, 'timer slack takes options ZX_JOB_POL_RELATIVE only');
+  }
+  if (policy === null) return fail(ctx, ZX_ERR_INVALID_ARGS, 'policy is NULL');
+  if (count !== 1) return fail(ctx, ZX_ERR_INVALID_ARGS, 'timer slack takes count 1');
   const bytes = copyIn(ctx.user, policy, TIMER_SLACK_SIZE);
   if (typeof bytes === 'number') return bytes;
   const job = objectWithRights<JobDispatcher>(ctx, handle, S.zx_job_set_policy.params[0]);
@@ -127,10 +146,12 @@ export function zx_process_create(
   procHandle: HandleOut,
   vmarHandle: HandleOut,
 ): number {
-  if (options !== 0 && options !== ZX_PROCESS_SHARED) return ZX_ERR_INVALID_ARGS;
+  if (options !== 0 && options !== ZX_PROCESS_SHARED) {
+    return fail(ctx, ZX_ERR_INVALID_ARGS, unknownBits, 'options', options & ~ZX_PROCESS_SHARED);
+  }
   const policy = enforcePolicy(ctx, ZX_POL_NEW_PROCESS);
   if (policy !== ZX_OK) return policy;
-  if (name === null) return ZX_ERR_INVALID_ARGS;
+  if (name === null) return fail(ctx, ZX_ERR_INVALID_ARGS, 'name is NULL');
   const length = nameSize > BigInt(ZX_MAX_NAME_LEN) ? ZX_MAX_NAME_LEN : Number(nameSize);
   const bytes = copyIn(ctx.user, name, length);
   if (typeof bytes === 'number') return bytes;

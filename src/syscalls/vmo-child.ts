@@ -21,8 +21,9 @@ import {
 import { VMO_SYSCALLS as S } from '../abi/syscalls/vmo.ts';
 import { VmObjectDispatcher } from '../object/vm-object-dispatcher.ts';
 import { roundUpPageU64 } from '../util/u64.ts';
-import { handleWithRights, type SyscallContext } from './context.ts';
+import { fail, handleWithRights, type SyscallContext } from './context.ts';
 import type { HandleOut } from './impl.ts';
+import { roundsPast } from './why.ts';
 
 const SNAPSHOTS =
   ZX_VMO_CHILD_SNAPSHOT | ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE | ZX_VMO_CHILD_SNAPSHOT_MODIFIED;
@@ -47,10 +48,12 @@ export function zx_vmo_create_child(
   out: HandleOut,
 ): number {
   const rounded = roundUpPageU64(size);
-  if (rounded === null) return ZX_ERR_OUT_OF_RANGE;
+  if (rounded === null) return fail(ctx, ZX_ERR_OUT_OF_RANGE, roundsPast, 'size', size);
   const noWrite = (options & ZX_VMO_CHILD_NO_WRITE) !== 0;
   const resizable = (options & ZX_VMO_CHILD_RESIZABLE) !== 0;
-  if (noWrite && resizable) return ZX_ERR_INVALID_ARGS;
+  if (noWrite && resizable) {
+    return fail(ctx, ZX_ERR_INVALID_ARGS, 'options has both NO_WRITE and RESIZABLE');
+  }
   // NO_WRITE only shapes the handle's rights; the VMO never sees it.
   const rest = options & ~ZX_VMO_CHILD_NO_WRITE;
   const reference = (rest & ZX_VMO_CHILD_REFERENCE) !== 0;

@@ -4,8 +4,10 @@
 import { ZX_ERR_OUT_OF_RANGE } from '../abi/constants.ts';
 import type { KernelCore } from '../object/kernel-core.ts';
 import { VmObjectDispatcher } from '../object/vm-object-dispatcher.ts';
+import { because } from '../util/reason.ts';
 import { VMO_MAX_SIZE, type VmoCreateOptions } from '../vm/vm-object.ts';
 import { VmObjectPaged } from '../vm/vm-object-paged.ts';
+import { tooLarge } from '../vm/vm-reasons.ts';
 
 /**
  * A VmObjectDispatcher of `size` bytes (page aligned) with the given content size, or
@@ -17,7 +19,7 @@ export function createPagedVmo(
   contentSize: bigint,
   options: VmoCreateOptions,
 ): VmObjectDispatcher | number {
-  if (size > VMO_MAX_SIZE) return ZX_ERR_OUT_OF_RANGE;
+  if (size > VMO_MAX_SIZE) return because(ZX_ERR_OUT_OF_RANGE, tooLarge, size);
   const vmo = new VmObjectPaged(core.pmm, Number(size >> 12n), options, core.discardables);
   return new VmObjectDispatcher(core.newKoid(), vmo, contentSize);
 }

@@ -6,7 +6,14 @@
 import { ZX_ERR_INVALID_ARGS, ZX_OK } from '../abi/constants.ts';
 import { VMO_SYSCALLS as S } from '../abi/syscalls/vmo.ts';
 import type { VmObjectDispatcher } from '../object/vm-object-dispatcher.ts';
-import { objectWithRights, type SyscallContext } from './context.ts';
+import { fail, objectWithRights, type SyscallContext } from './context.ts';
+import { notZero, unaligned } from './why.ts';
+
+/** The first of offset, length and src_offset that is not page aligned. */
+function misaligned(offset: bigint, length: bigint, srcOffset: bigint): string {
+  if ((offset & 4095n) !== 0n) return unaligned('offset', offset);
+  return (length & 4095n) !== 0n ? unaligned('length', length) : unaligned('src_offset', srcOffset);
+}
 
 /**
  * zx_vmo_transfer_data(dst_vmo, options, offset, length, src_vmo, src_offset): moves the pages
@@ -25,8 +32,10 @@ export function zx_vmo_transfer_data(
   srcVmo: number,
   srcOffset: bigint,
 ): number {
-  if (options !== 0) return ZX_ERR_INVALID_ARGS;
-  if (((offset | length | srcOffset) & 4095n) !== 0n) return ZX_ERR_INVALID_ARGS;
+  if (options !== 0) return fail(ctx, ZX_ERR_INVALID_ARGS, notZero, 'options', options);
+  if (((offset | length | srcOffset) & 4095n) !== 0n) {
+    return fail(ctx, ZX_ERR_INVALID_ARGS, misaligned, offset, length, srcOffset);
+  }
   const params = S.zx_vmo_transfer_data.params;
   const dst = objectWithRights<VmObjectDispatcher>(ctx, dstVmo, params[0]);
   if (typeof dst === 'number') return dst;

@@ -23,22 +23,53 @@ import {
   ZX_VMO_RESIZABLE,
   ZX_VMO_UNBOUNDED,
 } from '../abi/constants.ts';
+import { nameFlags } from '../abi/flags.ts';
 import type { HandleParam } from '../abi/syscall-spec.ts';
 import { VMO_SYSCALLS as S } from '../abi/syscalls/vmo.ts';
 import type { Handle } from '../object/handle.ts';
 import type { VmObjectDispatcher } from '../object/vm-object-dispatcher.ts';
+import { hex } from '../util/reason.ts';
 import { roundUpPageU64 } from '../util/u64.ts';
 import { VMO_MAX_SIZE } from '../vm/vm-object.ts';
 import { smallU64, u64 } from './args.ts';
-import { handleWithRights, objectWithRights, type SyscallContext } from './context.ts';
+import {
+  fail,
+  handleWithRights,
+  lacksRights,
+  objectWithRights,
+  type SyscallContext,
+  unwritable,
+} from './context.ts';
+import { notInteger } from './explain.ts';
 import type { HandleOut, UserOut } from './impl.ts';
 import { enforcePolicy } from './policy.ts';
 import { validateRangedResource } from './ranged-resource.ts';
 import { copyOutU64, type UserBuffer } from './user.ts';
 import { createPagedVmo } from './vmo-create.ts';
 import { readToUser, writeFromUser } from './vmo-io.ts';
+import { roundsPast, unknownBits } from './why.ts';
 
 const VMO_CREATE_OPTIONS = ZX_VMO_RESIZABLE | ZX_VMO_DISCARDABLE | ZX_VMO_UNBOUNDED;
+const VMEX = S.zx_vmo_replace_as_executable.params[1];
+
+// Reasons (src/util/reason.ts): each formatter gets the values it prints as arguments.
+
+function undecodable(offset: unknown, bufferSize: unknown): string {
+  const bad = u64(offset) === undefined ? 'offset' : 'buffer_size';
+  return notInteger(bad, bad === 'offset' ? offset : bufferSize, 'a uint64_t');
+}
+
+function noResize(rights: number): string {
+  return `${lacksRights('handle', rights, ZX_RIGHT_RESIZE)}, which a resizable VMO needs`;
+}
+
+function outsideMask(policy: number): string {
+  return `cache_policy (${hex(policy)}) has bits outside ZX_CACHE_POLICY_MASK`;
+}
+
+function notVmo(type: number): string {
+  return `handle is ${nameFlags('obj_type', type)}, not a VMO (it is closed all the same)`;
+}
 
 /**
  * zx_vmo_create(size, options, out): a paged VMO of `size` rounded up to pages. UNBOUNDED makes
@@ -56,10 +87,13 @@ export function zx_vmo_create(
   if (policy !== ZX_OK) return policy;
   const resizable = (options & ZX_VMO_RESIZABLE) !== 0;
   const unbounded = (options & ZX_VMO_UNBOUNDED) !== 0;
-  if (resizable && unbounded) return ZX_ERR_INVALID_ARGS;
+  if (resizable && unbounded) {
+    return fail(ctx, ZX_ERR_INVALID_ARGS, 'options has both ZX_VMO_RESIZABLE and ZX_VMO_UNBOUNDED');
+  }
   const vmoSize = unbounded ? VMO_MAX_SIZE : roundUpPageU64(size);
-  if (vmoSize === null) return ZX_ERR_OUT_OF_RANGE;
-  if ((options & ~VMO_CREATE_OPTIONS) !== 0) return ZX_ERR_INVALID_ARGS;
+  if (vmoSize === null) return fail(ctx, ZX_ERR_OUT_OF_RANGE, roundsPast, 'size', size);
+  const unknown = options & ~VMO_CREATE_OPTIONS;
+  if (unknown !== 0) return fail(ctx, ZX_ERR_INVALID_ARGS, unknownBits, 'options', unknown);
   const created = createPagedVmo(ctx.core, vmoSize, size, {
     resizable,
     discardable: (options & ZX_VMO_DISCARDABLE) !== 0,
@@ -118,7 +152,9 @@ function transfer(
   if (off < 0 || len < 0 || off + len > Number.MAX_SAFE_INTEGER) {
     const exactOff = u64(offset);
     const exactLen = u64(bufferSize);
-    if (exactOff === undefined || exactLen === undefined) return ZX_ERR_INVALID_ARGS;
+    if (exactOff === undefined || exactLen === undefined) {
+      return fail(ctx, ZX_ERR_INVALID_ARGS, undecodable, offset, bufferSize);
+    }
     off = exactOff;
     len = exactLen;
   }
@@ -136,7 +172,8 @@ function transfer(
 export function zx_vmo_get_size(ctx: SyscallContext, handle: number, size: UserOut): number {
   const object = objectWithRights<VmObjectDispatcher>(ctx, handle, S.zx_vmo_get_size.params[0]);
   if (typeof object === 'number') return object;
-  return copyOutU64(ctx.user, size, object.vmo.sizeBytes) ? ZX_OK : ZX_ERR_INVALID_ARGS;
+  if (copyOutU64(ctx.user, size, object.vmo.sizeBytes)) return ZX_OK;
+  return fail(ctx, ZX_ERR_INVALID_ARGS, unwritable, 'size', size);
 }
 
 /**
@@ -150,7 +187,7 @@ export function zx_vmo_set_size(ctx: SyscallContext, handle: number, size: bigin
   if (typeof found === 'number') return found;
   const object = found.object as VmObjectDispatcher;
   if (object.vmo.isResizable && (found.rights & ZX_RIGHT_RESIZE) === 0) {
-    return ZX_ERR_ACCESS_DENIED;
+    return fail(ctx, ZX_ERR_ACCESS_DENIED, noResize, found.rights);
   }
   return object.setSize(size);
 }
@@ -163,7 +200,8 @@ export function zx_vmo_get_stream_size(ctx: SyscallContext, handle: number, size
   const param = S.zx_vmo_get_stream_size.params[0];
   const object = objectWithRights<VmObjectDispatcher>(ctx, handle, param);
   if (typeof object === 'number') return object;
-  return copyOutU64(ctx.user, size, object.streamSize) ? ZX_OK : ZX_ERR_INVALID_ARGS;
+  if (copyOutU64(ctx.user, size, object.streamSize)) return ZX_OK;
+  return fail(ctx, ZX_ERR_INVALID_ARGS, unwritable, 'size', size);
 }
 
 /**
@@ -187,7 +225,9 @@ export function zx_vmo_set_cache_policy(
   handle: number,
   cachePolicy: number,
 ): number {
-  if ((cachePolicy & ~ZX_CACHE_POLICY_MASK) !== 0) return ZX_ERR_INVALID_ARGS;
+  if ((cachePolicy & ~ZX_CACHE_POLICY_MASK) !== 0) {
+    return fail(ctx, ZX_ERR_INVALID_ARGS, outsideMask, cachePolicy);
+  }
   const param = S.zx_vmo_set_cache_policy.params[0];
   const object = objectWithRights<VmObjectDispatcher>(ctx, handle, param);
   if (typeof object === 'number') return object;
@@ -209,9 +249,11 @@ export function zx_vmo_replace_as_executable(
   const vmexStatus =
     vmex === ZX_HANDLE_INVALID
       ? enforcePolicy(ctx, ZX_POL_AMBIENT_MARK_VMO_EXEC)
-      : validateRangedResource(ctx, vmex, ZX_RSRC_KIND_SYSTEM, ZX_RSRC_SYSTEM_VMEX_BASE, 1n);
+      : validateRangedResource(ctx, vmex, ZX_RSRC_KIND_SYSTEM, ZX_RSRC_SYSTEM_VMEX_BASE, 1n, VMEX);
   // Zircon's RemoveHandle takes any object; one that is not a VMO is a bad handle here.
-  if (handle.object.type !== ZX_OBJ_TYPE_VMO) return ZX_ERR_BAD_HANDLE;
+  if (handle.object.type !== ZX_OBJ_TYPE_VMO) {
+    return fail(ctx, ZX_ERR_BAD_HANDLE, notVmo, handle.object.type);
+  }
   if (vmexStatus !== ZX_OK) return vmexStatus;
   return out.set(handle.object, handle.rights | ZX_RIGHT_EXECUTE);
 }

@@ -15,11 +15,13 @@ import {
   ZX_ERR_NOT_SUPPORTED,
   ZX_ERR_OUT_OF_RANGE,
 } from '../abi/constants.ts';
+import { because } from '../util/reason.ts';
 import { U64_MAX } from '../util/u64.ts';
 import { cloneNode } from './cow-clone.ts';
 import type { DiscardableList } from './discardable.ts';
 import { VMO_MAX_SIZE, type VmoCreateOptions } from './vm-object.ts';
 import { VmObjectPaged } from './vm-object-paged.ts';
+import * as why from './vm-reasons.ts';
 
 const PAGE_MASK = 4095n;
 /** 2^64 bytes, in pages. */
@@ -41,11 +43,13 @@ export function createSliceChild(
   size: bigint,
   discardables: DiscardableList,
 ): VmObjectPaged | number {
-  if ((offset & PAGE_MASK) !== 0n) return ZX_ERR_INVALID_ARGS;
-  if (size > VMO_MAX_SIZE) return ZX_ERR_OUT_OF_RANGE;
-  if (offset + size > parent.sizeBytes) return ZX_ERR_INVALID_ARGS;
-  if (parent.options.resizable) return ZX_ERR_NOT_SUPPORTED;
-  if (!parent.isCached && !parent.isContiguous) return ZX_ERR_BAD_STATE;
+  if ((offset & PAGE_MASK) !== 0n) return because(ZX_ERR_INVALID_ARGS, why.UNALIGNED_OFFSET);
+  if (size > VMO_MAX_SIZE) return because(ZX_ERR_OUT_OF_RANGE, why.tooLarge, size);
+  if (offset + size > parent.sizeBytes) {
+    return because(ZX_ERR_INVALID_ARGS, why.sliceOutside, offset + size, parent.sizeBytes);
+  }
+  if (parent.options.resizable) return because(ZX_ERR_NOT_SUPPORTED, why.RESIZABLE_SLICE);
+  if (!parent.isCached && !parent.isContiguous) return because(ZX_ERR_BAD_STATE, why.NOT_CACHED);
   const offsetPages = Number(offset >> 12n);
   const sizePages = Number(size >> 12n);
   const child = new VmObjectPaged(parent.cow.pmm, sizePages, fixedOptions(false), discardables, {
@@ -71,10 +75,14 @@ export function createReferenceChild(
   resizable: boolean,
   discardables: DiscardableList,
 ): VmObjectPaged | number {
-  if (offset !== 0n || size !== 0n) return ZX_ERR_INVALID_ARGS;
-  if (parent.isSlice || parent.isContiguous) return ZX_ERR_NOT_SUPPORTED;
-  if (resizable && !parent.options.resizable) return ZX_ERR_NOT_SUPPORTED;
-  if (!parent.isCached) return ZX_ERR_BAD_STATE;
+  if (offset !== 0n || size !== 0n) return because(ZX_ERR_INVALID_ARGS, why.REFERENCE_RANGE);
+  if (parent.isSlice || parent.isContiguous) {
+    return because(ZX_ERR_NOT_SUPPORTED, why.noReference, parent.isSlice);
+  }
+  if (resizable && !parent.options.resizable) {
+    return because(ZX_ERR_NOT_SUPPORTED, why.RESIZABLE_REFERENCE);
+  }
+  if (!parent.isCached) return because(ZX_ERR_BAD_STATE, why.NOT_CACHED);
   const child = new VmObjectPaged(
     parent.cow.pmm,
     parent.sizePages,
@@ -102,22 +110,26 @@ export function createSnapshotChild(
   resizable: boolean,
   discardables: DiscardableList,
 ): VmObjectPaged | number {
-  if (parent.isContiguous) return ZX_ERR_INVALID_ARGS;
-  if ((offset & PAGE_MASK) !== 0n) return ZX_ERR_INVALID_ARGS;
-  if (size > VMO_MAX_SIZE) return ZX_ERR_OUT_OF_RANGE;
-  if (offset + size > U64_MAX) return ZX_ERR_OUT_OF_RANGE;
-  if (parent.isSlice && offset + size > parent.sizeBytes) return ZX_ERR_OUT_OF_RANGE;
-  if (!parent.isCached) return ZX_ERR_BAD_STATE;
+  if (parent.isContiguous) return because(ZX_ERR_INVALID_ARGS, why.CONTIGUOUS_SNAPSHOT);
+  if ((offset & PAGE_MASK) !== 0n) return because(ZX_ERR_INVALID_ARGS, why.UNALIGNED_OFFSET);
+  if (size > VMO_MAX_SIZE) return because(ZX_ERR_OUT_OF_RANGE, why.tooLarge, size);
+  if (offset + size > U64_MAX) return why.overflow(why.OP, offset, size);
+  if (parent.isSlice && offset + size > parent.sizeBytes) {
+    return why.outOfRange(why.OP, offset + size, parent.sizeBytes);
+  }
+  if (!parent.isCached) return because(ZX_ERR_BAD_STATE, why.NOT_CACHED);
   const source = parent.cow;
   const offsetPages = Number(offset >> 12n) + parent.cowOffset;
   const sizePages = Number(size >> 12n);
   const rootOffset = source.rootParentOffset + offsetPages;
   if (rootOffset >= PAGES_IN_U64 || rootOffset + sizePages >= PAGES_IN_U64) {
-    return ZX_ERR_INVALID_ARGS;
+    return because(ZX_ERR_INVALID_ARGS, why.PAST_ROOT);
   }
   // A slice would need a one-way (pager) snapshot, which anonymous memory cannot give.
-  if (parent.isSlice) return ZX_ERR_NOT_SUPPORTED;
-  if (source.hasPinnedFrames(0, Number.MAX_SAFE_INTEGER)) return ZX_ERR_BAD_STATE;
+  if (parent.isSlice) return because(ZX_ERR_NOT_SUPPORTED, why.SLICE_SNAPSHOT);
+  if (source.hasPinnedFrames(0, Number.MAX_SAFE_INTEGER)) {
+    return because(ZX_ERR_BAD_STATE, 'the parent has pinned pages (zx_bti_pin)');
+  }
   const node = cloneNode(source, offsetPages, sizePages);
   const child = new VmObjectPaged(source.pmm, sizePages, fixedOptions(resizable), discardables, {
     type: 'snapshot',

@@ -4,10 +4,16 @@
 
 import { ZX_ERR_NO_MEMORY } from '../abi/constants.ts';
 import { FrameUse, type PhysicalMemory } from '../pmm/pmm.ts';
+import { because } from '../util/reason.ts';
 import type { DiscardableList } from './discardable.ts';
 import { frameEntry } from './page-list.ts';
 import type { VmObject } from './vm-object.ts';
 import { VmObjectPaged } from './vm-object-paged.ts';
+
+function noRun(pages: number, alignShift: number, total: number): string {
+  const run = `${pages} contiguous pages aligned to 2^${alignShift} bytes`;
+  return total < 0 ? `no free run of ${run}` : `${run} cannot fit in ${total} pages of RAM`;
+}
 
 const FIXED_OPTIONS = { resizable: false, discardable: false, unbounded: false } as const;
 
@@ -23,9 +29,12 @@ export function createContiguousVmo(
   alignShift: number,
 ): VmObjectPaged | number {
   const alignFrames = 2 ** (alignShift - 12);
-  if (sizePages > pmm.totalFrames || alignFrames > pmm.totalFrames) return ZX_ERR_NO_MEMORY;
+  if (sizePages > pmm.totalFrames || alignFrames > pmm.totalFrames) {
+    return because(ZX_ERR_NO_MEMORY, noRun, sizePages, alignShift, pmm.totalFrames);
+  }
   const first = pmm.allocContiguous(sizePages, alignFrames, FrameUse.vmo);
-  if (first < 0) return ZX_ERR_NO_MEMORY;
+  // Past ensureFree (which says why it fails), no aligned run of free frames was found.
+  if (first < 0) return because(ZX_ERR_NO_MEMORY, noRun, sizePages, alignShift, -1);
   const vmo = new VmObjectPaged(pmm, sizePages, { ...FIXED_OPTIONS }, discardables);
   vmo.isContiguous = true;
   for (let page = 0; page < sizePages; page++) vmo.cow.pages.set(page, frameEntry(first + page));

@@ -8,6 +8,7 @@
 import { ZX_ERR_NOT_FOUND, ZX_OK } from '../abi/constants.ts';
 import { copyFromFrame, copyIntoArena, FrameRunCopier } from '../pmm/frame-runs.ts';
 import type { PhysicalMemory } from '../pmm/pmm.ts';
+import { because, hex } from '../util/reason.ts';
 import { PAGE_SIZE } from '../util/u64.ts';
 import { entryFrame, isFrame } from './page-list.ts';
 import { PageTable, PTE_NONE, pteFrame, pteWritable } from './page-table.ts';
@@ -18,6 +19,10 @@ import { VmObjectPaged } from './vm-object-paged.ts';
 
 /** Addresses at or above this are never mapped (and are not exact as JavaScript numbers). */
 const ADDRESS_LIMIT = 2n ** 53n;
+
+function nothingMapped(vaddr: number | bigint): string {
+  return `nothing is mapped at ${hex(vaddr)}`;
+}
 
 export class VmAspace {
   readonly pmm: PhysicalMemory;
@@ -56,7 +61,7 @@ export class VmAspace {
    */
   fault(vpage: number, write: boolean): number {
     const mapping = this.findMapping(vpage * PAGE_SIZE);
-    if (mapping === null) return ZX_ERR_NOT_FOUND;
+    if (mapping === null) return because(ZX_ERR_NOT_FOUND, nothingMapped, vpage * PAGE_SIZE);
     return mapping.fault(vpage, write);
   }
 
@@ -65,7 +70,8 @@ export class VmAspace {
    * bytes before the faulting page have been copied and the fault's status is returned.
    */
   load(vaddr: bigint, dst: Uint8Array): number {
-    return vaddr < ADDRESS_LIMIT ? this.loadAt(Number(vaddr), dst) : ZX_ERR_NOT_FOUND;
+    if (vaddr < ADDRESS_LIMIT) return this.loadAt(Number(vaddr), dst);
+    return because(ZX_ERR_NOT_FOUND, nothingMapped, vaddr);
   }
 
   /**
@@ -113,7 +119,8 @@ export class VmAspace {
    * faulting page have been written and the fault's status is returned.
    */
   store(vaddr: bigint, src: Uint8Array): number {
-    return vaddr < ADDRESS_LIMIT ? this.storeAt(Number(vaddr), src) : ZX_ERR_NOT_FOUND;
+    if (vaddr < ADDRESS_LIMIT) return this.storeAt(Number(vaddr), src);
+    return because(ZX_ERR_NOT_FOUND, nothingMapped, vaddr);
   }
 
   /**

@@ -8,6 +8,7 @@
 
 import { ZX_ERR_ACCESS_DENIED, ZX_ERR_OUT_OF_RANGE, ZX_OK } from '../abi/constants.ts';
 import { assert } from '../util/assert.ts';
+import { because, hex } from '../util/reason.ts';
 import { PAGE_SIZE } from '../util/u64.ts';
 import { makePte, PTE_NONE } from './page-table.ts';
 import { PERM_READ, PERM_WRITE, VmAddressRegionOrMapping } from './region.ts';
@@ -21,6 +22,14 @@ export interface MappingOptions {
   flags: number;
   /** With ZX_VM_FAULT_BEYOND_STREAM_SIZE: the VMO's stream size, past which faults fail. */
   streamSize: (() => bigint) | null;
+}
+
+function deniedAccess(vaddr: number, write: boolean): string {
+  return `the mapping at ${hex(vaddr)} may not be ${write ? 'written' : 'read'}`;
+}
+
+function pastMappedEnd(vaddr: number, page: number): string {
+  return `${hex(vaddr)} shows offset ${hex(page * PAGE_SIZE)} of the VMO, past its end or stream size`;
 }
 
 export class VmMapping extends VmAddressRegionOrMapping implements PageObserver {
@@ -96,9 +105,13 @@ export class VmMapping extends VmAddressRegionOrMapping implements PageObserver 
    */
   fault(vpage: number, write: boolean): number {
     const perms = this.permsAt(vpage * PAGE_SIZE);
-    if ((perms & (write ? PERM_WRITE : PERM_READ)) === 0) return ZX_ERR_ACCESS_DENIED;
+    if ((perms & (write ? PERM_WRITE : PERM_READ)) === 0) {
+      return because(ZX_ERR_ACCESS_DENIED, deniedAccess, vpage * PAGE_SIZE, write);
+    }
     const page = this.vmoPage + (vpage - this.basePage);
-    if (page >= this.vmo.sizePages || page >= this.streamLimitPages()) return ZX_ERR_OUT_OF_RANGE;
+    if (page >= this.vmo.sizePages || page >= this.streamLimitPages()) {
+      return because(ZX_ERR_OUT_OF_RANGE, pastMappedEnd, vpage * PAGE_SIZE, page);
+    }
     const frame = write ? this.vmo.pageForWrite(page) : this.vmo.pageForRead(page);
     if (frame < 0) return frame;
     this.aspace.pageTable.set(vpage, makePte(frame, write));

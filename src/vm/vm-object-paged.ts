@@ -17,6 +17,7 @@ import {
 } from '../abi/constants.ts';
 import type { PhysicalMemory } from '../pmm/pmm.ts';
 import { assert } from '../util/assert.ts';
+import { because } from '../util/reason.ts';
 import { PAGE_SIZE, roundUpPageU64, U64_MAX } from '../util/u64.ts';
 import { NO_ATTRIBUTION, nodeAttribution } from './cow-attribution.ts';
 import { createReferenceChild, createSliceChild, createSnapshotChild } from './cow-child.ts';
@@ -36,6 +37,7 @@ import {
   type VmoChildType,
   type VmoCreateOptions,
 } from './vm-object.ts';
+import * as why from './vm-reasons.ts';
 
 /** Where a child VMO's pages are: its own new node, or its parent's node at an offset. */
 export interface VmoChildOf {
@@ -117,7 +119,7 @@ export class VmObjectPaged extends VmObject {
    * written (nothing is committed). A negative status on failure (NOT_FOUND when discarded).
    */
   pageForRead(page: number): number {
-    if (this.isDiscarded) return ZX_ERR_NOT_FOUND;
+    if (this.isDiscarded) return because(ZX_ERR_NOT_FOUND, why.DISCARDED);
     const wait = awaitPages(this.cow, page + this.cowOffset, page + this.cowOffset + 1);
     if (wait !== ZX_OK) return wait;
     return this.cow.frameForRead(page + this.cowOffset);
@@ -128,7 +130,7 @@ export class VmObjectPaged extends VmObject {
    * this VMO's alone and may be mapped writable. A negative status on failure.
    */
   pageForWrite(page: number): number {
-    if (this.isDiscarded) return ZX_ERR_NOT_FOUND;
+    if (this.isDiscarded) return because(ZX_ERR_NOT_FOUND, why.DISCARDED);
     const wait = awaitPages(this.cow, page + this.cowOffset, page + this.cowOffset + 1, true);
     if (wait !== ZX_OK) return wait;
     // Forks a page shared copy-on-write; the node unmaps the old frame from every view.
@@ -156,7 +158,7 @@ export class VmObjectPaged extends VmObject {
   }
 
   read(range: PageRange, dst: Uint8Array, dstOffset: number): number {
-    if (this.isDiscarded) return ZX_ERR_NOT_FOUND;
+    if (this.isDiscarded) return because(ZX_ERR_NOT_FOUND, why.DISCARDED);
     const wait = this.awaitRange(range);
     if (wait !== ZX_OK) return wait;
     this.cow.read(this.cowRange(range), dst, dstOffset);
@@ -164,7 +166,7 @@ export class VmObjectPaged extends VmObject {
   }
 
   write(range: PageRange, src: Uint8Array, srcOffset: number): number {
-    if (this.isDiscarded) return ZX_ERR_NOT_FOUND;
+    if (this.isDiscarded) return because(ZX_ERR_NOT_FOUND, why.DISCARDED);
     const wait = this.awaitRange(range, true);
     if (wait !== ZX_OK) return wait;
     // The node unmaps pages that get frames of their own (mappings showed the zero page).
@@ -172,14 +174,14 @@ export class VmObjectPaged extends VmObject {
   }
 
   override commit(startPage: number, endPage: number): number {
-    if (this.isDiscarded) return ZX_ERR_NOT_FOUND;
+    if (this.isDiscarded) return because(ZX_ERR_NOT_FOUND, why.DISCARDED);
     const [start, end] = [startPage + this.cowOffset, endPage + this.cowOffset];
     const wait = awaitPages(this.cow, start, end);
     return wait !== ZX_OK ? wait : this.cow.commit(start, end);
   }
 
   override decommit(startPage: number, endPage: number): number {
-    if (this.hasPinnedPages(startPage, endPage)) return ZX_ERR_BAD_STATE;
+    if (this.hasPinnedPages(startPage, endPage)) return because(ZX_ERR_BAD_STATE, why.PINNED);
     this.cow.decommit(startPage + this.cowOffset, endPage + this.cowOffset);
     return ZX_OK;
   }
@@ -243,7 +245,7 @@ export class VmObjectPaged extends VmObject {
   override zero(start: bigint, end: bigint): number {
     if (start >= end) return ZX_OK;
     // Contiguous pages cannot be decommitted, and zeroing them in place needs a cached VMO.
-    if (this.isContiguous && !this.isCached) return ZX_ERR_BAD_STATE;
+    if (this.isContiguous && !this.isCached) return because(ZX_ERR_BAD_STATE, why.NOT_CACHED);
     const firstPage = Number(start >> 12n);
     const lastPage = Number((end - 1n) >> 12n);
     const headOffset = Number(start & 4095n);
@@ -255,11 +257,13 @@ export class VmObjectPaged extends VmObject {
       [tailPartial, lastPage],
     ] as const) {
       if (!partial) continue;
-      if (this.isDiscarded) return ZX_ERR_NOT_FOUND;
+      if (this.isDiscarded) return because(ZX_ERR_NOT_FOUND, why.DISCARDED);
       // A partial page of a pager-backed VMO needs its content first.
       const wait = awaitPages(this.cow, page + this.cowOffset, page + this.cowOffset + 1, true);
       if (wait !== ZX_OK) return wait;
-      if (!this.isCached && this.cow.hasContent(page + this.cowOffset)) return ZX_ERR_BAD_STATE;
+      if (!this.isCached && this.cow.hasContent(page + this.cowOffset)) {
+        return because(ZX_ERR_BAD_STATE, why.UNCACHED_PARTIAL);
+      }
     }
     // A partial page that shows an ancestor's page is forked first (ZX_ERR_NO_MEMORY possible).
     const off = this.cowOffset;
@@ -323,14 +327,14 @@ export class VmObjectPaged extends VmObject {
 
   tryLock(): number {
     assert(this.discardable !== null, 'try-lock of a VMO that is not discardable');
-    if (this.discardable.isDiscarded) return ZX_ERR_UNAVAILABLE;
+    if (this.discardable.isDiscarded) return because(ZX_ERR_UNAVAILABLE, why.DISCARDED);
     this.discardable.lock();
     return ZX_OK;
   }
 
   unlock(): number {
     assert(this.discardable !== null, 'unlock of a VMO that is not discardable');
-    if (this.discardable.lockCount === 0) return ZX_ERR_BAD_STATE;
+    if (this.discardable.lockCount === 0) return because(ZX_ERR_BAD_STATE, 'the VMO is not locked');
     this.discardable.unlock();
     return ZX_OK;
   }
@@ -393,9 +397,10 @@ export class VmObjectPaged extends VmObject {
     buffer: B,
   ): number {
     if (typeof offset !== 'number') return this.exactUser(offset, length, copy, user, buffer);
-    if (!this.isCached) return ZX_ERR_BAD_STATE;
+    if (!this.isCached) return because(ZX_ERR_BAD_STATE, why.NOT_CACHED);
     const bytes = length as number;
-    if (offset + bytes > this.sizePages * PAGE_SIZE) return ZX_ERR_OUT_OF_RANGE;
+    const size = this.sizePages * PAGE_SIZE;
+    if (offset + bytes > size) return why.outOfRange(why.IO, offset + bytes, size);
     return bytes === 0 ? ZX_OK : copy(this, user, buffer, offset, bytes);
   }
 
@@ -408,9 +413,10 @@ export class VmObjectPaged extends VmObject {
     buffer: B,
   ): number {
     if (typeof offset !== 'number') return this.exactUser(offset, length, copy, user, buffer);
-    if (!this.isCached) return ZX_ERR_BAD_STATE;
+    if (!this.isCached) return because(ZX_ERR_BAD_STATE, why.NOT_CACHED);
     const bytes = length as number;
-    if (offset + bytes > this.sizePages * PAGE_SIZE) return ZX_ERR_OUT_OF_RANGE;
+    const size = this.sizePages * PAGE_SIZE;
+    if (offset + bytes > size) return why.outOfRange(why.IO, offset + bytes, size);
     return bytes === 0 ? ZX_OK : copy(this, user, buffer, offset, bytes);
   }
 
@@ -423,9 +429,9 @@ export class VmObjectPaged extends VmObject {
     buffer: B,
   ): number {
     const end = offset + BigInt(length);
-    if (end > U64_MAX) return ZX_ERR_OUT_OF_RANGE;
-    if (!this.isCached) return ZX_ERR_BAD_STATE;
-    if (end > this.sizeBytes) return ZX_ERR_OUT_OF_RANGE;
+    if (end > U64_MAX) return why.overflow(why.IO, offset, length);
+    if (!this.isCached) return because(ZX_ERR_BAD_STATE, why.NOT_CACHED);
+    if (end > this.sizeBytes) return why.outOfRange(why.IO, end, this.sizeBytes);
     return length === 0n ? ZX_OK : copy(this, user, buffer, offset, Number(length));
   }
 
@@ -436,12 +442,12 @@ export class VmObjectPaged extends VmObject {
    * a child would end past 2^64 bytes of its root.
    */
   override resize(size: bigint): number {
-    if (!this.options.resizable) return ZX_ERR_UNAVAILABLE;
-    if (size > VMO_MAX_SIZE) return ZX_ERR_OUT_OF_RANGE;
+    if (!this.options.resizable) return because(ZX_ERR_UNAVAILABLE, why.NOT_RESIZABLE);
+    if (size > VMO_MAX_SIZE) return because(ZX_ERR_OUT_OF_RANGE, why.tooLarge, size);
     const newPages = Number(size >> 12n);
     const oldPages = this.sizePages;
     if (newPages < oldPages && this.hasPinnedPages(newPages, oldPages)) {
-      return ZX_ERR_BAD_STATE;
+      return because(ZX_ERR_BAD_STATE, 'shrinking would cut pinned pages (zx_bti_pin)');
     }
     // The node tells every view (this one included) to drop translations past the new end,
     // zero-page ones too, so later faults there are OUT_OF_RANGE.
@@ -456,9 +462,11 @@ export class VmObjectPaged extends VmObject {
    */
   private roundedPages(offset: bigint, length: bigint): [number, number] | number {
     const end = offset + length;
-    if (end > U64_MAX) return ZX_ERR_OUT_OF_RANGE;
+    if (end > U64_MAX) return why.overflow(why.OP, offset, length);
     const roundedEnd = roundUpPageU64(end);
-    if (roundedEnd === null || roundedEnd > this.sizeBytes) return ZX_ERR_OUT_OF_RANGE;
+    if (roundedEnd === null || roundedEnd > this.sizeBytes) {
+      return why.outOfRange('the range rounded out to pages', roundedEnd ?? end, this.sizeBytes);
+    }
     return [Number(offset >> 12n), Number(roundedEnd >> 12n)];
   }
 
@@ -473,28 +481,32 @@ export class VmObjectPaged extends VmObject {
   /** Out of range beats an empty range, which beats unsupported, which beats misaligned. */
   override decommitRange(offset: bigint, length: bigint): number {
     // Contiguous pages never go back: refused before the range is looked at.
-    if (this.isContiguous) return ZX_ERR_NOT_SUPPORTED;
+    if (this.isContiguous) return because(ZX_ERR_NOT_SUPPORTED, why.CONTIGUOUS);
     const end = offset + length;
-    if (end > U64_MAX || end > this.sizeBytes) return ZX_ERR_OUT_OF_RANGE;
+    const range = this.checkRange(why.OP, offset, length);
+    if (range !== ZX_OK) return range;
     if (length === 0n) return ZX_OK;
-    if (!this.canDecommit) return ZX_ERR_NOT_SUPPORTED;
-    if ((offset & 4095n) !== 0n || (length & 4095n) !== 0n) return ZX_ERR_INVALID_ARGS;
+    if (!this.canDecommit) return because(ZX_ERR_NOT_SUPPORTED, why.SNAPSHOT_TREE);
+    if ((offset & 4095n) !== 0n || (length & 4095n) !== 0n) {
+      return because(ZX_ERR_INVALID_ARGS, 'DECOMMIT needs offset and size page aligned');
+    }
     return this.decommit(Number(offset >> 12n), Number(end >> 12n));
   }
 
   /** An empty range is fine anywhere, even past the end. */
   override zeroRange(offset: bigint, length: bigint): number {
     if (length === 0n) return ZX_OK;
-    const end = offset + length;
-    if (end > U64_MAX || end > this.sizeBytes) return ZX_ERR_OUT_OF_RANGE;
-    return this.zero(offset, end);
+    const range = this.checkRange(why.OP, offset, length);
+    return range !== ZX_OK ? range : this.zero(offset, offset + length);
   }
 
   /** The lock ops need a discardable VMO, and always cover the whole of it. */
   private checkLockRange(offset: bigint, length: bigint): number {
-    if (this.discardable === null) return ZX_ERR_NOT_SUPPORTED;
-    if (offset + length > U64_MAX) return ZX_ERR_OUT_OF_RANGE;
-    if (offset !== 0n || length !== this.sizeBytes) return ZX_ERR_OUT_OF_RANGE;
+    if (this.discardable === null) return because(ZX_ERR_NOT_SUPPORTED, why.NOT_DISCARDABLE);
+    if (offset + length > U64_MAX) return why.overflow(why.OP, offset, length);
+    if (offset !== 0n || length !== this.sizeBytes) {
+      return because(ZX_ERR_OUT_OF_RANGE, why.notWhole, offset, length, this.sizeBytes);
+    }
     return ZX_OK;
   }
 
@@ -514,9 +526,15 @@ export class VmObjectPaged extends VmObject {
   }
 
   override cacheOp(offset: bigint, length: bigint): number {
-    if (length === 0n) return ZX_ERR_INVALID_ARGS;
+    if (length === 0n) return because(ZX_ERR_INVALID_ARGS, 'a cache op needs a size above 0');
+    return this.checkRange(why.OP, offset, length);
+  }
+
+  /** ZX_ERR_OUT_OF_RANGE when offset + length overflows or passes the end; `what` names it. */
+  private checkRange(what: string, offset: bigint, length: bigint): number {
     const end = offset + length;
-    return end > U64_MAX || end > this.sizeBytes ? ZX_ERR_OUT_OF_RANGE : ZX_OK;
+    if (end > U64_MAX) return why.overflow(what, offset, length);
+    return end > this.sizeBytes ? why.outOfRange(what, end, this.sizeBytes) : ZX_OK;
   }
 
   /** Anonymous memory has nothing to fetch: only the range is checked. */
@@ -527,13 +545,14 @@ export class VmObjectPaged extends VmObject {
   }
 
   override setMappingCachePolicy(policy: number): number {
-    if (!this.isCached && this.cow.frameCount > 0) return ZX_ERR_BAD_STATE;
-    if (this.pinnedCount > 0 || this.mappingCount > 0) return ZX_ERR_BAD_STATE;
-    if (this.childCount > 0 || this.isChild) return ZX_ERR_BAD_STATE;
+    const bad = ZX_ERR_BAD_STATE;
+    if (!this.isCached && this.cow.frameCount > 0) return because(bad, why.UNCACHED_COMMITTED);
+    if (this.pinnedCount > 0 || this.mappingCount > 0) return because(bad, why.inUse, this);
+    if (this.childCount > 0 || this.isChild) return because(bad, why.related, this);
     // References and slices see their parent's pages, even once that parent is gone.
-    if (this.isReference || this.isSlice) return ZX_ERR_BAD_STATE;
+    if (this.isReference || this.isSlice) return because(bad, why.related, this);
     if (this.discardable !== null && policy !== ZX_CACHE_POLICY_CACHED && this.isCached) {
-      return ZX_ERR_BAD_STATE;
+      return because(bad, 'a discardable VMO must stay cached');
     }
     this.cachePolicy = policy;
     return ZX_OK;
@@ -574,12 +593,15 @@ export class VmObjectPaged extends VmObject {
    * status. On the destination side an empty range is fine wherever it lies.
    */
   private checkTransfer(offset: bigint, length: bigint, isDst: boolean): number {
-    if (this.isContiguous) return ZX_ERR_NOT_SUPPORTED;
+    if (this.isContiguous) return because(ZX_ERR_NOT_SUPPORTED, why.CONTIGUOUS);
     const end = offset + length;
-    if (end > U64_MAX) return ZX_ERR_OUT_OF_RANGE;
+    const what = isDst ? 'offset + length' : 'src_offset + length';
+    if (end > U64_MAX) return why.overflow(what, offset, length);
     if (isDst && length === 0n) return ZX_OK;
-    if (end > this.sizeBytes) return ZX_ERR_OUT_OF_RANGE;
-    if (this.hasPinnedPages(Number(offset >> 12n), Number(end >> 12n))) return ZX_ERR_BAD_STATE;
+    if (end > this.sizeBytes) return why.outOfRange(what, end, this.sizeBytes);
+    if (this.hasPinnedPages(Number(offset >> 12n), Number(end >> 12n))) {
+      return because(ZX_ERR_BAD_STATE, why.PINNED);
+    }
     return ZX_OK;
   }
 

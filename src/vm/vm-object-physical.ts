@@ -12,8 +12,10 @@ import {
   ZX_ERR_OUT_OF_RANGE,
   ZX_OK,
 } from '../abi/constants.ts';
+import { because } from '../util/reason.ts';
 import { U64_MAX } from '../util/u64.ts';
 import { VMO_MAX_SIZE, VmObject } from './vm-object.ts';
+import * as why from './vm-reasons.ts';
 
 export class VmObjectPhysical extends VmObject {
   readonly isPaged = false;
@@ -57,7 +59,8 @@ export class VmObjectPhysical extends VmObject {
 
   prefetchRange(offset: bigint, length: bigint): number {
     const end = offset + length;
-    return end > U64_MAX || end > this.sizeBytes ? ZX_ERR_OUT_OF_RANGE : ZX_OK;
+    if (end > U64_MAX) return why.overflow(why.OP, offset, length);
+    return end > this.sizeBytes ? why.outOfRange(why.OP, end, this.sizeBytes) : ZX_OK;
   }
 
   /**
@@ -66,7 +69,8 @@ export class VmObjectPhysical extends VmObject {
    */
   override setMappingCachePolicy(policy: number): number {
     if (policy === this.cachePolicy) return ZX_OK;
-    if (this.mappingCount > 0 || this.childCount > 0 || this.isChild) return ZX_ERR_BAD_STATE;
+    if (this.mappingCount > 0) return because(ZX_ERR_BAD_STATE, why.inUse, this);
+    if (this.childCount > 0 || this.isChild) return because(ZX_ERR_BAD_STATE, why.related, this);
     this.cachePolicy = policy;
     return ZX_OK;
   }
@@ -77,9 +81,11 @@ export class VmObjectPhysical extends VmObject {
    * past the largest VMO (physical VMOs are never resizable).
    */
   override createChildSlice(offset: bigint, size: bigint, copyName: boolean): VmObject | number {
-    if ((offset & 4095n) !== 0n) return ZX_ERR_INVALID_ARGS;
-    if (size > VMO_MAX_SIZE) return ZX_ERR_OUT_OF_RANGE;
-    if (offset + size > this.sizeBytes) return ZX_ERR_INVALID_ARGS;
+    if ((offset & 4095n) !== 0n) return because(ZX_ERR_INVALID_ARGS, why.UNALIGNED_OFFSET);
+    if (size > VMO_MAX_SIZE) return because(ZX_ERR_OUT_OF_RANGE, why.tooLarge, size);
+    if (offset + size > this.sizeBytes) {
+      return because(ZX_ERR_INVALID_ARGS, why.sliceOutside, offset + size, this.sizeBytes);
+    }
     const slice = new VmObjectPhysical(this.baseFrame + Number(offset >> 12n), Number(size >> 12n));
     slice.cachePolicy = this.cachePolicy;
     slice.childType = 'slice';

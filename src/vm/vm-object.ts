@@ -13,6 +13,7 @@
 
 import { ZX_CACHE_POLICY_CACHED, ZX_ERR_NOT_SUPPORTED, ZX_OK } from '../abi/constants.ts';
 import { assert } from '../util/assert.ts';
+import { because } from '../util/reason.ts';
 import { NO_ATTRIBUTION } from './cow-attribution.ts';
 import type { VmObjectPaged } from './vm-object-paged.ts';
 
@@ -79,6 +80,16 @@ export type UserTransfer<U, B> = (
   length: number,
 ) => number;
 
+/** What kind of VMO `vmo` is, for reasons. */
+function kindOf(vmo: VmObject): string {
+  if (!vmo.isPaged) return 'a physical VMO';
+  return vmo.isContiguous ? 'a contiguous VMO' : 'a paged VMO';
+}
+
+function unsupported(kind: string, op: string): string {
+  return `${kind} does not support ${op}`;
+}
+
 const FIXED_OPTIONS: VmoCreateOptions = { resizable: false, discardable: false, unbounded: false };
 
 export abstract class VmObject {
@@ -118,6 +129,14 @@ export abstract class VmObject {
 
   constructor(options: VmoCreateOptions = FIXED_OPTIONS) {
     this.options = options;
+  }
+
+  /**
+   * ZX_ERR_NOT_SUPPORTED: an operation this kind of VMO lacks (the base class's answer, as in
+   * Zircon), with the reason naming the kind and the operation.
+   */
+  protected unsupported(op: string): number {
+    return because(ZX_ERR_NOT_SUPPORTED, unsupported, kindOf(this), op);
   }
 
   get sizeBytes(): bigint {
@@ -250,11 +269,11 @@ export abstract class VmObject {
   abstract unpin(frames: readonly number[]): void;
 
   commit(_start: number, _end: number): number {
-    return ZX_ERR_NOT_SUPPORTED;
+    return this.unsupported('COMMIT');
   }
 
   decommit(_start: number, _end: number): number {
-    return ZX_ERR_NOT_SUPPORTED;
+    return this.unsupported('DECOMMIT');
   }
 
   /** DECOMMIT is refused on device memory, and on paged VMOs that cannot give pages back. */
@@ -264,7 +283,7 @@ export abstract class VmObject {
 
   /** Zeroes bytes [start, end), both inside the VMO. */
   zero(_start: bigint, _end: bigint): number {
-    return ZX_ERR_NOT_SUPPORTED;
+    return this.unsupported('zeroing');
   }
 
   /** True when a page of [start, end) is pinned (its frame may then not be freed or moved). */
@@ -286,7 +305,7 @@ export abstract class VmObject {
     _user: U,
     _buffer: B,
   ): number {
-    return ZX_ERR_NOT_SUPPORTED;
+    return this.unsupported('zx_vmo_read (device memory is reached through mappings)');
   }
 
   /** Copies into [offset, offset + length) of the VMO through `copy` (as readUser). */
@@ -297,42 +316,42 @@ export abstract class VmObject {
     _user: U,
     _buffer: B,
   ): number {
-    return ZX_ERR_NOT_SUPPORTED;
+    return this.unsupported('zx_vmo_write (device memory is reached through mappings)');
   }
 
   /** Changes the size to `size` bytes (page aligned). */
   resize(_size: bigint): number {
-    return ZX_ERR_NOT_SUPPORTED;
+    return this.unsupported('resizing');
   }
 
   commitRange(_offset: bigint, _length: bigint): number {
-    return ZX_ERR_NOT_SUPPORTED;
+    return this.unsupported('COMMIT');
   }
 
   decommitRange(_offset: bigint, _length: bigint): number {
-    return ZX_ERR_NOT_SUPPORTED;
+    return this.unsupported('DECOMMIT');
   }
 
   zeroRange(_offset: bigint, _length: bigint): number {
-    return ZX_ERR_NOT_SUPPORTED;
+    return this.unsupported('ZERO');
   }
 
   /** ZX_VMO_OP_LOCK. */
   lockRange(_offset: bigint, _length: bigint): LockResult | number {
-    return ZX_ERR_NOT_SUPPORTED;
+    return this.unsupported('LOCK');
   }
 
   tryLockRange(_offset: bigint, _length: bigint): number {
-    return ZX_ERR_NOT_SUPPORTED;
+    return this.unsupported('TRY_LOCK');
   }
 
   unlockRange(_offset: bigint, _length: bigint): number {
-    return ZX_ERR_NOT_SUPPORTED;
+    return this.unsupported('UNLOCK');
   }
 
   /** The cache maintenance ops (clean, sync...): nothing to do on a simulated CPU but check. */
   cacheOp(_offset: bigint, _length: bigint): number {
-    return ZX_ERR_NOT_SUPPORTED;
+    return this.unsupported('cache ops');
   }
 
   /** DONT_NEED and ALWAYS_NEED: hints that VMOs without a pager take as no-ops. */
@@ -344,7 +363,7 @@ export abstract class VmObject {
 
   /** zx_vmo_set_cache_policy, with a policy already known to be a ZX_CACHE_POLICY_* value. */
   setMappingCachePolicy(_policy: number): number {
-    return ZX_ERR_NOT_SUPPORTED;
+    return this.unsupported('zx_vmo_set_cache_policy');
   }
 
   /**
@@ -357,12 +376,12 @@ export abstract class VmObject {
     _size: bigint,
     _copyName: boolean,
   ): VmObject | number {
-    return ZX_ERR_NOT_SUPPORTED;
+    return this.unsupported('snapshots');
   }
 
   /** A slice of [offset, offset + size) (size page aligned), made this VMO's child. */
   createChildSlice(_offset: bigint, _size: bigint, _copyName: boolean): VmObject | number {
-    return ZX_ERR_NOT_SUPPORTED;
+    return this.unsupported('slices');
   }
 
   /** A reference to all of this VMO (offset and size must be 0), made its child. */
@@ -372,12 +391,12 @@ export abstract class VmObject {
     _size: bigint,
     _copyName: boolean,
   ): VmObject | number {
-    return ZX_ERR_NOT_SUPPORTED;
+    return this.unsupported('references');
   }
 
   /** Takes the pages of [offset, offset + length) (page aligned) out, for supplyPages. */
   takePages(_offset: bigint, _length: bigint): PageSplice | number {
-    return ZX_ERR_NOT_SUPPORTED;
+    return this.unsupported('zx_vmo_transfer_data');
   }
 
   /**
@@ -385,6 +404,6 @@ export abstract class VmObject {
    * what it does not consume, the caller releases.
    */
   supplyPages(_offset: bigint, _length: bigint, _pages: PageSplice): number {
-    return ZX_ERR_NOT_SUPPORTED;
+    return this.unsupported('zx_vmo_transfer_data');
   }
 }

@@ -200,7 +200,13 @@ export default (_kernel: Kernel, proc: Process): void => {
         lines[0]!,
         /^\[snapshots\] zx_vmo_create\(size=16384, options=0, out=&out\) = ZX_OK; out=0x[\da-f]+$/,
       );
-      assert.equal(lines.filter((l) => l.includes('= ZX_ERR_OUT_OF_RANGE')).length, 1);
+      const failed = lines.filter((l) => l.includes('= ZX_ERR_OUT_OF_RANGE'));
+      assert.equal(failed.length, 1);
+      // The error says why.
+      assert.match(
+        failed[0]!,
+        /= ZX_ERR_OUT_OF_RANGE \(offset \+ buffer_size \(0x[\da-f]+\) is past/,
+      );
       assert.match(stripColour(stdout), /snapshot 1 {2}page 0: "version 1"/);
     });
 
@@ -215,12 +221,15 @@ export default (_kernel: Kernel, proc: Process): void => {
         .map((line) => JSON.parse(line));
       assert.equal(events.length, SNAPSHOT_SYSCALLS);
       for (const event of events) {
+        // An error's event says why, after its status.
+        const why = event.status === 0 ? [] : ['reason'];
         assert.deepEqual(Object.keys(event), [
           'process',
           'syscall',
           'args',
           'status',
           'statusName',
+          ...why,
           'outs',
         ]);
         assert.equal(event.process.name, 'snapshots');
@@ -232,6 +241,10 @@ export default (_kernel: Kernel, proc: Process): void => {
       assert.deepEqual(
         failed.map((e) => [e.syscall, e.status, e.statusName]),
         [['zx_vmo_read', ZX_ERR_OUT_OF_RANGE, 'ZX_ERR_OUT_OF_RANGE']],
+      );
+      assert.match(
+        failed[0].reason,
+        /^offset \+ buffer_size \(0x[\da-f]+\) is past the VMO's size/,
       );
       // The scenario's console output and the summary moved to stderr.
       assert.match(stderr, /snapshot 3 {2}page 0: "version 3"/);

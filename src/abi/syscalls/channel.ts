@@ -45,6 +45,7 @@ export const CHANNEL_SYSCALLS = family({
     errors: [
       ['ZX_ERR_INVALID_ARGS', 'options is not 0 (checked first)'],
       ['ZX_ERR_ACCESS_DENIED', "the caller's job policy denies ZX_POL_NEW_CHANNEL"],
+      ['ZX_ERR_NO_MEMORY', "the kernel's handle arena cannot hold both (both endpoints go)"],
       ['ZX_ERR_INVALID_ARGS', 'out0 or out1 cannot be written (both endpoints are destroyed)'],
     ],
     test: TESTS,

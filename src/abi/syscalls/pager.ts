@@ -32,7 +32,9 @@ export const PAGER_SYSCALLS = family({
     rights: 'job policy: ZX_POL_NEW_PAGER; the new handle has ZX_DEFAULT_PAGER_RIGHTS',
     errors: [
       ['ZX_ERR_ACCESS_DENIED', "the caller's job policy denies ZX_POL_NEW_PAGER"],
-      ['ZX_ERR_INVALID_ARGS', 'options is not 0; out cannot be written (the pager is destroyed)'],
+      ['ZX_ERR_INVALID_ARGS', 'options is not 0'],
+      ['ZX_ERR_NO_MEMORY', "the kernel's handle arena is full (the pager is destroyed)"],
+      ['ZX_ERR_INVALID_ARGS', 'out cannot be written (the pager is destroyed)'],
     ],
     test: PAGER_TEST,
   },

@@ -26,10 +26,9 @@ export const PORT_SYSCALLS = family({
     rights: 'job policy: ZX_POL_NEW_PORT; the new handle has ZX_DEFAULT_PORT_RIGHTS',
     errors: [
       ['ZX_ERR_ACCESS_DENIED', "the caller's job policy denies ZX_POL_NEW_PORT"],
-      [
-        'ZX_ERR_INVALID_ARGS',
-        'options is neither 0 nor ZX_PORT_BIND_TO_INTERRUPT; out cannot be written (the port is destroyed)',
-      ],
+      ['ZX_ERR_INVALID_ARGS', 'options is neither 0 nor ZX_PORT_BIND_TO_INTERRUPT'],
+      ['ZX_ERR_NO_MEMORY', "the kernel's handle arena is full (the port is destroyed)"],
+      ['ZX_ERR_INVALID_ARGS', 'out cannot be written (the port is destroyed)'],
     ],
     test: 'test/syscalls/port/port-queue-wait.test.ts',
   },

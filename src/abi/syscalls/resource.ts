@@ -22,7 +22,7 @@ export const RESOURCE_SYSCALLS = family({
     errors: [
       [
         'ZX_ERR_INVALID_ARGS',
-        'base + size overflows (checked before the handle); the kind is invalid or a flag unknown; an exclusive resource is sliced, or an exclusive one cut, from anything but the ranged root; name cannot be read; resource_out cannot be written (the new resource is destroyed)',
+        'base + size overflows (checked before the handle); the kind is invalid or a flag unknown; an exclusive resource is sliced, or an exclusive one cut, from anything but the ranged root; name cannot be read',
       ],
       ['ZX_ERR_BAD_HANDLE', 'parent_rsrc names nothing in this process'],
       ['ZX_ERR_WRONG_TYPE', 'parent_rsrc is not a resource'],
@@ -34,6 +34,8 @@ export const RESOURCE_SYSCALLS = family({
         'ZX_ERR_NOT_FOUND',
         'host name shorter than name_size; a SYSTEM range outside [0, ZX_RSRC_SYSTEM_COUNT); an exclusive range over another resource of the kind, or any range over an exclusive one',
       ],
+      ['ZX_ERR_NO_MEMORY', "the kernel's handle arena is full (the new resource is undone)"],
+      ['ZX_ERR_INVALID_ARGS', 'resource_out cannot be written (the new resource is destroyed)'],
     ],
     test: 'test/syscalls/resource/resources.test.ts',
   },

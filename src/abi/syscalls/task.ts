@@ -20,14 +20,13 @@ export const TASK_SYSCALLS = family({
     ],
     rights: 'parent_job: ZX_RIGHT_MANAGE_JOB',
     errors: [
-      [
-        'ZX_ERR_INVALID_ARGS',
-        'options is not 0 (checked before the handle); out cannot be written (the new job is destroyed)',
-      ],
+      ['ZX_ERR_INVALID_ARGS', 'options is not 0 (checked before the handle)'],
       ['ZX_ERR_BAD_HANDLE', 'parent_job names nothing in this process'],
       ['ZX_ERR_WRONG_TYPE', 'parent_job is not a job'],
       ['ZX_ERR_ACCESS_DENIED', 'parent_job lacks ZX_RIGHT_MANAGE_JOB'],
       ['ZX_ERR_OUT_OF_RANGE', 'parent_job is already nested 32 jobs deep'],
+      ['ZX_ERR_NO_MEMORY', "the kernel's handle arena is full (the new job is undone)"],
+      ['ZX_ERR_INVALID_ARGS', 'out cannot be written (the new job is destroyed)'],
     ],
     test: TEST,
   },
@@ -77,7 +76,7 @@ export const TASK_SYSCALLS = family({
     errors: [
       [
         'ZX_ERR_INVALID_ARGS',
-        'options other than 0 or ZX_PROCESS_SHARED (checked first); name NULL (even with name_size 0) or unreadable; proc_handle or vmar_handle cannot be written (both handles are destroyed and the new process with them)',
+        'options other than 0 or ZX_PROCESS_SHARED (checked first); name NULL (even with name_size 0) or unreadable',
       ],
       [
         'ZX_ERR_ACCESS_DENIED',
@@ -86,6 +85,14 @@ export const TASK_SYSCALLS = family({
       ['ZX_ERR_NOT_FOUND', 'host name shorter than the bytes read'],
       ['ZX_ERR_BAD_HANDLE', 'job names nothing in this process'],
       ['ZX_ERR_WRONG_TYPE', 'job is not a job'],
+      [
+        'ZX_ERR_NO_MEMORY',
+        "the kernel's handle arena cannot hold both handles (the new process, never run, dies)",
+      ],
+      [
+        'ZX_ERR_INVALID_ARGS',
+        'proc_handle or vmar_handle cannot be written (both handles are destroyed and the new process with them)',
+      ],
     ],
     test: TEST,
   },

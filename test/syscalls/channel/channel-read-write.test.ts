@@ -20,6 +20,7 @@ import {
   ZX_ERR_BAD_HANDLE,
   ZX_ERR_BUFFER_TOO_SMALL,
   ZX_ERR_INVALID_ARGS,
+  ZX_ERR_NO_MEMORY,
   ZX_ERR_NOT_FOUND,
   ZX_ERR_NOT_SUPPORTED,
   ZX_ERR_OUT_OF_RANGE,
@@ -33,6 +34,7 @@ import {
   ZX_POL_ACTION_DENY,
   ZX_POL_NEW_CHANNEL,
   ZX_RIGHT_READ,
+  ZX_RIGHT_SAME_RIGHTS,
   ZX_RIGHT_TRANSFER,
   ZX_RIGHT_WRITE,
   ZX_TIME_INFINITE,
@@ -44,6 +46,7 @@ import {
   duplicate,
   expectStatus,
   handleBasic,
+  newKernel,
   newProcess,
   out,
   processWithPolicy,
@@ -599,5 +602,17 @@ describe('zx_channel_read errors', () => {
       assert.equal(message.handles.length, count);
       for (const h of message.handles) expectStatus(sys.zx_handle_close(h), ZX_OK);
     }
+  });
+});
+
+describe('zx_channel_create with the handle arena full', () => {
+  it('is ZX_ERR_NO_MEMORY when only one endpoint fits, and leaves neither behind', () => {
+    const { proc, sys } = newProcess(newKernel({ maxHandles: 8 }));
+    while (sys.zx_handle_duplicate(proc.self, ZX_RIGHT_SAME_RIGHTS, out(0)) === ZX_OK) {}
+    // One slot free: the first endpoint fits, the second does not.
+    expectStatus(sys.zx_handle_close(proc.self), ZX_OK);
+    const before = proc.object.handles.size;
+    expectStatus(sys.zx_channel_create(0, out(0), out(0)), ZX_ERR_NO_MEMORY);
+    assert.equal(proc.object.handles.size, before);
   });
 });

@@ -10,6 +10,7 @@ import {
   ZX_ERR_ACCESS_DENIED,
   ZX_ERR_BAD_HANDLE,
   ZX_ERR_INVALID_ARGS,
+  ZX_ERR_NO_MEMORY,
   ZX_ERR_NOT_FOUND,
   ZX_ERR_SHOULD_WAIT,
   ZX_ERR_TIMED_OUT,
@@ -23,6 +24,7 @@ import {
   ZX_PORT_BIND_TO_INTERRUPT,
   ZX_PROP_NAME,
   ZX_RIGHT_READ,
+  ZX_RIGHT_SAME_RIGHTS,
   ZX_RIGHT_WRITE,
   ZX_THREAD_STATE_BLOCKED_PORT,
   ZX_THREAD_STATE_DEAD,
@@ -35,6 +37,7 @@ import {
   duplicate,
   expectStatus,
   handleBasic,
+  newKernel,
   newProcess,
   out,
   processWithPolicy,
@@ -312,5 +315,15 @@ describe('zx_port_wait on threads', () => {
     assert.equal(threadState(sys, thread.handle), ZX_THREAD_STATE_BLOCKED_PORT);
     kernel.advanceTime(100);
     expectStatus((await thread.done) as number, ZX_ERR_TIMED_OUT);
+  });
+});
+
+describe('zx_port_create with the handle arena full', () => {
+  it('is ZX_ERR_NO_MEMORY and leaves no port behind', () => {
+    const { proc, sys } = newProcess(newKernel({ maxHandles: 8 }));
+    while (sys.zx_handle_duplicate(proc.self, ZX_RIGHT_SAME_RIGHTS, out(0)) === ZX_OK) {}
+    const before = proc.object.handles.size;
+    expectStatus(sys.zx_port_create(0, out(0)), ZX_ERR_NO_MEMORY);
+    assert.equal(proc.object.handles.size, before);
   });
 });

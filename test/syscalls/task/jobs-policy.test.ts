@@ -13,6 +13,7 @@ import {
   ZX_ERR_BAD_HANDLE,
   ZX_ERR_BAD_STATE,
   ZX_ERR_INVALID_ARGS,
+  ZX_ERR_NO_MEMORY,
   ZX_ERR_NOT_FOUND,
   ZX_ERR_NOT_SUPPORTED,
   ZX_ERR_OUT_OF_RANGE,
@@ -48,10 +49,12 @@ import type { Kernel } from '../../../src/kernel.ts';
 import type { Process } from '../../../src/process.ts';
 import type { Syscalls } from '../../../src/syscalls/index.ts';
 import {
+  ARENA_FULL,
   createChildJob,
   createVmo,
   duplicate,
   encodePolicy,
+  expectFailure,
   expectStatus,
   handleBasic,
   kmemStats,
@@ -59,6 +62,7 @@ import {
   out,
   PAGE,
   type PolicyEntry,
+  smallArena,
   spawnProcess,
   untyped,
 } from '../../helpers.ts';
@@ -153,6 +157,14 @@ describe('zx_job_create', () => {
     );
     const child = createChildJob(sys, parent);
     assert.equal(canCreateVmo(kernel, proc, child), false);
+  });
+
+  it('gives NO_MEMORY when the handle arena is full, and the parent keeps no child', () => {
+    const { proc, sys, fill } = smallArena();
+    const job = createChildJob(sys, proc.job);
+    fill(job);
+    expectFailure(proc, sys.zx_job_create(job, 0, out(0)), ZX_ERR_NO_MEMORY, ARENA_FULL);
+    expectStatus(setPolicy(sys, job, [ALLOW_VMO], { v2: true }), ZX_OK);
   });
 });
 
@@ -567,6 +579,20 @@ describe('zx_process_create', () => {
       }
     }
   });
+
+  it('gives NO_MEMORY when the handle arena cannot hold both handles', () => {
+    const { proc, sys, fill } = smallArena();
+    const job = createChildJob(sys, proc.job);
+    fill(job);
+    const name = new Uint8Array([0x61]);
+    expectFailure(
+      proc,
+      sys.zx_process_create(job, name, 1, 0, out(0), out(0)),
+      ZX_ERR_NO_MEMORY,
+      ARENA_FULL,
+    );
+    expectStatus(setPolicy(sys, job, [ALLOW_VMO], { v2: true }), ZX_OK);
+  });
 });
 
 describe('arguments no C caller could pass', () => {
@@ -586,25 +612,5 @@ describe('arguments no C caller could pass', () => {
     expectStatus(bad.zx_process_create(0, name, 1.5, 0, out(0), out(0)), ZX_ERR_INVALID_ARGS);
     expectStatus(bad.zx_process_create(0, name, 1, 2 ** 32, out(0), out(0)), ZX_ERR_INVALID_ARGS);
     expectStatus(bad.zx_process_create(0, [0x61], 1, 0, out(0), out(0)), ZX_ERR_INVALID_ARGS);
-  });
-});
-
-describe('kernel.processFor', () => {
-  it('gives the view of a created process, whose syscalls act in that process', () => {
-    const { kernel, proc, sys } = newProcess();
-    const job = createChildJob(sys, proc.job);
-    const child = spawnProcess(kernel, proc, job, 'inner');
-    assert.equal(kernel.processFor(proc, child.handle), child.proc);
-    assert.equal(handleBasic(child.sys, child.proc.self).koid, handleBasic(sys, child.handle).koid);
-    assert.equal(handleBasic(child.sys, child.proc.job).koid, handleBasic(sys, job).koid);
-    const h = createVmo(child.sys, PAGE);
-    expectStatus(sys.zx_vmo_get_size(h, out(0n)), ZX_ERR_BAD_HANDLE);
-    expectStatus(child.sys.zx_vmo_get_size(h, out(0n)), ZX_OK);
-  });
-
-  it('throws for a handle that is not a process of the owner', () => {
-    const { kernel, proc, sys } = newProcess();
-    assert.throws(() => kernel.processFor(proc, createVmo(sys, PAGE)), TypeError);
-    assert.throws(() => kernel.processFor(proc, 0), TypeError);
   });
 });

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
 import {
+  ZX_ERR_BAD_HANDLE,
   ZX_ERR_BAD_STATE,
   ZX_ERR_INVALID_ARGS,
   ZX_ERR_TIMED_OUT,
@@ -254,5 +255,25 @@ describe('death cascades', () => {
     assert.equal(kernel.grantSystemResource(view), 0);
     assert.equal(otherObject.handles.size, 0);
     assert.equal(kernel.core.handleArena.count, count);
+  });
+});
+
+describe('kernel.processFor', () => {
+  it('gives the view of a created process, whose syscalls act in that process', () => {
+    const { kernel, proc, sys } = newProcess();
+    const job = createChildJob(sys, proc.job);
+    const child = spawnProcess(kernel, proc, job, 'inner');
+    assert.equal(kernel.processFor(proc, child.handle), child.proc);
+    assert.equal(handleBasic(child.sys, child.proc.self).koid, handleBasic(sys, child.handle).koid);
+    assert.equal(handleBasic(child.sys, child.proc.job).koid, handleBasic(sys, job).koid);
+    const h = createVmo(child.sys, PAGE);
+    expectStatus(sys.zx_vmo_get_size(h, out(0n)), ZX_ERR_BAD_HANDLE);
+    expectStatus(child.sys.zx_vmo_get_size(h, out(0n)), ZX_OK);
+  });
+
+  it('throws for a handle that is not a process of the owner', () => {
+    const { kernel, proc, sys } = newProcess();
+    assert.throws(() => kernel.processFor(proc, createVmo(sys, PAGE)), TypeError);
+    assert.throws(() => kernel.processFor(proc, 0), TypeError);
   });
 });

@@ -11,6 +11,7 @@ import {
   ZX_ERR_BAD_HANDLE,
   ZX_ERR_BAD_STATE,
   ZX_ERR_INVALID_ARGS,
+  ZX_ERR_NO_MEMORY,
   ZX_ERR_NOT_SUPPORTED,
   ZX_ERR_OUT_OF_RANGE,
   ZX_ERR_WRONG_TYPE,
@@ -46,14 +47,17 @@ import {
   ZX_VMO_RESIZABLE,
 } from '../../../src/abi/constants.ts';
 import {
+  ARENA_FULL,
   createVmo,
   duplicate,
+  expectFailure,
   expectStatus,
   handleBasic,
   newProcess,
   out,
   PAGE,
   pinVmoPages,
+  smallArena,
   systemResource,
   UINT64_MAX,
   untyped,
@@ -316,6 +320,19 @@ describe('zx_vmo_create_child checks in Zircon order', () => {
     expectStatus(sys.zx_vmo_op_range(vmo, ZX_VMO_OP_COMMIT, 0, PAGE, null, 0), ZX_OK);
     expectStatus(sys.zx_vmo_op_range(vmo, ZX_VMO_OP_DECOMMIT, 0, PAGE, null, 0), ZX_OK);
     assert.equal(vmoInfo(sys, vmo).committed_bytes, 0n);
+  });
+
+  it('gives NO_MEMORY when the handle arena is full, and the parent keeps no child', () => {
+    const { proc, sys, fill } = smallArena();
+    const vmo = createVmo(sys, PAGE);
+    fill(vmo);
+    expectFailure(
+      proc,
+      sys.zx_vmo_create_child(vmo, ZX_VMO_CHILD_SNAPSHOT, 0, PAGE, out(0)),
+      ZX_ERR_NO_MEMORY,
+      ARENA_FULL,
+    );
+    assert.equal(vmoInfo(sys, vmo).num_children, 0n);
   });
 });
 

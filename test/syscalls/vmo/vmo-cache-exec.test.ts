@@ -14,6 +14,7 @@ import {
   ZX_ERR_BAD_HANDLE,
   ZX_ERR_BAD_STATE,
   ZX_ERR_INVALID_ARGS,
+  ZX_ERR_NO_MEMORY,
   ZX_ERR_OUT_OF_RANGE,
   ZX_ERR_WRONG_TYPE,
   ZX_HANDLE_INVALID,
@@ -35,8 +36,10 @@ import {
 } from '../../../src/abi/constants.ts';
 import type { Syscalls } from '../../../src/syscalls/index.ts';
 import {
+  ARENA_FULL,
   createVmo,
   duplicate,
+  expectFailure,
   expectStatus,
   filled,
   handleBasic,
@@ -46,6 +49,7 @@ import {
   pinVmoPages,
   processWithPolicy,
   readVmo,
+  smallArena,
   systemResource,
   UINT64_MAX,
   vmoInfo,
@@ -304,5 +308,19 @@ describe('zx_vmo_replace_as_executable', () => {
       assert.deepEqual(readVmo(sys, other, 0, 4), filled(4, 7));
       assert.equal(handleBasic(sys, other).rights, ZX_DEFAULT_VMO_RIGHTS);
     }
+  });
+
+  it('gives NO_MEMORY when the handle arena is full, and consumes the handle', () => {
+    const { kernel, proc, sys, fill } = smallArena();
+    const resource = systemResource(kernel, proc);
+    const vmo = createVmo(sys, PAGE);
+    fill(vmo);
+    expectFailure(
+      proc,
+      sys.zx_vmo_replace_as_executable(vmo, resource, out(0)),
+      ZX_ERR_NO_MEMORY,
+      ARENA_FULL,
+    );
+    expectStatus(sys.zx_vmo_get_size(vmo, out(0n)), ZX_ERR_BAD_HANDLE);
   });
 });

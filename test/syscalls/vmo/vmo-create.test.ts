@@ -8,6 +8,7 @@ import {
   ZX_DEFAULT_VMO_RIGHTS,
   ZX_ERR_ACCESS_DENIED,
   ZX_ERR_INVALID_ARGS,
+  ZX_ERR_NO_MEMORY,
   ZX_ERR_OUT_OF_RANGE,
   ZX_INFO_VMO_DISCARDABLE,
   ZX_INFO_VMO_RESIZABLE,
@@ -27,7 +28,9 @@ import {
 } from '../../../src/abi/constants.ts';
 import { VMO_MAX_SIZE } from '../../../src/vm/vm-object.ts';
 import {
+  ARENA_FULL,
   createVmo,
+  expectFailure,
   expectStatus,
   handleBasic,
   kmemStats,
@@ -35,6 +38,7 @@ import {
   out,
   PAGE,
   processWithPolicy,
+  smallArena,
   UINT64_MAX,
   untyped,
   vmoInfo,
@@ -221,6 +225,12 @@ describe('zx_vmo_create', () => {
     const observed = out(0);
     expectStatus(sys.zx_object_wait_one(h, 0x8, 0, observed), ZX_OK);
     assert.equal(observed.value & 0x8, 0x8);
+  });
+
+  it('gives NO_MEMORY when the handle arena is full', () => {
+    const { proc, sys, fill } = smallArena();
+    fill(proc.job);
+    expectFailure(proc, sys.zx_vmo_create(PAGE, 0, out(0)), ZX_ERR_NO_MEMORY, ARENA_FULL);
   });
 });
 
