@@ -94,7 +94,7 @@ function newWorld(seed: number): World {
     handles.push(out.value);
   }
   const weak = { value: 0 };
-  assert.equal(sys.zx_handle_duplicate(handles[4], ZX_RIGHT_READ, weak), ZX_OK);
+  assert.equal(sys.zx_handle_duplicate(handles[4]!, ZX_RIGHT_READ, weak), ZX_OK);
   const closed = { value: 0 };
   assert.equal(sys.zx_vmo_create(PAGE_SIZE, 0, closed), ZX_OK);
   assert.equal(sys.zx_handle_close(closed.value), ZX_OK);
