@@ -2,6 +2,7 @@
 // lie in physically adjacent frames of one arena are gathered into one run and moved with one
 // set() call, so copying many pages costs a few calls instead of one per page.
 
+import { hostByteLength, setBytes, viewBytes } from '../util/host-bytes.ts';
 import { PAGE_SIZE } from '../util/u64.ts';
 import type { PhysicalMemory } from './pmm.ts';
 
@@ -58,8 +59,8 @@ export class FrameRunCopier {
       if (length === 1) buffer[offset] = arena[at]!;
       else if (this.firstFrame >= 0 && length === PAGE_SIZE) {
         // A whole frame comes from its cached view: a 4 KiB copy makes no new view.
-        buffer.set(this.pmm.frameView(this.firstFrame), offset);
-      } else buffer.set(arena.subarray(at, at + length), offset);
+        setBytes(buffer, this.pmm.frameView(this.firstFrame), offset);
+      } else setBytes(buffer, arena.subarray(at, at + length), offset);
     } else copyIntoArena(arena, at, buffer, offset, length);
   }
 }
@@ -73,8 +74,8 @@ export function copyIntoArena(
   length: number,
 ): void {
   if (length === 1) arena[at] = src[from]!;
-  else if (from === 0 && length === src.length) arena.set(src, at);
-  else arena.set(src.subarray(from, from + length), at);
+  else if (from === 0 && length === hostByteLength(src)) arena.set(src, at);
+  else arena.set(viewBytes(src, from, length), at);
 }
 
 /** dst[0, length) = bytes [inPage, inPage + length) of `frame`. */
@@ -88,6 +89,6 @@ export function copyFromFrame(
   const arena = pmm.arenaOf(frame);
   const at = pmm.frameOffset(frame) + inPage;
   if (length === 1) dst[0] = arena[at]!;
-  else if (length === PAGE_SIZE) dst.set(pmm.frameView(frame), 0);
-  else dst.set(arena.subarray(at, at + length), 0);
+  else if (length === PAGE_SIZE) setBytes(dst, pmm.frameView(frame), 0);
+  else setBytes(dst, arena.subarray(at, at + length), 0);
 }

@@ -1,7 +1,7 @@
 // Byte ranges for VMO syscalls, and the copy loops between VMOs and user buffers.
 
 import { ZX_ERR_NOT_FOUND, ZX_OK } from '../abi/constants.ts';
-import { isHostBytes } from '../util/host-bytes.ts';
+import { hostByteLength, isHostBytes } from '../util/host-bytes.ts';
 import { because } from '../util/reason.ts';
 import { PAGE_SIZE } from '../util/u64.ts';
 import type { PageRange } from '../vm/cow-pages.ts';
@@ -38,6 +38,11 @@ export function readToUser(
   offset: bigint | number,
   length: number,
 ): number {
+  // Host memory large enough is copied into directly: the VM layer touches a caller's array
+  // only through the intrinsic copy primitives (util/host-bytes.ts), so no view is needed.
+  if (isHostBytes(buffer) && hostByteLength(buffer) >= length) {
+    return vmo.read(pageRangeOf(offset, length), buffer, 0);
+  }
   if (isHostBytes(buffer) || buffer === null) {
     const dst = beginCopyOut(buffer, length, ZX_ERR_NOT_FOUND);
     if (typeof dst === 'number') return dst;
@@ -70,6 +75,9 @@ export function writeFromUser(
   offset: bigint | number,
   length: number,
 ): number {
+  if (isHostBytes(buffer) && hostByteLength(buffer) >= length) {
+    return vmo.write(pageRangeOf(offset, length), buffer, 0);
+  }
   if (isHostBytes(buffer) || buffer === null) {
     const src = copyIn(user, buffer, length, ZX_ERR_NOT_FOUND);
     if (typeof src === 'number') return src;

@@ -37,3 +37,35 @@ export function hostView(bytes: Uint8Array): Uint8Array {
   const buffer = bufferOf.call(bytes) as ArrayBufferLike;
   return new Uint8Array(buffer, byteOffsetOf.call(bytes) as number, length);
 }
+
+// The copy primitives the VM layer uses on caller-owned arrays: the intrinsic methods, called
+// on the array, so that nothing the caller put on the object (an own `set`, a subclass's
+// `subarray` or species constructor) ever runs, and no new view is made per call.
+
+const intrinsicSet = typedArrayPrototype.set as (
+  this: Uint8Array,
+  source: ArrayLike<number>,
+  offset?: number,
+) => void;
+const intrinsicFill = typedArrayPrototype.fill as (
+  this: Uint8Array,
+  value: number,
+  start?: number,
+  end?: number,
+) => Uint8Array;
+
+/** target[offset ...] = source, for host arrays of any realm or subclass. */
+export function setBytes(target: Uint8Array, source: Uint8Array, offset: number): void {
+  intrinsicSet.call(target, source, offset);
+}
+
+/** target[start, end) = value. */
+export function fillBytes(target: Uint8Array, value: number, start: number, end: number): void {
+  intrinsicFill.call(target, value, start, end);
+}
+
+/** A plain view of bytes [from, from + length) of `bytes` (no species constructor runs). */
+export function viewBytes(bytes: Uint8Array, from: number, length: number): Uint8Array {
+  const offset = byteOffsetOf.call(bytes) as number;
+  return new Uint8Array(bufferOf.call(bytes) as ArrayBufferLike, offset + from, length);
+}

@@ -17,6 +17,7 @@
 // mapping may hold at some pages are freed or replaced, the node tells every view that maps
 // them (unmapPages), and when pages become shared it write-protects them (writeProtectPages).
 
+import { fillBytes, setBytes } from '../util/host-bytes.ts';
 import { ZX_ERR_INVALID_ARGS, ZX_ERR_NO_MEMORY, ZX_OK } from '../abi/constants.ts';
 import { copyIntoArena, FrameRunCopier } from '../pmm/frame-runs.ts';
 import { FrameUse, type PhysicalMemory } from '../pmm/pmm.ts';
@@ -194,8 +195,8 @@ export class VmCowPages {
       // One whole page (a 4 KiB read): copied from the frame's cached view.
       let entry = this.pages.get(page);
       if (entry === EMPTY && hasParent && page < this.parentLimit) entry = this.parentEntry(page);
-      if (isFrame(entry)) dst.set(pmm.frameView(entryFrame(entry)), out);
-      else dst.fill(0, out, out + PAGE_SIZE);
+      if (isFrame(entry)) setBytes(dst, pmm.frameView(entryFrame(entry)), out);
+      else fillBytes(dst, 0, out, out + PAGE_SIZE);
       return;
     }
     const runs = new FrameRunCopier(pmm, dst, true);
@@ -206,7 +207,7 @@ export class VmCowPages {
       if (isFrame(entry)) runs.add(entryFrame(entry), inPage, chunk, out);
       else {
         runs.flush();
-        dst.fill(0, out, out + chunk);
+        fillBytes(dst, 0, out, out + chunk);
       }
       out += chunk;
       remaining -= chunk;

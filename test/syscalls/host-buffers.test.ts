@@ -155,3 +155,37 @@ describe('host memory of any realm or subclass', () => {
     expectStatus(sys.zx_vmo_read(vmo, plain, 0, 1), ZX_ERR_NOT_FOUND);
   });
 });
+
+describe('host memory copied into directly', () => {
+  it('never runs members an instance puts over set, fill, subarray or length', () => {
+    const { sys } = newProcess();
+    const vmo = createVmo(sys, 4 * PAGE);
+    const hostile = (size: number, value: number): Uint8Array => {
+      const bytes = filled(size, value);
+      for (const name of ['set', 'fill', 'subarray', 'length', 'byteLength', 'constructor']) {
+        Object.defineProperty(bytes, name, {
+          get() {
+            throw new Error(`${name} was read`);
+          },
+        });
+      }
+      return bytes;
+    };
+    // A whole page, a partial page, and runs over several pages, both ways.
+    for (const [offset, size] of [
+      [0, PAGE],
+      [10, 100],
+      [PAGE - 3, 2 * PAGE + 7],
+    ] as const) {
+      expectStatus(sys.zx_vmo_write(vmo, hostile(size, 0x5a), offset, size), ZX_OK);
+      const back = hostile(size, 0);
+      expectStatus(sys.zx_vmo_read(vmo, back, offset, size), ZX_OK);
+      assert.ok(new Uint8Array(back.buffer).every((b) => b === 0x5a));
+    }
+    // Pages never written read as zeros into it too (the fill path).
+    const fresh = createVmo(sys, 2 * PAGE);
+    const zeros = hostile(PAGE + 5, 0xff);
+    expectStatus(sys.zx_vmo_read(fresh, zeros, 7, PAGE + 5), ZX_OK);
+    assert.ok(new Uint8Array(zeros.buffer).every((b) => b === 0));
+  });
+});
