@@ -1,0 +1,523 @@
+// The world the fuzzer calls into: one kernel, the fuzzed process, and a pool of handles to
+// every kind of object zxvm has, which the fuzzer picks from by the object type a table entry
+// asks for. The pool follows what the calls do (handles they make join it, handles they close
+// or consume leave it for the list of closed values), is refilled from hidden keeper handles
+// when a kind runs out, and is kept small. At the end everything is torn down through the
+// syscalls, and every page must be free again.
+
+import assert from 'node:assert/strict';
+import {
+  ZX_BTI_PERM_READ,
+  ZX_ERR_ACCESS_DENIED,
+  ZX_ERR_BAD_STATE,
+  ZX_INFO_HANDLE_BASIC,
+  ZX_INFO_KMEM_STATS,
+  ZX_INFO_VMO,
+  ZX_IOMMU_TYPE_STUB,
+  ZX_OBJ_TYPE_BTI,
+  ZX_OBJ_TYPE_PMT,
+  ZX_OBJ_TYPE_PROCESS,
+  ZX_OBJ_TYPE_VMO,
+  ZX_OK,
+  ZX_RIGHT_DUPLICATE,
+  ZX_RIGHT_SAME_RIGHTS,
+  ZX_RSRC_KIND_IRQ,
+  ZX_RSRC_KIND_MMIO,
+  ZX_RSRC_KIND_SYSTEM,
+  ZX_RSRC_SYSTEM_VMEX_BASE,
+  ZX_VM_CAN_MAP_EXECUTE,
+  ZX_VM_CAN_MAP_READ,
+  ZX_VM_CAN_MAP_SPECIFIC,
+  ZX_VM_CAN_MAP_WRITE,
+  ZX_VM_PERM_READ,
+  ZX_VM_PERM_WRITE,
+  ZX_VMO_CHILD_REFERENCE,
+  ZX_VMO_CHILD_SLICE,
+  ZX_VMO_CHILD_SNAPSHOT,
+  ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE,
+  ZX_VMO_DISCARDABLE,
+  ZX_VMO_OP_DECOMMIT,
+  ZX_VMO_RESIZABLE,
+  ZX_VMO_UNBOUNDED,
+} from '../../src/abi/constants.ts';
+import { flagValues, nameFlags } from '../../src/abi/flags.ts';
+import {
+  decodeZxInfoHandleBasic,
+  decodeZxInfoKmemStats,
+  decodeZxInfoVmo,
+  ZX_INFO_HANDLE_BASIC_SIZE,
+  ZX_INFO_KMEM_STATS_SIZE,
+  ZX_INFO_VMO_SIZE,
+  type ZxInfoKmemStats,
+} from '../../src/abi/structs.ts';
+import { ANY_OBJECT, type HandleParam } from '../../src/abi/syscall-spec.ts';
+import { Kernel } from '../../src/kernel.ts';
+import type { KernelObject } from '../../src/object/kernel-object.ts';
+import type { VmarObject } from '../../src/object/vmar-object.ts';
+import type { Process } from '../../src/process.ts';
+import type { Syscalls } from '../../src/syscalls/index.ts';
+
+export const PAGE = 4096;
+const MEMORY_BYTES = 32 * 1024 * 1024;
+/** Pool entries beyond which the oldest made by the calls are closed. */
+const POOL_LIMIT = 300;
+const CAN_MAP =
+  ZX_VM_CAN_MAP_READ | ZX_VM_CAN_MAP_WRITE | ZX_VM_CAN_MAP_EXECUTE | ZX_VM_CAN_MAP_SPECIFIC;
+/** One byte in the 63-bit fixed point of zx_info_vmo_t's fractional scaled bytes. */
+const ONE_BYTE = 1n << 63n;
+const U64_MAX = (1n << 64n) - 1n;
+
+/** A handle the fuzzer knows: its value, and what it names (for reproducers). */
+export interface PoolEntry {
+  readonly value: number;
+  readonly object: KernelObject;
+  readonly rights: number;
+}
+
+/** A handle value for a call, and what it is in words. */
+export interface PickedHandle {
+  readonly value: number;
+  readonly label: string;
+}
+
+export function typeName(type: number): string {
+  return nameFlags('obj_type', type).replace('ZX_OBJ_TYPE_', '');
+}
+
+export function rightsName(rights: number): string {
+  return rights === 0 ? 'none' : nameFlags('rights', rights).replaceAll('ZX_RIGHT_', '');
+}
+
+export class World {
+  readonly kernel: Kernel;
+  readonly proc: Process;
+  readonly sys: Syscalls;
+  /** A second process: reads KMEM for the checks, and its handle values name nothing here. */
+  readonly observer: Process;
+  readonly startFree: bigint;
+  /** Every value the fuzzed process's table ever held that the fuzzer knows of. */
+  readonly seen = new Set<number>();
+  /** Values of handles that were closed or consumed: they must name nothing, ever again. */
+  readonly closed = new Set<number>();
+  private readonly closedSample: number[] = [];
+  /** Addresses the calls reported (mapped, allocated): realistic vaddrs for later calls. */
+  readonly addresses: bigint[] = [];
+  private readonly observerResource: number;
+  private readonly entries: PoolEntry[] = [];
+  /** Hidden handles that keep each initial object (and every BTI) alive and reachable. */
+  private readonly keepers: PoolEntry[] = [];
+  private readonly hidden = new Set<number>();
+  private readonly kept = new WeakSet<KernelObject>();
+  /** What each object is, in words. */
+  private readonly labels = new WeakMap<KernelObject, string>();
+  /** Keepers of every VMAR the calls may map into: destroying them unmaps all they mapped. */
+  private readonly spares: number[] = [];
+  private readonly reducedCache = new Map<string, number>();
+  private readonly rand: () => number;
+
+  constructor(seed: number, rand: () => number) {
+    this.rand = rand;
+    this.kernel = new Kernel({ memoryBytes: MEMORY_BYTES, seed });
+    this.observer = this.kernel.createProcess({ name: 'observer' });
+    this.observerResource = this.kernel.grantSystemResource(this.observer);
+    this.proc = this.kernel.createProcess({ name: 'fuzz' });
+    this.sys = this.proc.syscalls;
+    this.startFree = this.kmem().free_bytes;
+    this.hidden.add(this.proc.rootVmar); // mappings there would outlive the test's clean-up
+    this.populate();
+  }
+
+  private get table() {
+    return this.proc.object.handles;
+  }
+
+  /** One of each kind of object, each with a hidden keeper; then some values that are dead. */
+  private populate(): void {
+    const { sys, proc } = this;
+    const make = (label: string, status: number, out: { value: number }, keep = true) => {
+      assert.equal(status, ZX_OK, `setting up ${label}`);
+      this.adopt(out.value, label, keep);
+      return out.value;
+    };
+    const o = () => ({ value: 0 });
+    this.adopt(proc.self, 'this process', true);
+    this.adopt(proc.job, 'the job of this process', true);
+    const system = this.kernel.grantSystemResource(proc);
+    this.adopt(system, 'the system resource', true);
+    const spare = this.newSpare();
+    const vmo = (label: string, size: number, options: number) => {
+      const out = o();
+      return make(`VMO ${label}`, sys.zx_vmo_create(size, options, out), out);
+    };
+    const plain = vmo('plain', 3 * PAGE + 5, 0);
+    // Mapped memory, so that virtual addresses in buffers and out-parameters can work.
+    const mapped = { value: 0n };
+    const perms = ZX_VM_PERM_READ | ZX_VM_PERM_WRITE;
+    assert.equal(sys.zx_vmar_map(spare, perms, 0, plain, 0, 4 * PAGE, mapped), ZX_OK);
+    this.addresses.push(mapped.value, mapped.value + 100n);
+    vmo('resizable', 2 * PAGE, ZX_VMO_RESIZABLE);
+    vmo('discardable', 2 * PAGE, ZX_VMO_DISCARDABLE);
+    vmo('unbounded', PAGE, ZX_VMO_UNBOUNDED);
+    for (const [label, options, size] of [
+      ['snapshot', ZX_VMO_CHILD_SNAPSHOT, 2 * PAGE],
+      ['snapshot-at-least-on-write', ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE, 2 * PAGE],
+      ['slice', ZX_VMO_CHILD_SLICE, PAGE],
+      ['reference', ZX_VMO_CHILD_REFERENCE, 0],
+    ] as const) {
+      const out = o();
+      make(`VMO ${label} child`, sys.zx_vmo_create_child(plain, options, 0, size, out), out);
+    }
+    const resource = (label: string, kind: number, base: bigint, size: bigint) => {
+      const out = o();
+      const status = sys.zx_resource_create(system, kind, base, size, null, 0, out);
+      return make(`resource ${label}`, status, out);
+    };
+    const mmioBase = BigInt(this.kernel.core.pmm.mmioFirstFrame) * BigInt(PAGE);
+    const mmio = resource('MMIO', ZX_RSRC_KIND_MMIO, mmioBase, 16n * BigInt(PAGE));
+    resource('VMEX', ZX_RSRC_KIND_SYSTEM, ZX_RSRC_SYSTEM_VMEX_BASE, 1n);
+    resource('IRQ', ZX_RSRC_KIND_IRQ, 0n, 4n);
+    let out = o();
+    make('VMO physical', sys.zx_vmo_create_physical(mmio, mmioBase, 4 * PAGE, out), out);
+    out = o();
+    const iommu = make(
+      'IOMMU',
+      sys.zx_iommu_create(system, ZX_IOMMU_TYPE_STUB, new Uint8Array(1), 1, out),
+      out,
+    );
+    out = o();
+    const bti = make('BTI', sys.zx_bti_create(iommu, 0, 0, out), out);
+    out = o();
+    make('VMO contiguous', sys.zx_vmo_create_contiguous(bti, 4 * PAGE, 0, out), out);
+    out = o();
+    const addrs = new Uint8Array(8);
+    // A PMT handle has no ZX_RIGHT_DUPLICATE: no keeper.
+    make('PMT', sys.zx_bti_pin(bti, ZX_BTI_PERM_READ, plain, 0, PAGE, addrs, 1, out), out, false);
+    out = o();
+    const job = make('child job', sys.zx_job_create(proc.job, 0, out), out);
+    out = o();
+    const vmar = o();
+    const name = new TextEncoder().encode('child');
+    const status = sys.zx_process_create(job, name, name.length, 0, out, vmar);
+    make('child process', status, out);
+    this.adopt(vmar.value, 'root VMAR of the child process', true);
+    // Dead values: a closed handle, and handles of another process.
+    out = o();
+    assert.equal(sys.zx_vmo_create(PAGE, 0, out), ZX_OK);
+    assert.equal(sys.zx_handle_close(out.value), ZX_OK);
+    this.noteClosed(out.value);
+  }
+
+  /** A new VMAR for the calls to map into, under the root VMAR, kept by a hidden handle. */
+  private newSpare(): number {
+    const out = { value: 0 };
+    const at = { value: 0n };
+    const status = this.sys.zx_vmar_allocate(this.proc.rootVmar, CAN_MAP, 0, 1024 * PAGE, out, at);
+    assert.equal(status, ZX_OK, 'a VMAR to map into');
+    this.adopt(out.value, 'VMAR to map into', true);
+    this.spares.push(this.keepers[this.keepers.length - 1]!.value);
+    this.addresses.push(at.value, at.value + 16n * BigInt(PAGE));
+    return out.value;
+  }
+
+  /** Adds a handle of the table to the pool (and, with `keep`, a hidden duplicate of it). */
+  adopt(value: number, label: string | null, keep = false): void {
+    const handle = this.table.get(value);
+    if (handle === undefined) return;
+    const object = handle.object;
+    if (label !== null && !this.labels.has(object)) this.labels.set(object, label);
+    if (!this.labels.has(object)) this.labels.set(object, `${typeName(object.type)} (new)`);
+    this.entries.push({ value, object, rights: handle.rights });
+    this.seen.add(value);
+    // Quarantined PMTs are only released through a BTI handle: keep one for every BTI.
+    if (keep || (object.type === ZX_OBJ_TYPE_BTI && !this.kept.has(object))) {
+      const dup = { value: 0 };
+      const status = this.sys.zx_handle_duplicate(value, ZX_RIGHT_SAME_RIGHTS, dup);
+      assert.equal(status, ZX_OK, `a keeper for ${this.labels.get(object)}`);
+      this.keepers.push({ value: dup.value, object, rights: handle.rights });
+      this.hidden.add(dup.value);
+      this.seen.add(dup.value);
+      this.kept.add(object);
+    }
+  }
+
+  /** Whether the pool's `entry` still names its object. */
+  private alive(entry: PoolEntry): boolean {
+    return this.table.get(entry.value)?.object === entry.object;
+  }
+
+  noteClosed(value: number): void {
+    if (this.closed.has(value)) return;
+    this.closed.add(value);
+    if (this.closedSample.length < 512) this.closedSample.push(value);
+    else this.closedSample[Math.floor(this.rand() * 512)] = value;
+  }
+
+  /** Drops the pool's entries for `value` if the handle is gone (closed, consumed). */
+  forget(value: number): void {
+    if (this.table.get(value) !== undefined) return;
+    for (let i = this.entries.length - 1; i >= 0; i--) {
+      if (this.entries[i]!.value === value) this.entries.splice(i, 1);
+    }
+    if (this.seen.has(value)) this.noteClosed(value);
+  }
+
+  isHidden(value: number): boolean {
+    return this.hidden.has(value);
+  }
+
+  labelOf(value: number): string {
+    const handle = this.table.get(value);
+    if (handle === undefined) {
+      if (this.closed.has(value)) return 'a closed handle';
+      return value === 0 ? 'ZX_HANDLE_INVALID' : 'names nothing';
+    }
+    const what = this.labels.get(handle.object) ?? typeName(handle.object.type);
+    return `${what}, rights ${rightsName(handle.rights)}`;
+  }
+
+  private pick<T>(values: readonly T[]): T | undefined {
+    return values.length === 0 ? undefined : values[Math.floor(this.rand() * values.length)];
+  }
+
+  /** A live pool entry whose object is of `type` (any for ANY_OBJECT), or of another type. */
+  live(type: number, other = false): PoolEntry | undefined {
+    for (let tries = 0; tries < 4; tries++) {
+      const candidates = this.entries.filter(
+        (e) => type === ANY_OBJECT || (e.object.type === type) !== other,
+      );
+      const entry = this.pick(candidates);
+      if (entry === undefined) return undefined;
+      if (this.alive(entry)) return entry;
+      this.forget(entry.value);
+    }
+    return undefined;
+  }
+
+  private picked(value: number): PickedHandle {
+    return { value, label: this.labelOf(value) };
+  }
+
+  /** The handle a sane call passes: one of the type the entry asks for, with all its rights. */
+  saneHandle(param: HandleParam): PickedHandle {
+    const entry = this.live(param.type) ?? this.live(ANY_OBJECT);
+    return this.picked(entry?.value ?? 0);
+  }
+
+  /**
+   * Any handle for `param`: mostly of its type, else one with exactly the rights its entry
+   * requires or one of them short, one of another type, a closed one, one of another process,
+   * ZX_HANDLE_INVALID or a number nobody handed out.
+   */
+  randomHandle(param: HandleParam): PickedHandle {
+    const r = this.rand();
+    if (r < 0.45) return this.saneHandle(param);
+    if (r < 0.6) {
+      const rights = flagValues('rights').filter((bit) => (param.rights & bit) !== 0);
+      const missing = this.pick(rights);
+      const wanted = r < 0.53 || missing === undefined ? param.rights : param.rights & ~missing;
+      const value = this.reduced(param.type, wanted);
+      if (value !== undefined) return this.picked(value);
+      return this.saneHandle(param);
+    }
+    if (r < 0.72) {
+      const entry = this.live(param.type, true) ?? this.live(ANY_OBJECT);
+      return this.picked(entry?.value ?? 0);
+    }
+    if (r < 0.84) {
+      const value = this.pick(this.closedSample);
+      if (value !== undefined) return this.picked(value);
+    }
+    const special = this.rand();
+    if (special < 0.25) return { value: 0, label: 'ZX_HANDLE_INVALID' };
+    if (special < 0.45) {
+      const value = this.pick([this.observer.self, this.observer.job, this.observerResource])!;
+      return { value, label: 'a handle value of another process' };
+    }
+    if (special < 0.75) {
+      // The value of a neighbouring slot of the table: often one that was handed out.
+      const base = this.live(ANY_OBJECT)?.value ?? 0;
+      const value = (base ^ (4 << Math.floor(this.rand() * 4))) >>> 0;
+      if (!this.hidden.has(value)) return this.picked(value);
+    }
+    return { value: 0xffff_ffff, label: '0xffffffff' };
+  }
+
+  /** A duplicate with exactly `rights` of a handle to an object of `type`, if one can be made. */
+  private reduced(type: number, rights: number): number | undefined {
+    const key = `${type}:${rights}`;
+    const cached = this.reducedCache.get(key);
+    if (cached !== undefined && this.table.get(cached) !== undefined && this.rand() < 0.7) {
+      return cached;
+    }
+    for (let tries = 0; tries < 4; tries++) {
+      const source = this.live(type);
+      if (source === undefined) return undefined;
+      const has = this.table.get(source.value)!.rights;
+      if ((has & ZX_RIGHT_DUPLICATE) === 0 || (has & rights) !== rights) continue;
+      const out = { value: 0 };
+      if (this.sys.zx_handle_duplicate(source.value, rights, out) !== ZX_OK) continue;
+      this.adopt(out.value, null);
+      this.reducedCache.set(key, out.value);
+      return out.value;
+    }
+    return undefined;
+  }
+
+  /** A live handle of the pool (for the churn), or undefined when the pool is empty. */
+  anyLive(): PoolEntry | undefined {
+    return this.live(ANY_OBJECT);
+  }
+
+  /**
+   * Keeps the world usable: every kind of object back in the pool, a VMAR to map into, the
+   * pool small, and memory from running out (the calls may commit all they can).
+   */
+  maintain(): void {
+    const alive = this.entries.filter((e) => this.alive(e));
+    for (const e of this.entries) if (!this.alive(e)) this.noteClosed(e.value);
+    this.entries.length = 0;
+    this.entries.push(...alive);
+    if (this.entries.length > POOL_LIMIT) {
+      const base = new Set(this.keepers.map((k) => k.object));
+      for (const e of this.entries.splice(0, this.entries.length - POOL_LIMIT / 2)) {
+        if (base.has(e.object) && this.rand() < 0.5) this.entries.push(e);
+        else this.close(e.value);
+      }
+    }
+    const spare = this.table.get(this.spares[this.spares.length - 1]!)?.object as VmarObject;
+    if (!spare.region.alive) this.newSpare();
+    const present = new Set(this.entries.map((e) => e.object));
+    for (const keeper of this.keepers) {
+      if (present.has(keeper.object)) continue;
+      const out = { value: 0 };
+      if (this.sys.zx_handle_duplicate(keeper.value, ZX_RIGHT_SAME_RIGHTS, out) === ZX_OK) {
+        this.adopt(out.value, null);
+        present.add(keeper.object);
+      }
+    }
+    const stats = this.kmem();
+    if (stats.free_bytes * 3n < stats.total_bytes) this.reclaim();
+  }
+
+  private close(value: number): void {
+    assert.equal(this.sys.zx_handle_close(value), ZX_OK, 'closing a handle of the pool');
+    this.noteClosed(value);
+  }
+
+  /** Gives memory back: unmaps everything the calls mapped, decommits the kept VMOs. */
+  private reclaim(): void {
+    for (const spare of this.spares) this.sys.zx_vmar_destroy(spare);
+    this.newSpare();
+    for (const keeper of this.keepers) {
+      if (keeper.object.type === ZX_OBJ_TYPE_VMO) {
+        this.sys.zx_vmo_op_range(keeper.value, ZX_VMO_OP_DECOMMIT, 0, U64_MAX & ~4095n, null, 0);
+      }
+    }
+    for (const e of this.entries.splice(0)) {
+      if (e.object.type === ZX_OBJ_TYPE_VMO && this.rand() < 0.5) this.close(e.value);
+      else this.entries.push(e);
+    }
+  }
+
+  kmem(): ZxInfoKmemStats {
+    const buffer = new Uint8Array(ZX_INFO_KMEM_STATS_SIZE);
+    const status = this.observer.syscalls.zx_object_get_info(
+      this.observerResource,
+      ZX_INFO_KMEM_STATS,
+      buffer,
+      buffer.length,
+      null,
+      null,
+    );
+    assert.equal(status, ZX_OK, 'ZX_INFO_KMEM_STATS');
+    return decodeZxInfoKmemStats(buffer);
+  }
+
+  /** Handles of the table to objects of `type` (hidden ones included). */
+  private tableHandles(type: number): number[] {
+    return [...this.table.values()].filter((v) => this.table.get(v)!.object.type === type);
+  }
+
+  /**
+   * The end: the kernel still works, its accounts add up, closed values stayed invalid, and
+   * once every handle is closed (after unmapping, unpinning and ending the other processes)
+   * every page is free again.
+   */
+  finish(): void {
+    const { sys, table } = this;
+    for (const value of this.closed) {
+      assert.equal(table.get(value), undefined, `closed handle value ${value} names something`);
+    }
+    for (const value of this.tableHandles(ZX_OBJ_TYPE_PROCESS)) {
+      if (table.get(value)!.object !== this.proc.object) sys.zx_handle_close(value);
+    }
+    for (const spare of this.spares) {
+      const status = sys.zx_vmar_destroy(spare);
+      assert.ok(status === ZX_OK || status === ZX_ERR_BAD_STATE, `destroying a VMAR: ${status}`);
+    }
+    for (const pmt of this.tableHandles(ZX_OBJ_TYPE_PMT)) sys.zx_pmt_unpin(pmt);
+    for (const bti of this.tableHandles(ZX_OBJ_TYPE_BTI)) {
+      const status = sys.zx_bti_release_quarantine(bti);
+      assert.ok(
+        status === ZX_OK || status === ZX_ERR_ACCESS_DENIED,
+        `release_quarantine: ${status}`,
+      );
+    }
+    this.checkAccounts();
+    for (const s of [sys, this.observer.syscalls]) {
+      const out = { value: 0 };
+      assert.equal(s.zx_vmo_create(2 * PAGE, 0, out), ZX_OK, 'zx_vmo_create after fuzzing');
+      const data = Uint8Array.from({ length: 5000 }, (_, i) => (i * 7 + 3) & 0xff);
+      assert.equal(s.zx_vmo_write(out.value, data, 100, data.length), ZX_OK);
+      const back = new Uint8Array(data.length);
+      assert.equal(s.zx_vmo_read(out.value, back, 100, back.length), ZX_OK);
+      assert.deepEqual(back, data);
+      assert.equal(s.zx_handle_close(out.value), ZX_OK);
+    }
+    for (const value of [...table.values()]) {
+      assert.equal(sys.zx_handle_close(value), ZX_OK, `closing ${this.labelOf(value)}`);
+    }
+    const stats = this.kmem();
+    assert.equal(stats.vmo_bytes, 0n, 'no VMO memory once every handle is closed');
+    assert.equal(stats.free_bytes, this.startFree, 'every page is free again');
+  }
+
+  /** The scaled committed bytes of the VMOs the process holds add up to KMEM vmo_bytes. */
+  private checkAccounts(): void {
+    const committed = new Map<number, bigint>();
+    for (const value of this.table.values()) {
+      const basic = new Uint8Array(ZX_INFO_HANDLE_BASIC_SIZE);
+      const status = this.sys.zx_object_get_info(
+        value,
+        ZX_INFO_HANDLE_BASIC,
+        basic,
+        basic.length,
+        null,
+        null,
+      );
+      assert.equal(status, ZX_OK, 'ZX_INFO_HANDLE_BASIC of a handle in the table');
+      const info = decodeZxInfoHandleBasic(basic);
+      if (info.type !== ZX_OBJ_TYPE_VMO) continue;
+      const vmo = new Uint8Array(ZX_INFO_VMO_SIZE);
+      assert.equal(
+        this.sys.zx_object_get_info(value, ZX_INFO_VMO, vmo, vmo.length, null, null),
+        ZX_OK,
+      );
+      const record = decodeZxInfoVmo(vmo);
+      // Scaled (PSS) bytes: a page shared by n VMOs counts 1/n in each, so they add up to RAM.
+      const fraction = record.committed_fractional_scaled_bytes;
+      const exact =
+        record.committed_scaled_bytes * ONE_BYTE + (fraction === U64_MAX ? 0n : fraction);
+      committed.set(Number(info.koid), exact);
+    }
+    const sum = [...committed.values()].reduce((a, b) => a + b, 0n);
+    const vmoBytes = this.kmem().vmo_bytes;
+    // Fractions such as 1/3 do not add up exactly: allow a byte of rounding per VMO.
+    const slack = BigInt(committed.size) * ONE_BYTE;
+    const total = vmoBytes * ONE_BYTE;
+    assert.ok(
+      sum <= total && total - sum <= slack,
+      `KMEM vmo_bytes ${vmoBytes} = the VMOs' scaled committed bytes ${Number(sum / ONE_BYTE)}`,
+    );
+  }
+}
