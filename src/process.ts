@@ -7,16 +7,18 @@ import {
   ZX_ERR_BAD_HANDLE,
   ZX_ERR_INVALID_ARGS,
   ZX_ERR_NOT_FOUND,
+  ZX_OK,
   ZX_RIGHT_WAIT,
   ZX_TIME_INFINITE,
 } from './abi/constants.ts';
 import type { KernelCore } from './object/kernel-core.ts';
-import type { ProcessObject } from './object/process.ts';
+import { type ProcessObject, processCallStatus } from './object/process.ts';
 import type { HandleValue } from './object/types.ts';
 import { beginWait, type WaitResult } from './object/wait.ts';
 import type { SyscallContext } from './syscalls/context.ts';
-import { bindSyscalls, type Syscalls } from './syscalls/index.ts';
+import { bindSyscalls, type Syscalls, type SyscallTracer } from './syscalls/index.ts';
 import type { UserMemory } from './syscalls/user.ts';
+import { hostView, isHostBytes } from './util/host-bytes.ts';
 
 export interface ProcessHandles {
   self: HandleValue;
@@ -36,8 +38,14 @@ export class Process {
   readonly object: ProcessObject;
   private readonly user: UserMemory;
   private readonly core: KernelCore;
+  private readonly ctx: SyscallContext;
 
-  constructor(core: KernelCore, object: ProcessObject, handles: ProcessHandles) {
+  constructor(
+    core: KernelCore,
+    object: ProcessObject,
+    handles: ProcessHandles,
+    tracer?: SyscallTracer,
+  ) {
     this.core = core;
     this.object = object;
     this.self = handles.self;
@@ -46,8 +54,16 @@ export class Process {
     // The address space is the process's user memory: buffers passed to its syscalls as
     // virtual addresses go through the same translations and faults as load and store.
     this.user = object.aspace;
-    const ctx: SyscallContext = { core, process: object, user: this.user };
-    this.syscalls = bindSyscalls(ctx);
+    this.ctx = { core, process: object, user: this.user };
+    this.syscalls = bindSyscalls(this.ctx, tracer);
+  }
+
+  /**
+   * Sends every later syscall of this process to `tracer` (null stops it). The syscall object
+   * stays the same object; its functions are rebound, so an untraced process pays nothing.
+   */
+  setTracer(tracer: SyscallTracer | null): void {
+    Object.assign(this.syscalls, bindSyscalls(this.ctx, tracer ?? undefined));
   }
 
   get name(): string {
@@ -58,24 +74,32 @@ export class Process {
    * Reads `dst.length` bytes at `vaddr` as the CPU would: ZX_OK, or the status of the fault
    * that stopped it (ZX_ERR_NOT_FOUND where nothing is mapped, ZX_ERR_ACCESS_DENIED where the
    * mapping may not be read, ZX_ERR_OUT_OF_RANGE past the end of the VMO); the bytes before
-   * the faulting page have then been read.
+   * the faulting page have then been read. A dead process runs nothing: ZX_ERR_BAD_STATE.
    */
   load(vaddr: number | bigint, dst: Uint8Array): number {
-    if (!(dst instanceof Uint8Array)) return ZX_ERR_NOT_FOUND;
+    const alive = processCallStatus(this.object);
+    if (alive !== ZX_OK) return alive;
+    if (!isHostBytes(dst)) return ZX_ERR_NOT_FOUND;
+    const bytes = hostView(dst);
     if (typeof vaddr === 'number' && vaddr >= 0 && Number.isSafeInteger(vaddr)) {
-      return this.object.aspace.loadAt(vaddr, dst);
+      return this.object.aspace.loadAt(vaddr, bytes);
     }
-    return typeof vaddr === 'bigint' && vaddr >= 0n ? this.user.load(vaddr, dst) : ZX_ERR_NOT_FOUND;
+    return typeof vaddr === 'bigint' && vaddr >= 0n
+      ? this.user.load(vaddr, bytes)
+      : ZX_ERR_NOT_FOUND;
   }
 
   /** Writes `src` at `vaddr` as the CPU would: ZX_OK or the fault's status, as for load. */
   store(vaddr: number | bigint, src: Uint8Array): number {
-    if (!(src instanceof Uint8Array)) return ZX_ERR_NOT_FOUND;
+    const alive = processCallStatus(this.object);
+    if (alive !== ZX_OK) return alive;
+    if (!isHostBytes(src)) return ZX_ERR_NOT_FOUND;
+    const bytes = hostView(src);
     if (typeof vaddr === 'number' && vaddr >= 0 && Number.isSafeInteger(vaddr)) {
-      return this.object.aspace.storeAt(vaddr, src);
+      return this.object.aspace.storeAt(vaddr, bytes);
     }
     return typeof vaddr === 'bigint' && vaddr >= 0n
-      ? this.user.store(vaddr, src)
+      ? this.user.store(vaddr, bytes)
       : ZX_ERR_NOT_FOUND;
   }
 
@@ -90,6 +114,8 @@ export class Process {
     signals: number,
     deadline: bigint = ZX_TIME_INFINITE,
   ): Promise<WaitResult> {
+    const alive = processCallStatus(this.object);
+    if (alive !== ZX_OK) return Promise.resolve({ status: alive, observed: 0 });
     const found = this.object.handles.get(handle);
     if (found === undefined) return Promise.resolve({ status: ZX_ERR_BAD_HANDLE, observed: 0 });
     if ((found.rights & ZX_RIGHT_WAIT) === 0) {

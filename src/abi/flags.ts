@@ -51,7 +51,12 @@ const DOMAINS: Readonly<Record<FlagDomain, Domain>> = {
   ),
   vmo_op: pick('enum', starts('ZX_VMO_OP_')),
   vmar_op: pick('enum', starts('ZX_VMAR_OP_')),
-  vm_options: pick('bits', starts('ZX_VM_'), starts('ZX_VM_ALIGN_', 'ZX_VM_FEATURE_')),
+  // ZX_VM_FLAG_* are the old names of the same bits.
+  vm_options: pick(
+    'bits',
+    starts('ZX_VM_'),
+    starts('ZX_VM_ALIGN_', 'ZX_VM_FEATURE_', 'ZX_VM_FLAG_'),
+  ),
   cache_policy: pick('enum', starts('ZX_CACHE_POLICY_'), (n) => n === 'ZX_CACHE_POLICY_MASK'),
   // Topic names, not the flag values of the records they return (ZX_INFO_VMO_RESIZABLE).
   info_topic: pick('enum', starts('ZX_INFO_'), (n) => /^ZX_INFO_(VMO|MAPS)_(?!V\d)/.test(n)),
@@ -74,15 +79,17 @@ export function nameFlags(domain: FlagDomain, value: number): string {
     return found === undefined ? hex(value) : found[0];
   }
   if (value === 0) return '0';
-  const parts: string[] = [];
+  const found: (readonly [string, number])[] = [];
   let rest = value >>> 0;
   for (let i = names.length - 1; i >= 0; i--) {
     const [name, bits] = names[i]!;
     if ((rest & bits) >>> 0 === bits >>> 0 && bits !== 0) {
-      parts.push(name);
+      found.push([name, bits >>> 0]);
       rest = (rest & ~bits) >>> 0;
     }
   }
+  // Printed lowest bit first, as the headers list them.
+  const parts = found.sort((a, b) => a[1] - b[1]).map(([name]) => name);
   if (rest !== 0) parts.push(hex(rest));
   return parts.join(' | ');
 }

@@ -3,20 +3,23 @@
 // every time (handle secrets come from a seeded generator, time from a simulated clock).
 
 import { PhysicalMemory } from '../pmm/pmm.ts';
-import { VmAspace } from '../vm/aspace.ts';
 import { DiscardableList } from '../vm/discardable.ts';
+import { VmAspace } from '../vm/vm-aspace.ts';
+import { HandleArena, HandleTable } from './handle.ts';
 import { JobObject } from './job.ts';
 import { ProcessObject } from './process.ts';
 import { ResourceRegistry } from './resource-registry.ts';
 import { Timers } from './timers.ts';
 import type { Koid } from './types.ts';
-import { VmarObject } from './vmar-object.ts';
+import { VmAddressRegionDispatcher } from './vm-address-region-dispatcher.ts';
 
 export interface KernelCoreOptions {
   memoryBytes: number;
   /** Free memory below which unlocked discardable VMOs are reclaimed. */
   reclaimWatermarkBytes: number;
   seed: number;
+  /** The most handles that may exist at once (Zircon's arena: 256 Ki). */
+  maxHandles?: number;
 }
 
 /** The root VMAR of an x86-64 user address space (USER_ASPACE_BASE and USER_ASPACE_SIZE). */
@@ -28,6 +31,8 @@ export class KernelCore {
   readonly discardables = new DiscardableList();
   readonly resources = new ResourceRegistry();
   readonly rootJob: JobObject;
+  /** Every handle of the kernel takes a slot here. */
+  readonly handleArena: HandleArena;
   /** The simulated monotonic clock and its timers. Time moves only when a wait sleeps. */
   readonly timers = new Timers();
   private nextKoid = 1024;
@@ -35,6 +40,7 @@ export class KernelCore {
 
   constructor(options: KernelCoreOptions) {
     this.rngState = options.seed >>> 0 || 0x9e3779b9;
+    this.handleArena = new HandleArena({ capacity: options.maxHandles });
     this.pmm = new PhysicalMemory(options.memoryBytes, options.reclaimWatermarkBytes);
     this.pmm.reclaimer = (wanted, exclude) =>
       this.discardables.reclaim(() => this.pmm.freeFrames >= wanted, exclude);
@@ -65,9 +71,10 @@ export class KernelCore {
   /** A new process in `job`, with its address space and root VMAR. */
   createProcess(job: JobObject, name: string): ProcessObject {
     const aspace = new VmAspace(this.pmm, Number(USER_ASPACE_BASE), Number(USER_ASPACE_SIZE));
-    const process = new ProcessObject(this.newKoid(), job, name, this.random32(), aspace);
-    process.rootVmar = new VmarObject(this.newKoid(), aspace.root);
-    job.children.add(process);
+    const handles = new HandleTable(this.handleArena, this.random32());
+    const process = new ProcessObject(this.newKoid(), job, name, handles, aspace);
+    process.rootVmar = new VmAddressRegionDispatcher(this.newKoid(), aspace.root);
+    job.addChild(process);
     return process;
   }
 }

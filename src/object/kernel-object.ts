@@ -72,4 +72,12 @@ export abstract class KernelObject {
 
   /** The last handle to this object was closed. */
   onZeroHandles(): void {}
+
+  /**
+   * No handle could be made for this new object (the handle arena is full): undo it. As
+   * Zircon's KernelHandle does, an object left with no handle is told it has none.
+   */
+  abandon(): void {
+    if (this.handleCount === 0) this.onZeroHandles();
+  }
 }

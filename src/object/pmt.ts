@@ -3,7 +3,7 @@
 // closed without unpinning stays pinned: it goes to its BTI's quarantine, where it stays until
 // zx_bti_release_quarantine (or forever, once the BTI's handles are gone too).
 
-import { ZX_OBJ_TYPE_PMT } from '../abi/constants.ts';
+import { ZX_ERR_INVALID_ARGS, ZX_OBJ_TYPE_PMT } from '../abi/constants.ts';
 import { unpinPages } from '../vm/physical.ts';
 import type { BtiObject } from './bti.ts';
 import { KernelObject } from './kernel-object.ts';
@@ -32,6 +32,25 @@ export class PmtObject extends KernelObject {
     return this.pinned;
   }
 
+  /**
+   * The device addresses zx_bti_pin returns, `count` of them: one per page; with `compress` one
+   * per IOMMU minimum-contiguity run; with `contiguous` one for the whole run. A count that
+   * is not the one the options ask for is ZX_ERR_INVALID_ARGS.
+   */
+  encodeAddrs(compress: boolean, contiguous: boolean, count: bigint): bigint[] | number {
+    const minimum = this.bti.iommu.minimumContiguity;
+    const pages = this.frames.length;
+    const wanted = contiguous ? 1 : compress ? Math.ceil((pages * 4096) / minimum) : pages;
+    if (count !== BigInt(wanted)) return ZX_ERR_INVALID_ARGS;
+    const addrs: bigint[] = new Array(wanted);
+    for (let i = 0; i < wanted; i++) {
+      // The stub IOMMU's device addresses are physical addresses.
+      const frame = contiguous ? this.frames[0]! : this.frames[(i * minimum) / 4096]!;
+      addrs[i] = BigInt(frame) * 4096n;
+    }
+    return addrs;
+  }
+
   /** zx_pmt_unpin, or the release of a quarantined PMT: the pages may move and go again. */
   unpin(): void {
     if (!this.pinned) return;
@@ -40,6 +59,11 @@ export class PmtObject extends KernelObject {
     this.bti.pmts.delete(this);
     this.bti.quarantine.delete(this);
     this.vmo.release();
+  }
+
+  /** No handle could be made for it: nobody was handed the pin, so it is undone. */
+  override abandon(): void {
+    if (this.handleCount === 0) this.unpin();
   }
 
   /** Closed without unpinning: the pages stay pinned, in the BTI's quarantine. */

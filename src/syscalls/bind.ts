@@ -9,6 +9,7 @@ import { ZX_ERR_BAD_HANDLE, ZX_ERR_INVALID_ARGS, ZX_OK } from '../abi/constants.
 import type { HostArgs, ParamSpec, SyscallSpec } from '../abi/syscall-spec.ts';
 import { SYSCALL_SPECS, type SyscallName } from '../abi/syscalls/index.ts';
 import type { Handle } from '../object/handle.ts';
+import { processCallStatus } from '../object/process.ts';
 import { handleValue, i64, u32, u64 } from './args.ts';
 import type { SyscallContext } from './context.ts';
 import { HandleOut, type ImplOf } from './impl.ts';
@@ -53,6 +54,14 @@ function decoderFor(param: ParamSpec): Decoder {
   }
 }
 
+/**
+ * ZX_OK (0), or ZX_ERR_BAD_STATE once the calling process is dying or dead: its threads would
+ * never return from a syscall in Zircon; the host's calls get a status instead.
+ */
+function refused(ctx: SyscallContext): number {
+  return processCallStatus(ctx.process);
+}
+
 // biome-ignore lint/suspicious/noExplicitAny: the binder calls implementations generically.
 type AnyImpl = (ctx: SyscallContext, ...args: any[]) => number;
 type Wrapper = (...args: unknown[]) => number;
@@ -67,6 +76,7 @@ function wrap(spec: SyscallSpec, impl: AnyImpl, ctx: SyscallContext): Wrapper {
   const outHandles = spec.params.flatMap((p, i) => (p.kind === 'out_handle' ? [i] : []));
   if (consumed < 0 && outHandles.length === 0) return plain(decoders, impl, ctx);
   return (...args: unknown[]): number => {
+    if (refused(ctx) !== ZX_OK) return refused(ctx);
     const decoded: unknown[] = new Array(decoders.length);
     // A consumed handle leaves the table first, whatever else is wrong (zx_handle_replace).
     let taken: Handle | undefined;
@@ -82,7 +92,7 @@ function wrap(spec: SyscallSpec, impl: AnyImpl, ctx: SyscallContext): Wrapper {
         if (value === INVALID) return ZX_ERR_INVALID_ARGS;
         decoded[i] = value;
       }
-      const slots = outHandles.map((i) => (decoded[i] = new HandleOut()));
+      const slots = outHandles.map((i) => (decoded[i] = new HandleOut(ctx.core.handleArena)));
       const status = impl(ctx, ...decoded);
       if (status !== ZX_OK) {
         for (const slot of slots) slot.discard();
@@ -90,7 +100,8 @@ function wrap(spec: SyscallSpec, impl: AnyImpl, ctx: SyscallContext): Wrapper {
       }
       return copyOutHandles(ctx, slots, outHandles, args);
     } finally {
-      if (taken !== undefined) ctx.process.handles.release(taken);
+      // Consumed, unless the call put it back (zx_handle_replace when no handle could be made).
+      if (taken !== undefined && taken.owner === null) ctx.process.handles.release(taken);
     }
   };
 }
@@ -100,20 +111,23 @@ function plain(decoders: Decoder[], impl: AnyImpl, ctx: SyscallContext): Wrapper
   const [d0, d1, d2, d3] = decoders;
   switch (decoders.length) {
     case 0:
-      return () => impl(ctx);
+      return () => refused(ctx) || impl(ctx);
     case 1:
       return (a) => {
+        if (refused(ctx) !== ZX_OK) return refused(ctx);
         const x = d0!(a);
         return x === INVALID ? ZX_ERR_INVALID_ARGS : impl(ctx, x);
       };
     case 2:
       return (a, b) => {
+        if (refused(ctx) !== ZX_OK) return refused(ctx);
         const x = d0!(a);
         const y = d1!(b);
         return x === INVALID || y === INVALID ? ZX_ERR_INVALID_ARGS : impl(ctx, x, y);
       };
     case 3:
       return (a, b, c) => {
+        if (refused(ctx) !== ZX_OK) return refused(ctx);
         const x = d0!(a);
         const y = d1!(b);
         const z = d2!(c);
@@ -123,6 +137,7 @@ function plain(decoders: Decoder[], impl: AnyImpl, ctx: SyscallContext): Wrapper
       };
     case 4:
       return (a, b, c, d) => {
+        if (refused(ctx) !== ZX_OK) return refused(ctx);
         const x = d0!(a);
         const y = d1!(b);
         const z = d2!(c);
@@ -133,6 +148,7 @@ function plain(decoders: Decoder[], impl: AnyImpl, ctx: SyscallContext): Wrapper
       };
     default:
       return (...args: unknown[]) => {
+        if (refused(ctx) !== ZX_OK) return refused(ctx);
         const decoded = new Array<unknown>(decoders.length);
         for (let i = 0; i < decoders.length; i++) {
           const value = decoders[i]!(args[i]);
@@ -157,11 +173,7 @@ function copyOutHandles(
 ): number {
   const table = ctx.process.handles;
   const values: number[] = [];
-  for (const slot of slots) {
-    const handle = slot.claim();
-    values.push(table.add(handle));
-    handle.object.release(); // the table holds it now
-  }
+  for (const slot of slots) values.push(table.add(slot.claim()));
   for (let i = 0; i < slots.length; i++) {
     if (!copyOutU32(ctx.user, args[positions[i]!], values[i]!)) {
       for (const value of values) table.remove(value);
@@ -178,7 +190,7 @@ export function bindSyscalls(ctx: SyscallContext, tracer?: SyscallTracer): Sysca
   for (const spec of Object.values(SYSCALL_SPECS) as SyscallSpec[]) {
     const impl = impls[spec.name]!;
     const wrapper = LEGACY.has(spec.name)
-      ? (...args: unknown[]) => impl(ctx, ...args)
+      ? (...args: unknown[]) => refused(ctx) || impl(ctx, ...args)
       : wrap(spec, impl, ctx);
     bound[spec.name] = tracer === undefined ? wrapper : traced(spec, wrapper, ctx, tracer);
   }

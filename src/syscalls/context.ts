@@ -7,11 +7,12 @@ import {
   ZX_ERR_ACCESS_DENIED,
   ZX_ERR_BAD_HANDLE,
   ZX_ERR_INVALID_ARGS,
+  ZX_ERR_NO_MEMORY,
   ZX_ERR_WRONG_TYPE,
   ZX_OK,
 } from '../abi/constants.ts';
 import { ANY_OBJECT, type HandleParam } from '../abi/syscall-spec.ts';
-import { type Handle, Handle as HandleClass } from '../object/handle.ts';
+import type { Handle } from '../object/handle.ts';
 import type { KernelCore } from '../object/kernel-core.ts';
 import type { KernelObject } from '../object/kernel-object.ts';
 import type { ProcessObject } from '../object/process.ts';
@@ -93,16 +94,38 @@ export function lookup<T extends KernelObject>(
 }
 
 /**
- * Adds a new handle to the caller's table, then copies its value out, as Zircon's syscall glue
+ * A new handle to `object`, in no table yet, or ZX_ERR_NO_MEMORY when the kernel's handle arena
+ * is full (Handle::Make failing, which syscalls report as ZX_ERR_NO_MEMORY); a new object that
+ * gets no handle is then undone, so the failed call leaves nothing behind.
+ */
+export function makeHandle(
+  ctx: SyscallContext,
+  object: KernelObject,
+  rights: number,
+): Handle | number {
+  const handle = ctx.core.handleArena.make(object, rights);
+  if (handle !== null) return handle;
+  object.abandon();
+  return ZX_ERR_NO_MEMORY;
+}
+
+/**
+ * Adds a handle to the caller's table, then copies its value out, as Zircon's syscall glue
  * does: when `out` cannot be written the handle stays in the table (leaked, as in Zircon, which
  * also raises a policy exception) and the status is ZX_ERR_INVALID_ARGS.
  */
+export function installAndCopyOut(ctx: SyscallContext, handle: Handle, out: unknown): number {
+  const value = ctx.process.handles.add(handle);
+  return writeOut(out, value) ? ZX_OK : ZX_ERR_INVALID_ARGS;
+}
+
+/** makeHandle, then installAndCopyOut. */
 export function addHandleAndCopyOut(
   ctx: SyscallContext,
   object: KernelObject,
   rights: number,
   out: unknown,
 ): number {
-  const value = ctx.process.handles.add(new HandleClass(object, rights));
-  return writeOut(out, value) ? ZX_OK : ZX_ERR_INVALID_ARGS;
+  const handle = makeHandle(ctx, object, rights);
+  return typeof handle === 'number' ? handle : installAndCopyOut(ctx, handle, out);
 }

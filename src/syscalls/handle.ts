@@ -3,6 +3,10 @@
 import {
   ZX_ERR_BAD_HANDLE,
   ZX_ERR_INVALID_ARGS,
+  ZX_ERR_NO_MEMORY,
+  ZX_ERR_NOT_FOUND,
+  ZX_ERR_OUT_OF_RANGE,
+  ZX_HANDLE_FIXED_BITS_MASK,
   ZX_HANDLE_INVALID,
   ZX_OK,
   ZX_RIGHT_SAME_RIGHTS,
@@ -35,20 +39,35 @@ export function zx_handle_duplicate(
   if (typeof source === 'number') return source;
   const newRights = derivedRights(source.rights, rights);
   if (newRights === undefined) return ZX_ERR_INVALID_ARGS;
-  out.set(source.object, newRights);
-  return ZX_OK;
+  return out.set(source.object, newRights);
 }
 
-/** zx_handle_replace(handle, rights, out): `handle` was taken out of the table by the binder. */
+/**
+ * zx_handle_replace(handle, rights, out): `handle` was taken out of the table by the binder. As
+ * in Zircon (handle_ops.cc) the new handle is made while the old one still holds its slot, and
+ * when that fails (the handle arena is full) the old one stays.
+ */
 export function zx_handle_replace(
   ctx: SyscallContext,
   handle: Handle,
   rights: number,
   out: HandleOut,
 ): number {
-  void ctx;
   const newRights = derivedRights(handle.rights, rights);
   if (newRights === undefined) return ZX_ERR_INVALID_ARGS;
-  out.set(handle.object, newRights);
-  return ZX_OK;
+  const status = out.set(handle.object, newRights);
+  if (status === ZX_ERR_NO_MEMORY) ctx.process.handles.restore(handle);
+  return status;
+}
+
+/**
+ * zx_handle_check_valid(handle): a vDSO call in Zircon that reads the handle table; unlike
+ * the other calls it never says ZX_ERR_BAD_HANDLE, so it raises no bad-handle policy.
+ */
+export function zx_handle_check_valid(ctx: SyscallContext, handle: number): number {
+  if (handle === ZX_HANDLE_INVALID) return ZX_ERR_INVALID_ARGS;
+  if ((handle & ZX_HANDLE_FIXED_BITS_MASK) !== ZX_HANDLE_FIXED_BITS_MASK) {
+    return ZX_ERR_OUT_OF_RANGE;
+  }
+  return ctx.process.handles.get(handle) === undefined ? ZX_ERR_NOT_FOUND : ZX_OK;
 }

@@ -2,31 +2,43 @@
 // typed from its table entry, so that an implementation whose parameters do not match its entry
 // fails to compile.
 
+import { ZX_ERR_NO_MEMORY, ZX_OK } from '../abi/constants.ts';
 import type { HandleParam, ParamSpec, SyscallSpec, U64Param } from '../abi/syscall-spec.ts';
-import { Handle } from '../object/handle.ts';
+import type { Handle, HandleArena } from '../object/handle.ts';
 import type { KernelObject } from '../object/kernel-object.ts';
 import { assert } from '../util/assert.ts';
 import type { SyscallContext } from './context.ts';
 import type { UserBuffer } from './user.ts';
 
 /**
- * Where a syscall puts a handle it creates (Zircon's user_out_handle). The binder installs it
- * in the caller's table and copies its value out once the call has succeeded.
+ * Where a syscall puts a handle it creates (Zircon's out handle). The binder installs it in the
+ * caller's table and copies its value out once the call has succeeded; a call that fails, or
+ * whose value cannot be copied out, has its new handles destroyed.
  */
 export class HandleOut {
   private handle: Handle | null = null;
+  private readonly arena: HandleArena;
 
-  /** Makes the handle this out-parameter will receive. */
-  set(object: KernelObject, rights: number): void {
-    assert(this.handle === null, 'out handle set twice');
-    object.retain(); // the new handle's reference, until the table takes it over
-    this.handle = new Handle(object, rights);
+  constructor(arena: HandleArena) {
+    this.arena = arena;
   }
 
   /**
-   * The handle, with the reference it holds, for the binder to install (a successful call
-   * always sets it); the binder releases that reference once the table holds its own.
+   * Makes the handle this out-parameter will receive: ZX_OK, or ZX_ERR_NO_MEMORY when the
+   * kernel's handle arena is full (a new object is then undone, as Zircon's KernelHandle does).
    */
+  set(object: KernelObject, rights: number): number {
+    assert(this.handle === null, 'out handle set twice');
+    const handle = this.arena.make(object, rights);
+    if (handle === null) {
+      object.abandon();
+      return ZX_ERR_NO_MEMORY;
+    }
+    this.handle = handle;
+    return ZX_OK;
+  }
+
+  /** The handle, for the binder to install (a successful call always sets it). */
   claim(): Handle {
     const handle = this.handle;
     assert(handle !== null, 'a successful syscall left an out handle unset');
@@ -39,7 +51,7 @@ export class HandleOut {
     const handle = this.handle;
     if (handle === null) return;
     this.handle = null;
-    handle.object.release();
+    this.arena.destroy(handle);
   }
 }
 

@@ -38,12 +38,12 @@ import {
   type ZxInfoMapsMapping,
 } from '../abi/structs.ts';
 import type { Handle } from '../object/handle.ts';
-import type { ProcessObject, VmarObject } from '../object/process.ts';
+import type { ProcessObject, VmAddressRegionDispatcher } from '../object/process.ts';
 import type { VmoObject } from '../object/vmo-object.ts';
 import { PAGE_SIZE } from '../util/u64.ts';
 import { NO_ATTRIBUTION, nodeAttribution } from '../vm/cow-attribution.ts';
-import type { VmMapping } from '../vm/mapping.ts';
-import type { VmAddressRegion } from '../vm/vmar.ts';
+import type { VmAddressRegion } from '../vm/vm-address-region.ts';
+import type { VmMapping } from '../vm/vm-mapping.ts';
 import { writeOut } from './args.ts';
 import type { SyscallContext } from './context.ts';
 import { encodeVmObjectInfo } from './info-vmo.ts';
@@ -67,7 +67,8 @@ export const PROCESS_INFO_TOPICS: readonly number[] = [
 /**
  * Answers ZX_INFO_PROCESS_VMOS*, ZX_INFO_PROCESS_MAPS (a process) and ZX_INFO_VMAR_MAPS (a
  * VMAR) through `found`, the looked-up handle: ZX_ERR_WRONG_TYPE for another object,
- * ZX_ERR_ACCESS_DENIED without ZX_RIGHT_INSPECT, ZX_ERR_BAD_STATE for a destroyed VMAR;
+ * ZX_ERR_ACCESS_DENIED without ZX_RIGHT_INSPECT, ZX_ERR_BAD_STATE for a destroyed VMAR, for the
+ * VMOs of a process that is not running and for the maps of a dead one;
  * otherwise the records go out through multiRecord. Returns undefined for any other topic.
  */
 export function processInfo(
@@ -84,7 +85,7 @@ export function processInfo(
   if (topic === ZX_INFO_VMAR_MAPS) {
     if (found.object.type !== ZX_OBJ_TYPE_VMAR) return ZX_ERR_WRONG_TYPE;
     if ((found.rights & ZX_RIGHT_INSPECT) === 0) return ZX_ERR_ACCESS_DENIED;
-    const region = (found.object as VmarObject).region;
+    const region = (found.object as VmAddressRegionDispatcher).region;
     if (!region.alive) return ZX_ERR_BAD_STATE;
     return reply(vmarMapRecords(region, 0), ZX_INFO_MAPS_SIZE);
   }
@@ -93,8 +94,19 @@ export function processInfo(
   if (found.object.type !== ZX_OBJ_TYPE_PROCESS) return ZX_ERR_WRONG_TYPE;
   if ((found.rights & ZX_RIGHT_INSPECT) === 0) return ZX_ERR_ACCESS_DENIED;
   const process = found.object as ProcessObject;
+  // ProcessDispatcher::GetVmos answers only a running process, GetAspaceMaps only one whose
+  // address space is not yet destroyed; both still write actual and avail (as 0).
+  const refused = vmoSize !== undefined ? process.state !== 'running' : process.state === 'dead';
+  if (refused) return noRecords(actual, avail);
   if (vmoSize !== undefined) return reply(processVmoRecords(process), vmoSize);
   return reply(processMapRecords(process), ZX_INFO_MAPS_SIZE);
+}
+
+/** ZX_ERR_BAD_STATE after writing actual and avail as 0 (whose own failure then wins). */
+function noRecords(actual: unknown, avail: unknown): number {
+  if (actual !== null && !writeOut(actual, 0n)) return ZX_ERR_INVALID_ARGS;
+  if (avail !== null && !writeOut(avail, 0n)) return ZX_ERR_INVALID_ARGS;
+  return ZX_ERR_BAD_STATE;
 }
 
 /**

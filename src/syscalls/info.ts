@@ -38,7 +38,7 @@ import {
   ZX_INFO_VMO_V2_SIZE,
   ZX_INFO_VMO_V3_SIZE,
 } from '../abi/structs.ts';
-import type { VmarObject } from '../object/process.ts';
+import type { VmAddressRegionDispatcher } from '../object/vm-address-region-dispatcher.ts';
 import type { VmoObject } from '../object/vmo-object.ts';
 import { handleValue, u32, u64, writeOut } from './args.ts';
 import { lookupHandle, type SyscallContext } from './context.ts';
@@ -146,7 +146,7 @@ export function zx_object_get_info(
   if (topic32 === ZX_INFO_VMAR) {
     if (object.type !== ZX_OBJ_TYPE_VMAR) return ZX_ERR_WRONG_TYPE;
     if ((found.rights & ZX_RIGHT_INSPECT) === 0) return ZX_ERR_ACCESS_DENIED;
-    const vmar = object as VmarObject;
+    const vmar = object as VmAddressRegionDispatcher;
     const bytes = new Uint8Array(ZX_INFO_VMAR_SIZE);
     encodeZxInfoVmar(new DataView(bytes.buffer), 0, { base: vmar.base, len: vmar.size });
     return reply(bytes, bytes.length);

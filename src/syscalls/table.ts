@@ -2,7 +2,7 @@
 // that every table entry has an implementation whose parameters are its entry's decoded kinds
 // (impl.ts); the binder (bind.ts) reads both.
 
-import type { SYSCALL_SPECS, SyscallName } from '../abi/syscalls/index.ts';
+import { SYSCALL_SPECS, type SyscallName } from '../abi/syscalls/index.ts';
 import * as ddk from './ddk.ts';
 import * as handle from './handle.ts';
 import type { ImplOf } from './impl.ts';
@@ -19,7 +19,8 @@ import * as vmoTransfer from './vmo-transfer.ts';
 
 export type Implementations = { readonly [K in SyscallName]: ImplOf<(typeof SYSCALL_SPECS)[K]> };
 
-export const IMPLEMENTATIONS: Implementations = {
+/** Every export of the syscall modules; the type check below is what pairs them with the table. */
+const EXPORTS = {
   ...system,
   ...handle,
   ...object,
@@ -33,6 +34,13 @@ export const IMPLEMENTATIONS: Implementations = {
   ...vmar,
   ...ddk,
 };
+
+const checked: Implementations = EXPORTS;
+
+/** The implementation of each table entry, by name (and nothing else the modules export). */
+export const IMPLEMENTATIONS = Object.fromEntries(
+  Object.keys(SYSCALL_SPECS).map((name) => [name, checked[name as SyscallName]]),
+) as unknown as Implementations;
 
 /**
  * Syscalls whose implementations still decode their own arguments (the old calling
@@ -60,17 +68,4 @@ export const LEGACY = new Set<string>([
   'zx_vmo_replace_as_executable',
   'zx_vmo_create_child',
   'zx_vmo_transfer_data',
-  'zx_vmo_create_contiguous',
-  'zx_vmo_create_physical',
-  'zx_vmar_allocate',
-  'zx_vmar_map',
-  'zx_vmar_unmap',
-  'zx_vmar_protect',
-  'zx_vmar_destroy',
-  'zx_vmar_op_range',
-  'zx_iommu_create',
-  'zx_bti_create',
-  'zx_bti_pin',
-  'zx_bti_release_quarantine',
-  'zx_pmt_unpin',
 ]);

@@ -7,6 +7,7 @@ import {
   ZX_ERR_ALREADY_EXISTS,
   ZX_ERR_BAD_STATE,
   ZX_ERR_INVALID_ARGS,
+  ZX_ERR_NO_MEMORY,
   ZX_ERR_NOT_SUPPORTED,
   ZX_ERR_OUT_OF_RANGE,
   ZX_JOB_POL_ABSOLUTE,
@@ -32,7 +33,13 @@ import {
 } from '../abi/constants.ts';
 import type { JobObject } from '../object/job.ts';
 import { handleValue, u32, u64 } from './args.ts';
-import { addHandleAndCopyOut, lookup, type SyscallContext } from './context.ts';
+import {
+  addHandleAndCopyOut,
+  installAndCopyOut,
+  lookup,
+  makeHandle,
+  type SyscallContext,
+} from './context.ts';
 import { enforcePolicy } from './policy.ts';
 import { copyIn, isUserBuffer } from './user.ts';
 
@@ -206,7 +213,8 @@ function setTimerSlack(
  * ZX_POL_NEW_PROCESS.
  * Errors: ZX_ERR_INVALID_ARGS (options other than 0 or ZX_PROCESS_SHARED; name NULL, even with
  * name_size 0; outs unusable); ZX_ERR_ACCESS_DENIED (policy); ZX_ERR_BAD_HANDLE,
- * ZX_ERR_WRONG_TYPE, ZX_ERR_ACCESS_DENIED (job).
+ * ZX_ERR_WRONG_TYPE, ZX_ERR_ACCESS_DENIED (job); ZX_ERR_NO_MEMORY (the kernel's handle arena
+ * cannot hold both new handles).
  */
 export function zx_process_create(
   ctx: SyscallContext,
@@ -233,8 +241,21 @@ export function zx_process_create(
   const parent = lookup<JobObject>(ctx, handleValue(job), ZX_OBJ_TYPE_JOB, ZX_RIGHT_MANAGE_PROCESS);
   if (typeof parent === 'number') return parent;
   const process = ctx.core.createProcess(parent, text);
-  const status = addHandleAndCopyOut(ctx, process, ZX_DEFAULT_PROCESS_RIGHTS, procHandle);
-  if (status !== ZX_OK) return status;
+  // Both handles are made before either goes in the table (as Zircon's glue makes both, then
+  // copies both out), so a full handle arena leaves nothing behind: closing the process handle
+  // kills the process, which never ran.
+  const newProcess = makeHandle(ctx, process, ZX_DEFAULT_PROCESS_RIGHTS);
+  if (typeof newProcess === 'number') return newProcess;
   const vmarRights = ZX_DEFAULT_VMAR_RIGHTS | ZX_RIGHT_READ | ZX_RIGHT_WRITE | ZX_RIGHT_EXECUTE;
-  return addHandleAndCopyOut(ctx, process.rootVmar!, vmarRights, vmarHandle);
+  const newVmar = ctx.core.handleArena.make(process.rootVmar!, vmarRights);
+  if (newVmar === null) {
+    ctx.core.handleArena.destroy(newProcess);
+    return ZX_ERR_NO_MEMORY;
+  }
+  const status = installAndCopyOut(ctx, newProcess, procHandle);
+  if (status !== ZX_OK) {
+    ctx.core.handleArena.destroy(newVmar);
+    return status;
+  }
+  return installAndCopyOut(ctx, newVmar, vmarHandle);
 }

@@ -8,6 +8,7 @@
 // ZX_ERR_NOT_FOUND for NULL and unmapped memory.
 
 import { ZX_ERR_INVALID_ARGS, ZX_ERR_NOT_FOUND, ZX_OK } from '../abi/constants.ts';
+import { hostByteLength, hostView, isHostBytes } from '../util/host-bytes.ts';
 import { u64, writeOut } from './args.ts';
 
 /**
@@ -29,12 +30,6 @@ export const EMPTY_USER_MEMORY: UserMemory = {
 
 export type UserBuffer = Uint8Array | number | bigint | null;
 
-/** %TypedArray%.prototype[@@toStringTag]: a typed array's kind, read from its internal slot. */
-const typedArrayKind = Object.getOwnPropertyDescriptor(
-  Object.getPrototypeOf(Uint8Array.prototype),
-  Symbol.toStringTag,
-)!.get!;
-
 /**
  * True when `buffer` has a shape a syscall can take (checked at the edge). Host memory is
  * recognised from its internal slots without running user code, so a Proxy (whose traps may
@@ -43,32 +38,23 @@ const typedArrayKind = Object.getOwnPropertyDescriptor(
 export function isUserBuffer(buffer: unknown): buffer is UserBuffer {
   return (
     buffer === null ||
-    (ArrayBuffer.isView(buffer) && typedArrayKind.call(buffer) === 'Uint8Array') ||
+    isHostBytes(buffer) ||
     typeof buffer === 'bigint' ||
     (typeof buffer === 'number' && Number.isInteger(buffer))
   );
 }
 
-const typedArrayProto = Object.getPrototypeOf(Uint8Array.prototype);
-const intrinsic = (name: string) => Object.getOwnPropertyDescriptor(typedArrayProto, name)!.get!;
-const typedArrayLength = intrinsic('length');
-const typedArrayBuffer = intrinsic('buffer');
-const typedArrayByteOffset = intrinsic('byteOffset');
-
 /**
  * Host memory that holds at least `length` bytes, as a plain Uint8Array over the same bytes (a
- * subclass's overridden members, which could throw, are never run), or ZX_ERR_NOT_FOUND.
+ * subclass's overridden members, which could throw, are never run), or ZX_ERR_NOT_FOUND. Host
+ * memory of any realm counts (util/host-bytes.ts).
  */
 function hostBytes(buffer: Uint8Array, length: number): Uint8Array | number {
-  const size: number = typedArrayLength.call(buffer);
-  if (size < length) return ZX_ERR_NOT_FOUND;
-  if (size === 0) return new Uint8Array(0); // its memory may be detached: even subarray throws
-  if (Object.getPrototypeOf(buffer) === Uint8Array.prototype) return buffer;
-  return new Uint8Array(typedArrayBuffer.call(buffer), typedArrayByteOffset.call(buffer), size);
+  return hostByteLength(buffer) < length ? ZX_ERR_NOT_FOUND : hostView(buffer);
 }
 
 /**
- * Where a syscall writes `length` bytes of output: the host array itself (no extra copy) or
+ * Where a syscall writes `length` bytes of output: a view of the host array (no extra copy) or
  * a bounce buffer that `finishCopyOut` then stores into user memory. A status on failure.
  */
 export function beginCopyOut(
@@ -76,7 +62,7 @@ export function beginCopyOut(
   length: number,
   faultStatus: number = ZX_ERR_INVALID_ARGS,
 ): Uint8Array | number {
-  if (buffer instanceof Uint8Array) return hostBytes(buffer, length);
+  if (isHostBytes(buffer)) return hostBytes(buffer, length);
   if (buffer === null) return faultStatus;
   return new Uint8Array(length);
 }
@@ -88,14 +74,14 @@ export function finishCopyOut(
   bounce: Uint8Array,
   faultStatus: number = ZX_ERR_INVALID_ARGS,
 ): number {
-  if (buffer instanceof Uint8Array || buffer === null) return ZX_OK;
+  if (isHostBytes(buffer) || buffer === null) return ZX_OK;
   const vaddr = u64(buffer);
   if (vaddr === undefined) return faultStatus;
   return user.store(vaddr, bounce) === ZX_OK ? ZX_OK : faultStatus;
 }
 
 /**
- * Reads `length` bytes of user input: the host array itself or a copy from user memory.
+ * Reads `length` bytes of user input: a view of the host array or a copy from user memory.
  * `faultStatus` is what this syscall's Zircon code returns when the copy faults: plain user
  * copies give ZX_ERR_INVALID_ARGS, the VMO read/write paths ZX_ERR_NOT_FOUND.
  */
@@ -105,7 +91,7 @@ export function copyIn(
   length: number,
   faultStatus: number = ZX_ERR_INVALID_ARGS,
 ): Uint8Array | number {
-  if (buffer instanceof Uint8Array) return hostBytes(buffer, length);
+  if (isHostBytes(buffer)) return hostBytes(buffer, length);
   if (buffer === null) return faultStatus;
   const vaddr = u64(buffer);
   if (vaddr === undefined) return faultStatus;

@@ -1,6 +1,7 @@
 // Byte ranges for VMO syscalls, and the copy loops between VMOs and user buffers.
 
 import { ZX_ERR_NOT_FOUND, ZX_OK } from '../abi/constants.ts';
+import { isHostBytes } from '../util/host-bytes.ts';
 import { PAGE_SIZE } from '../util/u64.ts';
 import type { PageRange } from '../vm/cow-pages.ts';
 import type { VmObjectPaged } from '../vm/vm-object.ts';
@@ -34,7 +35,7 @@ export function readToUser(
   offset: bigint | number,
   length: number,
 ): number {
-  if (buffer instanceof Uint8Array || buffer === null) {
+  if (isHostBytes(buffer) || buffer === null) {
     const dst = beginCopyOut(buffer, length, ZX_ERR_NOT_FOUND);
     if (typeof dst === 'number') return dst;
     return vmo.read(pageRangeOf(offset, length), dst, 0);
@@ -66,7 +67,7 @@ export function writeFromUser(
   offset: bigint | number,
   length: number,
 ): number {
-  if (buffer instanceof Uint8Array || buffer === null) {
+  if (isHostBytes(buffer) || buffer === null) {
     const src = copyIn(user, buffer, length, ZX_ERR_NOT_FOUND);
     if (typeof src === 'number') return src;
     return vmo.write(pageRangeOf(offset, length), src, 0);

@@ -306,7 +306,7 @@ export function zx_vmo_set_cache_policy(
  * Errors: ZX_ERR_BAD_HANDLE (handle invalid or not a VMO; vmex invalid); ZX_ERR_WRONG_TYPE (vmex
  * is not a SYSTEM resource); ZX_ERR_OUT_OF_RANGE (vmex does not cover VMEX);
  * ZX_ERR_ACCESS_DENIED (ambient policy denies); ZX_ERR_INVALID_ARGS (out unusable: the new
- * handle is leaked, as in Zircon).
+ * handle is leaked, as in Zircon); ZX_ERR_NO_MEMORY (the kernel's handle arena is full).
  */
 export function zx_vmo_replace_as_executable(
   ctx: SyscallContext,
@@ -319,18 +319,16 @@ export function zx_vmo_replace_as_executable(
     vmexValue === ZX_HANDLE_INVALID
       ? enforcePolicy(ctx, ZX_POL_AMBIENT_MARK_VMO_EXEC)
       : validateRangedResource(ctx, vmexValue, ZX_RSRC_KIND_SYSTEM, ZX_RSRC_SYSTEM_VMEX_BASE, 1n);
-  const value = handleValue(handle);
-  const removed = ctx.process.handles.get(value);
+  // Taken out of the table first, and closed last: it keeps the object (and its arena slot)
+  // while the new handle is made, as in Zircon, so a full arena gives ZX_ERR_NO_MEMORY.
+  const removed = ctx.process.handles.take(handleValue(handle));
   if (removed === undefined) return ZX_ERR_BAD_HANDLE;
-  // Keep the object alive while its old handle goes and the new one comes.
   const object = removed.object;
-  object.handleCount++;
-  ctx.process.handles.remove(value);
   try {
     if (object.type !== ZX_OBJ_TYPE_VMO) return ZX_ERR_BAD_HANDLE;
     if (vmexStatus !== ZX_OK) return vmexStatus;
     return addHandleAndCopyOut(ctx, object, removed.rights | ZX_RIGHT_EXECUTE, out);
   } finally {
-    if (--object.handleCount === 0) object.onZeroHandles();
+    ctx.core.handleArena.destroy(removed);
   }
 }

@@ -3,9 +3,9 @@
 // [base, base + size) of their parent, in absolute virtual addresses.
 
 import { ZX_VM_PERM_EXECUTE, ZX_VM_PERM_READ, ZX_VM_PERM_WRITE } from '../abi/constants.ts';
-import type { VmAspace } from './aspace.ts';
 import { RegionListNode } from './region-list.ts';
-import type { VmAddressRegion } from './vmar.ts';
+import type { VmAddressRegion } from './vm-address-region.ts';
+import type { VmAspace } from './vm-aspace.ts';
 
 /** Access permissions, as ZX_VM_PERM_* bits (the model's MMU flags). */
 export const PERM_READ = ZX_VM_PERM_READ;

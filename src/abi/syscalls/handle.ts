@@ -48,4 +48,15 @@ export const HANDLE_SYSCALLS = family({
     ],
     test: TEST,
   },
+  zx_handle_check_valid: {
+    summary: 'Tells whether a value names a handle of this process, without a bad-handle policy.',
+    params: [handle('handle', ANY_OBJECT, ZX_RIGHT_NONE)],
+    rights: 'none',
+    errors: [
+      ['ZX_ERR_INVALID_ARGS', 'handle is ZX_HANDLE_INVALID (0)'],
+      ['ZX_ERR_OUT_OF_RANGE', 'a bit of ZX_HANDLE_FIXED_BITS_MASK is clear: never a handle value'],
+      ['ZX_ERR_NOT_FOUND', 'a well-formed value that names no handle (closed, or never made)'],
+    ],
+    test: TEST,
+  },
 });

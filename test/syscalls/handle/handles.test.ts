@@ -1,4 +1,4 @@
-// zx_handle_close, zx_handle_duplicate and zx_handle_replace, and the shape of handle values:
+// zx_handle_close, zx_handle_duplicate, zx_handle_replace and zx_handle_check_valid, and the shape of handle values:
 // low two bits set, different in every process, meaningless in another process.
 
 import assert from 'node:assert/strict';
@@ -9,6 +9,8 @@ import {
   ZX_ERR_ACCESS_DENIED,
   ZX_ERR_BAD_HANDLE,
   ZX_ERR_INVALID_ARGS,
+  ZX_ERR_NOT_FOUND,
+  ZX_ERR_OUT_OF_RANGE,
   ZX_HANDLE_FIXED_BITS_MASK,
   ZX_HANDLE_INVALID,
   ZX_OK,
@@ -271,5 +273,37 @@ describe('handle values', () => {
     const second = newProcess(newKernel({ seed: 42 }));
     assert.equal(createVmo(first.sys, PAGE), createVmo(second.sys, PAGE));
     assert.equal(first.proc.self, second.proc.self);
+  });
+});
+
+describe('zx_handle_check_valid', () => {
+  it('is ZX_OK for a live handle of this process', () => {
+    const { proc, sys } = newProcess();
+    expectStatus(sys.zx_handle_check_valid(createVmo(sys, PAGE)), ZX_OK);
+    expectStatus(sys.zx_handle_check_valid(proc.self), ZX_OK);
+  });
+
+  it('is INVALID_ARGS for ZX_HANDLE_INVALID', () => {
+    const { sys } = newProcess();
+    expectStatus(sys.zx_handle_check_valid(ZX_HANDLE_INVALID), ZX_ERR_INVALID_ARGS);
+  });
+
+  it('is OUT_OF_RANGE when a fixed bit is clear: no such value is ever a handle', () => {
+    const { sys } = newProcess();
+    const h = createVmo(sys, PAGE);
+    for (const value of [1, 2, 4, h & ~1, h & ~2, 0xffff_fffc]) {
+      expectStatus(sys.zx_handle_check_valid(value), ZX_ERR_OUT_OF_RANGE, String(value));
+    }
+  });
+
+  it('is NOT_FOUND for a closed handle, one of another process, or one never made', () => {
+    const kernel = newKernel();
+    const a = newProcess(kernel);
+    const b = newProcess(kernel);
+    const h = createVmo(a.sys, PAGE);
+    expectStatus(b.sys.zx_handle_check_valid(h), ZX_ERR_NOT_FOUND);
+    expectStatus(a.sys.zx_handle_close(h), ZX_OK);
+    expectStatus(a.sys.zx_handle_check_valid(h), ZX_ERR_NOT_FOUND);
+    expectStatus(a.sys.zx_handle_check_valid(0xffff_ffff), ZX_ERR_NOT_FOUND);
   });
 });

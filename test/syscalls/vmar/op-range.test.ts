@@ -10,6 +10,9 @@ import {
   ZX_ERR_BAD_HANDLE,
   ZX_ERR_BAD_STATE,
   ZX_ERR_INVALID_ARGS,
+  ZX_ERR_NO_MEMORY,
+  ZX_ERR_NOT_FOUND,
+  ZX_ERR_NOT_SUPPORTED,
   ZX_ERR_OUT_OF_RANGE,
   ZX_ERR_WRONG_TYPE,
   ZX_HANDLE_INVALID,
@@ -32,14 +35,23 @@ import {
   ZX_VMAR_OP_MAP_RANGE,
   ZX_VMAR_OP_PREFETCH,
   ZX_VMAR_OP_ZERO,
+  ZX_VMO_CHILD_SNAPSHOT,
+  ZX_VMO_DISCARDABLE,
+  ZX_VMO_OP_COMMIT,
   ZX_VMO_OP_DECOMMIT,
+  ZX_VMO_OP_LOCK,
+  ZX_VMO_OP_UNLOCK,
   ZX_VMO_OP_ZERO,
 } from '../../../src/abi/constants.ts';
+import { ZX_VMO_LOCK_STATE_SIZE } from '../../../src/abi/structs.ts';
 import {
   createVmo,
   duplicate,
   expectStatus,
+  kmemStats,
+  newKernel,
   newProcess,
+  out,
   PAGE,
   pinVmoPages,
   readVmo,
@@ -354,6 +366,50 @@ describe('zx_vmar_op_range', () => {
     expectStatus(
       sys.zx_vmar_op_range(vmar.handle, ZX_VMAR_OP_MAP_RANGE, addr, 3 * PAGE, null, 0),
       ZX_ERR_OUT_OF_RANGE,
+    );
+  });
+
+  it('passes on what the VMO refuses: DECOMMIT of a copy-on-write clone is ZX_ERR_NOT_SUPPORTED', () => {
+    const { sys, proc, vmo, vmar } = fixture();
+    writeVmo(sys, vmo, 0, pattern(PAGE));
+    const clone = out(0);
+    expectStatus(sys.zx_vmo_create_child(vmo, ZX_VMO_CHILD_SNAPSHOT, 0, PAGE, clone), ZX_OK);
+    const addr = map(sys, vmar.handle, RW, 0, clone.value, 0, PAGE);
+    store(proc, addr, new Uint8Array([1]));
+    expectStatus(
+      sys.zx_vmar_op_range(vmar.handle, ZX_VMAR_OP_DECOMMIT, addr, PAGE, null, 0),
+      ZX_ERR_NOT_SUPPORTED,
+    );
+  });
+
+  it('gives ZX_ERR_NO_MEMORY when COMMIT runs out of memory', () => {
+    const kernel = newKernel({ memoryBytes: 64 * PAGE, reclaimWatermarkBytes: 0 });
+    const { sys, proc } = newProcess(kernel);
+    const vmo = createVmo(sys, 128 * PAGE);
+    const addr = map(sys, proc.rootVmar, RW, 0, vmo, 0, 128 * PAGE);
+    expectStatus(
+      sys.zx_vmar_op_range(proc.rootVmar, ZX_VMAR_OP_COMMIT, addr, 128 * PAGE, null, 0),
+      ZX_ERR_NO_MEMORY,
+    );
+  });
+
+  it('gives ZX_ERR_NOT_FOUND for a discarded VMO', () => {
+    const kernel = newKernel({ memoryBytes: 64 * PAGE, reclaimWatermarkBytes: 0 });
+    const { sys, proc } = newProcess(kernel);
+    const vmo = createVmo(sys, 4 * PAGE, ZX_VMO_DISCARDABLE);
+    const state = new Uint8Array(ZX_VMO_LOCK_STATE_SIZE);
+    expectStatus(sys.zx_vmo_op_range(vmo, ZX_VMO_OP_LOCK, 0, 4 * PAGE, state, state.length), ZX_OK);
+    writeVmo(sys, vmo, 0, pattern(4 * PAGE));
+    expectStatus(sys.zx_vmo_op_range(vmo, ZX_VMO_OP_UNLOCK, 0, 4 * PAGE, null, 0), ZX_OK);
+    const addr = map(sys, proc.rootVmar, RW | ZX_VM_ALLOW_FAULTS, 0, vmo, 0, 4 * PAGE);
+    // Memory pressure reclaims the unlocked VMO whole.
+    const pages = Number(kmemStats(kernel, proc).free_bytes) / PAGE + 1;
+    const filler = createVmo(sys, pages * PAGE);
+    expectStatus(sys.zx_vmo_op_range(filler, ZX_VMO_OP_COMMIT, 0, pages * PAGE, null, 0), ZX_OK);
+    expectStatus(sys.zx_handle_close(filler), ZX_OK);
+    expectStatus(
+      sys.zx_vmar_op_range(proc.rootVmar, ZX_VMAR_OP_COMMIT, addr, PAGE, null, 0),
+      ZX_ERR_NOT_FOUND,
     );
   });
 });

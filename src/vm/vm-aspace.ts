@@ -9,11 +9,11 @@ import { ZX_ERR_NOT_FOUND, ZX_OK } from '../abi/constants.ts';
 import { copyFromFrame, copyIntoArena, FrameRunCopier } from '../pmm/frame-runs.ts';
 import type { PhysicalMemory } from '../pmm/pmm.ts';
 import { PAGE_SIZE } from '../util/u64.ts';
-import type { VmMapping } from './mapping.ts';
 import { entryFrame, isFrame } from './page-list.ts';
 import { PageTable, PTE_NONE, pteFrame, pteWritable } from './page-table.ts';
 import { PERM_READ, PERM_RWX, PERM_WRITE } from './region.ts';
-import { VmAddressRegion } from './vmar.ts';
+import { VmAddressRegion } from './vm-address-region.ts';
+import type { VmMapping } from './vm-mapping.ts';
 
 /** Addresses at or above this are never mapped (and are not exact as JavaScript numbers). */
 const ADDRESS_LIMIT = 2n ** 53n;

@@ -9,12 +9,12 @@
 import { ZX_ERR_ACCESS_DENIED, ZX_ERR_OUT_OF_RANGE, ZX_OK } from '../abi/constants.ts';
 import { assert } from '../util/assert.ts';
 import { PAGE_SIZE } from '../util/u64.ts';
-import type { VmAspace } from './aspace.ts';
 import { isFrame } from './page-list.ts';
 import { makePte, PTE_NONE } from './page-table.ts';
 import { PERM_READ, PERM_WRITE, VmAddressRegionOrMapping } from './region.ts';
+import type { VmAddressRegion } from './vm-address-region.ts';
+import type { VmAspace } from './vm-aspace.ts';
 import type { PageObserver, VmObjectPaged } from './vm-object.ts';
-import type { VmAddressRegion } from './vmar.ts';
 
 /** How a mapping was made, beyond its permissions: what must match for two to merge. */
 export interface MappingOptions {

@@ -24,10 +24,10 @@ import {
   ZX_VMAR_OP_ZERO,
 } from '../abi/constants.ts';
 import { PAGE_SIZE } from '../util/u64.ts';
-import type { VmAspace } from './aspace.ts';
-import { type MappingOptions, VmMapping } from './mapping.ts';
 import { PERM_READ, PERM_WRITE, VmAddressRegionOrMapping } from './region.ts';
 import { RegionList } from './region-list.ts';
+import type { VmAspace } from './vm-aspace.ts';
+import { type MappingOptions, VmMapping } from './vm-mapping.ts';
 import type { VmObjectPaged } from './vm-object.ts';
 
 /** Where a new child goes (zx_vmar_allocate and zx_vmar_map arguments). */
