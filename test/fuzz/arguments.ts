@@ -82,6 +82,8 @@ export class ArgMaker {
   world: World;
   private readonly rand: () => number;
   private readonly anyGarbage = garbage();
+  /** Per syscall, arguments of calls that gave ZX_OK. */
+  private readonly corpus = new Map<string, (readonly Arg[])[]>();
 
   constructor(world: World, rand: () => number) {
     this.world = world;
@@ -106,9 +108,12 @@ export class ArgMaker {
    */
   random(spec: SyscallSpec): Arg[] {
     const r = this.rand();
+    const known = this.corpus.get(spec.name);
     let args: Arg[];
     if (r < 0.55) {
-      args = spec.params.map((param) => this.saneArg(param));
+      // From arguments that once gave ZX_OK, when there are some: they reach deeper.
+      const base = known !== undefined && this.rand() < 0.6 ? this.pick(known) : undefined;
+      args = spec.params.map((param, i) => this.saneArg(param, base?.[i]));
       for (let k = this.rand() < 0.6 ? 1 : 2; k > 0 && args.length > 0; k--) {
         const at = Math.floor(this.rand() * args.length);
         const param = spec.params[at]!;
@@ -152,6 +157,11 @@ export class ArgMaker {
     const value = junk.make();
     const isOut = param?.kind.startsWith('out_') === true;
     if (!isOut) return { value, code: junk.code };
+    if (junk.writable) {
+      // Checked as the test's own out-parameters are: it must hold UNSET until written.
+      (value as { value: unknown }).value = UNSET;
+      return { value, code: junk.code, out: 'writable' };
+    }
     const out = junk.unwritable ? 'unwritable' : undefined;
     const object = typeof value === 'object' && value !== null;
     if (out === 'unwritable' && object && param.kind !== 'out_handle' && this.rand() < 0.5) {
@@ -161,7 +171,30 @@ export class ArgMaker {
     return { value, code: junk.code, out };
   }
 
-  private saneArg(param: ParamSpec): Arg {
+  /** Keeps the scalars of a call that gave ZX_OK, to start later calls from. */
+  remember(spec: SyscallSpec, args: readonly Arg[]): void {
+    const known = this.corpus.get(spec.name) ?? [];
+    this.corpus.set(spec.name, known);
+    if (known.length < 16) known.push(args);
+    else known[Math.floor(this.rand() * known.length)] = args;
+  }
+
+  /**
+   * A sane argument for `param`; with `like` (the argument of a call that gave ZX_OK), the
+   * same scalar again, or a fresh handle, buffer or out-parameter of the same sort.
+   */
+  private saneArg(param: ParamSpec, like?: Arg): Arg {
+    if (like !== undefined) {
+      if (param.kind === 'u32' || param.kind === 'u64' || param.kind === 'time') return like;
+      if (like.hostBytes !== undefined) {
+        const length = like.hostBytes;
+        return {
+          value: new Uint8Array(length),
+          code: `new Uint8Array(${length})`,
+          hostBytes: length,
+        };
+      }
+    }
     switch (param.kind) {
       case 'handle': {
         const { value, label } = this.world.saneHandle(param);
@@ -170,11 +203,12 @@ export class ArgMaker {
       case 'u32': {
         if (param.flags === null) return { value: 0, code: '0' };
         const values = flagValues(param.flags);
-        const value = this.rand() < 0.3 || values.length === 0 ? 0 : this.pick(values);
+        const value = this.rand() < 0.5 || values.length === 0 ? 0 : this.pick(values);
         return { value, code: hex(value) };
       }
       case 'u64':
-        return wide(this.pick([0n, 0n, 4096n, 8192n]), this.rand);
+        // A small offset or size, or an address (the table does not say which a u64 is).
+        return wide(this.rand() < 0.2 ? this.address() : this.pick([0n, 4096n, 8192n]), this.rand);
       case 'time':
         return this.rand() < 0.5
           ? { value: 0n, code: '0n' }

@@ -8,8 +8,18 @@
 
 import vm from 'node:vm';
 
-import { ZX_ERR_INVALID_ARGS, ZX_OK, ZX_STATUS_NAMES } from '../../src/abi/constants.ts';
+import {
+  ZX_ERR_ACCESS_DENIED,
+  ZX_ERR_BAD_HANDLE,
+  ZX_ERR_INVALID_ARGS,
+  ZX_OK,
+  ZX_RIGHT_DUPLICATE,
+  ZX_RIGHT_SAME_RIGHTS,
+  ZX_STATUS_NAMES,
+} from '../../src/abi/constants.ts';
+import { flagValues } from '../../src/abi/flags.ts';
 import type { ParamSpec, SyscallSpec } from '../../src/abi/syscall-spec.ts';
+import { SYSCALL_SPECS } from '../../src/abi/syscalls/index.ts';
 import { i64, u32, u64 } from '../../src/syscalls/args.ts';
 import { LEGACY } from '../../src/syscalls/table.ts';
 import { KernelPanic } from '../../src/util/assert.ts';
@@ -47,6 +57,10 @@ function decodable(param: ParamSpec, value: unknown): boolean {
   }
 }
 
+function hex(value: number): string {
+  return `0x${value.toString(16)}`;
+}
+
 function errorText(error: unknown): string {
   if (!(error instanceof Error)) return `threw ${String(error)}`;
   const kind = error instanceof KernelPanic ? 'KERNEL PANIC' : `threw ${error.name}`;
@@ -72,6 +86,8 @@ export class Caller {
   /** The world the calls go to: a new one after a call got stuck (see drive). */
   world: World;
   private readonly seenProblems = new Set<string>();
+  /** Syscalls a call of which got stuck: skipped from then on. */
+  private readonly stuck = new Set<string>();
   /** The call being made, for the report when the watchdog stops it. */
   private current: { spec: SyscallSpec; args: readonly Arg[]; where: string } | null = null;
 
@@ -79,21 +95,28 @@ export class Caller {
     this.world = world;
   }
 
-  /** Reports the call the watchdog stopped (its world is left half-changed: drop it). */
+  /**
+   * Reports the call the watchdog stopped (its world is left half-changed: drop it). The
+   * syscall is not called again: each stuck call costs the watchdog's whole wait.
+   */
   reportStuck(): void {
     const current = this.current;
     this.current = null;
     if (current === null) return;
+    this.stuck.add(current.spec.name);
     const problem = `stuck: no return after ${STUCK_MS} ms (stopped by the watchdog)`;
     this.report(current.spec, current.args, problem, current.where);
   }
 
   /** Makes the call, checks it, and updates the world's pool. The status, or undefined. */
   call(spec: SyscallSpec, args: readonly Arg[], where: string): number | undefined {
+    if (this.stuck.has(spec.name)) return undefined;
     const { world } = this;
     const table = world.proc.object.handles;
     const fn = (world.sys as unknown as Record<string, AnyFn>)[spec.name]!;
     const before = table.size;
+    // An upper bound on the handles this call makes (see World.clock).
+    world.clock += spec.params.filter((p) => p.kind === 'out_handle').length;
     const problems: string[] = [];
     let result: unknown;
     this.calls++;
@@ -118,7 +141,7 @@ export class Caller {
         this.checkOuts(spec, args, status, problems);
       }
     }
-    this.update(spec, args, status);
+    this.update(spec, args, status, problems);
     for (const problem of problems) this.report(spec, args, problem, where);
     return status;
   }
@@ -194,8 +217,6 @@ export class Caller {
           this.world.proc.object.handles.get(written) === undefined
         ) {
           out.push(`ZX_OK but out handle ${param.name} holds ${String(written)}, no live handle`);
-        } else if (this.world.seen.has(written) || this.world.closed.has(written)) {
-          out.push(`ZX_OK handed out handle value ${written} again (${param.name})`);
         }
       }
     });
@@ -222,17 +243,34 @@ export class Caller {
   }
 
   /** The pool follows the call: handles it closed or consumed leave, handles it made join. */
-  private update(spec: SyscallSpec, args: readonly Arg[], status: number | undefined): void {
+  private update(
+    spec: SyscallSpec,
+    args: readonly Arg[],
+    status: number | undefined,
+    problems: string[],
+  ): void {
     const { world } = this;
     spec.params.forEach((param, i) => {
       const arg = args[i];
       if (arg === undefined) return;
       if (param.kind === 'handle' && typeof arg.value === 'number') world.forget(arg.value);
-      if (status !== ZX_OK || arg.out !== 'writable') return;
+      if (status !== ZX_OK) return;
+      if (param.kind === 'out_handle' && u64(arg.value) !== undefined) {
+        // A handle value copied out to memory: read it back, to keep track of the handle.
+        const bytes = new Uint8Array(4);
+        if (world.proc.load(u64(arg.value)!, bytes) !== ZX_OK) return;
+        const value = new DataView(bytes.buffer).getUint32(0, true);
+        const problem = world.adopt(value, `${spec.name}'s ${param.name}, copied out to memory`);
+        if (problem !== null) problems.push(`out handle ${param.name}: ${problem}`);
+        return;
+      }
+      if (arg.out !== 'writable') return;
       const v = (arg.value as { value: unknown }).value;
-      if (param.kind === 'out_handle' && typeof v === 'number' && !world.seen.has(v)) {
+      if (param.kind === 'out_handle' && typeof v === 'number') {
         const object = world.proc.object.handles.get(v)?.object;
-        if (object !== undefined) world.adopt(v, `${typeName(object.type)} from ${spec.name}`);
+        if (object === undefined) return;
+        const problem = world.adopt(v, `${typeName(object.type)} from ${spec.name}`);
+        if (problem !== null) problems.push(`out handle ${param.name}: ${problem}`);
       }
       if (param.kind === 'out_u64' && typeof v === 'bigint' && v !== 0n && v % 4096n === 0n) {
         if (world.addresses.length < 64) world.addresses.push(v);
@@ -240,6 +278,66 @@ export class Caller {
       }
     });
   }
+}
+
+/**
+ * One duplicate/replace/close cycle on a handle of the pool, through the syscalls: each step
+ * gives what Zircon gives, a closed value names nothing afterwards (closing it again is
+ * ZX_ERR_BAD_HANDLE), and no value comes back before its slot has gone through every
+ * generation (World.clock).
+ */
+export function churn(world: World, caller: Caller, rand: () => number, where: string): void {
+  const entry = world.anyLive();
+  if (entry === undefined) return;
+  const table = world.proc.object.handles;
+  const rights = table.get(entry.value)!.rights;
+  const handleArg = (value: number): Arg => ({
+    value,
+    code: hex(value),
+    note: world.labelOf(value),
+  });
+  const out = (): Arg => ({ value: { value: UNSET }, code: '{ value: 0 }', out: 'writable' });
+  const expect = (spec: SyscallSpec, args: Arg[], status: number | undefined, wanted: number) => {
+    if (status !== undefined && status !== wanted) {
+      const problem = `churn: ${ZX_STATUS_NAMES[status]} where Zircon gives ${ZX_STATUS_NAMES[wanted]}`;
+      caller.report(spec, args, problem, where);
+    }
+  };
+  const dupSpec = SYSCALL_SPECS.zx_handle_duplicate;
+  const bits = flagValues('rights');
+  const dropped = bits[Math.floor(rand() * bits.length)]!;
+  const reduced = rand() < 0.3 ? rights & ~dropped : ZX_RIGHT_SAME_RIGHTS;
+  const dupArgs = [handleArg(entry.value), { value: reduced, code: hex(reduced) }, out()];
+  const dupStatus = caller.call(dupSpec, dupArgs, where);
+  expect(
+    dupSpec,
+    dupArgs,
+    dupStatus,
+    (rights & ZX_RIGHT_DUPLICATE) !== 0 ? ZX_OK : ZX_ERR_ACCESS_DENIED,
+  );
+  let value = dupStatus === ZX_OK ? (dupArgs[2]!.value as { value: number }).value : entry.value;
+  if (dupStatus !== ZX_OK && rand() < 0.9) return; // keep the pool's handle, mostly
+  if (rand() < 0.6) {
+    const replaceSpec = SYSCALL_SPECS.zx_handle_replace;
+    const args = [
+      handleArg(value),
+      { value: ZX_RIGHT_SAME_RIGHTS, code: 'ZX_RIGHT_SAME_RIGHTS' },
+      out(),
+    ];
+    const status = caller.call(replaceSpec, args, where);
+    expect(replaceSpec, args, status, ZX_OK);
+    if (table.get(value) !== undefined) {
+      caller.report(replaceSpec, args, 'churn: the replaced handle is still in the table', where);
+    }
+    if (status !== ZX_OK) return;
+    value = (args[2]!.value as { value: number }).value;
+  }
+  if (rand() < 0.3) return; // the new handle stays in the pool
+  const closeSpec = SYSCALL_SPECS.zx_handle_close;
+  const args = [handleArg(value)];
+  expect(closeSpec, args, caller.call(closeSpec, args, where), ZX_OK);
+  const again = [{ value, code: hex(value), note: 'the handle just closed' }];
+  expect(closeSpec, again, caller.call(closeSpec, again, where), ZX_ERR_BAD_HANDLE);
 }
 
 /** The problems, each with its reproducer, for an assertion message. */

@@ -26,6 +26,8 @@ export interface Junk {
   readonly make: () => unknown;
   /** An out-parameter nothing can be written into (a ZX_OK must not pretend it was). */
   readonly unwritable?: boolean;
+  /** An odd out-parameter that may receive a value all the same (sealed, a Proxy...). */
+  readonly writable?: boolean;
 }
 
 export function thrower(): never {
@@ -271,13 +273,14 @@ const OUTS: readonly Junk[] = [
   { code: "'out'", make: () => 'out', unwritable: true },
   { code: 'true', make: () => true, unwritable: true },
   // Writable, if oddly shaped: each of these may receive the value.
-  { code: 'Object.seal({ value: 0 })', make: () => Object.seal({ value: 0 }) },
+  { code: 'Object.seal({ value: 0 })', make: () => Object.seal({ value: 0 }), writable: true },
   {
     code: 'Object.preventExtensions({ value: 0 })',
     make: () => Object.preventExtensions({ value: 0 }),
+    writable: true,
   },
-  { code: 'Object.create(null)', make: () => Object.create(null) },
-  { code: 'new Proxy({ value: 0 }, {})', make: () => new Proxy({ value: 0 }, {}) },
+  { code: 'Object.create(null)', make: () => Object.create(null), writable: true },
+  { code: 'new Proxy({ value: 0 }, {})', make: () => new Proxy({ value: 0 }, {}), writable: true },
   // Virtual addresses: NULL, unmapped, and not canonical.
   constant('0', 0),
   constant('8', 8),
