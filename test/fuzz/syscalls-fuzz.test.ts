@@ -17,7 +17,6 @@ import { flagValues, nameFlags } from '../../src/abi/flags.ts';
 import { ANY_OBJECT, type SyscallSpec } from '../../src/abi/syscall-spec.ts';
 import { SYSCALL_SPECS, SYSCALLS } from '../../src/abi/syscalls/index.ts';
 import { Kernel } from '../../src/kernel.ts';
-import { IMPLEMENTATIONS } from '../../src/syscalls/table.ts';
 import { type Arg, ArgMaker, UNSET } from './arguments.ts';
 import { Caller, churn, describeProblems, drive, type Problem } from './calls.ts';
 import {
@@ -91,13 +90,12 @@ describe('syscall fuzzing', () => {
     );
   });
 
-  it('has a well-formed table: every entry bound, sizes, object types, rights and flags named', () => {
+  // What the fuzzer takes from the table beyond test/abi/syscall-table.test.ts's checks.
+  it('finds in the table all it makes arguments from: bound names, types, rights, flags, sizes', () => {
     const sys = new Kernel({ memoryBytes: 1 << 20 }).createProcess().syscalls;
-    const bound = new Map(Object.entries(sys as unknown as Record<string, unknown>));
-    const impls = IMPLEMENTATIONS as unknown as Record<string, (...a: unknown[]) => unknown>;
+    const bound = Object.keys(sys as unknown as Record<string, unknown>);
+    assert.deepEqual(bound.sort(), Object.keys(SYSCALL_SPECS).sort(), 'the bound syscalls');
     for (const spec of SYSCALLS) {
-      assert.equal(typeof bound.get(spec.name), 'function', `${spec.name} is not bound`);
-      assert.equal(impls[spec.name]?.length, spec.params.length + 1, `${spec.name} arity`);
       for (const param of spec.params) {
         const what = `${spec.name}(${param.name})`;
         if (param.kind === 'handle') {
@@ -112,13 +110,6 @@ describe('syscall fuzzing', () => {
           assert.ok(size?.kind === 'u32' || size?.kind === 'u64', `${what}: size ${param.size}`);
         }
       }
-      const statuses = new Set(Object.values(ZX_STATUS_NAMES));
-      for (const [status] of spec.errors) {
-        assert.ok(statuses.has(status) && status !== 'ZX_OK', `${spec.name}: error ${status}`);
-      }
-    }
-    for (const name of bound.keys()) {
-      assert.ok(name in SYSCALL_SPECS, `${name} is bound but not in the table`);
     }
   });
 
