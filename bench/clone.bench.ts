@@ -25,8 +25,9 @@ import {
   ZX_VMO_OP_COMMIT,
   ZX_VMO_OP_DECOMMIT,
 } from '../src/index.ts';
-import type { VmoObject } from '../src/object/vmo-object.ts';
+import type { VmObjectDispatcher } from '../src/object/vm-object-dispatcher.ts';
 import type { Process } from '../src/process.ts';
+import type { VmObjectPaged } from '../src/vm/vm-object-paged.ts';
 import {
   bench,
   type Comparison,
@@ -225,7 +226,7 @@ function chain(vmo: number, depth: number): number {
 
 /** The cow tree node behind a handle (to drop its skip list for the cold read). */
 function nodeOf(handle: number) {
-  return (proc.object.handles.get(handle)!.object as VmoObject).vmo.cow;
+  return ((proc.object.handles.get(handle)!.object as VmObjectDispatcher).vmo as VmObjectPaged).cow;
 }
 
 {

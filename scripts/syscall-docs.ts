@@ -31,10 +31,19 @@ const C_TYPES: Record<ParamSpec['kind'], string> = {
   time: 'zx_time_t',
   buffer_in: 'const void*',
   buffer_out: 'void*',
+  struct_in: 'const void*',
+  struct_out: 'void*',
   out_handle: 'zx_handle_t*',
   out_u32: 'uint32_t*',
   out_u64: 'uint64_t*',
 };
+
+/** The C type of a parameter; a struct pointer names its struct. */
+function cType(p: ParamSpec): string {
+  if (p.kind === 'struct_in') return `const ${p.layout.name}*`;
+  if (p.kind === 'struct_out') return `${p.layout.name}*`;
+  return C_TYPES[p.kind];
+}
 
 function describeParam(p: ParamSpec): string {
   switch (p.kind) {
@@ -50,13 +59,16 @@ function describeParam(p: ParamSpec): string {
     case 'buffer_in':
     case 'buffer_out':
       return `${p.size} bytes${p.element === null ? '' : ` of ${p.element.name}`}`;
+    case 'struct_in':
+    case 'struct_out':
+      return `one ${p.layout.name} (${p.layout.size} bytes)`;
     default:
       return '';
   }
 }
 
 function renderOne(spec: SyscallSpec): string {
-  const params = spec.params.map((p) => `${C_TYPES[p.kind]} ${p.name}`).join(', ');
+  const params = spec.params.map((p) => `${cType(p)} ${p.name}`).join(', ');
   const ret = spec.returns === 'u32' ? 'uint32_t' : 'zx_status_t';
   const lines = [
     `## ${spec.name}`,

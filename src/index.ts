@@ -6,6 +6,23 @@ export * from './abi/structs.ts';
 export type { ParamKind, ParamSpec, SyscallSpec } from './abi/syscall-spec.ts';
 export { SYSCALL_SPECS, SYSCALLS } from './abi/syscalls/index.ts';
 export { check, Handle, Vmar, Vmo, ZxError } from './api/index.ts';
+export type {
+  AspaceSnapshot,
+  CowNodeSnapshot,
+  HandleSnapshot,
+  JobSnapshot,
+  KernelSnapshot,
+  MappingSnapshot,
+  MemorySnapshot,
+  PageRun,
+  PmmSnapshot,
+  ProcessSnapshot,
+  PteRun,
+  VmarSnapshot,
+  VmoInfoSnapshot,
+  VmoSnapshot,
+} from './inspect.ts';
+export { INSPECT_VERSION } from './inspect.ts';
 export { Kernel, type KernelOptions } from './kernel.ts';
 export type { HandleValue, Koid, Vaddr } from './object/types.ts';
 export { Process } from './process.ts';
@@ -14,5 +31,7 @@ export {
   type SyscallEvent,
   type Syscalls,
   type SyscallTracer,
+  type ThreadSyscalls,
 } from './syscalls/index.ts';
+export type { StartedThread, ThreadBody, ThreadOptions, ThreadSys } from './thread.ts';
 export { KernelPanic } from './util/assert.ts';

@@ -14,15 +14,17 @@ import {
   ZX_RIGHT_WRITE,
   ZX_RSRC_KIND_SYSTEM,
 } from './abi/constants.ts';
+import { inspectKernel, type KernelSnapshot } from './inspect.ts';
+import type { Dispatcher } from './object/dispatcher.ts';
 import { MAX_HANDLE_COUNT } from './object/handle.ts';
 import { KernelCore } from './object/kernel-core.ts';
-import type { KernelObject } from './object/kernel-object.ts';
-import { type ProcessObject, processCallStatus } from './object/process.ts';
-import { ResourceObject } from './object/resource.ts';
+import { type ProcessDispatcher, processCallStatus } from './object/process-dispatcher.ts';
+import { ResourceDispatcher } from './object/resource-dispatcher.ts';
 import type { HandleValue } from './object/types.ts';
 import { MAX_MEMORY_BYTES } from './pmm/pmm.ts';
 import { Process } from './process.ts';
 import type { SyscallTracer } from './syscalls/index.ts';
+import { InspectIds } from './util/inspect.ts';
 
 export interface KernelOptions {
   /** Simulated physical memory; default 4 GiB. It costs the host nothing until touched. */
@@ -36,6 +38,8 @@ export interface KernelOptions {
   seed?: number;
   /** Sees every syscall of every process (see Kernel.setTracer). */
   tracer?: SyscallTracer;
+  /** Every process explains its errors (see Kernel.explain); off by default. */
+  explain?: boolean;
   /**
    * The most handles that may exist at once, in all processes together (Zircon's handle arena
    * holds 256 Ki, the default and the largest). Past it, calls that make handles give
@@ -49,10 +53,13 @@ const DEFAULT_MEMORY = 4 * 1024 ** 3;
 export class Kernel {
   /** The kernel's internals, for tests, tools and the visualizer. */
   readonly core: KernelCore;
-  private readonly views = new WeakMap<ProcessObject, Process>();
+  private readonly views = new WeakMap<ProcessDispatcher, Process>();
   /** Every view, for setTracer; weak, so that a kernel never keeps a process alive. */
   private viewRefs: WeakRef<Process>[] = [];
   private tracer: SyscallTracer | undefined;
+  /** Numbers for copy-on-write nodes, made on the first inspect(). */
+  private inspectIds: InspectIds | null = null;
+  private explaining: boolean;
 
   constructor(options: KernelOptions = {}) {
     const memoryBytes = Number(options.memoryBytes ?? DEFAULT_MEMORY);
@@ -73,6 +80,7 @@ export class Kernel {
       maxHandles,
     });
     this.tracer = options.tracer;
+    this.explaining = options.explain ?? false;
   }
 
   /**
@@ -83,6 +91,18 @@ export class Kernel {
     this.tracer = tracer ?? undefined;
     this.viewRefs = this.viewRefs.filter((ref) => {
       ref.deref()?.setTracer(tracer);
+      return ref.deref() !== undefined;
+    });
+  }
+
+  /**
+   * Makes every process, present and future, explain its errors (Process.explain): a reason in
+   * words for every error status, kept in `Process.lastReason`. Tracing explains already.
+   */
+  explain(on: boolean): void {
+    this.explaining = on;
+    this.viewRefs = this.viewRefs.filter((ref) => {
+      ref.deref()?.explain(on);
       return ref.deref() !== undefined;
     });
   }
@@ -102,7 +122,19 @@ export class Kernel {
     if (handle === undefined || handle.object.type !== ZX_OBJ_TYPE_PROCESS) {
       throw new TypeError('processFor: not a process handle of the owner');
     }
-    return this.viewOf(handle.object as ProcessObject);
+    return this.viewOf(handle.object as ProcessDispatcher);
+  }
+
+  /**
+   * A plain, JSON-safe snapshot of the whole kernel (docs/inspect.md): jobs, processes and
+   * their handle tables and address spaces, every VMO with its ZX_INFO_VMO record, every node
+   * of the copy-on-write trees (hidden ones too) with its pages as runs, and physical memory as
+   * ZX_INFO_KMEM_STATS reports it. It only reads: the kernel is the same afterwards. `label`
+   * names the moment (zxvm inspect prints each labelled snapshot a scenario takes).
+   */
+  inspect(label?: string): KernelSnapshot {
+    this.inspectIds ??= new InspectIds();
+    return inspectKernel(this.core, this.inspectIds, label ?? null);
   }
 
   /** The kernel's simulated monotonic clock, in nanoseconds (zx_clock_get_monotonic). */
@@ -117,12 +149,33 @@ export class Kernel {
     this.core.timers.advanceTo(this.core.timers.now + step);
   }
 
+  /**
+   * Settles once no zx thread of this kernel can run: each one is waiting (for a signal, a
+   * packet, a reply, the clock) or dead. The host can then act, or advance the clock.
+   */
+  idle(): Promise<void> {
+    return this.core.scheduler.idle();
+  }
+
+  /**
+   * Moves a handle from one process to another, as a launcher hands a new process its startup
+   * handles (zx_process_start's argument, the processargs bootstrap channel): the handle leaves
+   * `from`'s table with its rights (and its waits) and joins `to`'s. Returns its value in `to`,
+   * or ZX_HANDLE_INVALID when `value` names nothing in `from` or either process is dead.
+   */
+  transferHandle(from: Process, value: number, to: Process): number {
+    const alive =
+      processCallStatus(from.object) === ZX_OK && processCallStatus(to.object) === ZX_OK;
+    const handle = alive ? from.object.handles.take(value) : undefined;
+    return handle === undefined ? ZX_HANDLE_INVALID : to.object.handles.add(handle);
+  }
+
   /** Installs a handle to the system resource in `process` and returns its value. */
   grantSystemResource(process: Process): number {
     // A dead process holds no handles (ZX_HANDLE_INVALID: its calls fail whatever they name).
     if (processCallStatus(process.object) !== ZX_OK) return ZX_HANDLE_INVALID;
     this.requireHandleSlots(1);
-    const resource = new ResourceObject(
+    const resource = new ResourceDispatcher(
       this.core.newKoid(),
       ZX_RSRC_KIND_SYSTEM,
       0n,
@@ -141,16 +194,21 @@ export class Kernel {
     }
   }
 
-  private installHandle(process: ProcessObject, object: KernelObject, rights: number): HandleValue {
+  private installHandle(
+    process: ProcessDispatcher,
+    object: Dispatcher,
+    rights: number,
+  ): HandleValue {
     return process.handles.add(this.core.handleArena.make(object, rights)!);
   }
 
-  private viewOf(object: ProcessObject): Process {
+  private viewOf(object: ProcessDispatcher): Process {
     let view = this.views.get(object);
     if (view === undefined && processCallStatus(object) !== ZX_OK) {
       // A dead process gets no new handles; every call of its view fails all the same.
       const none = ZX_HANDLE_INVALID as HandleValue;
-      view = new Process(this.core, object, { self: none, job: none, rootVmar: none }, this.tracer);
+      const handles = { self: none, job: none, rootVmar: none };
+      view = new Process(this.core, object, handles, this.tracer, this.explaining);
       this.views.set(object, view);
       this.viewRefs.push(new WeakRef(view));
     }
@@ -160,7 +218,7 @@ export class Kernel {
       const job = this.installHandle(object, object.job, ZX_DEFAULT_JOB_RIGHTS);
       const vmarRights = ZX_DEFAULT_VMAR_RIGHTS | ZX_RIGHT_READ | ZX_RIGHT_WRITE | ZX_RIGHT_EXECUTE;
       const rootVmar = this.installHandle(object, object.rootVmar!, vmarRights);
-      view = new Process(this.core, object, { self, job, rootVmar }, this.tracer);
+      view = new Process(this.core, object, { self, job, rootVmar }, this.tracer, this.explaining);
       this.views.set(object, view);
       this.viewRefs.push(new WeakRef(view));
     }

@@ -5,25 +5,55 @@
 import {
   ZX_ERR_ACCESS_DENIED,
   ZX_ERR_BAD_HANDLE,
+  ZX_ERR_CANCELED,
   ZX_ERR_INVALID_ARGS,
   ZX_ERR_NOT_FOUND,
   ZX_OK,
   ZX_RIGHT_WAIT,
+  ZX_SIGNAL_HANDLE_CLOSED,
   ZX_TIME_INFINITE,
 } from './abi/constants.ts';
 import type { KernelCore } from './object/kernel-core.ts';
-import { type ProcessObject, processCallStatus } from './object/process.ts';
+import { type ProcessDispatcher, processCallStatus } from './object/process-dispatcher.ts';
 import type { HandleValue } from './object/types.ts';
 import { beginWait, type WaitResult } from './object/wait.ts';
 import type { SyscallContext } from './syscalls/context.ts';
 import { bindSyscalls, type Syscalls, type SyscallTracer } from './syscalls/index.ts';
 import type { UserMemory } from './syscalls/user.ts';
+import {
+  type StartedThread,
+  startThread,
+  type ThreadBody,
+  type ThreadOptions,
+  type ThreadRunner,
+} from './thread.ts';
 import { hostView, isHostBytes } from './util/host-bytes.ts';
+import type { Reason } from './util/reason.ts';
 
 export interface ProcessHandles {
   self: HandleValue;
   job: HandleValue;
   rootVmar: HandleValue;
+}
+
+/** The host's context: no thread, so a wait a call asks for is dropped (ZX_ERR_SHOULD_WAIT). */
+function hostContext(
+  core: KernelCore,
+  process: ProcessDispatcher,
+  user: UserMemory,
+): SyscallContext {
+  return {
+    core,
+    process,
+    user,
+    thread: null,
+    get blocker() {
+      return null;
+    },
+    set blocker(_dropped) {},
+    explain: false,
+    reason: null,
+  };
 }
 
 export class Process {
@@ -35,16 +65,25 @@ export class Process {
   /** zx_vmar_root_self() */
   readonly rootVmar: HandleValue;
   /** The kernel object behind this view (for tests and tools). */
-  readonly object: ProcessObject;
+  readonly object: ProcessDispatcher;
   private readonly user: UserMemory;
   private readonly core: KernelCore;
   private readonly ctx: SyscallContext;
+  /** The context of `explained`: the same process, a reason slot of its own. */
+  private readonly apiCtx: SyscallContext;
+  private tracer: SyscallTracer | undefined;
+  private explainAll: boolean;
+  /** The syscalls that explain every error, made when first asked for (see `explained`). */
+  private explainedCalls: Syscalls | null = null;
+  /** The threads started here, for setTracer; weak, so a dead thread is not kept. */
+  private threadRefs: WeakRef<ThreadRunner>[] = [];
 
   constructor(
     core: KernelCore,
-    object: ProcessObject,
+    object: ProcessDispatcher,
     handles: ProcessHandles,
     tracer?: SyscallTracer,
+    explain = false,
   ) {
     this.core = core;
     this.object = object;
@@ -54,16 +93,90 @@ export class Process {
     // The address space is the process's user memory: buffers passed to its syscalls as
     // virtual addresses go through the same translations and faults as load and store.
     this.user = object.aspace;
-    this.ctx = { core, process: object, user: this.user };
-    this.syscalls = bindSyscalls(this.ctx, tracer);
+    this.ctx = hostContext(core, object, this.user);
+    this.apiCtx = hostContext(core, object, this.user);
+    this.tracer = tracer;
+    this.explainAll = explain;
+    this.syscalls = bindSyscalls(this.ctx, tracer, explain);
   }
 
   /**
-   * Sends every later syscall of this process to `tracer` (null stops it). The syscall object
-   * stays the same object; its functions are rebound, so an untraced process pays nothing.
+   * Sends every later syscall of this process to `tracer` (null stops it); a traced process
+   * explains its errors (SyscallEvent.reason). The syscall object stays the same object; its
+   * functions are rebound, so an untraced process pays nothing.
    */
   setTracer(tracer: SyscallTracer | null): void {
-    Object.assign(this.syscalls, bindSyscalls(this.ctx, tracer ?? undefined));
+    this.tracer = tracer ?? undefined;
+    this.rebind();
+  }
+
+  /**
+   * Makes every later syscall of this process explain its errors (`lastReason` then says why
+   * the last one failed); false stops it, unless a tracer is attached. Off by default: calls
+   * that explain pay for a wrapper, those that do not pay nothing.
+   */
+  explain(on: boolean): void {
+    this.explainAll = on;
+    this.rebind();
+  }
+
+  /**
+   * The same syscalls, always explaining their errors (and traced with the others): what the
+   * idiomatic API calls, so that a ZxError says why (`explainedReason`). They keep their
+   * reasons apart, so `proc.syscalls` and `lastReason` stay as they were set.
+   */
+  get explained(): Syscalls {
+    this.explainedCalls ??= bindSyscalls(this.apiCtx, this.tracer, true);
+    return this.explainedCalls;
+  }
+
+  /** Why the last call through `explained` failed; undefined after a success. */
+  get explainedReason(): string | undefined {
+    return this.apiCtx.reason?.text;
+  }
+
+  /** Why the last explaining syscall of this process failed; undefined after a success. */
+  get lastReason(): string | undefined {
+    return this.ctx.reason?.text;
+  }
+
+  /**
+   * The last explaining syscall's failure: its status, the reason, and `fallback` when no check
+   * said why and the reason is the causes its table entry lists. Null after a success.
+   */
+  get lastFailure(): Reason | null {
+    return this.ctx.reason;
+  }
+
+  private rebind(): void {
+    Object.assign(this.syscalls, bindSyscalls(this.ctx, this.tracer, this.explainAll));
+    this.threadRefs = this.threadRefs.filter((ref) => {
+      ref.deref()?.setTracer(this.tracer);
+      return ref.deref() !== undefined;
+    });
+    if (this.explainedCalls !== null) {
+      Object.assign(this.explainedCalls, bindSyscalls(this.apiCtx, this.tracer, true));
+    }
+  }
+
+  /**
+   * Makes a thread in this process and runs `body(sys)` as it (what zx_thread_create and
+   * zx_thread_start do): `handle` is its handle in this process (ZX_DEFAULT_THREAD_RIGHTS),
+   * `done` settles once it is dead. See src/thread.ts and CONTRACT.md section 4.
+   */
+  startThread(body: ThreadBody, options: ThreadOptions = {}): StartedThread {
+    const cpu = { load: this.load.bind(this), store: this.store.bind(this) };
+    const { runner, started } = startThread(
+      this.core,
+      this.object,
+      this.user,
+      cpu,
+      body,
+      options,
+      this.tracer,
+    );
+    this.threadRefs.push(new WeakRef(runner));
+    return started;
   }
 
   get name(): string {
@@ -125,7 +238,14 @@ export class Process {
       return Promise.resolve({ status: ZX_ERR_INVALID_ARGS, observed: 0 });
     }
     return new Promise((resolve) => {
-      const started = beginWait(this.core.timers, found, signals >>> 0, deadline, resolve);
+      // As zx_object_wait_one reports a closed handle: HANDLE_CLOSED joins the signals.
+      const settle = (r: WaitResult) =>
+        resolve(
+          r.status === ZX_ERR_CANCELED
+            ? { ...r, observed: r.observed | ZX_SIGNAL_HANDLE_CLOSED }
+            : r,
+        );
+      const started = beginWait(this.core.timers, found, signals >>> 0, deadline, settle);
       if ('status' in started) resolve(started);
     });
   }

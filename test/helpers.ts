@@ -9,7 +9,9 @@ import {
   ZX_INFO_KMEM_STATS,
   ZX_INFO_VMO,
   ZX_OK,
+  ZX_RIGHT_SAME_RIGHTS,
   ZX_STATUS_NAMES,
+  ZX_VMO_OP_COMMIT,
 } from '../src/abi/constants.ts';
 import {
   decodeZxInfoHandleBasic,
@@ -23,11 +25,11 @@ import {
   type ZxInfoVmo,
 } from '../src/abi/structs.ts';
 import { Kernel, type KernelOptions } from '../src/kernel.ts';
-import type { VmoObject } from '../src/object/vmo-object.ts';
+import type { VmObjectDispatcher } from '../src/object/vm-object-dispatcher.ts';
 import type { Process } from '../src/process.ts';
 import type { Syscalls } from '../src/syscalls/index.ts';
 import { pinPages, unpinPages } from '../src/vm/physical.ts';
-import type { VmObjectPaged } from '../src/vm/vm-object.ts';
+import { VmObjectPaged } from '../src/vm/vm-object-paged.ts';
 
 export const PAGE = 4096;
 export const UINT64_MAX = 0xffff_ffff_ffff_ffffn;
@@ -131,6 +133,46 @@ export function kmemStats(kernel: Kernel, proc: Process): ZxInfoKmemStats {
   return decodeZxInfoKmemStats(buffer);
 }
 
+/**
+ * Commits pages of a new VMO until the kernel has no frame left (the VMO keeps them): for
+ * NO_MEMORY paths. Use a kernel that does not reclaim (reclaimWatermarkBytes: 0).
+ */
+export function exhaustMemory(kernel: Kernel, proc: Process): void {
+  const sys = proc.syscalls;
+  const pages = Number(kmemStats(kernel, proc).free_bytes) / PAGE + 1;
+  const filler = createVmo(sys, pages * PAGE);
+  for (let page = 0; page < pages; page++) {
+    if (sys.zx_vmo_op_range(filler, ZX_VMO_OP_COMMIT, page * PAGE, PAGE, null, 0) !== ZX_OK) {
+      return;
+    }
+  }
+  assert.fail('exhaustMemory: memory never ran out');
+}
+
+/**
+ * A process in a kernel whose handle arena holds `maxHandles`, explaining its errors: `fill()`
+ * then duplicates `handle` (which needs ZX_RIGHT_DUPLICATE) until the arena is full, after
+ * which every call that makes a handle gives ZX_ERR_NO_MEMORY.
+ */
+export function smallArena(maxHandles = 48): TestProcess & { fill: (handle: number) => void } {
+  const { kernel, proc, sys } = newProcess(newKernel({ maxHandles }));
+  proc.explain(true);
+  const fill = (handle: number) => {
+    while (sys.zx_handle_duplicate(handle, ZX_RIGHT_SAME_RIGHTS, out(0)) === ZX_OK) {}
+    assert.equal(kernel.core.handleArena.count, maxHandles, 'the handle arena is full');
+  };
+  return { kernel, proc, sys, fill };
+}
+
+/** The reason of a call that could not make a handle. */
+export const ARENA_FULL = /handle arena is full/;
+
+/** Asserts a failed call's status, and its reason (the process must be explaining). */
+export function expectFailure(proc: Process, actual: number, expected: number, why: RegExp) {
+  expectStatus(actual, expected);
+  assert.match(proc.lastReason ?? '', why);
+}
+
 /** Bytes filled with `value`. */
 export function filled(length: number, value: number): Uint8Array {
   return new Uint8Array(length).fill(value);
@@ -223,7 +265,9 @@ export function processWithPolicy(
 export function vmObjectOf(proc: Process, handle: number): VmObjectPaged {
   const entry = proc.object.handles.get(handle);
   assert.ok(entry !== undefined, 'vmObjectOf: no such handle');
-  return (entry.object as VmoObject).vmo;
+  const vmo = (entry.object as VmObjectDispatcher).vmo;
+  assert.ok(vmo instanceof VmObjectPaged, 'vmObjectOf: not a paged VMO');
+  return vmo;
 }
 
 /**

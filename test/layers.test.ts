@@ -1,13 +1,15 @@
 // Layers call only downward: util and abi at the bottom, then pmm, vm, object, syscalls, the
-// kernel and process views at the root of src/, the idiomatic api, and the package root. This
-// scans every import in src/ and fails on one that reaches a layer above its own.
+// kernel and process views at the root of src/, the idiomatic api, the zxvm command, and the
+// package root. This scans every import in src/ and fails on one that reaches a layer above its
+// own. The package root sits above the command but must not import it: importing zxvm never
+// loads node: modules or runs the command.
 
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, normalize, relative, sep } from 'node:path';
 import { describe, it } from 'node:test';
 
-const ORDER = ['util', 'abi', 'pmm', 'vm', 'object', 'syscalls', 'kernel', 'api', 'index'];
+const ORDER = ['util', 'abi', 'pmm', 'vm', 'object', 'syscalls', 'kernel', 'api', 'cli', 'index'];
 
 /** The layer of a file under src/: its folder, or `kernel` for src/kernel.ts and process.ts. */
 function layerOf(file: string): string {
@@ -43,5 +45,24 @@ describe('layering', () => {
       }
     }
     assert.deepEqual(upward, []);
+  });
+
+  it('keeps the command out of the package root', () => {
+    const imports = [...readFileSync('src/index.ts', 'utf8').matchAll(IMPORT)].map((m) => m[1]!);
+    assert.deepEqual(
+      imports.filter((spec) => spec.startsWith('./cli')),
+      [],
+    );
+  });
+
+  it('keeps node: modules out of the kernel, so that it runs in a browser', () => {
+    const hosted: string[] = [];
+    for (const file of sources('src')) {
+      if (layerOf(file) === 'cli') continue;
+      for (const match of readFileSync(file, 'utf8').matchAll(IMPORT)) {
+        if (match[1]!.startsWith('node:')) hosted.push(`${file} imports ${match[1]}`);
+      }
+    }
+    assert.deepEqual(hosted, []);
   });
 });

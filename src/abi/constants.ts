@@ -12,6 +12,7 @@
 // - Names that begin with a double underscore are the header's implementation-detail names and
 //   are kept verbatim.
 
+export * from './constants-ipc.ts';
 export * from './constants-status.ts';
 export * from './constants-syscalls.ts';
 

@@ -63,8 +63,13 @@ const DOMAINS: Readonly<Record<FlagDomain, Domain>> = {
   property: pick('enum', starts('ZX_PROP_')),
   policy_option: pick('enum', starts('ZX_JOB_POL_RELATIVE', 'ZX_JOB_POL_ABSOLUTE')),
   policy_topic: pick('enum', starts('ZX_JOB_POL_BASIC_V2', 'ZX_JOB_POL_TIMER_SLACK')),
+  process_options: pick('bits', (n) => n === 'ZX_PROCESS_SHARED'),
   rsrc_options: pick('bits', starts('ZX_RSRC_FLAG_')),
   bti_perm: pick('bits', starts('ZX_BTI_')),
+  port_options: pick('bits', (n) => n === 'ZX_PORT_BIND_TO_INTERRUPT'),
+  wait_async_options: pick('bits', starts('ZX_WAIT_ASYNC_')),
+  channel_read_options: pick('bits', (n) => n === 'ZX_CHANNEL_READ_MAY_DISCARD'),
+  channel_write_options: pick('bits', (n) => n === 'ZX_CHANNEL_WRITE_USE_IOVEC'),
   status: {
     mode: 'enum',
     names: Object.entries(constants.ZX_STATUS_NAMES).map(([v, n]) => [n, Number(v)]),

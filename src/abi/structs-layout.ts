@@ -217,3 +217,30 @@ export function decodeStruct(layout: StructLayout, bytes: Uint8Array): Record<st
   }
   return decodeAt(layout, new DataView(bytes.buffer, bytes.byteOffset, layout.size), 0);
 }
+
+/**
+ * One struct: its layout and both directions of its codec, derived from that one description.
+ * `T` is the TypeScript shape of the record (64-bit fields bigint, names strings).
+ */
+export interface StructCodec<T extends object> {
+  readonly layout: StructLayout;
+  readonly size: number;
+  /** encodeStruct with this layout. */
+  readonly encode: (view: DataView, offset: number, value: T) => void;
+  /** decodeStruct with this layout. */
+  readonly decode: (bytes: Uint8Array) => T;
+}
+
+/** Lays out `specs` (defineStruct) and derives the struct's encoder and decoder from it. */
+export function defineCodec<T extends object>(
+  name: string,
+  specs: readonly FieldSpec[],
+): StructCodec<T> {
+  const layout = defineStruct(name, specs);
+  return {
+    layout,
+    size: layout.size,
+    encode: (view, offset, value) => encodeStruct(layout, view, offset, value),
+    decode: (bytes) => decodeStruct(layout, bytes) as unknown as T,
+  };
+}

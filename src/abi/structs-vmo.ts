@@ -4,14 +4,10 @@
 //
 // Each version of zx_info_vmo_t extends the previous one by appending fields, which is what lets
 // the kernel answer an older topic (ZX_INFO_VMO_V1 ...) by copying a prefix of the newest record.
+// Each struct is described once (defineCodec); its size, encoder and decoder are exported under
+// the names the rest of zxvm uses.
 
-import {
-  decodeStruct,
-  defineStruct,
-  encodeStruct,
-  type FieldSpec,
-  type StructLayout,
-} from './structs-layout.ts';
+import { defineCodec, type FieldSpec, type StructLayout } from './structs-layout.ts';
 
 // ---------------------------------------------------------------------------------------------
 // zx_info_vmo_t and its older versions
@@ -51,25 +47,6 @@ const INFO_VMO_FIELDS: readonly FieldSpec[] = [
   ['committed_fractional_scaled_bytes', 'u64'],
   ['populated_fractional_scaled_bytes', 'u64'],
 ];
-
-export const ZX_INFO_VMO_V1_LAYOUT: StructLayout = defineStruct(
-  'zx_info_vmo_v1_t',
-  INFO_VMO_V1_FIELDS,
-);
-export const ZX_INFO_VMO_V2_LAYOUT: StructLayout = defineStruct(
-  'zx_info_vmo_v2_t',
-  INFO_VMO_V2_FIELDS,
-);
-export const ZX_INFO_VMO_V3_LAYOUT: StructLayout = defineStruct(
-  'zx_info_vmo_v3_t',
-  INFO_VMO_V3_FIELDS,
-);
-export const ZX_INFO_VMO_LAYOUT: StructLayout = defineStruct('zx_info_vmo_t', INFO_VMO_FIELDS);
-
-export const ZX_INFO_VMO_V1_SIZE: number = ZX_INFO_VMO_V1_LAYOUT.size;
-export const ZX_INFO_VMO_V2_SIZE: number = ZX_INFO_VMO_V2_LAYOUT.size;
-export const ZX_INFO_VMO_V3_SIZE: number = ZX_INFO_VMO_V3_LAYOUT.size;
-export const ZX_INFO_VMO_SIZE: number = ZX_INFO_VMO_LAYOUT.size;
 
 /** zx_info_vmo_v1_t, answered for ZX_INFO_VMO_V1 and ZX_INFO_PROCESS_VMOS_V1. */
 export interface ZxInfoVmoV1 {
@@ -111,44 +88,37 @@ export interface ZxInfoVmo extends ZxInfoVmoV3 {
   populated_fractional_scaled_bytes: bigint;
 }
 
-export function encodeZxInfoVmoV1(view: DataView, offset: number, value: ZxInfoVmoV1): void {
-  encodeStruct(ZX_INFO_VMO_V1_LAYOUT, view, offset, value);
-}
-export function decodeZxInfoVmoV1(bytes: Uint8Array): ZxInfoVmoV1 {
-  return decodeStruct(ZX_INFO_VMO_V1_LAYOUT, bytes) as unknown as ZxInfoVmoV1;
-}
+const INFO_VMO_V1 = defineCodec<ZxInfoVmoV1>('zx_info_vmo_v1_t', INFO_VMO_V1_FIELDS);
+export const {
+  size: ZX_INFO_VMO_V1_SIZE,
+  encode: encodeZxInfoVmoV1,
+  decode: decodeZxInfoVmoV1,
+} = INFO_VMO_V1;
 
-export function encodeZxInfoVmoV2(view: DataView, offset: number, value: ZxInfoVmoV2): void {
-  encodeStruct(ZX_INFO_VMO_V2_LAYOUT, view, offset, value);
-}
-export function decodeZxInfoVmoV2(bytes: Uint8Array): ZxInfoVmoV2 {
-  return decodeStruct(ZX_INFO_VMO_V2_LAYOUT, bytes) as unknown as ZxInfoVmoV2;
-}
+const INFO_VMO_V2 = defineCodec<ZxInfoVmoV2>('zx_info_vmo_v2_t', INFO_VMO_V2_FIELDS);
+export const {
+  size: ZX_INFO_VMO_V2_SIZE,
+  encode: encodeZxInfoVmoV2,
+  decode: decodeZxInfoVmoV2,
+} = INFO_VMO_V2;
 
-export function encodeZxInfoVmoV3(view: DataView, offset: number, value: ZxInfoVmoV3): void {
-  encodeStruct(ZX_INFO_VMO_V3_LAYOUT, view, offset, value);
-}
-export function decodeZxInfoVmoV3(bytes: Uint8Array): ZxInfoVmoV3 {
-  return decodeStruct(ZX_INFO_VMO_V3_LAYOUT, bytes) as unknown as ZxInfoVmoV3;
-}
+const INFO_VMO_V3 = defineCodec<ZxInfoVmoV3>('zx_info_vmo_v3_t', INFO_VMO_V3_FIELDS);
+export const {
+  size: ZX_INFO_VMO_V3_SIZE,
+  encode: encodeZxInfoVmoV3,
+  decode: decodeZxInfoVmoV3,
+} = INFO_VMO_V3;
 
-export function encodeZxInfoVmo(view: DataView, offset: number, value: ZxInfoVmo): void {
-  encodeStruct(ZX_INFO_VMO_LAYOUT, view, offset, value);
-}
-export function decodeZxInfoVmo(bytes: Uint8Array): ZxInfoVmo {
-  return decodeStruct(ZX_INFO_VMO_LAYOUT, bytes) as unknown as ZxInfoVmo;
-}
+const INFO_VMO = defineCodec<ZxInfoVmo>('zx_info_vmo_t', INFO_VMO_FIELDS);
+export const {
+  layout: ZX_INFO_VMO_LAYOUT,
+  size: ZX_INFO_VMO_SIZE,
+  encode: encodeZxInfoVmo,
+  decode: decodeZxInfoVmo,
+} = INFO_VMO;
 
 // ---------------------------------------------------------------------------------------------
 // zx_vmo_lock_state_t: filled in by zx_vmo_op_range(ZX_VMO_OP_LOCK / ZX_VMO_OP_TRY_LOCK)
-
-export const ZX_VMO_LOCK_STATE_LAYOUT: StructLayout = defineStruct('zx_vmo_lock_state_t', [
-  ['offset', 'u64'],
-  ['size', 'u64'],
-  ['discarded_offset', 'u64'],
-  ['discarded_size', 'u64'],
-]);
-export const ZX_VMO_LOCK_STATE_SIZE: number = ZX_VMO_LOCK_STATE_LAYOUT.size;
 
 export interface ZxVmoLockState {
   /** The locked range. */
@@ -159,46 +129,35 @@ export interface ZxVmoLockState {
   discarded_size: bigint;
 }
 
-export function encodeZxVmoLockState(view: DataView, offset: number, value: ZxVmoLockState): void {
-  encodeStruct(ZX_VMO_LOCK_STATE_LAYOUT, view, offset, value);
-}
-export function decodeZxVmoLockState(bytes: Uint8Array): ZxVmoLockState {
-  return decodeStruct(ZX_VMO_LOCK_STATE_LAYOUT, bytes) as unknown as ZxVmoLockState;
-}
+const LOCK_STATE = defineCodec<ZxVmoLockState>('zx_vmo_lock_state_t', [
+  ['offset', 'u64'],
+  ['size', 'u64'],
+  ['discarded_offset', 'u64'],
+  ['discarded_size', 'u64'],
+]);
+export const {
+  size: ZX_VMO_LOCK_STATE_SIZE,
+  encode: encodeZxVmoLockState,
+  decode: decodeZxVmoLockState,
+} = LOCK_STATE;
 
 // ---------------------------------------------------------------------------------------------
 // zx_pager_vmo_stats_t: result of zx_pager_query_vmo_stats()
-
-export const ZX_PAGER_VMO_STATS_LAYOUT: StructLayout = defineStruct('zx_pager_vmo_stats_t', [
-  ['modified', 'u32'],
-]);
-export const ZX_PAGER_VMO_STATS_SIZE: number = ZX_PAGER_VMO_STATS_LAYOUT.size;
 
 export interface ZxPagerVmoStats {
   /** ZX_PAGER_VMO_STATS_MODIFIED or 0. */
   modified: number;
 }
 
-export function encodeZxPagerVmoStats(
-  view: DataView,
-  offset: number,
-  value: ZxPagerVmoStats,
-): void {
-  encodeStruct(ZX_PAGER_VMO_STATS_LAYOUT, view, offset, value);
-}
-export function decodeZxPagerVmoStats(bytes: Uint8Array): ZxPagerVmoStats {
-  return decodeStruct(ZX_PAGER_VMO_STATS_LAYOUT, bytes) as unknown as ZxPagerVmoStats;
-}
+const PAGER_VMO_STATS = defineCodec<ZxPagerVmoStats>('zx_pager_vmo_stats_t', [['modified', 'u32']]);
+export const {
+  size: ZX_PAGER_VMO_STATS_SIZE,
+  encode: encodeZxPagerVmoStats,
+  decode: decodeZxPagerVmoStats,
+} = PAGER_VMO_STATS;
 
 // ---------------------------------------------------------------------------------------------
 // zx_vmo_dirty_range_t: one entry of zx_pager_query_dirty_ranges()
-
-export const ZX_VMO_DIRTY_RANGE_LAYOUT: StructLayout = defineStruct('zx_vmo_dirty_range_t', [
-  ['offset', 'u64'],
-  ['length', 'u64'],
-  ['options', 'u64'],
-]);
-export const ZX_VMO_DIRTY_RANGE_SIZE: number = ZX_VMO_DIRTY_RANGE_LAYOUT.size;
 
 export interface ZxVmoDirtyRange {
   offset: bigint;
@@ -207,13 +166,24 @@ export interface ZxVmoDirtyRange {
   options: bigint;
 }
 
-export function encodeZxVmoDirtyRange(
-  view: DataView,
-  offset: number,
-  value: ZxVmoDirtyRange,
-): void {
-  encodeStruct(ZX_VMO_DIRTY_RANGE_LAYOUT, view, offset, value);
-}
-export function decodeZxVmoDirtyRange(bytes: Uint8Array): ZxVmoDirtyRange {
-  return decodeStruct(ZX_VMO_DIRTY_RANGE_LAYOUT, bytes) as unknown as ZxVmoDirtyRange;
-}
+const DIRTY_RANGE = defineCodec<ZxVmoDirtyRange>('zx_vmo_dirty_range_t', [
+  ['offset', 'u64'],
+  ['length', 'u64'],
+  ['options', 'u64'],
+]);
+export const {
+  size: ZX_VMO_DIRTY_RANGE_SIZE,
+  encode: encodeZxVmoDirtyRange,
+  decode: decodeZxVmoDirtyRange,
+} = DIRTY_RANGE;
+
+/** The layouts of this module, by C typedef name (for STRUCT_LAYOUTS). */
+export const VMO_LAYOUTS: Readonly<Record<string, StructLayout>> = {
+  zx_info_vmo_v1_t: INFO_VMO_V1.layout,
+  zx_info_vmo_v2_t: INFO_VMO_V2.layout,
+  zx_info_vmo_v3_t: INFO_VMO_V3.layout,
+  zx_info_vmo_t: INFO_VMO.layout,
+  zx_vmo_lock_state_t: LOCK_STATE.layout,
+  zx_pager_vmo_stats_t: PAGER_VMO_STATS.layout,
+  zx_vmo_dirty_range_t: DIRTY_RANGE.layout,
+};

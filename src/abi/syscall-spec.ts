@@ -21,8 +21,13 @@ export type FlagDomain =
   | 'property'
   | 'policy_option'
   | 'policy_topic'
+  | 'process_options'
   | 'rsrc_options'
   | 'bti_perm'
+  | 'port_options'
+  | 'wait_async_options'
+  | 'channel_read_options'
+  | 'channel_write_options'
   | 'status';
 
 interface ParamBase<N extends string> {
@@ -70,12 +75,28 @@ export interface BufferParam<N extends string = string> extends ParamBase<N> {
   readonly element: StructLayout | null;
 }
 
+/**
+ * A pointer to one C struct of fixed size (`const zx_port_packet_t*` in, `zx_port_packet_t*`
+ * out): a buffer of `layout.size` bytes with no size parameter.
+ */
+export interface StructParam<N extends string = string> extends ParamBase<N> {
+  readonly kind: 'struct_in' | 'struct_out';
+  readonly layout: StructLayout;
+}
+
 /** An out-parameter: a handle, a u32 or a u64 that the kernel writes. */
 export interface OutParam<N extends string = string> extends ParamBase<N> {
   readonly kind: 'out_handle' | 'out_u32' | 'out_u64';
 }
 
-export type ParamSpec = HandleParam | U32Param | U64Param | TimeParam | BufferParam | OutParam;
+export type ParamSpec =
+  | HandleParam
+  | U32Param
+  | U64Param
+  | TimeParam
+  | BufferParam
+  | StructParam
+  | OutParam;
 export type ParamKind = ParamSpec['kind'];
 
 /** An error a syscall returns, with its cause in words, in the order Zircon checks. */
@@ -151,6 +172,20 @@ export function bufferOut<const N extends string>(
   return { name, kind: 'buffer_out', size, element };
 }
 
+export function structIn<const N extends string>(
+  name: N,
+  layout: StructLayout,
+): StructParam<N> & { readonly kind: 'struct_in' } {
+  return { name, kind: 'struct_in', layout };
+}
+
+export function structOut<const N extends string>(
+  name: N,
+  layout: StructLayout,
+): StructParam<N> & { readonly kind: 'struct_out' } {
+  return { name, kind: 'struct_out', layout };
+}
+
 export function outHandle<const N extends string>(
   name: N,
 ): OutParam<N> & { readonly kind: 'out_handle' } {
@@ -211,7 +246,7 @@ export type HostArg<P> = P extends { kind: 'handle' | 'u32' }
   ? number
   : P extends { kind: 'u64' | 'time' }
     ? number | bigint
-    : P extends { kind: 'buffer_in' | 'buffer_out' }
+    : P extends { kind: 'buffer_in' | 'buffer_out' | 'struct_in' | 'struct_out' }
       ? BufferArg
       : P extends { kind: 'out_handle' | 'out_u32' }
         ? OutArg<number>

@@ -28,8 +28,14 @@ export class Handle {
     return this.value !== ZX_HANDLE_INVALID;
   }
 
+  /** The process's syscalls that explain their errors, so that a ZxError says why. */
   protected get sys() {
-    return this.process.syscalls;
+    return this.process.explained;
+  }
+
+  /** Throws a ZxError, with the kernel's reason, unless `status` is ZX_OK. */
+  protected check(status: number, syscall: string): void {
+    if (status !== 0) check(status, syscall, this.process.explainedReason);
   }
 
   /** zx_handle_close */
@@ -37,7 +43,7 @@ export class Handle {
     if (this.value === ZX_HANDLE_INVALID) return;
     const value = this.value;
     this.value = ZX_HANDLE_INVALID;
-    check(this.sys.zx_handle_close(value), 'zx_handle_close');
+    this.check(this.sys.zx_handle_close(value), 'zx_handle_close');
   }
 
   [Symbol.dispose](): void {
@@ -47,7 +53,7 @@ export class Handle {
   /** zx_handle_duplicate: a new handle value with `rights` (default: the same rights). */
   duplicateRaw(rights: number = ZX_RIGHT_SAME_RIGHTS): number {
     const out = { value: 0 };
-    check(this.sys.zx_handle_duplicate(this.value, rights, out), 'zx_handle_duplicate');
+    this.check(this.sys.zx_handle_duplicate(this.value, rights, out), 'zx_handle_duplicate');
     return out.value;
   }
 
@@ -56,14 +62,14 @@ export class Handle {
     const out = { value: 0 };
     const value = this.value;
     this.value = ZX_HANDLE_INVALID;
-    check(this.sys.zx_handle_replace(value, rights, out), 'zx_handle_replace');
+    this.check(this.sys.zx_handle_replace(value, rights, out), 'zx_handle_replace');
     return out.value;
   }
 
   /** zx_object_get_info(ZX_INFO_HANDLE_BASIC) */
   basicInfo(): ZxInfoHandleBasic {
     const bytes = new Uint8Array(ZX_INFO_HANDLE_BASIC_SIZE);
-    check(
+    this.check(
       this.sys.zx_object_get_info(
         this.value,
         ZX_INFO_HANDLE_BASIC,

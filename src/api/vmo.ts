@@ -33,55 +33,56 @@ export class Vmo extends Handle {
   /** zx_vmo_create */
   static create(process: Process, size: Size, options = 0): Vmo {
     const out = { value: 0 };
-    check(process.syscalls.zx_vmo_create(size, options, out), 'zx_vmo_create');
+    const status = process.explained.zx_vmo_create(size, options, out);
+    check(status, 'zx_vmo_create', process.explainedReason);
     return new Vmo(process, out.value);
   }
 
   /** zx_vmo_read: `length` bytes at `offset`. */
   read(offset: Size, length: number): Uint8Array {
     const bytes = new Uint8Array(length);
-    check(this.sys.zx_vmo_read(this.raw, bytes, offset, length), 'zx_vmo_read');
+    this.check(this.sys.zx_vmo_read(this.raw, bytes, offset, length), 'zx_vmo_read');
     return bytes;
   }
 
   /** zx_vmo_read into an existing buffer. */
   readInto(buffer: Uint8Array, offset: Size): void {
-    check(this.sys.zx_vmo_read(this.raw, buffer, offset, buffer.length), 'zx_vmo_read');
+    this.check(this.sys.zx_vmo_read(this.raw, buffer, offset, buffer.length), 'zx_vmo_read');
   }
 
   /** zx_vmo_write */
   write(data: Uint8Array, offset: Size): void {
-    check(this.sys.zx_vmo_write(this.raw, data, offset, data.length), 'zx_vmo_write');
+    this.check(this.sys.zx_vmo_write(this.raw, data, offset, data.length), 'zx_vmo_write');
   }
 
   /** zx_vmo_get_size */
   getSize(): bigint {
     const out = { value: 0n };
-    check(this.sys.zx_vmo_get_size(this.raw, out), 'zx_vmo_get_size');
+    this.check(this.sys.zx_vmo_get_size(this.raw, out), 'zx_vmo_get_size');
     return out.value;
   }
 
   /** zx_vmo_set_size */
   setSize(size: Size): void {
-    check(this.sys.zx_vmo_set_size(this.raw, size), 'zx_vmo_set_size');
+    this.check(this.sys.zx_vmo_set_size(this.raw, size), 'zx_vmo_set_size');
   }
 
   /** zx_vmo_get_stream_size */
   getStreamSize(): bigint {
     const out = { value: 0n };
-    check(this.sys.zx_vmo_get_stream_size(this.raw, out), 'zx_vmo_get_stream_size');
+    this.check(this.sys.zx_vmo_get_stream_size(this.raw, out), 'zx_vmo_get_stream_size');
     return out.value;
   }
 
   /** zx_vmo_set_stream_size */
   setStreamSize(size: Size): void {
-    check(this.sys.zx_vmo_set_stream_size(this.raw, size), 'zx_vmo_set_stream_size');
+    this.check(this.sys.zx_vmo_set_stream_size(this.raw, size), 'zx_vmo_set_stream_size');
   }
 
   /** zx_object_get_property(ZX_PROP_VMO_CONTENT_SIZE) */
   getContentSize(): bigint {
     const bytes = new Uint8Array(8);
-    check(
+    this.check(
       this.sys.zx_object_get_property(this.raw, ZX_PROP_VMO_CONTENT_SIZE, bytes, 8),
       'zx_object_get_property',
     );
@@ -91,7 +92,7 @@ export class Vmo extends Handle {
   /** zx_object_get_property(ZX_PROP_NAME) */
   getName(): string {
     const bytes = new Uint8Array(ZX_MAX_NAME_LEN);
-    check(
+    this.check(
       this.sys.zx_object_get_property(this.raw, ZX_PROP_NAME, bytes, bytes.length),
       'zx_object_get_property',
     );
@@ -102,7 +103,7 @@ export class Vmo extends Handle {
   /** zx_object_set_property(ZX_PROP_NAME) */
   setName(name: string): void {
     const bytes = new TextEncoder().encode(name);
-    check(
+    this.check(
       this.sys.zx_object_set_property(this.raw, ZX_PROP_NAME, bytes, bytes.length),
       'zx_object_set_property',
     );
@@ -126,7 +127,7 @@ export class Vmo extends Handle {
   /** zx_vmo_op_range(ZX_VMO_OP_LOCK) on the whole VMO: what was discarded before it. */
   lock(): ZxVmoLockState {
     const state = new Uint8Array(ZX_VMO_LOCK_STATE_SIZE);
-    check(
+    this.check(
       this.sys.zx_vmo_op_range(this.raw, ZX_VMO_OP_LOCK, 0, this.getSize(), state, state.length),
       'zx_vmo_op_range',
     );
@@ -144,7 +145,7 @@ export class Vmo extends Handle {
       0,
     );
     if (status === ZX_ERR_UNAVAILABLE) return false;
-    check(status, 'zx_vmo_op_range');
+    this.check(status, 'zx_vmo_op_range');
     return true;
   }
 
@@ -155,18 +156,18 @@ export class Vmo extends Handle {
 
   /** zx_vmo_op_range with any op and no buffer. */
   op(op: number, offset: Size, length: Size): void {
-    check(this.sys.zx_vmo_op_range(this.raw, op, offset, length, null, 0), 'zx_vmo_op_range');
+    this.check(this.sys.zx_vmo_op_range(this.raw, op, offset, length, null, 0), 'zx_vmo_op_range');
   }
 
   /** zx_vmo_set_cache_policy */
   setCachePolicy(policy: number): void {
-    check(this.sys.zx_vmo_set_cache_policy(this.raw, policy), 'zx_vmo_set_cache_policy');
+    this.check(this.sys.zx_vmo_set_cache_policy(this.raw, policy), 'zx_vmo_set_cache_policy');
   }
 
   /** zx_object_get_info(ZX_INFO_VMO) */
   info(): ZxInfoVmo {
     const bytes = new Uint8Array(ZX_INFO_VMO_SIZE);
-    check(
+    this.check(
       this.sys.zx_object_get_info(this.raw, ZX_INFO_VMO, bytes, bytes.length, null, null),
       'zx_object_get_info',
     );
@@ -176,7 +177,7 @@ export class Vmo extends Handle {
   /** zx_vmo_create_child: a snapshot, slice or reference (ZX_VMO_CHILD_* options). */
   createChild(options: number, offset: Size, size: Size): Vmo {
     const out = { value: 0 };
-    check(
+    this.check(
       this.sys.zx_vmo_create_child(this.raw, options, offset, size, out),
       'zx_vmo_create_child',
     );
@@ -185,7 +186,7 @@ export class Vmo extends Handle {
 
   /** zx_vmo_transfer_data: moves `length` bytes of pages from `source` into this VMO. */
   transferData(offset: Size, length: Size, source: Vmo, sourceOffset: Size): void {
-    check(
+    this.check(
       this.sys.zx_vmo_transfer_data(this.raw, 0, offset, length, source.raw, sourceOffset),
       'zx_vmo_transfer_data',
     );
@@ -205,8 +206,8 @@ export class Vmo extends Handle {
   replaceAsExecutable(vmex = 0): Vmo {
     const out = { value: 0 };
     const value = this.intoRaw();
-    check(
-      this.process.syscalls.zx_vmo_replace_as_executable(value, vmex, out),
+    this.check(
+      this.sys.zx_vmo_replace_as_executable(value, vmex, out),
       'zx_vmo_replace_as_executable',
     );
     return new Vmo(this.process, out.value);

@@ -9,11 +9,11 @@
 
 import { ZX_HANDLE_FIXED_BITS_MASK } from '../abi/constants.ts';
 import { assert } from '../util/assert.ts';
-import type { KernelObject } from './kernel-object.ts';
+import type { Dispatcher } from './dispatcher.ts';
 import type { HandleValue } from './types.ts';
 
 export class Handle {
-  readonly object: KernelObject;
+  readonly object: Dispatcher;
   readonly rights: number;
   /** Slot index and generation (Zircon's base_value), fixed for the handle's life. */
   readonly base: number;
@@ -23,7 +23,7 @@ export class Handle {
   value = 0;
 
   /** Only HandleArena.make creates handles: a handle always holds an arena slot. */
-  constructor(object: KernelObject, rights: number, base: number) {
+  constructor(object: Dispatcher, rights: number, base: number) {
     this.object = object;
     this.rights = rights;
     this.base = base;
@@ -84,7 +84,7 @@ export class HandleArena {
   }
 
   /** A new handle to `object`, in no table yet; null when the arena is full. */
-  make(object: KernelObject, rights: number): Handle | null {
+  make(object: Dispatcher, rights: number): Handle | null {
     let index = this.free.pop();
     if (index === undefined) {
       if (this.slots.length === this.capacity) return null;
@@ -101,6 +101,11 @@ export class HandleArena {
     this.live++;
     object.retain();
     return handle;
+  }
+
+  /** Every live handle, in slot order: in tables, or in flight in no table (kernel.inspect()). */
+  *liveHandles(): IterableIterator<Handle> {
+    for (const handle of this.slots) if (handle !== undefined) yield handle;
   }
 
   /** The live handle with base value `base`, if any. */
@@ -210,4 +215,12 @@ export class HandleTable {
   *values(): IterableIterator<number> {
     for (const handle of this.handles) yield handle.value;
   }
+}
+
+/**
+ * Ends the waits registered through `handle` (Zircon's Dispatcher::Cancel), as a handle read
+ * out of a channel message has them ended before it joins the reader's table.
+ */
+export function cancelWaitsThrough(handle: Handle): void {
+  handle.object.cancelObservers((o) => o.handle === handle);
 }

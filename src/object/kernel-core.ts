@@ -4,11 +4,13 @@
 
 import { PhysicalMemory } from '../pmm/pmm.ts';
 import { DiscardableList } from '../vm/discardable.ts';
+import type { PageWaitSlot } from '../vm/page-source.ts';
 import { VmAspace } from '../vm/vm-aspace.ts';
 import { HandleArena, HandleTable } from './handle.ts';
-import { JobObject } from './job.ts';
-import { ProcessObject } from './process.ts';
+import { JobDispatcher } from './job-dispatcher.ts';
+import { ProcessDispatcher } from './process-dispatcher.ts';
 import { ResourceRegistry } from './resource-registry.ts';
+import { Scheduler } from './scheduler.ts';
 import { Timers } from './timers.ts';
 import type { Koid } from './types.ts';
 import { VmAddressRegionDispatcher } from './vm-address-region-dispatcher.ts';
@@ -30,11 +32,18 @@ export class KernelCore {
   readonly pmm: PhysicalMemory;
   readonly discardables = new DiscardableList();
   readonly resources = new ResourceRegistry();
-  readonly rootJob: JobObject;
+  readonly rootJob: JobDispatcher;
   /** Every handle of the kernel takes a slot here. */
   readonly handleArena: HandleArena;
-  /** The simulated monotonic clock and its timers. Time moves only when a wait sleeps. */
+  /** The simulated monotonic clock and its timers. Time moves only when the host advances it. */
   readonly timers = new Timers();
+  /** Counts the zx threads that can run (Kernel.idle). */
+  readonly scheduler = new Scheduler();
+  /**
+   * Where the VM leaves the wait of an operation that needs pages from a pager (it has no
+   * syscall context); a thread's call that returned ZX_ERR_SHOULD_WAIT parks on it.
+   */
+  readonly pageWait: PageWaitSlot = { blocker: null, caller: null };
   private nextKoid = 1024;
   private rngState: number;
 
@@ -44,7 +53,7 @@ export class KernelCore {
     this.pmm = new PhysicalMemory(options.memoryBytes, options.reclaimWatermarkBytes);
     this.pmm.reclaimer = (wanted, exclude) =>
       this.discardables.reclaim(() => this.pmm.freeFrames >= wanted, exclude);
-    this.rootJob = new JobObject(this.newKoid(), null);
+    this.rootJob = new JobDispatcher(this.newKoid(), null);
     this.rootJob.name = 'root';
   }
 
@@ -63,16 +72,16 @@ export class KernelCore {
   }
 
   /** A child job, or null when the parent is already nested as deep as jobs go. */
-  createJob(parent: JobObject): JobObject | null {
+  createJob(parent: JobDispatcher): JobDispatcher | null {
     if (parent.height === 0) return null;
-    return new JobObject(this.newKoid(), parent);
+    return new JobDispatcher(this.newKoid(), parent);
   }
 
   /** A new process in `job`, with its address space and root VMAR. */
-  createProcess(job: JobObject, name: string): ProcessObject {
+  createProcess(job: JobDispatcher, name: string): ProcessDispatcher {
     const aspace = new VmAspace(this.pmm, Number(USER_ASPACE_BASE), Number(USER_ASPACE_SIZE));
     const handles = new HandleTable(this.handleArena, this.random32());
-    const process = new ProcessObject(this.newKoid(), job, name, handles, aspace);
+    const process = new ProcessDispatcher(this.newKoid(), job, name, handles, aspace);
     process.rootVmar = new VmAddressRegionDispatcher(this.newKoid(), aspace.root);
     job.addChild(process);
     return process;

@@ -41,13 +41,15 @@ import {
   ZX_VMAR_OP_PREFETCH,
   ZX_VMAR_OP_ZERO,
 } from '../abi/constants.ts';
+import { nameFlags } from '../abi/flags.ts';
+import { because, hex } from '../util/reason.ts';
 import { roundUpPageU64, U64_MAX } from '../util/u64.ts';
 import { PERM_EXECUTE, PERM_READ, PERM_RWX, PERM_WRITE } from '../vm/region.ts';
 import type { Placement, VmAddressRegion } from '../vm/vm-address-region.ts';
 import type { VmMapping } from '../vm/vm-mapping.ts';
-import { KernelObject } from './kernel-object.ts';
+import { Dispatcher } from './dispatcher.ts';
 import type { Koid } from './types.ts';
-import type { VmoObject } from './vmo-object.ts';
+import type { VmObjectDispatcher } from './vm-object-dispatcher.ts';
 
 /** Every ZX_VM_* option bit below the alignment field (what split_syscall_flags knows). */
 const KNOWN_OPTIONS =
@@ -132,6 +134,73 @@ export function isValidProtection(options: number): boolean {
   return (options & PERM_READ) !== 0 || (options & (PERM_WRITE | PERM_EXECUTE)) === 0;
 }
 
+// Reasons (src/util/reason.ts): each formatter gets the values it prints as arguments.
+
+function badOptions(options: number): string {
+  const unknown = (options & ~KNOWN_OPTIONS & ~ALIGN_FIELD) >>> 0;
+  if (unknown !== 0) return `options has unknown bits (${hex(unknown)})`;
+  return `the alignment 2^${options >>> 24} is outside ZX_VM_ALIGN_1KB .. ZX_VM_ALIGN_4GB`;
+}
+
+function permsForVmar(perms: number): string {
+  const names = nameFlags('vm_options', perms);
+  return `options has ${names}; zx_vmar_allocate takes ZX_VM_CAN_MAP_*`;
+}
+
+function onlyMappings(bits: number): string {
+  return `options has ${nameFlags('vm_options', bits)}, which only mappings take`;
+}
+
+function onlyVmars(bits: number): string {
+  return `options has ${nameFlags('vm_options', bits)}, which only zx_vmar_allocate takes`;
+}
+
+function notPerms(bits: number): string {
+  return `options has ${nameFlags('vm_options', bits)}; zx_vmar_protect takes ZX_VM_PERM_* only`;
+}
+
+function unaligned(name: string, value: bigint): string {
+  return `${name} (${hex(value)}) is not page aligned`;
+}
+
+function badLength(name: string, value: bigint): string {
+  return value === 0n ? `${name} is 0` : `${name} (${hex(value)}) rounds up past 2^64`;
+}
+
+function roundsPast(name: string, value: bigint): string {
+  return `${name} (${hex(value)}) rounds up past 2^64`;
+}
+
+function endsPast(offset: bigint, size: bigint): string {
+  return `vmo_offset + len (${hex(offset)} + ${hex(size)}, rounded up) passes 2^64`;
+}
+
+function unknownOp(op: number): string {
+  return `op (${op}) is not a ZX_VMAR_OP_*`;
+}
+
+function lacksRight(name: string, right: string, rights: number): string {
+  return `${name} lacks ${right} (has ${rights === 0 ? 'no rights' : nameFlags('rights', rights)})`;
+}
+
+/** Which handle lacks the right a permission needs (both must have it). */
+function lacksPerm(perm: number, vmarRights: number, vmoRights: number): string {
+  const right = rightsForPerms(perm);
+  const vmarLacks = (vmarRights & right) === 0;
+  const vmoLacks = (vmoRights & right) === 0;
+  const who =
+    vmarLacks && vmoLacks ? 'handle and vmo lack' : vmarLacks ? 'handle lacks' : 'vmo lacks';
+  return `${nameFlags('vm_options', perm)} needs ${nameFlags('rights', right)}: ${who} it`;
+}
+
+function cannotMap(perms: number): string {
+  return `the VMAR may not map ${nameFlags('vm_options', perms)} (its CAN_MAP_* set lacks it)`;
+}
+
+const NO_STREAM =
+  'ZX_VM_FAULT_BEYOND_STREAM_SIZE of a VMO without a stream (physical or contiguous)';
+const WRITE_WITHOUT_READ = 'ZX_VM_PERM_WRITE or ZX_VM_PERM_EXECUTE without ZX_VM_PERM_READ';
+
 /** Whether a handle with `rights` may reach into sub-VMARs. */
 export function opChildrenFromRights(rights: number): boolean {
   return (rights & ZX_RIGHT_OP_CHILDREN) !== 0;
@@ -163,7 +232,7 @@ export class MapResult {
   }
 }
 
-export class VmAddressRegionDispatcher extends KernelObject {
+export class VmAddressRegionDispatcher extends Dispatcher {
   readonly type = ZX_OBJ_TYPE_VMAR;
   readonly region: VmAddressRegion;
 
@@ -202,13 +271,13 @@ export class VmAddressRegionDispatcher extends KernelObject {
     options: number,
     newKoid: () => Koid,
   ): VmAddressRegionDispatcher | number {
-    if (badOptionBits(options)) return ZX_ERR_INVALID_ARGS;
+    if (badOptionBits(options)) return because(ZX_ERR_INVALID_ARGS, badOptions, options);
     // No MMU flags for a VMAR (PERM_READ_IF_XOM_UNSUPPORTED counts as one here).
-    if ((options & (PERM_RWX | ZX_VM_PERM_READ_IF_XOM_UNSUPPORTED)) !== 0) {
-      return ZX_ERR_INVALID_ARGS;
-    }
-    if ((size & 4095n) !== 0n) return ZX_ERR_INVALID_ARGS;
-    if ((options & ~ALLOCATE_OPTIONS & ~ALIGN_FIELD) !== 0) return ZX_ERR_INVALID_ARGS;
+    const perms = options & (PERM_RWX | ZX_VM_PERM_READ_IF_XOM_UNSUPPORTED);
+    if (perms !== 0) return because(ZX_ERR_INVALID_ARGS, permsForVmar, perms);
+    if ((size & 4095n) !== 0n) return because(ZX_ERR_INVALID_ARGS, unaligned, 'size', size);
+    const mappingOnly = options & ~ALLOCATE_OPTIONS & ~ALIGN_FIELD;
+    if (mappingOnly !== 0) return because(ZX_ERR_INVALID_ARGS, onlyMappings, mappingOnly);
     const placement: Placement = {
       offset,
       size,
@@ -229,8 +298,10 @@ export class VmAddressRegionDispatcher extends KernelObject {
 
   /** zx_vmar_destroy: the root VMAR of an address space stays. */
   destroy(): number {
-    if (this.region.isRoot) return ZX_ERR_NOT_SUPPORTED;
-    if (!this.region.alive) return ZX_ERR_BAD_STATE;
+    if (this.region.isRoot) {
+      return because(ZX_ERR_NOT_SUPPORTED, 'the root VMAR of an address space is never destroyed');
+    }
+    if (!this.region.alive) return because(ZX_ERR_BAD_STATE, 'the VMAR is already destroyed');
     this.region.destroy();
     return ZX_OK;
   }
@@ -241,7 +312,7 @@ export class VmAddressRegionDispatcher extends KernelObject {
    */
   map(
     vmarRights: number,
-    vmo: VmoObject,
+    vmo: VmObjectDispatcher,
     vmoRights: number,
     options: number,
     vmarOffset: bigint,
@@ -251,15 +322,21 @@ export class VmAddressRegionDispatcher extends KernelObject {
     const object = vmo.vmo;
     // Zircon makes the VMO's stream-size manager first, which VMOs with no stream refuse.
     if ((options & ZX_VM_FAULT_BEYOND_STREAM_SIZE) !== 0 && object.isContiguous) {
-      return ZX_ERR_NOT_SUPPORTED;
+      return because(ZX_ERR_NOT_SUPPORTED, NO_STREAM);
     }
-    if ((vmoRights & ZX_RIGHT_MAP) === 0) return ZX_ERR_ACCESS_DENIED;
+    if ((vmoRights & ZX_RIGHT_MAP) === 0) {
+      return because(ZX_ERR_ACCESS_DENIED, lacksRight, 'vmo', 'ZX_RIGHT_MAP', vmoRights);
+    }
     let opts = withoutXom(options);
-    if (!isValidProtection(opts)) return ZX_ERR_INVALID_ARGS;
+    if (!isValidProtection(opts)) return because(ZX_ERR_INVALID_ARGS, WRITE_WITHOUT_READ);
     const mapRange = (opts & ZX_VM_MAP_RANGE) !== 0;
-    if (mapRange && (opts & ZX_VM_SPECIFIC_OVERWRITE) !== 0) return ZX_ERR_INVALID_ARGS;
+    if (mapRange && (opts & ZX_VM_SPECIFIC_OVERWRITE) !== 0) {
+      return because(ZX_ERR_INVALID_ARGS, 'ZX_VM_MAP_RANGE with ZX_VM_SPECIFIC_OVERWRITE');
+    }
     opts &= ~ZX_VM_MAP_RANGE;
-    if ((opts & CAN_MAP_RWX) !== 0) return ZX_ERR_INVALID_ARGS;
+    if ((opts & CAN_MAP_RWX) !== 0) {
+      return because(ZX_ERR_INVALID_ARGS, onlyVmars, opts & CAN_MAP_RWX);
+    }
     // Each permission needs its right on both handles; what both allow is what protect may
     // grant later.
     const perms = opts & PERM_RWX;
@@ -267,23 +344,35 @@ export class VmAddressRegionDispatcher extends KernelObject {
     for (const perm of [PERM_READ, PERM_WRITE, PERM_EXECUTE]) {
       const right = rightsForPerms(perm);
       const allowed = (vmoRights & right) !== 0 && (vmarRights & right) !== 0;
-      if ((perms & perm) !== 0 && !allowed) return ZX_ERR_ACCESS_DENIED;
+      if ((perms & perm) !== 0 && !allowed) {
+        return because(ZX_ERR_ACCESS_DENIED, lacksPerm, perm, vmarRights, vmoRights);
+      }
       if (allowed) canMap |= perm;
     }
     const allowFaults = (opts & ZX_VM_ALLOW_FAULTS) !== 0;
     const beyondStream = (opts & ZX_VM_FAULT_BEYOND_STREAM_SIZE) !== 0;
-    if (beyondStream && !allowFaults) return ZX_ERR_INVALID_ARGS;
-    if (badOptionBits(opts)) return ZX_ERR_INVALID_ARGS;
-    if ((opts & ZX_VM_REQUIRE_NON_RESIZABLE) !== 0 && object.options.resizable) {
-      return ZX_ERR_NOT_SUPPORTED;
+    if (beyondStream && !allowFaults) {
+      return because(ZX_ERR_INVALID_ARGS, 'FAULT_BEYOND_STREAM_SIZE without ZX_VM_ALLOW_FAULTS');
     }
-    if (!allowFaults && object.options.discardable) return ZX_ERR_NOT_SUPPORTED;
-    if ((opts & (ZX_VM_COMPACT | ZX_VM_CAN_MAP_SPECIFIC)) !== 0) return ZX_ERR_INVALID_ARGS;
+    if (badOptionBits(opts)) return because(ZX_ERR_INVALID_ARGS, badOptions, opts);
+    if ((opts & ZX_VM_REQUIRE_NON_RESIZABLE) !== 0 && object.options.resizable) {
+      return because(ZX_ERR_NOT_SUPPORTED, 'ZX_VM_REQUIRE_NON_RESIZABLE, and the VMO is resizable');
+    }
+    if (!allowFaults && object.options.discardable) {
+      return because(ZX_ERR_NOT_SUPPORTED, 'a discardable VMO is mapped only with ALLOW_FAULTS');
+    }
+    const vmarOnly = opts & (ZX_VM_COMPACT | ZX_VM_CAN_MAP_SPECIFIC);
+    if (vmarOnly !== 0) return because(ZX_ERR_INVALID_ARGS, onlyVmars, vmarOnly);
     const region = this.region;
-    if ((perms & ~region.canMap) !== 0) return ZX_ERR_ACCESS_DENIED;
-    if ((vmoOffset & 4095n) !== 0n) return ZX_ERR_INVALID_ARGS;
+    if ((perms & ~region.canMap) !== 0) {
+      return because(ZX_ERR_ACCESS_DENIED, cannotMap, perms & ~region.canMap);
+    }
+    if ((vmoOffset & 4095n) !== 0n) {
+      return because(ZX_ERR_INVALID_ARGS, unaligned, 'vmo_offset', vmoOffset);
+    }
     const size = roundUpPageU64(len);
-    if (size === null || vmoOffset + size > U64_MAX) return ZX_ERR_OUT_OF_RANGE;
+    if (size === null) return because(ZX_ERR_OUT_OF_RANGE, roundsPast, 'len', len);
+    if (vmoOffset + size > U64_MAX) return because(ZX_ERR_OUT_OF_RANGE, endsPast, vmoOffset, size);
     const placement: Placement = {
       offset: vmarOffset,
       size,
@@ -309,9 +398,9 @@ export class VmAddressRegionDispatcher extends KernelObject {
 
   /** zx_vmar_unmap past the handle lookup; `opChildren` lets it destroy sub-VMARs. */
   unmap(addr: bigint, len: bigint, opChildren: boolean): number {
-    if ((addr & 4095n) !== 0n) return ZX_ERR_INVALID_ARGS;
+    if ((addr & 4095n) !== 0n) return because(ZX_ERR_INVALID_ARGS, unaligned, 'addr', addr);
     const size = roundUpPageU64(len);
-    if (size === null || size === 0n) return ZX_ERR_INVALID_ARGS;
+    if (size === null || size === 0n) return because(ZX_ERR_INVALID_ARGS, badLength, 'len', len);
     return this.region.unmap(addr, size, opChildren);
   }
 
@@ -320,11 +409,13 @@ export class VmAddressRegionDispatcher extends KernelObject {
    * bits only (PERM_READ_IF_XOM_UNSUPPORTED already made PERM_READ).
    */
   protect(addr: bigint, len: bigint, options: number, opChildren: boolean): number {
-    if ((addr & 4095n) !== 0n) return ZX_ERR_INVALID_ARGS;
+    if ((addr & 4095n) !== 0n) return because(ZX_ERR_INVALID_ARGS, unaligned, 'addr', addr);
     // Unknown bits, VMAR flags and alignments alike.
-    if ((options & ~PERM_RWX) !== 0) return ZX_ERR_INVALID_ARGS;
+    if ((options & ~PERM_RWX) !== 0) {
+      return because(ZX_ERR_INVALID_ARGS, notPerms, (options & ~PERM_RWX) >>> 0);
+    }
     const size = roundUpPageU64(len);
-    if (size === null || size === 0n) return ZX_ERR_INVALID_ARGS;
+    if (size === null || size === 0n) return because(ZX_ERR_INVALID_ARGS, badLength, 'len', len);
     return this.region.protect(addr, size, options & PERM_RWX, opChildren);
   }
 
@@ -337,13 +428,18 @@ export class VmAddressRegionDispatcher extends KernelObject {
     buffer: unknown,
     bufferSize: bigint,
   ): number {
-    if (!VMAR_OPS.has(op)) return ZX_ERR_INVALID_ARGS;
+    if (!VMAR_OPS.has(op)) return because(ZX_ERR_INVALID_ARGS, unknownOp, op);
     // No op takes a buffer yet.
     const isNull = buffer === null || buffer === 0 || buffer === 0n;
-    if (!isNull || bufferSize !== 0n) return ZX_ERR_INVALID_ARGS;
+    if (!isNull || bufferSize !== 0n) {
+      return because(
+        ZX_ERR_INVALID_ARGS,
+        'no ZX_VMAR_OP_* takes a buffer: NULL and 0 are required',
+      );
+    }
     const size = roundUpPageU64(len);
-    if (size === null || size === 0n) return ZX_ERR_INVALID_ARGS;
-    if ((addr & 4095n) !== 0n) return ZX_ERR_INVALID_ARGS;
+    if (size === null || size === 0n) return because(ZX_ERR_INVALID_ARGS, badLength, 'size', len);
+    if ((addr & 4095n) !== 0n) return because(ZX_ERR_INVALID_ARGS, unaligned, 'address', addr);
     return this.region.rangeOp(op, addr, size, opChildren);
   }
 }

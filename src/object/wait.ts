@@ -3,8 +3,8 @@
 // timer on the kernel clock; whichever comes first resumes it, exactly once.
 
 import { ZX_ERR_CANCELED, ZX_ERR_TIMED_OUT, ZX_OK } from '../abi/constants.ts';
+import type { Dispatcher, SignalObserver } from './dispatcher.ts';
 import type { Handle } from './handle.ts';
-import type { KernelObject, SignalObserver } from './kernel-object.ts';
 import type { Timers } from './timers.ts';
 
 export interface WaitResult {
@@ -16,7 +16,7 @@ export class Waiter implements SignalObserver {
   readonly watched: number;
   readonly handle: Handle;
   private done = false;
-  private readonly object: KernelObject;
+  private readonly object: Dispatcher;
   private readonly resume: (result: WaitResult) => void;
   private cancelTimer: (() => void) | null = null;
 

@@ -8,10 +8,16 @@
 // it at the next 1 GiB boundary. Pinned frames (pinned for DMA by a BTI) are counted per frame
 // and may not be freed.
 
+import { ZX_ERR_NO_MEMORY } from '../abi/constants.ts';
 import { assert, panic } from '../util/assert.ts';
+import { because } from '../util/reason.ts';
 import { PAGE_SHIFT, PAGE_SIZE } from '../util/u64.ts';
 
 /** Frames per arena: 4096 frames = 16 MiB of host memory per arena. */
+function noFrames(needed: number, free: number): string {
+  return `out of memory: ${needed} free pages needed, ${free} free after reclaiming`;
+}
+
 const ARENA_SHIFT = 12;
 const ARENA_FRAMES = 1 << ARENA_SHIFT;
 const ARENA_MASK = ARENA_FRAMES - 1;
@@ -90,7 +96,10 @@ export class PhysicalMemory {
     if (count <= 0) return true;
     const wanted = count + this.watermarkFrames;
     if (this.freeFrames < wanted && this.reclaimer !== null) this.reclaimer(wanted, exclude);
-    return this.freeFrames >= count;
+    if (this.freeFrames >= count) return true;
+    // The caller answers ZX_ERR_NO_MEMORY: say why, for an explaining syscall.
+    because(ZX_ERR_NO_MEMORY, noFrames, count, this.freeFrames);
+    return false;
   }
 
   /** Allocates one frame; its bytes are zero when `zeroed` is set. Call ensureFree first. */
@@ -220,6 +229,25 @@ export class PhysicalMemory {
   /** True when `next` directly follows `frame` in the same arena (one copy can span both). */
   adjacent(frame: number, next: number): boolean {
     return next === frame + 1 && (next & ARENA_MASK) !== 0;
+  }
+
+  /** Frames ever handed out (the high-water mark): those above it were never touched. */
+  get touchedFrames(): number {
+    return this.highWater;
+  }
+
+  /** The arenas created so far, by index (for kernel.inspect()). */
+  arenasInUse(): { index: number; frames: number }[] {
+    const found: { index: number; frames: number }[] = [];
+    this.arenas.forEach((arena, index) => {
+      if (arena !== undefined) found.push({ index, frames: arena.byteLength / PAGE_SIZE });
+    });
+    return found;
+  }
+
+  /** Frames per arena: arena i holds frames [i * arenaFrames, (i + 1) * arenaFrames). */
+  get arenaFrames(): number {
+    return ARENA_FRAMES;
   }
 
   /** Host bytes actually allocated for arenas (for the memory benchmarks). */

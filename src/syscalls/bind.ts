@@ -2,24 +2,37 @@
 // entry it builds one wrapper that decodes the arguments by kind (what C's types guarantee and
 // JavaScript does not), consumes a handle where the table says Zircon does, calls the
 // implementation, and copies out the handles it made, as Zircon's generated syscall glue does
-// around every sys_* function. With a tracer attached each wrapper is wrapped once more; without
-// one, nothing but the wrapper runs.
+// around every sys_* function. A process that explains its errors (or is traced) gets each
+// wrapper wrapped in `explained` (explain.ts), and a traced one in `traced` too; otherwise
+// nothing but the wrapper runs.
 
 import { ZX_ERR_BAD_HANDLE, ZX_ERR_INVALID_ARGS, ZX_OK } from '../abi/constants.ts';
 import type { HostArgs, ParamSpec, SyscallSpec } from '../abi/syscall-spec.ts';
 import { SYSCALL_SPECS, type SyscallName } from '../abi/syscalls/index.ts';
 import type { Handle } from '../object/handle.ts';
-import { processCallStatus } from '../object/process.ts';
+import { processCallStatus } from '../object/process-dispatcher.ts';
 import { handleValue, i64, u32, u64 } from './args.ts';
-import type { SyscallContext } from './context.ts';
+import { fail, noHandle, type SyscallContext, unwritable } from './context.ts';
+import { explained } from './explain.ts';
 import { HandleOut, type ImplOf } from './impl.ts';
-import { IMPLEMENTATIONS, LEGACY } from './table.ts';
+import { runOnThread } from './park.ts';
+import { IMPLEMENTATIONS } from './table.ts';
 import { type SyscallTracer, traced } from './trace.ts';
 import { copyOutU32, isUserBuffer } from './user.ts';
 
 /** The syscall object of a process: every zx_* function, typed from the table. */
 export type Syscalls = {
   [K in SyscallName]: (...args: HostArgs<(typeof SYSCALL_SPECS)[K]['params']>) => number;
+};
+
+/**
+ * The syscalls of a zx thread: the same functions, each returning the status, or a promise of
+ * it where a Zircon thread would wait (out-parameters are written before it settles).
+ */
+export type ThreadSyscalls = {
+  [K in SyscallName]: (
+    ...args: HostArgs<(typeof SYSCALL_SPECS)[K]['params']>
+  ) => number | Promise<number>;
 };
 
 /** An argument that did not decode: the call returns ZX_ERR_INVALID_ARGS. */
@@ -46,6 +59,8 @@ function decoderFor(param: ParamSpec): Decoder {
       return decodeTime;
     case 'buffer_in':
     case 'buffer_out':
+    case 'struct_in':
+    case 'struct_out':
       return decodeBuffer;
     case 'out_u32':
     case 'out_u64':
@@ -81,8 +96,11 @@ function wrap(spec: SyscallSpec, impl: AnyImpl, ctx: SyscallContext): Wrapper {
     // A consumed handle leaves the table first, whatever else is wrong (zx_handle_replace).
     let taken: Handle | undefined;
     if (consumed >= 0) {
-      taken = ctx.process.handles.take(handleValue(args[consumed]));
-      if (taken === undefined) return ZX_ERR_BAD_HANDLE;
+      const value = handleValue(args[consumed]);
+      taken = ctx.process.handles.take(value);
+      if (taken === undefined) {
+        return fail(ctx, ZX_ERR_BAD_HANDLE, noHandle, spec.params[consumed]!.name, value);
+      }
       decoded[consumed] = taken;
     }
     try {
@@ -98,7 +116,7 @@ function wrap(spec: SyscallSpec, impl: AnyImpl, ctx: SyscallContext): Wrapper {
         for (const slot of slots) slot.discard();
         return status;
       }
-      return copyOutHandles(ctx, slots, outHandles, args);
+      return copyOutHandles(ctx, slots, outHandles, args, spec);
     } finally {
       // Consumed, unless the call put it back (zx_handle_replace when no handle could be made).
       if (taken !== undefined && taken.owner === null) ctx.process.handles.release(taken);
@@ -170,6 +188,7 @@ function copyOutHandles(
   slots: HandleOut[],
   positions: number[],
   args: unknown[],
+  spec: SyscallSpec,
 ): number {
   const table = ctx.process.handles;
   const values: number[] = [];
@@ -177,24 +196,44 @@ function copyOutHandles(
   for (let i = 0; i < slots.length; i++) {
     if (!copyOutU32(ctx.user, args[positions[i]!], values[i]!)) {
       for (const value of values) table.remove(value);
-      return ZX_ERR_INVALID_ARGS;
+      const name = spec.params[positions[i]!]!.name;
+      return fail(ctx, ZX_ERR_INVALID_ARGS, unwritable, name, args[positions[i]!]);
     }
   }
   return ZX_OK;
 }
 
-/** The `syscalls` object of one process, traced when `tracer` is given. */
-export function bindSyscalls(ctx: SyscallContext, tracer?: SyscallTracer): Syscalls {
+/**
+ * The `syscalls` object of one process: explaining its errors when `explain` is set, traced
+ * (which explains too) when `tracer` is given.
+ */
+export function bindSyscalls(
+  ctx: SyscallContext,
+  tracer?: SyscallTracer,
+  explain = tracer !== undefined,
+): Syscalls {
   const bound: Record<string, Wrapper> = {};
   const impls = IMPLEMENTATIONS as unknown as Record<string, AnyImpl>;
   for (const spec of Object.values(SYSCALL_SPECS) as SyscallSpec[]) {
     const impl = impls[spec.name]!;
-    const wrapper = LEGACY.has(spec.name)
-      ? (...args: unknown[]) => refused(ctx) || impl(ctx, ...args)
-      : wrap(spec, impl, ctx);
+    let wrapper = wrap(spec, impl, ctx);
+    if (explain || tracer !== undefined) wrapper = explained(spec, wrapper, ctx);
     bound[spec.name] = tracer === undefined ? wrapper : traced(spec, wrapper, ctx, tracer);
   }
   return bound as unknown as Syscalls;
+}
+
+/**
+ * The syscall object of a zx thread (ctx.thread), derived from the same table: each wrapper
+ * runs as the host's does, and a call that asked to wait parks the thread (park.ts).
+ */
+export function bindThreadSyscalls(ctx: SyscallContext, tracer?: SyscallTracer): ThreadSyscalls {
+  const bound: Record<string, (...args: unknown[]) => number | Promise<number>> = {};
+  const host = bindSyscalls(ctx, tracer) as unknown as Record<string, Wrapper>;
+  for (const [name, call] of Object.entries(host)) {
+    bound[name] = (...args: unknown[]) => runOnThread(ctx, () => call(...args));
+  }
+  return bound as unknown as ThreadSyscalls;
 }
 
 export type { ImplOf };

@@ -1,38 +1,89 @@
 // The calling context of a syscall and the one lookup-with-rights helper. Rights are checked
 // here, once, in Zircon's order: a value that names no handle is ZX_ERR_BAD_HANDLE, a handle to
 // the wrong kind of object ZX_ERR_WRONG_TYPE, a handle without every required right
-// ZX_ERR_ACCESS_DENIED.
+// ZX_ERR_ACCESS_DENIED. Each failure says why when the call is explaining (`fail`).
 
 import {
   ZX_ERR_ACCESS_DENIED,
   ZX_ERR_BAD_HANDLE,
-  ZX_ERR_INVALID_ARGS,
-  ZX_ERR_NO_MEMORY,
   ZX_ERR_WRONG_TYPE,
-  ZX_OK,
+  ZX_HANDLE_INVALID,
 } from '../abi/constants.ts';
+import { nameFlags } from '../abi/flags.ts';
 import { ANY_OBJECT, type HandleParam } from '../abi/syscall-spec.ts';
+import type { Dispatcher } from '../object/dispatcher.ts';
 import type { Handle } from '../object/handle.ts';
 import type { KernelCore } from '../object/kernel-core.ts';
-import type { KernelObject } from '../object/kernel-object.ts';
-import type { ProcessObject } from '../object/process.ts';
-import { writeOut } from './args.ts';
+import type { ProcessDispatcher } from '../object/process-dispatcher.ts';
+import type { ThreadDispatcher } from '../object/thread-dispatcher.ts';
+import type { Blocker, BlockerSlot } from '../util/blocker.ts';
+import { hex, type ReasonSlot, record, type Why } from '../util/reason.ts';
 import type { UserMemory } from './user.ts';
 
-export interface SyscallContext {
+/**
+ * `explain` is on while a call explains its errors; `reason` then holds why it failed. A call
+ * that must wait leaves its Blocker here (see shouldWait).
+ */
+export interface SyscallContext extends BlockerSlot, ReasonSlot {
   readonly core: KernelCore;
-  readonly process: ProcessObject;
+  readonly process: ProcessDispatcher;
   /** The caller's address space, for buffers passed as virtual addresses. */
   readonly user: UserMemory;
+  /** The calling zx thread; null for the host, which is no thread and never waits. */
+  readonly thread: ThreadDispatcher | null;
+  /**
+   * The wait a call asked for (see shouldWait): a thread's call is parked on it; the host's
+   * context drops it, so that the host gets ZX_ERR_SHOULD_WAIT with nothing armed.
+   */
+  blocker: Blocker | null;
 }
 
-/** Looks a handle up: the Handle, or a status. */
-export function lookupHandle(ctx: SyscallContext, value: number): Handle | number {
-  return ctx.process.handles.get(value) ?? ZX_ERR_BAD_HANDLE;
+/**
+ * Returns `status`, recording `why` when the call is explaining. A reason that formats values
+ * is a function given them as arguments (it captures nothing: see src/util/reason.ts), so that
+ * nothing is formatted, or allocated, when nobody asks.
+ */
+export function fail<A extends unknown[]>(
+  ctx: SyscallContext,
+  status: number,
+  why: Why<A>,
+  ...values: A
+): number {
+  return ctx.explain ? record(ctx, status, why, values) : status;
 }
 
-/** For lookups that accept any kind of object (Zircon's generic Dispatcher). */
-export const ANY_TYPE = ANY_OBJECT;
+/** Why `value` names no handle: for ZX_ERR_BAD_HANDLE. */
+export function noHandle(name: string, value: number): string {
+  if (!Number.isInteger(value)) return `${name} is not a handle value (not a number)`;
+  if (value === ZX_HANDLE_INVALID) return `${name} is ZX_HANDLE_INVALID`;
+  return `${name} (${hex(value >>> 0)}) names no handle in this process`;
+}
+
+/** Why a handle could not be made (Handle::Make failing). */
+export const ARENA_FULL = "the kernel's handle arena is full (KernelOptions.maxHandles)";
+
+/**
+ * Why the out-parameter `name` (given as `out`) could not be written: ZX_ERR_INVALID_ARGS where
+ * Zircon copies out. Only `typeof` looks at `out`, which may be a hostile Proxy.
+ */
+export function unwritable(name: string, out: unknown): string {
+  if (out === null) return `${name} is NULL`;
+  if (typeof out === 'number' || typeof out === 'bigint') {
+    return `${name} (${hex(out)}) is not writable memory of this process`;
+  }
+  return `${name} cannot be written: not a writable { value } object`;
+}
+
+/** `handle is ZX_OBJ_TYPE_VMAR, not ZX_OBJ_TYPE_VMO`: for ZX_ERR_WRONG_TYPE. */
+export function wrongType(name: string, actual: number, wanted: number): string {
+  return `${name} is ${nameFlags('obj_type', actual)}, not ${nameFlags('obj_type', wanted)}`;
+}
+
+/** `handle lacks ZX_RIGHT_WRITE (has ZX_RIGHT_READ | ...)`: for ZX_ERR_ACCESS_DENIED. */
+export function lacksRights(name: string, has: number, needs: number): string {
+  const held = has === 0 ? 'no rights' : nameFlags('rights', has);
+  return `${name} lacks ${nameFlags('rights', needs & ~has)} (has ${held})`;
+}
 
 /**
  * Looks up the handle `value` as the table entry's parameter `param` describes it (its object
@@ -47,15 +98,20 @@ export function handleWithRights(
   extraRights = 0,
 ): Handle | number {
   const handle = ctx.process.handles.get(value);
-  if (handle === undefined) return ZX_ERR_BAD_HANDLE;
-  if (param.type !== ANY_OBJECT && handle.object.type !== param.type) return ZX_ERR_WRONG_TYPE;
+  if (handle === undefined) return fail(ctx, ZX_ERR_BAD_HANDLE, noHandle, param.name, value);
+  const type = handle.object.type;
+  if (param.type !== ANY_OBJECT && type !== param.type) {
+    return fail(ctx, ZX_ERR_WRONG_TYPE, wrongType, param.name, type, param.type);
+  }
   const rights = param.rights | extraRights;
-  if ((handle.rights & rights) !== rights) return ZX_ERR_ACCESS_DENIED;
+  if ((handle.rights & rights) !== rights) {
+    return fail(ctx, ZX_ERR_ACCESS_DENIED, lacksRights, param.name, handle.rights, rights);
+  }
   return handle;
 }
 
 /** Like handleWithRights, for syscalls that need only the object: the object or a status. */
-export function objectWithRights<T extends KernelObject>(
+export function objectWithRights<T extends Dispatcher>(
   ctx: SyscallContext,
   value: number,
   param: HandleParam,
@@ -63,69 +119,4 @@ export function objectWithRights<T extends KernelObject>(
 ): T | number {
   const handle = handleWithRights(ctx, value, param, extraRights);
   return typeof handle === 'number' ? handle : (handle.object as T);
-}
-
-/**
- * Looks up a handle to an object of `type` (or ANY_TYPE) with every right in `rights`: the
- * Handle (for syscalls that also need its rights), or a status.
- */
-export function lookupWithRights(
-  ctx: SyscallContext,
-  value: number,
-  type: number,
-  rights: number,
-): Handle | number {
-  const handle = ctx.process.handles.get(value);
-  if (handle === undefined) return ZX_ERR_BAD_HANDLE;
-  if (type !== ANY_TYPE && handle.object.type !== type) return ZX_ERR_WRONG_TYPE;
-  if ((handle.rights & rights) !== rights) return ZX_ERR_ACCESS_DENIED;
-  return handle;
-}
-
-/** Like lookupWithRights, for syscalls that need only the object: the object or a status. */
-export function lookup<T extends KernelObject>(
-  ctx: SyscallContext,
-  value: number,
-  type: number,
-  rights: number,
-): T | number {
-  const handle = lookupWithRights(ctx, value, type, rights);
-  return typeof handle === 'number' ? handle : (handle.object as T);
-}
-
-/**
- * A new handle to `object`, in no table yet, or ZX_ERR_NO_MEMORY when the kernel's handle arena
- * is full (Handle::Make failing, which syscalls report as ZX_ERR_NO_MEMORY); a new object that
- * gets no handle is then undone, so the failed call leaves nothing behind.
- */
-export function makeHandle(
-  ctx: SyscallContext,
-  object: KernelObject,
-  rights: number,
-): Handle | number {
-  const handle = ctx.core.handleArena.make(object, rights);
-  if (handle !== null) return handle;
-  object.abandon();
-  return ZX_ERR_NO_MEMORY;
-}
-
-/**
- * Adds a handle to the caller's table, then copies its value out, as Zircon's syscall glue
- * does: when `out` cannot be written the handle stays in the table (leaked, as in Zircon, which
- * also raises a policy exception) and the status is ZX_ERR_INVALID_ARGS.
- */
-export function installAndCopyOut(ctx: SyscallContext, handle: Handle, out: unknown): number {
-  const value = ctx.process.handles.add(handle);
-  return writeOut(out, value) ? ZX_OK : ZX_ERR_INVALID_ARGS;
-}
-
-/** makeHandle, then installAndCopyOut. */
-export function addHandleAndCopyOut(
-  ctx: SyscallContext,
-  object: KernelObject,
-  rights: number,
-  out: unknown,
-): number {
-  const handle = makeHandle(ctx, object, rights);
-  return typeof handle === 'number' ? handle : installAndCopyOut(ctx, handle, out);
 }

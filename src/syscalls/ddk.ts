@@ -29,19 +29,30 @@ import {
   ZX_RSRC_KIND_SYSTEM,
   ZX_RSRC_SYSTEM_IOMMU_BASE,
 } from '../abi/constants.ts';
+import { nameFlags } from '../abi/flags.ts';
 import { DDK_SYSCALLS as S } from '../abi/syscalls/ddk.ts';
-import { BtiObject } from '../object/bti.ts';
+import { BusTransactionInitiatorDispatcher } from '../object/bti-dispatcher.ts';
 import type { Handle } from '../object/handle.ts';
-import { IommuObject } from '../object/iommu.ts';
-import type { PmtObject } from '../object/pmt.ts';
-import type { ResourceObject } from '../object/resource.ts';
-import { VmoObject } from '../object/vmo-object.ts';
+import { IommuDispatcher } from '../object/iommu-dispatcher.ts';
+import type { PinnedMemoryTokenDispatcher } from '../object/pinned-memory-token-dispatcher.ts';
+import type { ResourceDispatcher } from '../object/resource-dispatcher.ts';
+import { VmObjectDispatcher } from '../object/vm-object-dispatcher.ts';
+import { hex } from '../util/reason.ts';
 import { roundUpPageU64, U64_MAX } from '../util/u64.ts';
-import { createContiguousVmo, VmObjectPhysical } from '../vm/physical.ts';
-import { handleWithRights, objectWithRights, type SyscallContext } from './context.ts';
+import { createContiguousVmo } from '../vm/physical.ts';
+import { VmObjectPhysical } from '../vm/vm-object-physical.ts';
+import {
+  fail,
+  handleWithRights,
+  lacksRights,
+  objectWithRights,
+  type SyscallContext,
+} from './context.ts';
 import type { HandleOut } from './impl.ts';
 import { enforcePolicy } from './policy.ts';
+import { grantsRange, resourceRefuses } from './ranged-resource.ts';
 import { beginCopyOut, copyIn, finishCopyOut, type UserBuffer } from './user.ts';
+import { notZero, roundsPast, unaligned } from './why.ts';
 
 /** sizeof(zx_iommu_desc_stub_t): one byte of padding. */
 const IOMMU_DESC_STUB_SIZE = 1n;
@@ -57,7 +68,7 @@ const BTI_PERMS = ZX_BTI_PERM_READ | ZX_BTI_PERM_WRITE | ZX_BTI_PERM_EXECUTE;
  */
 function validateMmio(
   ctx: SyscallContext,
-  resource: ResourceObject,
+  resource: ResourceDispatcher,
   paddr: bigint,
   size: bigint,
 ): number {
@@ -65,22 +76,26 @@ function validateMmio(
   const mmioStart = BigInt(pmm.mmioFirstFrame) * 4096n;
   const mmioEnd = mmioStart + BigInt(pmm.mmioFrames) * 4096n;
   const inMmio = paddr >= mmioStart && paddr + size <= mmioEnd;
-  if (resource.isRangedRoot) return size === 0n || inMmio ? ZX_OK : ZX_ERR_ACCESS_DENIED;
-  if (resource.kind !== ZX_RSRC_KIND_MMIO) return ZX_ERR_WRONG_TYPE;
-  const granted = resource.base & ~4095n;
-  const grantedEnd = (resource.base + resource.size + 4095n) & ~4095n;
-  if (size === 0n || paddr < granted || paddr + size > grantedEnd) return ZX_ERR_OUT_OF_RANGE;
-  return inMmio ? ZX_OK : ZX_ERR_ACCESS_DENIED;
+  if (resource.isRangedRoot && (size === 0n || inMmio)) return ZX_OK;
+  if (!resource.isRangedRoot) {
+    const kind = ZX_RSRC_KIND_MMIO;
+    if (resource.kind !== kind) {
+      return resourceRefuses(ctx, ZX_ERR_WRONG_TYPE, 'resource', resource, kind, paddr, size);
+    }
+    const granted = resource.base & ~4095n;
+    const grantedEnd = (resource.base + resource.size + 4095n) & ~4095n;
+    if (size === 0n) return fail(ctx, ZX_ERR_OUT_OF_RANGE, 'size is 0');
+    if (paddr < granted || paddr + size > grantedEnd) {
+      return resourceRefuses(ctx, ZX_ERR_OUT_OF_RANGE, 'resource', resource, kind, paddr, size);
+    }
+    if (inMmio) return ZX_OK;
+  }
+  return fail(ctx, ZX_ERR_ACCESS_DENIED, notMmio, paddr, size, mmioStart, mmioEnd);
 }
 
-/**
- * Zircon's validate_ranged_resource once the handle is looked up: the ranged root grants every
- * kind; another resource must be of `kind` and cover [base, base + size).
- */
-function validateRanged(resource: ResourceObject, kind: number, base: bigint, size: bigint) {
-  if (resource.isRangedRoot) return ZX_OK;
-  if (resource.kind !== kind) return ZX_ERR_WRONG_TYPE;
-  return resource.covers(base, size) ? ZX_OK : ZX_ERR_OUT_OF_RANGE;
+function notMmio(paddr: bigint, size: bigint, start: bigint, end: bigint): string {
+  const range = `[${hex(paddr)}, ${hex(paddr + size)})`;
+  return `${range} is not device memory: zxvm's MMIO region is [${hex(start)}, ${hex(end)})`;
 }
 
 /**
@@ -99,7 +114,7 @@ export function zx_vmo_create_physical(
 ): number {
   const policy = enforcePolicy(ctx, ZX_POL_NEW_VMO);
   if (policy !== ZX_OK) return policy;
-  const granting = objectWithRights<ResourceObject>(
+  const granting = objectWithRights<ResourceDispatcher>(
     ctx,
     resource,
     S.zx_vmo_create_physical.params[0],
@@ -109,19 +124,16 @@ export function zx_vmo_create_physical(
   const valid = validateMmio(ctx, granting, paddr, size);
   if (valid !== ZX_OK) return valid;
   const rounded = roundUpPageU64(size);
-  if (rounded === null) return ZX_ERR_OUT_OF_RANGE;
-  if ((paddr & 4095n) !== 0n || rounded === 0n || paddr + rounded - 1n > U64_MAX) {
-    return ZX_ERR_INVALID_ARGS;
+  if (rounded === null) return fail(ctx, ZX_ERR_OUT_OF_RANGE, roundsPast, 'size', size);
+  if ((paddr & 4095n) !== 0n) return fail(ctx, ZX_ERR_INVALID_ARGS, unaligned, 'paddr', paddr);
+  if (rounded === 0n) return fail(ctx, ZX_ERR_INVALID_ARGS, 'size is 0');
+  if (paddr + rounded - 1n > U64_MAX) {
+    return fail(ctx, ZX_ERR_INVALID_ARGS, 'paddr + size wraps past 2^64');
   }
   const core = ctx.core;
-  const vmo = new VmObjectPhysical(
-    core.pmm,
-    core.discardables,
-    Number(paddr >> 12n),
-    Number(rounded >> 12n),
-  );
+  const vmo = new VmObjectPhysical(Number(paddr >> 12n), Number(rounded >> 12n));
   // Physical VMOs have no stream: their stream size reads as 0.
-  return out.set(new VmoObject(core.newKoid(), vmo, 0n), ZX_DEFAULT_VMO_RIGHTS);
+  return out.set(new VmObjectDispatcher(core.newKoid(), vmo, 0n), ZX_DEFAULT_VMO_RIGHTS);
 }
 
 /**
@@ -138,20 +150,24 @@ export function zx_vmo_create_contiguous(
   alignmentLog2: number,
   out: HandleOut,
 ): number {
-  if (size === 0n) return ZX_ERR_INVALID_ARGS;
+  if (size === 0n) return fail(ctx, ZX_ERR_INVALID_ARGS, 'size is 0');
   const align = alignmentLog2 === 0 ? 12 : alignmentLog2;
-  if (align < 12 || align >= 64) return ZX_ERR_INVALID_ARGS;
+  if (align < 12 || align >= 64) return fail(ctx, ZX_ERR_INVALID_ARGS, badAlignment, alignmentLog2);
   const policy = enforcePolicy(ctx, ZX_POL_NEW_VMO);
   if (policy !== ZX_OK) return policy;
-  const found = objectWithRights<BtiObject>(ctx, bti, S.zx_vmo_create_contiguous.params[0]);
+  const found = objectWithRights<BusTransactionInitiatorDispatcher>(
+    ctx,
+    bti,
+    S.zx_vmo_create_contiguous.params[0],
+  );
   if (typeof found === 'number') return found;
   const rounded = roundUpPageU64(size);
-  if (rounded === null) return ZX_ERR_OUT_OF_RANGE;
+  if (rounded === null) return fail(ctx, ZX_ERR_OUT_OF_RANGE, roundsPast, 'size', size);
   const core = ctx.core;
   const vmo = createContiguousVmo(core.pmm, core.discardables, Number(rounded >> 12n), align);
   if (typeof vmo === 'number') return vmo;
   // Contiguous VMOs have no stream: their stream size reads as 0.
-  return out.set(new VmoObject(core.newKoid(), vmo, 0n), ZX_DEFAULT_VMO_RIGHTS);
+  return out.set(new VmObjectDispatcher(core.newKoid(), vmo, 0n), ZX_DEFAULT_VMO_RIGHTS);
 }
 
 /**
@@ -168,18 +184,23 @@ export function zx_iommu_create(
   descSize: bigint,
   out: HandleOut,
 ): number {
-  const granting = objectWithRights<ResourceObject>(ctx, resource, S.zx_iommu_create.params[0]);
+  const granting = objectWithRights<ResourceDispatcher>(ctx, resource, S.zx_iommu_create.params[0]);
   if (typeof granting === 'number') return granting;
-  const valid = validateRanged(granting, ZX_RSRC_KIND_SYSTEM, ZX_RSRC_SYSTEM_IOMMU_BASE, 1n);
+  const kind = ZX_RSRC_KIND_SYSTEM;
+  const valid = grantsRange(ctx, 'resource', granting, kind, ZX_RSRC_SYSTEM_IOMMU_BASE, 1n);
   if (valid !== ZX_OK) return valid;
-  if (descSize > BigInt(ZX_IOMMU_MAX_DESC_LEN)) return ZX_ERR_INVALID_ARGS;
+  if (descSize > BigInt(ZX_IOMMU_MAX_DESC_LEN)) {
+    return fail(ctx, ZX_ERR_INVALID_ARGS, descTooLong, descSize);
+  }
   if (descSize > 0n) {
     const bytes = copyIn(ctx.user, desc, Number(descSize));
     if (typeof bytes === 'number') return bytes;
   }
-  if (type !== ZX_IOMMU_TYPE_STUB) return ZX_ERR_NOT_SUPPORTED;
-  if (desc === null || descSize !== IOMMU_DESC_STUB_SIZE) return ZX_ERR_INVALID_ARGS;
-  return out.set(new IommuObject(ctx.core.newKoid(), type), ZX_DEFAULT_IOMMU_RIGHTS);
+  if (type !== ZX_IOMMU_TYPE_STUB) return fail(ctx, ZX_ERR_NOT_SUPPORTED, notStub, type);
+  if (desc === null || descSize !== IOMMU_DESC_STUB_SIZE) {
+    return fail(ctx, ZX_ERR_INVALID_ARGS, 'a stub IOMMU takes a 1-byte zx_iommu_desc_stub_t');
+  }
+  return out.set(new IommuDispatcher(ctx.core.newKoid(), type), ZX_DEFAULT_IOMMU_RIGHTS);
 }
 
 /**
@@ -193,11 +214,54 @@ export function zx_bti_create(
   btiId: bigint,
   out: HandleOut,
 ): number {
-  if (options !== 0) return ZX_ERR_INVALID_ARGS;
-  const found = objectWithRights<IommuObject>(ctx, iommu, S.zx_bti_create.params[0]);
+  if (options !== 0) return fail(ctx, ZX_ERR_INVALID_ARGS, notZero, 'options', options);
+  const found = objectWithRights<IommuDispatcher>(ctx, iommu, S.zx_bti_create.params[0]);
   if (typeof found === 'number') return found;
-  if (!found.isValidBusTxnId(btiId)) return ZX_ERR_INVALID_ARGS;
-  return out.set(new BtiObject(ctx.core.newKoid(), found, btiId), ZX_DEFAULT_BTI_RIGHTS);
+  if (!found.isValidBusTxnId(btiId)) {
+    return fail(ctx, ZX_ERR_INVALID_ARGS, 'the IOMMU refuses bti_id as a bus transaction id');
+  }
+  return out.set(
+    new BusTransactionInitiatorDispatcher(ctx.core.newKoid(), found, btiId),
+    ZX_DEFAULT_BTI_RIGHTS,
+  );
+}
+
+/** The VMO rights that the ZX_BTI_PERM_* bits of `options` need (EXECUTE needs READ). */
+function pinRights(options: number): number {
+  const read = (options & (ZX_BTI_PERM_READ | ZX_BTI_PERM_EXECUTE)) !== 0 ? ZX_RIGHT_READ : 0;
+  return read | ((options & ZX_BTI_PERM_WRITE) !== 0 ? ZX_RIGHT_WRITE : 0);
+}
+
+// Reasons (src/util/reason.ts): each formatter gets the values it prints as arguments.
+
+function badAlignment(log2: number): string {
+  return `alignment_log2 (${log2}) is neither 0 nor between 12 and 63`;
+}
+
+function descTooLong(size: bigint): string {
+  return `desc_size (${size}) is above ZX_IOMMU_MAX_DESC_LEN (${ZX_IOMMU_MAX_DESC_LEN})`;
+}
+
+function notStub(type: number): string {
+  return `type (${type}) is not ZX_IOMMU_TYPE_STUB, the only IOMMU zxvm has`;
+}
+
+function tooManyAddrs(count: bigint): string {
+  return `num_addrs (${count}) is above ${MAX_PIN_ADDRS}`;
+}
+
+function leftOver(rest: number, contiguous: boolean): string {
+  if ((rest & ZX_BTI_COMPRESS) !== 0 && (rest & ZX_BTI_CONTIGUOUS) !== 0) {
+    return 'options has both ZX_BTI_COMPRESS and ZX_BTI_CONTIGUOUS';
+  }
+  if ((rest & ZX_BTI_CONTIGUOUS) !== 0 && !contiguous) {
+    return 'ZX_BTI_CONTIGUOUS of a VMO that is not contiguous';
+  }
+  return `options has unknown bits (${hex(rest >>> 0)})`;
+}
+
+function notPmt(type: number): string {
+  return `handle is ${nameFlags('obj_type', type)}, not a PMT (it is closed all the same)`;
 }
 
 /** Whether `rights` (a VMO handle's) lack one that the ZX_BTI_PERM_* bits of `options` need. */
@@ -232,23 +296,28 @@ export function zx_bti_pin(
   pmt: HandleOut,
 ): number {
   const params = S.zx_bti_pin.params;
-  const bti = objectWithRights<BtiObject>(ctx, handle, params[0]);
+  const bti = objectWithRights<BusTransactionInitiatorDispatcher>(ctx, handle, params[0]);
   if (typeof bti === 'number') return bti;
-  if ((offset & 4095n) !== 0n || (size & 4095n) !== 0n || numAddrs > MAX_PIN_ADDRS) {
-    return ZX_ERR_INVALID_ARGS;
-  }
+  if ((offset & 4095n) !== 0n) return fail(ctx, ZX_ERR_INVALID_ARGS, unaligned, 'offset', offset);
+  if ((size & 4095n) !== 0n) return fail(ctx, ZX_ERR_INVALID_ARGS, unaligned, 'size', size);
+  if (numAddrs > MAX_PIN_ADDRS) return fail(ctx, ZX_ERR_INVALID_ARGS, tooManyAddrs, numAddrs);
   const source = handleWithRights(ctx, vmo, params[2]);
   if (typeof source === 'number') return source;
-  if ((source.rights & ZX_RIGHT_MAP) === 0) return ZX_ERR_ACCESS_DENIED;
-  if (missingPinRight(options, source.rights)) return ZX_ERR_ACCESS_DENIED;
-  const vmoObject = source.object as VmoObject;
+  const rights = source.rights;
+  if ((rights & ZX_RIGHT_MAP) === 0) {
+    return fail(ctx, ZX_ERR_ACCESS_DENIED, lacksRights, 'vmo', rights, ZX_RIGHT_MAP);
+  }
+  if (missingPinRight(options, rights)) {
+    return fail(ctx, ZX_ERR_ACCESS_DENIED, lacksRights, 'vmo', rights, pinRights(options));
+  }
+  const vmoObject = source.object as VmObjectDispatcher;
   let rest = options & ~BTI_PERMS;
   const compress = (rest & ZX_BTI_COMPRESS) !== 0;
   const contiguous = (rest & ZX_BTI_CONTIGUOUS) !== 0;
   // Both together consume neither; CONTIGUOUS is consumed only for a contiguous VMO.
   if (compress && !contiguous) rest &= ~ZX_BTI_COMPRESS;
   else if (contiguous && !compress && vmoObject.vmo.isContiguous) rest &= ~ZX_BTI_CONTIGUOUS;
-  if (rest !== 0) return ZX_ERR_INVALID_ARGS;
+  if (rest !== 0) return fail(ctx, ZX_ERR_INVALID_ARGS, leftOver, rest, vmoObject.vmo.isContiguous);
   const token = bti.pin(vmoObject, offset, size, options & BTI_PERMS, () => ctx.core.newKoid());
   if (typeof token === 'number') return token;
   const status = copyOutAddrs(ctx, token, compress, contiguous, addrs, numAddrs);
@@ -263,7 +332,7 @@ export function zx_bti_pin(
 /** Encodes the PMT's addresses and writes them to `addrs`: ZX_OK or the status of the copy. */
 function copyOutAddrs(
   ctx: SyscallContext,
-  token: PmtObject,
+  token: PinnedMemoryTokenDispatcher,
   compress: boolean,
   contiguous: boolean,
   addrs: UserBuffer,
@@ -284,10 +353,11 @@ function copyOutAddrs(
  * Rights and errors: its entry in src/abi/syscalls/ddk.ts.
  */
 export function zx_pmt_unpin(ctx: SyscallContext, handle: Handle): number {
-  void ctx;
-  if (handle.object.type !== ZX_OBJ_TYPE_PMT) return ZX_ERR_WRONG_TYPE;
+  if (handle.object.type !== ZX_OBJ_TYPE_PMT) {
+    return fail(ctx, ZX_ERR_WRONG_TYPE, notPmt, handle.object.type);
+  }
   // Unpinned before the binder drops the handle, so its closing does not quarantine it.
-  (handle.object as PmtObject).unpin();
+  (handle.object as PinnedMemoryTokenDispatcher).unpin();
   return ZX_OK;
 }
 
@@ -297,7 +367,11 @@ export function zx_pmt_unpin(ctx: SyscallContext, handle: Handle): number {
  * Rights and errors: its entry in src/abi/syscalls/ddk.ts.
  */
 export function zx_bti_release_quarantine(ctx: SyscallContext, handle: number): number {
-  const bti = objectWithRights<BtiObject>(ctx, handle, S.zx_bti_release_quarantine.params[0]);
+  const bti = objectWithRights<BusTransactionInitiatorDispatcher>(
+    ctx,
+    handle,
+    S.zx_bti_release_quarantine.params[0],
+  );
   if (typeof bti === 'number') return bti;
   bti.releaseQuarantine();
   return ZX_OK;

@@ -4,10 +4,11 @@
 
 import { ZX_ERR_NO_MEMORY, ZX_OK } from '../abi/constants.ts';
 import type { HandleParam, ParamSpec, SyscallSpec, U64Param } from '../abi/syscall-spec.ts';
+import type { Dispatcher } from '../object/dispatcher.ts';
 import type { Handle, HandleArena } from '../object/handle.ts';
-import type { KernelObject } from '../object/kernel-object.ts';
 import { assert } from '../util/assert.ts';
-import type { SyscallContext } from './context.ts';
+import { because } from '../util/reason.ts';
+import { ARENA_FULL, type SyscallContext } from './context.ts';
 import type { UserBuffer } from './user.ts';
 
 /**
@@ -27,12 +28,12 @@ export class HandleOut {
    * Makes the handle this out-parameter will receive: ZX_OK, or ZX_ERR_NO_MEMORY when the
    * kernel's handle arena is full (a new object is then undone, as Zircon's KernelHandle does).
    */
-  set(object: KernelObject, rights: number): number {
+  set(object: Dispatcher, rights: number): number {
     assert(this.handle === null, 'out handle set twice');
     const handle = this.arena.make(object, rights);
     if (handle === null) {
       object.abandon();
-      return ZX_ERR_NO_MEMORY;
+      return because(ZX_ERR_NO_MEMORY, ARENA_FULL);
     }
     this.handle = handle;
     return ZX_OK;
@@ -66,7 +67,7 @@ export type ImplArg<P> = P extends HandleParam & { readonly consumed: true }
       ? unknown
       : P extends { readonly kind: 'u64' | 'time' }
         ? bigint
-        : P extends { readonly kind: 'buffer_in' | 'buffer_out' }
+        : P extends { readonly kind: 'buffer_in' | 'buffer_out' | 'struct_in' | 'struct_out' }
           ? UserBuffer
           : P extends { readonly kind: 'out_handle' }
             ? HandleOut

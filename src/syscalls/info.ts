@@ -1,22 +1,25 @@
-// zx_object_get_info: one record per topic, copied out as its C struct. Older versions of a
-// topic (ZX_INFO_VMO_V1 ...) are prefixes of the newest record, so they are answered by
-// encoding the newest struct and copying out as many bytes as the older one holds.
+// zx_object_get_info: the topic picks the object type and rights the handle needs and the
+// records copied out, as the switch of Zircon's object_info.cc does. Rights and errors: its
+// entry in src/abi/syscalls/object.ts.
 
 import {
-  ZX_ERR_ACCESS_DENIED,
   ZX_ERR_BUFFER_TOO_SMALL,
   ZX_ERR_INVALID_ARGS,
   ZX_ERR_NOT_SUPPORTED,
-  ZX_ERR_WRONG_TYPE,
   ZX_INFO_HANDLE_BASIC,
   ZX_INFO_HANDLE_VALID,
   ZX_INFO_KMEM_STATS,
   ZX_INFO_KMEM_STATS_V1,
+  ZX_INFO_PROCESS_MAPS,
+  ZX_INFO_THREAD,
   ZX_INFO_VMAR,
+  ZX_INFO_VMAR_MAPS,
   ZX_INFO_VMO,
   ZX_INFO_VMO_V1,
   ZX_INFO_VMO_V2,
   ZX_INFO_VMO_V3,
+  ZX_OBJ_TYPE_RESOURCE,
+  ZX_OBJ_TYPE_THREAD,
   ZX_OBJ_TYPE_VMAR,
   ZX_OBJ_TYPE_VMO,
   ZX_OK,
@@ -38,30 +41,40 @@ import {
   ZX_INFO_VMO_V2_SIZE,
   ZX_INFO_VMO_V3_SIZE,
 } from '../abi/structs.ts';
+import { OBJECT_SYSCALLS as S } from '../abi/syscalls/object.ts';
+import type { ThreadDispatcher } from '../object/thread-dispatcher.ts';
 import type { VmAddressRegionDispatcher } from '../object/vm-address-region-dispatcher.ts';
-import type { VmoObject } from '../object/vmo-object.ts';
-import { handleValue, u32, u64, writeOut } from './args.ts';
-import { lookupHandle, type SyscallContext } from './context.ts';
-import { kmemStats } from './info-kmem.ts';
-import { PROCESS_INFO_TOPICS, processInfo } from './info-process.ts';
+import type { VmObjectDispatcher } from '../object/vm-object-dispatcher.ts';
+import { hex } from '../util/reason.ts';
+import { kmemStats, kmemStatsV1 } from '../vm/memory-stats.ts';
+import {
+  fail,
+  handleWithRights,
+  objectWithRights,
+  type SyscallContext,
+  unwritable,
+} from './context.ts';
+import type { UserOut } from './impl.ts';
+import {
+  type InfoOut,
+  PROCESS_VMOS_SIZES,
+  processMapsInfo,
+  processVmosInfo,
+  vmarMapsInfo,
+} from './info-process.ts';
+import { encodeThreadInfo } from './info-thread.ts';
 import { encodeVmoInfo } from './info-vmo.ts';
-import { validateRangedResource } from './resource.ts';
-import { beginCopyOut, finishCopyOut, isUserBuffer, type UserBuffer } from './user.ts';
+import { validateRangedResource } from './ranged-resource.ts';
+import { beginCopyOut, copyOutU64, finishCopyOut, type UserBuffer } from './user.ts';
 
-const KNOWN_TOPICS = new Set<number>([
-  ZX_INFO_HANDLE_VALID,
-  ZX_INFO_HANDLE_BASIC,
-  ZX_INFO_VMO_V1,
-  ZX_INFO_VMO_V2,
-  ZX_INFO_VMO_V3,
-  ZX_INFO_VMO,
-  ZX_INFO_KMEM_STATS,
-  ZX_INFO_KMEM_STATS_V1,
-  ZX_INFO_VMAR,
-  ...PROCESS_INFO_TOPICS,
-]);
+const HANDLE = S.zx_object_get_info.params[0];
+const VMO_HANDLE = { ...HANDLE, type: ZX_OBJ_TYPE_VMO };
+const VMAR_HANDLE = { ...HANDLE, type: ZX_OBJ_TYPE_VMAR };
+const THREAD_HANDLE = { ...HANDLE, type: ZX_OBJ_TYPE_THREAD };
+const RESOURCE_HANDLE = { ...HANDLE, type: ZX_OBJ_TYPE_RESOURCE };
 
-const VMO_TOPIC_SIZES = new Map<number, number>([
+/** Each ZX_INFO_VMO version's record: a prefix of the newest zx_info_vmo_t. */
+const VMO_TOPIC_SIZES: ReadonlyMap<number, number> = new Map([
   [ZX_INFO_VMO_V1, ZX_INFO_VMO_V1_SIZE],
   [ZX_INFO_VMO_V2, ZX_INFO_VMO_V2_SIZE],
   [ZX_INFO_VMO_V3, ZX_INFO_VMO_V3_SIZE],
@@ -69,115 +82,134 @@ const VMO_TOPIC_SIZES = new Map<number, number>([
 ]);
 
 /**
- * zx_object_get_info(handle, topic, buffer, buffer_size, actual, avail)
- * Topics: ZX_INFO_HANDLE_VALID (any handle), ZX_INFO_HANDLE_BASIC (any handle),
- * ZX_INFO_VMO and ZX_INFO_VMO_V1/V2/V3 (a VMO, no right needed), ZX_INFO_KMEM_STATS and
- * ZX_INFO_KMEM_STATS_V1 (the system resource, or a SYSTEM resource covering
- * ZX_RSRC_SYSTEM_INFO_BASE; no right needed), ZX_INFO_VMAR (a VMAR with ZX_RIGHT_INSPECT);
- * the multi-record ZX_INFO_PROCESS_VMOS (V1..current) and ZX_INFO_PROCESS_MAPS (a process with
- * ZX_RIGHT_INSPECT) and ZX_INFO_VMAR_MAPS (a VMAR with ZX_RIGHT_INSPECT; info-process.ts),
- * which succeed even when the buffer holds no record.
- * Errors: ZX_ERR_NOT_SUPPORTED (unknown topic, checked before the handle); ZX_ERR_BAD_HANDLE;
- * ZX_ERR_WRONG_TYPE (topic not answered by this object type; a resource of another kind);
- * ZX_ERR_OUT_OF_RANGE (a SYSTEM resource not covering INFO); ZX_ERR_ACCESS_DENIED (missing
- * right); ZX_ERR_BUFFER_TOO_SMALL (buffer_size below one record: actual = 0 and avail = 1 are
- * still written); ZX_ERR_INVALID_ARGS (buffer, actual or avail unusable); ZX_ERR_NOT_FOUND
- * (host buffer shorter than the record).
+ * zx_object_get_info(handle, topic, buffer, buffer_size, actual, avail): the topic is looked at
+ * before the handle. Single-record topics fail with ZX_ERR_BUFFER_TOO_SMALL (actual and avail
+ * still written) when the record does not fit; multi-record ones (info-process.ts) copy what
+ * fits and succeed.
+ * Rights and errors: its entry in src/abi/syscalls/object.ts.
  */
 export function zx_object_get_info(
   ctx: SyscallContext,
-  handle: unknown,
-  topic: unknown,
-  buffer: unknown,
-  bufferSize: unknown,
-  actual: unknown,
-  avail: unknown,
+  handle: number,
+  topic: number,
+  buffer: UserBuffer,
+  bufferSize: bigint,
+  actual: UserOut,
+  avail: UserOut,
 ): number {
-  const topic32 = u32(topic);
-  const size = u64(bufferSize);
-  if (topic32 === undefined || size === undefined || !isUserBuffer(buffer)) {
-    return ZX_ERR_INVALID_ARGS;
-  }
-  if (!KNOWN_TOPICS.has(topic32)) return ZX_ERR_NOT_SUPPORTED;
-  if (topic32 === ZX_INFO_KMEM_STATS || topic32 === ZX_INFO_KMEM_STATS_V1) {
-    const status = validateRangedResource(
-      ctx,
-      handleValue(handle),
-      ZX_RSRC_KIND_SYSTEM,
-      ZX_RSRC_SYSTEM_INFO_BASE,
-      1n,
-    );
-    if (status !== ZX_OK) return status;
-    const stats = kmemStats(ctx.core);
-    const v1 = topic32 === ZX_INFO_KMEM_STATS_V1;
-    const bytes = new Uint8Array(v1 ? ZX_INFO_KMEM_STATS_V1_SIZE : ZX_INFO_KMEM_STATS_SIZE);
-    const view = new DataView(bytes.buffer);
-    if (v1)
-      encodeZxInfoKmemStatsV1(view, 0, {
-        ...stats,
-        free_bytes: stats.free_bytes + stats.free_loaned_bytes,
-      });
-    else encodeZxInfoKmemStats(view, 0, stats);
-    return singleRecord(ctx, buffer, size, actual, avail, bytes, bytes.length);
-  }
-  const found = lookupHandle(ctx, handleValue(handle));
-  if (topic32 === ZX_INFO_HANDLE_VALID) return typeof found === 'number' ? found : ZX_OK;
-  if (typeof found === 'number') return found;
-  const object = found.object;
-  const reply = (bytes: Uint8Array, recordSize: number) =>
-    singleRecord(ctx, buffer, size, actual, avail, bytes, recordSize);
-
-  if (topic32 === ZX_INFO_HANDLE_BASIC) {
-    const bytes = new Uint8Array(ZX_INFO_HANDLE_BASIC_SIZE);
-    encodeZxInfoHandleBasic(new DataView(bytes.buffer), 0, {
-      koid: BigInt(object.koid),
-      rights: found.rights,
-      type: object.type,
-      related_koid: BigInt(object.relatedKoid),
-      reserved: 0,
-    });
-    return reply(bytes, bytes.length);
-  }
-  const vmoSize = VMO_TOPIC_SIZES.get(topic32);
+  const out: InfoOut = { buffer, bufferSize, actual, avail };
+  const vmoSize = VMO_TOPIC_SIZES.get(topic);
   if (vmoSize !== undefined) {
-    if (object.type !== ZX_OBJ_TYPE_VMO) return ZX_ERR_WRONG_TYPE;
-    return reply(encodeVmoInfo(object as VmoObject, found.rights), vmoSize);
+    // Any VMO handle, whatever its rights; the record shows them.
+    const found = handleWithRights(ctx, handle, VMO_HANDLE);
+    if (typeof found === 'number') return found;
+    const info = (found.object as VmObjectDispatcher).getVmoInfo(found.rights);
+    return singleRecord(ctx, out, encodeVmoInfo(info).subarray(0, vmoSize));
   }
-  if (topic32 === ZX_INFO_VMAR) {
-    if (object.type !== ZX_OBJ_TYPE_VMAR) return ZX_ERR_WRONG_TYPE;
-    if ((found.rights & ZX_RIGHT_INSPECT) === 0) return ZX_ERR_ACCESS_DENIED;
-    const vmar = object as VmAddressRegionDispatcher;
-    const bytes = new Uint8Array(ZX_INFO_VMAR_SIZE);
-    encodeZxInfoVmar(new DataView(bytes.buffer), 0, { base: vmar.base, len: vmar.size });
-    return reply(bytes, bytes.length);
+  const processVmosSize = PROCESS_VMOS_SIZES.get(topic);
+  if (processVmosSize !== undefined) return processVmosInfo(ctx, handle, processVmosSize, out);
+  switch (topic) {
+    case ZX_INFO_HANDLE_VALID: {
+      // Only whether the handle exists: the buffer, actual and avail are never touched.
+      const found = handleWithRights(ctx, handle, HANDLE);
+      return typeof found === 'number' ? found : ZX_OK;
+    }
+    case ZX_INFO_HANDLE_BASIC: {
+      const found = handleWithRights(ctx, handle, HANDLE);
+      if (typeof found === 'number') return found;
+      const object = found.object;
+      const bytes = new Uint8Array(ZX_INFO_HANDLE_BASIC_SIZE);
+      encodeZxInfoHandleBasic(new DataView(bytes.buffer), 0, {
+        koid: BigInt(object.koid),
+        rights: found.rights,
+        type: object.type,
+        related_koid: BigInt(object.relatedKoid),
+        reserved: 0,
+      });
+      return singleRecord(ctx, out, bytes);
+    }
+    case ZX_INFO_THREAD: {
+      const thread = objectWithRights<ThreadDispatcher>(
+        ctx,
+        handle,
+        THREAD_HANDLE,
+        ZX_RIGHT_INSPECT,
+      );
+      if (typeof thread === 'number') return thread;
+      return singleRecord(ctx, out, encodeThreadInfo(thread));
+    }
+    case ZX_INFO_VMAR: {
+      const vmar = objectWithRights<VmAddressRegionDispatcher>(
+        ctx,
+        handle,
+        VMAR_HANDLE,
+        ZX_RIGHT_INSPECT,
+      );
+      if (typeof vmar === 'number') return vmar;
+      const bytes = new Uint8Array(ZX_INFO_VMAR_SIZE);
+      encodeZxInfoVmar(new DataView(bytes.buffer), 0, { base: vmar.base, len: vmar.size });
+      return singleRecord(ctx, out, bytes);
+    }
+    case ZX_INFO_KMEM_STATS:
+    case ZX_INFO_KMEM_STATS_V1: {
+      // No right: a SYSTEM resource covering the INFO base is the privilege.
+      const status = validateRangedResource(
+        ctx,
+        handle,
+        ZX_RSRC_KIND_SYSTEM,
+        ZX_RSRC_SYSTEM_INFO_BASE,
+        1n,
+        RESOURCE_HANDLE,
+      );
+      if (status !== ZX_OK) return status;
+      const stats = kmemStats(ctx.core.pmm, ctx.core.discardables);
+      if (topic === ZX_INFO_KMEM_STATS) {
+        const bytes = new Uint8Array(ZX_INFO_KMEM_STATS_SIZE);
+        encodeZxInfoKmemStats(new DataView(bytes.buffer), 0, stats);
+        return singleRecord(ctx, out, bytes);
+      }
+      const bytes = new Uint8Array(ZX_INFO_KMEM_STATS_V1_SIZE);
+      encodeZxInfoKmemStatsV1(new DataView(bytes.buffer), 0, kmemStatsV1(stats));
+      return singleRecord(ctx, out, bytes);
+    }
+    case ZX_INFO_PROCESS_MAPS:
+      return processMapsInfo(ctx, handle, out);
+    case ZX_INFO_VMAR_MAPS:
+      return vmarMapsInfo(ctx, handle, out);
+    default:
+      return fail(ctx, ZX_ERR_NOT_SUPPORTED, unknownTopic, topic);
   }
-  return processInfo(ctx, found, topic32, buffer, size, actual, avail) ?? ZX_ERR_NOT_SUPPORTED;
+}
+
+function unknownTopic(topic: number): string {
+  return `topic (${hex(topic >>> 0)}) is not a ZX_INFO_* topic zxvm answers`;
+}
+
+function tooSmall(size: bigint, record: number): string {
+  return `buffer_size (${size}) is below the ${record}-byte record (actual 0 and avail 1 written)`;
 }
 
 /**
- * Copies out one record (the first `recordSize` bytes of `bytes`) when it fits, then actual and
- * avail; ZX_ERR_BUFFER_TOO_SMALL when it did not fit.
+ * Copies out one record when it fits, then actual and avail (Zircon's single_record_result): a
+ * failed copy of the record is returned before they are written; ZX_ERR_BUFFER_TOO_SMALL when
+ * the record did not fit.
  */
-function singleRecord(
-  ctx: SyscallContext,
-  buffer: UserBuffer,
-  bufferSize: bigint,
-  actual: unknown,
-  avail: unknown,
-  bytes: Uint8Array,
-  recordSize: number,
-): number {
+function singleRecord(ctx: SyscallContext, out: InfoOut, record: Uint8Array): number {
   let copied = 0n;
-  if (bufferSize >= BigInt(recordSize)) {
-    const out = beginCopyOut(buffer, recordSize);
-    if (typeof out === 'number') return out;
-    out.set(bytes.subarray(0, recordSize));
-    const status = finishCopyOut(ctx.user, buffer, out);
+  if (out.bufferSize >= BigInt(record.length)) {
+    const bytes = beginCopyOut(out.buffer, record.length);
+    if (typeof bytes === 'number') return bytes;
+    bytes.set(record);
+    const status = finishCopyOut(ctx.user, out.buffer, bytes);
     if (status !== ZX_OK) return status;
     copied = 1n;
   }
-  // actual and avail are size_t: bigints, like every 64-bit out-parameter.
-  if (actual !== null && !writeOut(actual, copied)) return ZX_ERR_INVALID_ARGS;
-  if (avail !== null && !writeOut(avail, 1n)) return ZX_ERR_INVALID_ARGS;
-  return copied === 0n ? ZX_ERR_BUFFER_TOO_SMALL : ZX_OK;
+  if (out.actual !== null && !copyOutU64(ctx.user, out.actual, copied)) {
+    return fail(ctx, ZX_ERR_INVALID_ARGS, unwritable, 'actual', out.actual);
+  }
+  if (out.avail !== null && !copyOutU64(ctx.user, out.avail, 1n)) {
+    return fail(ctx, ZX_ERR_INVALID_ARGS, unwritable, 'avail', out.avail);
+  }
+  if (copied !== 0n) return ZX_OK;
+  return fail(ctx, ZX_ERR_BUFFER_TOO_SMALL, tooSmall, out.bufferSize, record.length);
 }

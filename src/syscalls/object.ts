@@ -1,76 +1,96 @@
-// zx_object_* syscalls other than get_info: properties, signals and waits.
+// zx_object_* syscalls other than get_info: properties, signals and waits. Rights and errors:
+// src/abi/syscalls/object.ts.
 
 import {
   ZX_ERR_ACCESS_DENIED,
   ZX_ERR_BUFFER_TOO_SMALL,
   ZX_ERR_INVALID_ARGS,
   ZX_ERR_NOT_SUPPORTED,
-  ZX_ERR_SHOULD_WAIT,
-  ZX_ERR_TIMED_OUT,
   ZX_ERR_WRONG_TYPE,
   ZX_MAX_NAME_LEN,
   ZX_OBJ_TYPE_VMO,
   ZX_OK,
   ZX_PROP_NAME,
   ZX_PROP_VMO_CONTENT_SIZE,
-  ZX_RIGHT_GET_PROPERTY,
-  ZX_RIGHT_SET_PROPERTY,
-  ZX_RIGHT_SIGNAL,
-  ZX_RIGHT_WAIT,
+  ZX_RIGHT_SAME_RIGHTS,
   ZX_RIGHT_WRITE,
-  ZX_TIME_INFINITE,
   ZX_USER_SIGNAL_ALL,
 } from '../abi/constants.ts';
-import type { VmoObject } from '../object/vmo-object.ts';
-import { beginWait } from '../object/wait.ts';
-import { handleValue, i64, u32, u64, writeOut } from './args.ts';
-import { ANY_TYPE, lookupWithRights, type SyscallContext } from './context.ts';
-import { getName, hasName, setName } from './names.ts';
-import { beginCopyOut, copyIn, finishCopyOut, isUserBuffer, type UserBuffer } from './user.ts';
+import { nameFlags } from '../abi/flags.ts';
+import { OBJECT_SYSCALLS as S } from '../abi/syscalls/object.ts';
+import type { VmObjectDispatcher } from '../object/vm-object-dispatcher.ts';
+import {
+  fail,
+  handleWithRights,
+  lacksRights,
+  objectWithRights,
+  type SyscallContext,
+} from './context.ts';
+import type { HandleOut } from './impl.ts';
+import { beginCopyOut, copyIn, finishCopyOut, type UserBuffer } from './user.ts';
 
-function lookupAny(ctx: SyscallContext, value: unknown, rights: number) {
-  return lookupWithRights(ctx, handleValue(value), ANY_TYPE, rights);
+// Reasons (src/util/reason.ts): each formatter gets the values it prints as arguments.
+
+const NULL_VALUE = 'value is NULL';
+const DEAD_THREAD_NAME = 'the thread is dead: its name went with its core thread';
+
+function tooSmall(size: bigint, needed: number): string {
+  return `value_size (${size}) is below the property's ${needed} bytes`;
+}
+
+function noProperty(type: number, property: number): string {
+  return `${nameFlags('obj_type', type)} has no ${nameFlags('property', property)}`;
+}
+
+function unknownProperty(property: number): string {
+  return `property (${property}) is not a ZX_PROP_* zxvm knows`;
+}
+
+function notUserSignals(clear: number, set: number): string {
+  const bad = ((clear | set) & ~ZX_USER_SIGNAL_ALL) >>> 0;
+  return `a mask has bits outside ZX_USER_SIGNAL_ALL (${nameFlags('signals', bad)})`;
 }
 
 /**
- * zx_object_get_property(handle, property, value, value_size)
- * Rights: ZX_RIGHT_GET_PROPERTY.
- * Errors: ZX_ERR_INVALID_ARGS (value NULL, checked first); ZX_ERR_BAD_HANDLE;
- * ZX_ERR_ACCESS_DENIED; ZX_ERR_BUFFER_TOO_SMALL (value_size below the property's size);
- * ZX_ERR_WRONG_TYPE (property not held by this object type); ZX_ERR_NOT_SUPPORTED (unknown
- * property); ZX_ERR_NOT_FOUND (host buffer shorter than value_size).
+ * zx_object_get_property(handle, property, value, value_size): copies out the object's name
+ * (NUL-padded to 32 bytes) or a VMO's content (stream) size.
+ * Rights and errors: its entry in src/abi/syscalls/object.ts.
  */
 export function zx_object_get_property(
   ctx: SyscallContext,
-  handle: unknown,
-  property: unknown,
-  value: unknown,
-  valueSize: unknown,
+  handle: number,
+  property: number,
+  value: UserBuffer,
+  valueSize: bigint,
 ): number {
-  const prop = u32(property);
-  const size = u64(valueSize);
-  if (prop === undefined || size === undefined || !isUserBuffer(value)) return ZX_ERR_INVALID_ARGS;
-  if (value === null) return ZX_ERR_INVALID_ARGS;
-  const found = lookupAny(ctx, handle, ZX_RIGHT_GET_PROPERTY);
-  if (typeof found === 'number') return found;
-  const object = found.object;
-  switch (prop) {
+  if (value === null) return fail(ctx, ZX_ERR_INVALID_ARGS, NULL_VALUE);
+  const object = objectWithRights(ctx, handle, S.zx_object_get_property.params[0]);
+  if (typeof object === 'number') return object;
+  switch (property) {
     case ZX_PROP_NAME: {
-      if (size < BigInt(ZX_MAX_NAME_LEN)) return ZX_ERR_BUFFER_TOO_SMALL;
-      if (!hasName(object)) return ZX_ERR_WRONG_TYPE;
-      const bytes = new Uint8Array(ZX_MAX_NAME_LEN);
-      bytes.set(getName(object));
+      if (valueSize < BigInt(ZX_MAX_NAME_LEN)) {
+        return fail(ctx, ZX_ERR_BUFFER_TOO_SMALL, tooSmall, valueSize, ZX_MAX_NAME_LEN);
+      }
+      const named = object.nameStatus();
+      if (named === ZX_ERR_WRONG_TYPE) {
+        return fail(ctx, ZX_ERR_WRONG_TYPE, noProperty, object.type, property);
+      }
+      if (named !== ZX_OK) return fail(ctx, named, DEAD_THREAD_NAME);
+      const bytes = new Uint8Array(ZX_MAX_NAME_LEN); // NUL-padded, as Zircon copies it
+      bytes.set(object.getName()!.subarray(0, ZX_MAX_NAME_LEN - 1));
       return copyOutBytes(ctx, value, bytes);
     }
     case ZX_PROP_VMO_CONTENT_SIZE: {
-      if (size < 8n) return ZX_ERR_BUFFER_TOO_SMALL;
-      if (object.type !== ZX_OBJ_TYPE_VMO) return ZX_ERR_WRONG_TYPE;
+      if (valueSize < 8n) return fail(ctx, ZX_ERR_BUFFER_TOO_SMALL, tooSmall, valueSize, 8);
+      if (object.type !== ZX_OBJ_TYPE_VMO) {
+        return fail(ctx, ZX_ERR_WRONG_TYPE, noProperty, object.type, property);
+      }
       const bytes = new Uint8Array(8);
-      new DataView(bytes.buffer).setBigUint64(0, (object as VmoObject).streamSize, true);
+      new DataView(bytes.buffer).setBigUint64(0, (object as VmObjectDispatcher).streamSize, true);
       return copyOutBytes(ctx, value, bytes);
     }
     default:
-      return ZX_ERR_NOT_SUPPORTED;
+      return fail(ctx, ZX_ERR_NOT_SUPPORTED, unknownProperty, property);
   }
 }
 
@@ -82,114 +102,94 @@ function copyOutBytes(ctx: SyscallContext, buffer: UserBuffer, bytes: Uint8Array
 }
 
 /**
- * zx_object_set_property(handle, property, value, value_size)
- * Rights: ZX_RIGHT_SET_PROPERTY; ZX_PROP_VMO_CONTENT_SIZE also needs ZX_RIGHT_WRITE.
- * Errors: ZX_ERR_INVALID_ARGS (value NULL, checked first); ZX_ERR_BAD_HANDLE;
- * ZX_ERR_ACCESS_DENIED (also: content size without ZX_RIGHT_WRITE, before the size and type
- * checks); ZX_ERR_BUFFER_TOO_SMALL; ZX_ERR_WRONG_TYPE; ZX_ERR_NOT_SUPPORTED (unknown property;
- * content size of a physical or contiguous VMO);
- * ZX_ERR_NOT_FOUND (host buffer shorter than value_size).
+ * zx_object_set_property(handle, property, value, value_size): sets the object's name (cut to
+ * 31 bytes, ending at the first NUL) or a VMO's content size.
+ * Rights and errors: its entry in src/abi/syscalls/object.ts.
  */
 export function zx_object_set_property(
   ctx: SyscallContext,
-  handle: unknown,
-  property: unknown,
-  value: unknown,
-  valueSize: unknown,
+  handle: number,
+  property: number,
+  value: UserBuffer,
+  valueSize: bigint,
 ): number {
-  const prop = u32(property);
-  const size = u64(valueSize);
-  if (prop === undefined || size === undefined || !isUserBuffer(value)) return ZX_ERR_INVALID_ARGS;
-  if (value === null) return ZX_ERR_INVALID_ARGS;
-  const found = lookupAny(ctx, handle, ZX_RIGHT_SET_PROPERTY);
+  if (value === null) return fail(ctx, ZX_ERR_INVALID_ARGS, NULL_VALUE);
+  const found = handleWithRights(ctx, handle, S.zx_object_set_property.params[0]);
   if (typeof found === 'number') return found;
   const object = found.object;
-  switch (prop) {
+  switch (property) {
     case ZX_PROP_NAME: {
-      const length = size >= BigInt(ZX_MAX_NAME_LEN) ? ZX_MAX_NAME_LEN - 1 : Number(size);
+      // Any size goes: longer names are cut to 31 bytes, and the name ends at its first NUL.
+      const length = valueSize >= BigInt(ZX_MAX_NAME_LEN) ? ZX_MAX_NAME_LEN - 1 : Number(valueSize);
       const bytes = copyIn(ctx.user, value, length);
       if (typeof bytes === 'number') return bytes;
-      if (!hasName(object)) return ZX_ERR_WRONG_TYPE;
-      setName(object, bytes.subarray(0, length));
-      return ZX_OK;
+      const named = object.nameStatus();
+      if (named === ZX_ERR_WRONG_TYPE) {
+        return fail(ctx, ZX_ERR_WRONG_TYPE, noProperty, object.type, property);
+      }
+      if (named !== ZX_OK) return fail(ctx, named, DEAD_THREAD_NAME);
+      const name = bytes.subarray(0, length);
+      const nul = name.indexOf(0);
+      if (object.setName(nul < 0 ? name : name.subarray(0, nul))) return ZX_OK;
+      return fail(ctx, ZX_ERR_WRONG_TYPE, noProperty, object.type, property);
     }
     case ZX_PROP_VMO_CONTENT_SIZE: {
-      if ((found.rights & ZX_RIGHT_WRITE) === 0) return ZX_ERR_ACCESS_DENIED;
-      if (size < 8n) return ZX_ERR_BUFFER_TOO_SMALL;
-      if (object.type !== ZX_OBJ_TYPE_VMO) return ZX_ERR_WRONG_TYPE;
+      // The 2025 kernel asks for WRITE first, before the size and the type of the object.
+      if ((found.rights & ZX_RIGHT_WRITE) === 0) {
+        return fail(ctx, ZX_ERR_ACCESS_DENIED, lacksRights, 'handle', found.rights, ZX_RIGHT_WRITE);
+      }
+      if (valueSize < 8n) return fail(ctx, ZX_ERR_BUFFER_TOO_SMALL, tooSmall, valueSize, 8);
+      if (object.type !== ZX_OBJ_TYPE_VMO) {
+        return fail(ctx, ZX_ERR_WRONG_TYPE, noProperty, object.type, property);
+      }
       const bytes = copyIn(ctx.user, value, 8);
       if (typeof bytes === 'number') return bytes;
-      const content = new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true);
-      // The 2025 kernel accepts any value (even past the VMO's end) and zeroes what lies past it.
-      const vmo = object as VmoObject;
-      if (vmo.vmo.isDeviceMemory) return ZX_ERR_NOT_SUPPORTED;
-      if (content < vmo.vmo.sizeBytes) vmo.vmo.zero(content, vmo.vmo.sizeBytes);
-      vmo.contentSize = content;
-      return ZX_OK;
+      const size = new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true);
+      return (object as VmObjectDispatcher).setContentSize(size);
     }
     default:
-      return ZX_ERR_NOT_SUPPORTED;
+      return fail(ctx, ZX_ERR_NOT_SUPPORTED, unknownProperty, property);
   }
 }
 
 /**
- * zx_object_signal(handle, clear_mask, set_mask)
- * Rights: ZX_RIGHT_SIGNAL.
- * Errors: ZX_ERR_BAD_HANDLE; ZX_ERR_ACCESS_DENIED; ZX_ERR_INVALID_ARGS (a mask holds bits outside
- * ZX_USER_SIGNAL_ALL).
+ * zx_object_signal(handle, clear_mask, set_mask): clears then sets user signals (set wins for a
+ * bit in both); no other signal may change.
+ * Rights and errors: its entry in src/abi/syscalls/object.ts.
  */
 export function zx_object_signal(
   ctx: SyscallContext,
-  handle: unknown,
-  clearMask: unknown,
-  setMask: unknown,
+  handle: number,
+  clearMask: number,
+  setMask: number,
 ): number {
-  const clear = u32(clearMask);
-  const set = u32(setMask);
-  if (clear === undefined || set === undefined) return ZX_ERR_INVALID_ARGS;
-  const found = lookupAny(ctx, handle, ZX_RIGHT_SIGNAL);
-  if (typeof found === 'number') return found;
-  if (((clear | set) & ~ZX_USER_SIGNAL_ALL) !== 0) return ZX_ERR_INVALID_ARGS;
-  found.object.updateSignals(clear, set);
+  const object = objectWithRights(ctx, handle, S.zx_object_signal.params[0]);
+  if (typeof object === 'number') return object;
+  if (((clearMask | setMask) & ~ZX_USER_SIGNAL_ALL) !== 0) {
+    return fail(ctx, ZX_ERR_INVALID_ARGS, notUserSignals, clearMask, setMask);
+  }
+  object.updateSignals(clearMask, setMask);
   return ZX_OK;
 }
 
 /**
- * zx_object_wait_one(handle, signals, deadline, observed)
- * Returns at once when a signal is active, or ZX_ERR_TIMED_OUT (with observed written) once the
- * deadline has passed. A caller of this synchronous form is the only thread that could act, so
- * a wait with a finite deadline sleeps until it (the kernel clock moves there, firing timers);
- * one with ZX_TIME_INFINITE that nothing could end gives ZX_ERR_SHOULD_WAIT instead of hanging
- * (Process.waitOne parks the wait as a continuation instead).
- * Rights: ZX_RIGHT_WAIT.
- * Errors: ZX_ERR_BAD_HANDLE; ZX_ERR_ACCESS_DENIED; ZX_ERR_TIMED_OUT; ZX_ERR_CANCELED (the handle
- * was closed while waiting); ZX_ERR_INVALID_ARGS (observed unusable).
+ * zx_object_get_child(handle, koid, rights, out): as Zircon's sys_object_get_child, the new
+ * handle's rights come from the parent handle's, not from the child's defaults.
  */
-export function zx_object_wait_one(
+export function zx_object_get_child(
   ctx: SyscallContext,
-  handle: unknown,
-  signals: unknown,
-  deadline: unknown,
-  observed: unknown,
+  handle: number,
+  koid: bigint,
+  rights: number,
+  out: HandleOut,
 ): number {
-  const mask = u32(signals);
-  const until = i64(deadline);
-  if (mask === undefined || until === undefined) return ZX_ERR_INVALID_ARGS;
-  const found = lookupAny(ctx, handle, ZX_RIGHT_WAIT);
-  if (typeof found === 'number') return found;
-  let result: { status: number; observed: number } | null = null;
-  const started = beginWait(ctx.core.timers, found, mask, until, (r) => {
-    result = r;
-  });
-  if ('status' in started) result = started;
-  else if (until >= ZX_TIME_INFINITE) {
-    started.abandon();
-    return ZX_ERR_SHOULD_WAIT;
-  } else {
-    ctx.core.timers.advanceTo(until);
+  const parent = handleWithRights(ctx, handle, S.zx_object_get_child.params[0]);
+  if (typeof parent === 'number') return parent;
+  const granted = rights === ZX_RIGHT_SAME_RIGHTS ? parent.rights : rights;
+  if ((parent.rights & granted) !== granted) {
+    return fail(ctx, ZX_ERR_ACCESS_DENIED, lacksRights, 'handle', parent.rights, granted);
   }
-  const final = result as { status: number; observed: number } | null;
-  if (final === null) return ZX_ERR_TIMED_OUT;
-  if (observed !== null && !writeOut(observed, final.observed)) return ZX_ERR_INVALID_ARGS;
-  return final.status;
+  const child = parent.object.lookupChild(koid);
+  if (typeof child === 'number') return child;
+  return out.set(child, granted);
 }

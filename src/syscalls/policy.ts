@@ -6,7 +6,8 @@ import {
   ZX_POL_ACTION_ALLOW,
   ZX_POL_ACTION_ALLOW_EXCEPTION,
 } from '../abi/constants.ts';
-import type { SyscallContext } from './context.ts';
+import { policyName } from '../object/job-policy.ts';
+import { fail, type SyscallContext } from './context.ts';
 
 /**
  * ZX_OK when the caller's job allows `condition`, ZX_ERR_ACCESS_DENIED otherwise. The exception
@@ -18,5 +19,10 @@ export function enforcePolicy(ctx: SyscallContext, condition: number): number {
   const action = ctx.process.policyAction(condition);
   return action === ZX_POL_ACTION_ALLOW || action === ZX_POL_ACTION_ALLOW_EXCEPTION
     ? ZX_OK
-    : ZX_ERR_ACCESS_DENIED;
+    : fail(ctx, ZX_ERR_ACCESS_DENIED, denied, condition, action);
+}
+
+function denied(condition: number, action: number): string {
+  const names = `${policyName(condition, 'condition')} (${policyName(action, 'action')})`;
+  return `the job policy denies ${names}`;
 }

@@ -1,14 +1,11 @@
-// Jobs and processes: zx_job_create, zx_job_set_policy, zx_process_create.
+// Jobs and processes: zx_job_create, zx_job_set_policy, zx_process_create. Rights and errors:
+// src/abi/syscalls/task.ts.
 
 import {
   ZX_DEFAULT_JOB_RIGHTS,
   ZX_DEFAULT_PROCESS_RIGHTS,
   ZX_DEFAULT_VMAR_RIGHTS,
-  ZX_ERR_ALREADY_EXISTS,
-  ZX_ERR_BAD_STATE,
   ZX_ERR_INVALID_ARGS,
-  ZX_ERR_NO_MEMORY,
-  ZX_ERR_NOT_SUPPORTED,
   ZX_ERR_OUT_OF_RANGE,
   ZX_JOB_POL_ABSOLUTE,
   ZX_JOB_POL_BASIC_V1,
@@ -16,246 +13,159 @@ import {
   ZX_JOB_POL_RELATIVE,
   ZX_JOB_POL_TIMER_SLACK,
   ZX_MAX_NAME_LEN,
-  ZX_OBJ_TYPE_JOB,
   ZX_OK,
-  ZX_POL_ACTION_MAX,
-  ZX_POL_MAX,
-  ZX_POL_NEW_ANY,
   ZX_POL_NEW_PROCESS,
   ZX_POL_OVERRIDE_DENY,
   ZX_PROCESS_SHARED,
   ZX_RIGHT_EXECUTE,
-  ZX_RIGHT_MANAGE_JOB,
-  ZX_RIGHT_MANAGE_PROCESS,
   ZX_RIGHT_READ,
-  ZX_RIGHT_SET_POLICY,
   ZX_RIGHT_WRITE,
 } from '../abi/constants.ts';
-import type { JobObject } from '../object/job.ts';
-import { handleValue, u32, u64 } from './args.ts';
-import {
-  addHandleAndCopyOut,
-  installAndCopyOut,
-  lookup,
-  makeHandle,
-  type SyscallContext,
-} from './context.ts';
+import { ZX_POLICY_BASIC_SIZE, ZX_POLICY_BASIC_V2_SIZE } from '../abi/structs.ts';
+import { TASK_SYSCALLS as S } from '../abi/syscalls/task.ts';
+import type { JobDispatcher } from '../object/job-dispatcher.ts';
+import type { PolicyEntry } from '../object/job-policy.ts';
+import { hex } from '../util/reason.ts';
+import { fail, objectWithRights, type SyscallContext } from './context.ts';
+import type { HandleOut } from './impl.ts';
 import { enforcePolicy } from './policy.ts';
-import { copyIn, isUserBuffer } from './user.ts';
+import { copyIn, type UserBuffer } from './user.ts';
+import { notZero, unknownBits } from './why.ts';
 
-/** Every ZX_POL_NEW_* condition that ZX_POL_NEW_ANY stands for. */
-const NEW_OBJECT_CONDITIONS = [4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 16, 17];
+function unknownTopic(topic: number): string {
+  return `topic (${hex(topic >>> 0)}) is not a ZX_JOB_POL_* topic`;
+}
+
+function badCount(count: number): string {
+  return `count is ${count}: between 1 and ${MAX_POLICY_COUNT} records`;
+}
+
+/** The most records one zx_job_set_policy call takes (the kernel's inline array). */
 const MAX_POLICY_COUNT = 32;
 
+/** zx_policy_timer_slack_t: min_slack (i64), default_mode (u32), 4 bytes of padding. */
+const TIMER_SLACK_SIZE = 16;
+
 /**
- * zx_job_create(parent_job, options, out)
- * Rights: parent_job must be a job with ZX_RIGHT_MANAGE_JOB.
- * Errors: ZX_ERR_INVALID_ARGS (options not 0, checked first; out unusable);
- * ZX_ERR_BAD_HANDLE, ZX_ERR_WRONG_TYPE, ZX_ERR_ACCESS_DENIED; ZX_ERR_OUT_OF_RANGE (nested 32 deep).
+ * zx_job_create(parent_job, options, out): a child job with a copy of its parent's policy;
+ * options must be 0.
+ * Rights and errors: its entry in src/abi/syscalls/task.ts.
  */
 export function zx_job_create(
   ctx: SyscallContext,
-  parentJob: unknown,
-  options: unknown,
-  out: unknown,
+  parentJob: number,
+  options: number,
+  out: HandleOut,
 ): number {
-  if (u32(options) !== 0) return ZX_ERR_INVALID_ARGS;
-  const parent = lookup<JobObject>(
-    ctx,
-    handleValue(parentJob),
-    ZX_OBJ_TYPE_JOB,
-    ZX_RIGHT_MANAGE_JOB,
-  );
+  if (options !== 0) return fail(ctx, ZX_ERR_INVALID_ARGS, notZero, 'options', options);
+  const parent = objectWithRights<JobDispatcher>(ctx, parentJob, S.zx_job_create.params[0]);
   if (typeof parent === 'number') return parent;
   const job = ctx.core.createJob(parent);
-  if (job === null) return ZX_ERR_OUT_OF_RANGE;
-  return addHandleAndCopyOut(ctx, job, ZX_DEFAULT_JOB_RIGHTS, out);
-}
-
-interface PolicyEntry {
-  condition: number;
-  action: number;
-  flags: number;
+  if (job === null)
+    return fail(ctx, ZX_ERR_OUT_OF_RANGE, 'parent_job is already nested 32 jobs deep');
+  return out.set(job, ZX_DEFAULT_JOB_RIGHTS);
 }
 
 /**
- * zx_job_set_policy(handle, options, topic, policy, count)
- * Rights: handle must be a job with ZX_RIGHT_SET_POLICY.
- * Errors: ZX_ERR_INVALID_ARGS (unknown topic; options neither RELATIVE nor ABSOLUTE; policy NULL,
- * count 0 or above 32; bad flags or condition); ZX_ERR_BAD_HANDLE, ZX_ERR_WRONG_TYPE,
- * ZX_ERR_ACCESS_DENIED; ZX_ERR_BAD_STATE (the job has child jobs or processes);
- * ZX_ERR_OUT_OF_RANGE (count above ZX_POL_MAX); ZX_ERR_NOT_SUPPORTED (unknown action);
- * ZX_ERR_ALREADY_EXISTS (ABSOLUTE over a locked entry with another action).
- * Timer slack (ZX_JOB_POL_TIMER_SLACK) is accepted and checked but has no effect on the model.
+ * zx_job_set_policy(handle, options, topic, policy, count): the arguments and the records are
+ * checked and read before the handle is looked up. V1 records are locked
+ * (ZX_POL_OVERRIDE_DENY). Timer slack is checked but has no effect on the model.
+ * Rights and errors: its entry in src/abi/syscalls/task.ts.
  */
 export function zx_job_set_policy(
   ctx: SyscallContext,
-  handle: unknown,
-  options: unknown,
-  topic: unknown,
-  policy: unknown,
-  count: unknown,
+  handle: number,
+  options: number,
+  topic: number,
+  policy: UserBuffer,
+  count: number,
 ): number {
-  const opts = u32(options);
-  const topic32 = u32(topic);
-  const count32 = u32(count);
-  if (opts === undefined || topic32 === undefined || count32 === undefined) {
-    return ZX_ERR_INVALID_ARGS;
+  if (topic === ZX_JOB_POL_TIMER_SLACK) return setTimerSlack(ctx, handle, options, policy, count);
+  if (topic !== ZX_JOB_POL_BASIC_V1 && topic !== ZX_JOB_POL_BASIC_V2) {
+    return fail(ctx, ZX_ERR_INVALID_ARGS, unknownTopic, topic);
   }
-  if (!isUserBuffer(policy)) return ZX_ERR_INVALID_ARGS;
-  if (topic32 === ZX_JOB_POL_TIMER_SLACK) return setTimerSlack(ctx, handle, opts, policy, count32);
-  if (topic32 !== ZX_JOB_POL_BASIC_V1 && topic32 !== ZX_JOB_POL_BASIC_V2) {
-    return ZX_ERR_INVALID_ARGS;
+  if (options !== ZX_JOB_POL_RELATIVE && options !== ZX_JOB_POL_ABSOLUTE) {
+    return fail(ctx, ZX_ERR_INVALID_ARGS, 'options is neither ZX_JOB_POL_RELATIVE nor ABSOLUTE');
   }
-  if (opts !== ZX_JOB_POL_RELATIVE && opts !== ZX_JOB_POL_ABSOLUTE) return ZX_ERR_INVALID_ARGS;
-  if (policy === null || count32 === 0 || count32 > MAX_POLICY_COUNT) return ZX_ERR_INVALID_ARGS;
-  const v2 = topic32 === ZX_JOB_POL_BASIC_V2;
-  const recordSize = v2 ? 12 : 8;
-  const bytes = copyIn(ctx.user, policy, recordSize * count32);
+  if (policy === null) return fail(ctx, ZX_ERR_INVALID_ARGS, 'policy is NULL');
+  if (count === 0 || count > MAX_POLICY_COUNT) {
+    return fail(ctx, ZX_ERR_INVALID_ARGS, badCount, count);
+  }
+  const v2 = topic === ZX_JOB_POL_BASIC_V2;
+  const recordSize = v2 ? ZX_POLICY_BASIC_V2_SIZE : ZX_POLICY_BASIC_SIZE;
+  const bytes = copyIn(ctx.user, policy, recordSize * count);
   if (typeof bytes === 'number') return bytes;
-  const job = lookup<JobObject>(ctx, handleValue(handle), ZX_OBJ_TYPE_JOB, ZX_RIGHT_SET_POLICY);
+  const job = objectWithRights<JobDispatcher>(ctx, handle, S.zx_job_set_policy.params[0]);
   if (typeof job === 'number') return job;
-  const view = new DataView(bytes.buffer, bytes.byteOffset, recordSize * count32);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, recordSize * count);
   const entries: PolicyEntry[] = [];
-  for (let i = 0; i < count32; i++) {
-    const at = i * recordSize;
+  for (let at = 0; at < recordSize * count; at += recordSize) {
     entries.push({
       condition: view.getUint32(at, true),
       action: view.getUint32(at + 4, true),
       flags: v2 ? view.getUint32(at + 8, true) : ZX_POL_OVERRIDE_DENY,
     });
   }
-  if (job.hasChildren) return ZX_ERR_BAD_STATE;
-  if (count32 > ZX_POL_MAX) return ZX_ERR_OUT_OF_RANGE;
-  const actions = new Map(job.policy);
-  const locked = new Set(job.locked);
-  const absolute = opts === ZX_JOB_POL_ABSOLUTE;
-  // NEW_ANY's own override flags apply only after every entry of the call, so that
-  // {NEW_ANY: DENY, NEW_VMO: ALLOW} denies everything but VMOs (as Zircon's JobPolicy does).
-  let newAnyFlags: number | null = null;
-  for (const entry of entries) {
-    if (entry.condition === ZX_POL_NEW_ANY) {
-      if (entry.action >= ZX_POL_ACTION_MAX) return ZX_ERR_NOT_SUPPORTED;
-      for (const condition of NEW_OBJECT_CONDITIONS) {
-        const status = addPartial(actions, locked, absolute, condition, entry.action, 0);
-        if (status !== ZX_OK) return status;
-      }
-      newAnyFlags = entry.flags;
-      continue;
-    }
-    const status = addPartial(
-      actions,
-      locked,
-      absolute,
-      entry.condition,
-      entry.action,
-      entry.flags,
-    );
-    if (status !== ZX_OK) return status;
-  }
-  if (newAnyFlags !== null) {
-    if (newAnyFlags > 1) return ZX_ERR_INVALID_ARGS;
-    for (const condition of NEW_OBJECT_CONDITIONS) {
-      if (newAnyFlags === ZX_POL_OVERRIDE_DENY) locked.add(condition);
-      else locked.delete(condition);
-    }
-  }
-  job.replacePolicy(actions, locked);
-  return ZX_OK;
+  return job.setBasicPolicy(entries, options === ZX_JOB_POL_ABSOLUTE);
 }
 
-/** Applies one entry to a working copy of a job's policy (Zircon's JobPolicy::AddPartial). */
-function addPartial(
-  actions: Map<number, number>,
-  locked: Set<number>,
-  absolute: boolean,
-  condition: number,
-  action: number,
-  flags: number,
-): number {
-  if (action >= ZX_POL_ACTION_MAX) return ZX_ERR_NOT_SUPPORTED;
-  if (flags > 1) return ZX_ERR_INVALID_ARGS;
-  if (condition >= ZX_POL_MAX || condition === ZX_POL_NEW_ANY) return ZX_ERR_INVALID_ARGS;
-  if (!locked.has(condition)) {
-    actions.set(condition, action);
-    if (flags === ZX_POL_OVERRIDE_DENY) locked.add(condition);
-    return ZX_OK;
-  }
-  const current = actions.get(condition) ?? 0;
-  if (current === action && flags === ZX_POL_OVERRIDE_DENY) return ZX_OK;
-  return absolute ? ZX_ERR_ALREADY_EXISTS : ZX_OK;
-}
-
+/** ZX_JOB_POL_TIMER_SLACK: one zx_policy_timer_slack_t, RELATIVE only. */
 function setTimerSlack(
   ctx: SyscallContext,
-  handle: unknown,
+  handle: number,
   options: number,
-  policy: unknown,
+  policy: UserBuffer,
   count: number,
 ): number {
-  if (options !== ZX_JOB_POL_RELATIVE) return ZX_ERR_INVALID_ARGS;
-  if (policy === null || count !== 1) return ZX_ERR_INVALID_ARGS;
-  const bytes = copyIn(ctx.user, policy as Uint8Array, 16);
+  if (options !== ZX_JOB_POL_RELATIVE) {
+    return fail(ctx, ZX_ERR_INVALID_ARGS, 'timer slack takes options ZX_JOB_POL_RELATIVE only');
+  }
+  if (policy === null) return fail(ctx, ZX_ERR_INVALID_ARGS, 'policy is NULL');
+  if (count !== 1) return fail(ctx, ZX_ERR_INVALID_ARGS, 'timer slack takes count 1');
+  const bytes = copyIn(ctx.user, policy, TIMER_SLACK_SIZE);
   if (typeof bytes === 'number') return bytes;
-  const job = lookup<JobObject>(ctx, handleValue(handle), ZX_OBJ_TYPE_JOB, ZX_RIGHT_SET_POLICY);
+  const job = objectWithRights<JobDispatcher>(ctx, handle, S.zx_job_set_policy.params[0]);
   if (typeof job === 'number') return job;
-  if (job.hasChildren) return ZX_ERR_BAD_STATE;
-  const view = new DataView(bytes.buffer, bytes.byteOffset, 16);
-  const minSlack = view.getBigInt64(0, true);
-  const mode = view.getUint32(8, true);
-  if (minSlack < 0n || mode > 2) return ZX_ERR_INVALID_ARGS;
-  return ZX_OK;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, TIMER_SLACK_SIZE);
+  return job.setTimerSlack(view.getBigInt64(0, true), view.getUint32(8, true));
 }
 
 /**
- * zx_process_create(job, name, name_size, options, proc_handle, vmar_handle)
- * Rights: job must be a job with ZX_RIGHT_MANAGE_PROCESS; the caller's job policy must allow
- * ZX_POL_NEW_PROCESS.
- * Errors: ZX_ERR_INVALID_ARGS (options other than 0 or ZX_PROCESS_SHARED; name NULL, even with
- * name_size 0; outs unusable); ZX_ERR_ACCESS_DENIED (policy); ZX_ERR_BAD_HANDLE,
- * ZX_ERR_WRONG_TYPE, ZX_ERR_ACCESS_DENIED (job); ZX_ERR_NO_MEMORY (the kernel's handle arena
- * cannot hold both new handles).
+ * zx_process_create(job, name, name_size, options, proc_handle, vmar_handle): the caller's
+ * policy and the name come before the job handle. The name is cut to 31 bytes and ends at its
+ * first NUL. If either handle cannot be copied out, the binder destroys both, and the process,
+ * which never ran, dies with its handle.
+ * Rights and errors: its entry in src/abi/syscalls/task.ts.
  */
 export function zx_process_create(
   ctx: SyscallContext,
-  job: unknown,
-  name: unknown,
-  nameSize: unknown,
-  options: unknown,
-  procHandle: unknown,
-  vmarHandle: unknown,
+  job: number,
+  name: UserBuffer,
+  nameSize: bigint,
+  options: number,
+  procHandle: HandleOut,
+  vmarHandle: HandleOut,
 ): number {
-  const opts = u32(options);
-  const size = u64(nameSize);
-  if (opts === undefined || size === undefined || !isUserBuffer(name)) return ZX_ERR_INVALID_ARGS;
-  if (opts !== 0 && opts !== ZX_PROCESS_SHARED) return ZX_ERR_INVALID_ARGS;
+  if (options !== 0 && options !== ZX_PROCESS_SHARED) {
+    return fail(ctx, ZX_ERR_INVALID_ARGS, unknownBits, 'options', options & ~ZX_PROCESS_SHARED);
+  }
   const policy = enforcePolicy(ctx, ZX_POL_NEW_PROCESS);
   if (policy !== ZX_OK) return policy;
-  if (name === null) return ZX_ERR_INVALID_ARGS;
-  const length = size > BigInt(ZX_MAX_NAME_LEN) ? ZX_MAX_NAME_LEN : Number(size);
+  if (name === null) return fail(ctx, ZX_ERR_INVALID_ARGS, 'name is NULL');
+  const length = nameSize > BigInt(ZX_MAX_NAME_LEN) ? ZX_MAX_NAME_LEN : Number(nameSize);
   const bytes = copyIn(ctx.user, name, length);
   if (typeof bytes === 'number') return bytes;
   const raw = bytes.subarray(0, Math.min(length, ZX_MAX_NAME_LEN - 1));
   const nul = raw.indexOf(0);
   const text = new TextDecoder().decode(raw.subarray(0, nul < 0 ? raw.length : nul));
-  const parent = lookup<JobObject>(ctx, handleValue(job), ZX_OBJ_TYPE_JOB, ZX_RIGHT_MANAGE_PROCESS);
+  const parent = objectWithRights<JobDispatcher>(ctx, job, S.zx_process_create.params[0]);
   if (typeof parent === 'number') return parent;
   const process = ctx.core.createProcess(parent, text);
-  // Both handles are made before either goes in the table (as Zircon's glue makes both, then
-  // copies both out), so a full handle arena leaves nothing behind: closing the process handle
-  // kills the process, which never ran.
-  const newProcess = makeHandle(ctx, process, ZX_DEFAULT_PROCESS_RIGHTS);
-  if (typeof newProcess === 'number') return newProcess;
+  // Both handles are made before either is copied out: when the handle arena cannot hold
+  // both, the binder destroys the one made, and the process, which never ran, dies with it.
+  const made = procHandle.set(process, ZX_DEFAULT_PROCESS_RIGHTS);
+  if (made !== ZX_OK) return made;
+  // The root VMAR may map anything: its handle gets READ, WRITE and EXECUTE too.
   const vmarRights = ZX_DEFAULT_VMAR_RIGHTS | ZX_RIGHT_READ | ZX_RIGHT_WRITE | ZX_RIGHT_EXECUTE;
-  const newVmar = ctx.core.handleArena.make(process.rootVmar!, vmarRights);
-  if (newVmar === null) {
-    ctx.core.handleArena.destroy(newProcess);
-    return ZX_ERR_NO_MEMORY;
-  }
-  const status = installAndCopyOut(ctx, newProcess, procHandle);
-  if (status !== ZX_OK) {
-    ctx.core.handleArena.destroy(newVmar);
-    return status;
-  }
-  return installAndCopyOut(ctx, newVmar, vmarHandle);
+  return vmarHandle.set(process.rootVmar!, vmarRights);
 }

@@ -1,7 +1,7 @@
 // Tracing, in the style of strace: a tracer sees every syscall of a process with its arguments
-// decoded from the table (flag names, not numbers), its status by name and the values it copied
-// out. It costs nothing when off: the binder only wraps syscalls in `traced` when a tracer is
-// attached.
+// decoded from the table (flag names, not numbers), its status by name (with the reason for an
+// error: a traced process explains its errors) and the values it copied out. It costs nothing
+// when off: the binder only wraps syscalls in `traced` when a tracer is attached.
 
 import { ZX_STATUS_NAMES } from '../abi/constants.ts';
 import { nameFlags } from '../abi/flags.ts';
@@ -21,6 +21,8 @@ export interface SyscallEvent {
   readonly statusName: string;
   /** Out-parameters the call wrote, by C name. */
   readonly outs: readonly (readonly [name: string, text: string])[];
+  /** Why the call failed (a traced process explains its errors); absent on success. */
+  readonly reason?: string;
 }
 
 export type SyscallTracer = (event: SyscallEvent) => void;
@@ -38,6 +40,8 @@ function describeArg(param: ParamSpec, value: unknown): string {
       return typeof value === 'bigint' && value > 0xffffn ? hex(value) : String(value);
     case 'buffer_in':
     case 'buffer_out':
+    case 'struct_in':
+    case 'struct_out':
       if (value === null) return 'NULL';
       if (ArrayBuffer.isView(value)) return `<${(value as Uint8Array).byteLength} bytes>`;
       return typeof value === 'number' || typeof value === 'bigint' ? hex(value) : String(value);
@@ -79,22 +83,28 @@ export function traced(
       const text = outValue(p, args[i]);
       if (text !== undefined && status === 0) outs.push([p.name, text]);
     });
-    tracer({
+    const event: SyscallEvent = {
       process: { koid: ctx.process.koid, name: ctx.process.name },
       syscall: spec.name,
       args: described,
       status,
       statusName: spec.returns === 'status' ? (ZX_STATUS_NAMES[status] ?? String(status)) : '',
       outs,
-    });
+    };
+    const reason = ctx.reason?.text;
+    tracer(reason === undefined ? event : { ...event, reason });
     return status;
   };
 }
 
-/** One line of strace-style text: `zx_vmo_create(size=4096, options=0, out=&out) = ZX_OK; out=0x1f3`. */
+/**
+ * One line of strace-style text: `zx_vmo_create(size=4096, options=0, out=&out) = ZX_OK;
+ * out=0x1f3`, or for a failure `= ZX_ERR_ACCESS_DENIED (handle lacks ZX_RIGHT_WRITE ...)`.
+ */
 export function formatSyscallEvent(event: SyscallEvent): string {
   const args = event.args.map(([name, text]) => `${name}=${text}`).join(', ');
   const result = event.statusName === '' ? String(event.status) : event.statusName;
+  const why = event.reason === undefined ? '' : ` (${event.reason})`;
   const outs = event.outs.map(([name, text]) => `${name}=${text}`).join(' ');
-  return `[${event.process.name || event.process.koid}] ${event.syscall}(${args}) = ${result}${outs === '' ? '' : `; ${outs}`}`;
+  return `[${event.process.name || event.process.koid}] ${event.syscall}(${args}) = ${result}${why}${outs === '' ? '' : `; ${outs}`}`;
 }

@@ -7,8 +7,9 @@
 // for plain user copies; zx_vmo_read/write (vmo-io.ts) give the fault's own status, which is
 // ZX_ERR_NOT_FOUND for NULL and unmapped memory.
 
-import { ZX_ERR_INVALID_ARGS, ZX_ERR_NOT_FOUND, ZX_OK } from '../abi/constants.ts';
+import { ZX_ERR_INVALID_ARGS, ZX_ERR_NOT_FOUND, ZX_OK, ZX_STATUS_NAMES } from '../abi/constants.ts';
 import { hostByteLength, hostView, isHostBytes } from '../util/host-bytes.ts';
+import { because, hex } from '../util/reason.ts';
 import { u64, writeOut } from './args.ts';
 
 /**
@@ -21,12 +22,6 @@ export interface UserMemory {
   /** Copies `src` into user memory at `vaddr`. */
   store(vaddr: bigint, src: Uint8Array): number;
 }
-
-/** An address space with nothing mapped (for callers outside any process). */
-export const EMPTY_USER_MEMORY: UserMemory = {
-  load: () => ZX_ERR_NOT_FOUND,
-  store: () => ZX_ERR_NOT_FOUND,
-};
 
 export type UserBuffer = Uint8Array | number | bigint | null;
 
@@ -50,7 +45,27 @@ export function isUserBuffer(buffer: unknown): buffer is UserBuffer {
  * memory of any realm counts (util/host-bytes.ts).
  */
 function hostBytes(buffer: Uint8Array, length: number): Uint8Array | number {
-  return hostByteLength(buffer) < length ? ZX_ERR_NOT_FOUND : hostView(buffer);
+  const held = hostByteLength(buffer);
+  if (held >= length) return hostView(buffer);
+  return because(ZX_ERR_NOT_FOUND, shortBuffer, held, length);
+}
+
+function shortBuffer(held: number, length: number): string {
+  return `the buffer is a Uint8Array of ${held} bytes, fewer than the ${length} the call copies`;
+}
+
+const NULL_BUFFER = 'the buffer is NULL';
+
+/** Why a copy through the address space at `vaddr` failed with the fault's `status`. */
+function faulted(vaddr: bigint, length: number, status: number): string {
+  const name = ZX_STATUS_NAMES[status] ?? String(status);
+  return `the user copy of ${length} bytes at ${hex(vaddr)} faults (${name})`;
+}
+
+/** `faultStatus` for a copy at `vaddr` whose fault gave `status` (ZX_OK passes through). */
+function copyStatus(vaddr: bigint, length: number, status: number, faultStatus: number): number {
+  if (status === ZX_OK) return ZX_OK;
+  return because(faultStatus, faulted, vaddr, length, status);
 }
 
 /**
@@ -63,7 +78,7 @@ export function beginCopyOut(
   faultStatus: number = ZX_ERR_INVALID_ARGS,
 ): Uint8Array | number {
   if (isHostBytes(buffer)) return hostBytes(buffer, length);
-  if (buffer === null) return faultStatus;
+  if (buffer === null) return because(faultStatus, NULL_BUFFER);
   return new Uint8Array(length);
 }
 
@@ -76,8 +91,12 @@ export function finishCopyOut(
 ): number {
   if (isHostBytes(buffer) || buffer === null) return ZX_OK;
   const vaddr = u64(buffer);
-  if (vaddr === undefined) return faultStatus;
-  return user.store(vaddr, bounce) === ZX_OK ? ZX_OK : faultStatus;
+  if (vaddr === undefined) return because(faultStatus, notAddress, buffer);
+  return copyStatus(vaddr, bounce.length, user.store(vaddr, bounce), faultStatus);
+}
+
+function notAddress(buffer: unknown): string {
+  return `the buffer (${String(buffer)}) is not an address of this process`;
 }
 
 /**
@@ -92,11 +111,12 @@ export function copyIn(
   faultStatus: number = ZX_ERR_INVALID_ARGS,
 ): Uint8Array | number {
   if (isHostBytes(buffer)) return hostBytes(buffer, length);
-  if (buffer === null) return faultStatus;
+  if (buffer === null) return because(faultStatus, NULL_BUFFER);
   const vaddr = u64(buffer);
-  if (vaddr === undefined) return faultStatus;
+  if (vaddr === undefined) return because(faultStatus, notAddress, buffer);
   const bytes = new Uint8Array(length);
-  return user.load(vaddr, bytes) === ZX_OK ? bytes : faultStatus;
+  const status = user.load(vaddr, bytes);
+  return status === ZX_OK ? bytes : copyStatus(vaddr, length, status, faultStatus);
 }
 
 /**

@@ -13,8 +13,14 @@ import {
   type VmAddressRegionDispatcher,
   withoutXom,
 } from '../object/vm-address-region-dispatcher.ts';
-import type { VmoObject } from '../object/vmo-object.ts';
-import { handleWithRights, objectWithRights, type SyscallContext } from './context.ts';
+import type { VmObjectDispatcher } from '../object/vm-object-dispatcher.ts';
+import {
+  fail,
+  handleWithRights,
+  objectWithRights,
+  type SyscallContext,
+  unwritable,
+} from './context.ts';
 import type { HandleOut } from './impl.ts';
 import { copyOutU64, type UserBuffer } from './user.ts';
 
@@ -47,7 +53,7 @@ export function zx_vmar_allocate(
   if (made !== ZX_OK) return made; // abandoned: the new VMAR is destroyed
   if (!copyOutU64(ctx.user, childAddr, child.base)) {
     child.destroy();
-    return ZX_ERR_INVALID_ARGS;
+    return fail(ctx, ZX_ERR_INVALID_ARGS, unwritable, 'child_addr', childAddr);
   }
   return ZX_OK;
 }
@@ -75,7 +81,7 @@ export function zx_vmar_map(
   if (typeof source === 'number') return source;
   const result = (vmar.object as VmAddressRegionDispatcher).map(
     vmar.rights,
-    source.object as VmoObject,
+    source.object as VmObjectDispatcher,
     source.rights,
     options,
     vmarOffset,
@@ -85,7 +91,7 @@ export function zx_vmar_map(
   if (typeof result === 'number') return result;
   if (!copyOutU64(ctx.user, mappedAddr, result.base)) {
     result.destroy();
-    return ZX_ERR_INVALID_ARGS;
+    return fail(ctx, ZX_ERR_INVALID_ARGS, unwritable, 'mapped_addr', mappedAddr);
   }
   result.markMergeable();
   return ZX_OK;
@@ -123,7 +129,13 @@ export function zx_vmar_protect(
   const opts = withoutXom(options);
   const vmar = handleWithRights(ctx, handle, S.zx_vmar_protect.params[0], rightsForPerms(opts));
   if (typeof vmar === 'number') return vmar;
-  if (!isValidProtection(opts)) return ZX_ERR_INVALID_ARGS;
+  if (!isValidProtection(opts)) {
+    return fail(
+      ctx,
+      ZX_ERR_INVALID_ARGS,
+      'ZX_VM_PERM_WRITE or ZX_VM_PERM_EXECUTE without PERM_READ',
+    );
+  }
   const opChildren = opChildrenFromRights(vmar.rights);
   return (vmar.object as VmAddressRegionDispatcher).protect(addr, len, opts, opChildren);
 }

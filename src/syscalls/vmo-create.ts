@@ -3,11 +3,14 @@
 
 import { ZX_ERR_OUT_OF_RANGE } from '../abi/constants.ts';
 import type { KernelCore } from '../object/kernel-core.ts';
-import { VmoObject } from '../object/vmo-object.ts';
-import { VMO_MAX_SIZE, VmObjectPaged, type VmoCreateOptions } from '../vm/vm-object.ts';
+import { VmObjectDispatcher } from '../object/vm-object-dispatcher.ts';
+import { because } from '../util/reason.ts';
+import { VMO_MAX_SIZE, type VmoCreateOptions } from '../vm/vm-object.ts';
+import { VmObjectPaged } from '../vm/vm-object-paged.ts';
+import { tooLarge } from '../vm/vm-reasons.ts';
 
 /**
- * A VmoObject of `size` bytes (page aligned) with the given content size, or
+ * A VmObjectDispatcher of `size` bytes (page aligned) with the given content size, or
  * ZX_ERR_OUT_OF_RANGE past the largest VMO.
  */
 export function createPagedVmo(
@@ -15,8 +18,8 @@ export function createPagedVmo(
   size: bigint,
   contentSize: bigint,
   options: VmoCreateOptions,
-): VmoObject | number {
-  if (size > VMO_MAX_SIZE) return ZX_ERR_OUT_OF_RANGE;
+): VmObjectDispatcher | number {
+  if (size > VMO_MAX_SIZE) return because(ZX_ERR_OUT_OF_RANGE, tooLarge, size);
   const vmo = new VmObjectPaged(core.pmm, Number(size >> 12n), options, core.discardables);
-  return new VmoObject(core.newKoid(), vmo, contentSize);
+  return new VmObjectDispatcher(core.newKoid(), vmo, contentSize);
 }

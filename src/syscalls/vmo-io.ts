@@ -2,11 +2,14 @@
 
 import { ZX_ERR_NOT_FOUND, ZX_OK } from '../abi/constants.ts';
 import { isHostBytes } from '../util/host-bytes.ts';
+import { because } from '../util/reason.ts';
 import { PAGE_SIZE } from '../util/u64.ts';
 import type { PageRange } from '../vm/cow-pages.ts';
-import type { VmObjectPaged } from '../vm/vm-object.ts';
+import type { VmObjectPaged } from '../vm/vm-object-paged.ts';
 import { u64 } from './args.ts';
 import { beginCopyOut, copyIn, type UserBuffer, type UserMemory } from './user.ts';
+
+const NOT_ADDRESS = 'the buffer is not an address of this process (past 2^64)';
 
 export function pageRangeOf(offset: bigint | number, length: number): PageRange {
   if (typeof offset === 'number') {
@@ -41,7 +44,7 @@ export function readToUser(
     return vmo.read(pageRangeOf(offset, length), dst, 0);
   }
   const vaddr = u64(buffer);
-  if (vaddr === undefined) return ZX_ERR_NOT_FOUND;
+  if (vaddr === undefined) return because(ZX_ERR_NOT_FOUND, NOT_ADDRESS);
   const page = new Uint8Array(PAGE_SIZE);
   for (let done = 0; done < length; ) {
     const range = pageRangeOf(advance(offset, done), 0);
@@ -73,7 +76,7 @@ export function writeFromUser(
     return vmo.write(pageRangeOf(offset, length), src, 0);
   }
   const vaddr = u64(buffer);
-  if (vaddr === undefined) return ZX_ERR_NOT_FOUND;
+  if (vaddr === undefined) return because(ZX_ERR_NOT_FOUND, NOT_ADDRESS);
   const page = new Uint8Array(PAGE_SIZE);
   for (let done = 0; done < length; ) {
     const range = pageRangeOf(advance(offset, done), 0);

@@ -15,11 +15,13 @@ import {
   ZX_ERR_NOT_SUPPORTED,
   ZX_ERR_OUT_OF_RANGE,
 } from '../abi/constants.ts';
+import { because } from '../util/reason.ts';
 import { U64_MAX } from '../util/u64.ts';
 import { cloneNode } from './cow-clone.ts';
 import type { DiscardableList } from './discardable.ts';
-import { VmObjectPhysical } from './physical.ts';
-import { VMO_MAX_SIZE, VmObjectPaged, type VmoCreateOptions } from './vm-object.ts';
+import { VMO_MAX_SIZE, type VmoCreateOptions } from './vm-object.ts';
+import { VmObjectPaged } from './vm-object-paged.ts';
+import * as why from './vm-reasons.ts';
 
 const PAGE_MASK = 4095n;
 /** 2^64 bytes, in pages. */
@@ -41,32 +43,30 @@ export function createSliceChild(
   size: bigint,
   discardables: DiscardableList,
 ): VmObjectPaged | number {
-  if ((offset & PAGE_MASK) !== 0n) return ZX_ERR_INVALID_ARGS;
-  if (size > VMO_MAX_SIZE) return ZX_ERR_OUT_OF_RANGE;
-  if (offset + size > parent.sizeBytes) return ZX_ERR_INVALID_ARGS;
-  if (parent.options.resizable) return ZX_ERR_NOT_SUPPORTED;
-  if (!parent.isCached && !parent.isContiguous) return ZX_ERR_BAD_STATE;
+  if ((offset & PAGE_MASK) !== 0n) return because(ZX_ERR_INVALID_ARGS, why.UNALIGNED_OFFSET);
+  if (size > VMO_MAX_SIZE) return because(ZX_ERR_OUT_OF_RANGE, why.tooLarge, size);
+  if (offset + size > parent.sizeBytes) {
+    return because(ZX_ERR_INVALID_ARGS, why.sliceOutside, offset + size, parent.sizeBytes);
+  }
+  if (parent.options.resizable) return because(ZX_ERR_NOT_SUPPORTED, why.RESIZABLE_SLICE);
+  if (!parent.isCached && !parent.isContiguous) return because(ZX_ERR_BAD_STATE, why.NOT_CACHED);
   const offsetPages = Number(offset >> 12n);
   const sizePages = Number(size >> 12n);
-  let child: VmObjectPaged;
-  if (parent instanceof VmObjectPhysical) child = parent.createSlice(offsetPages, sizePages);
-  else {
-    child = new VmObjectPaged(parent.cow.pmm, sizePages, fixedOptions(false), discardables, {
-      type: 'slice',
-      cow: parent.cow,
-      cowOffset: parent.cowOffset + offsetPages,
-    });
-    child.cachePolicy = parent.cachePolicy;
-    child.isContiguous = parent.isContiguous;
-  }
+  const child = new VmObjectPaged(parent.cow.pmm, sizePages, fixedOptions(false), discardables, {
+    type: 'slice',
+    cow: parent.cow,
+    cowOffset: parent.cowOffset + offsetPages,
+  });
+  child.cachePolicy = parent.cachePolicy;
+  child.isContiguous = parent.isContiguous;
   parent.addChild(child);
   return child;
 }
 
 /**
  * A reference to all of `parent`, made its child. ZX_ERR_INVALID_ARGS (offset or size not 0),
- * NOT_SUPPORTED (parent a slice, contiguous or physical; RESIZABLE asked of a parent that is not
- * resizable), BAD_STATE (parent uncached).
+ * NOT_SUPPORTED (parent a slice or contiguous; RESIZABLE asked of a parent that is not
+ * resizable), BAD_STATE (parent uncached). Physical parents never get here (VmObject's default).
  */
 export function createReferenceChild(
   parent: VmObjectPaged,
@@ -75,10 +75,14 @@ export function createReferenceChild(
   resizable: boolean,
   discardables: DiscardableList,
 ): VmObjectPaged | number {
-  if (offset !== 0n || size !== 0n) return ZX_ERR_INVALID_ARGS;
-  if (parent.isSlice || parent.isContiguous || parent.isPhysical) return ZX_ERR_NOT_SUPPORTED;
-  if (resizable && !parent.options.resizable) return ZX_ERR_NOT_SUPPORTED;
-  if (!parent.isCached) return ZX_ERR_BAD_STATE;
+  if (offset !== 0n || size !== 0n) return because(ZX_ERR_INVALID_ARGS, why.REFERENCE_RANGE);
+  if (parent.isSlice || parent.isContiguous) {
+    return because(ZX_ERR_NOT_SUPPORTED, why.noReference, parent.isSlice);
+  }
+  if (resizable && !parent.options.resizable) {
+    return because(ZX_ERR_NOT_SUPPORTED, why.RESIZABLE_REFERENCE);
+  }
+  if (!parent.isCached) return because(ZX_ERR_BAD_STATE, why.NOT_CACHED);
   const child = new VmObjectPaged(
     parent.cow.pmm,
     parent.sizePages,
@@ -94,8 +98,7 @@ export function createReferenceChild(
 /**
  * A snapshot of pages [offset, offset + size) of `parent` (size already page aligned), made its
  * child. Pages past the parent's end read as zero and are never shared. Errors in Zircon's
- * order: INVALID_ARGS (contiguous parent; unaligned offset), NOT_SUPPORTED (physical parent),
- * OUT_OF_RANGE (size past the largest VMO; offset + size past 2^64 or past a slice's window),
+ * order: INVALID_ARGS (contiguous parent; unaligned offset), OUT_OF_RANGE (size past the largest VMO; offset + size past 2^64 or past a slice's window),
  * BAD_STATE (uncached parent), INVALID_ARGS (the range projected onto the tree's root passes
  * 2^64), NOT_SUPPORTED (a slice: anonymous slices cannot be snapshotted), BAD_STATE (pinned
  * pages).
@@ -107,23 +110,26 @@ export function createSnapshotChild(
   resizable: boolean,
   discardables: DiscardableList,
 ): VmObjectPaged | number {
-  if (parent.isPhysical) return ZX_ERR_NOT_SUPPORTED;
-  if (parent.isContiguous) return ZX_ERR_INVALID_ARGS;
-  if ((offset & PAGE_MASK) !== 0n) return ZX_ERR_INVALID_ARGS;
-  if (size > VMO_MAX_SIZE) return ZX_ERR_OUT_OF_RANGE;
-  if (offset + size > U64_MAX) return ZX_ERR_OUT_OF_RANGE;
-  if (parent.isSlice && offset + size > parent.sizeBytes) return ZX_ERR_OUT_OF_RANGE;
-  if (!parent.isCached) return ZX_ERR_BAD_STATE;
+  if (parent.isContiguous) return because(ZX_ERR_INVALID_ARGS, why.CONTIGUOUS_SNAPSHOT);
+  if ((offset & PAGE_MASK) !== 0n) return because(ZX_ERR_INVALID_ARGS, why.UNALIGNED_OFFSET);
+  if (size > VMO_MAX_SIZE) return because(ZX_ERR_OUT_OF_RANGE, why.tooLarge, size);
+  if (offset + size > U64_MAX) return why.overflow(why.OP, offset, size);
+  if (parent.isSlice && offset + size > parent.sizeBytes) {
+    return why.outOfRange(why.OP, offset + size, parent.sizeBytes);
+  }
+  if (!parent.isCached) return because(ZX_ERR_BAD_STATE, why.NOT_CACHED);
   const source = parent.cow;
   const offsetPages = Number(offset >> 12n) + parent.cowOffset;
   const sizePages = Number(size >> 12n);
   const rootOffset = source.rootParentOffset + offsetPages;
   if (rootOffset >= PAGES_IN_U64 || rootOffset + sizePages >= PAGES_IN_U64) {
-    return ZX_ERR_INVALID_ARGS;
+    return because(ZX_ERR_INVALID_ARGS, why.PAST_ROOT);
   }
   // A slice would need a one-way (pager) snapshot, which anonymous memory cannot give.
-  if (parent.isSlice) return ZX_ERR_NOT_SUPPORTED;
-  if (source.hasPinnedFrames(0, Number.MAX_SAFE_INTEGER)) return ZX_ERR_BAD_STATE;
+  if (parent.isSlice) return because(ZX_ERR_NOT_SUPPORTED, why.SLICE_SNAPSHOT);
+  if (source.hasPinnedFrames(0, Number.MAX_SAFE_INTEGER)) {
+    return because(ZX_ERR_BAD_STATE, 'the parent has pinned pages (zx_bti_pin)');
+  }
   const node = cloneNode(source, offsetPages, sizePages);
   const child = new VmObjectPaged(source.pmm, sizePages, fixedOptions(resizable), discardables, {
     type: 'snapshot',

@@ -10,15 +10,26 @@
 //    and all of N's pages; N and the clone become its two children, and N's pages inside the
 //    clone's window now have one share. N's mappings lose write access, since writes must now
 //    fork. The clone sees pages of N past N's size as zero (its parent limit stops there).
+// The skip lists of the clone (and of N, in case 3) are derived from N's (cow-walk.ts), so a
+// snapshot never walks the chain, however deep.
 
 import { VmCowPages } from './cow-pages.ts';
-import { clampWindow } from './cow-release.ts';
-import { forEachParentRun } from './cow-walk.ts';
+import { addChild, clampWindow, replaceChild } from './cow-release.ts';
+import {
+  childSegments,
+  forEachParentRun,
+  type Segments,
+  SkipCache,
+  shiftedSegments,
+  skipListOf,
+} from './cow-walk.ts';
 import { EMPTY, VmPageList } from './page-list.ts';
 
 /** The node of a new snapshot of pages [offset, offset + length) of `source`. */
 export function cloneNode(source: VmCowPages, offset: number, length: number): VmCowPages {
   const limit = clampWindow(offset, length, source.sizePages);
+  // What `source` sees through its ancestors, as it is linked before the clone is made.
+  const sourceSkip = source.parent === null ? null : skipListOf(source);
   addParentShares(source, offset, offset + limit);
   let candidate = source;
   let at = offset;
@@ -29,17 +40,23 @@ export function cloneNode(source: VmCowPages, offset: number, length: number): V
     candidate = candidate.parent;
   }
   let parent = candidate;
-  if (!candidate.hidden) {
-    parent = insertHiddenParent(source, offset, offset + limit);
+  let segments: Segments;
+  if (candidate.hidden) {
+    // The nodes passed hold nothing of the window: the clone sees what `source` sees there.
+    segments = shiftedSegments(sourceSkip!.segments, offset, window);
+  } else {
+    parent = insertHiddenParent(source, offset, offset + limit, sourceSkip);
     at = offset;
     window = limit;
+    segments = childSegments(parent, offset, limit, sourceSkip?.segments ?? null);
   }
   const clone = new VmCowPages(source.pmm, null, length);
   clone.parent = parent;
   clone.parentOffset = at;
   clone.parentLimit = window;
   clone.rootParentOffset = parent.rootParentOffset + at;
-  parent.children.push(clone);
+  addChild(parent, clone);
+  clone.skip = new SkipCache(clone, segments);
   return clone;
 }
 
@@ -60,9 +77,15 @@ function addParentShares(node: VmCowPages, start: number, end: number): void {
 
 /**
  * Puts a new hidden node between `node` and its parent, holding all of `node`'s pages; those
- * in [cloneStart, cloneEnd) will also be seen by the clone about to hang beside it.
+ * in [cloneStart, cloneEnd) will also be seen by the clone about to hang beside it. `oldSkip`
+ * is `node`'s skip list before (null for a root): the new node's chain above is that one.
  */
-function insertHiddenParent(node: VmCowPages, cloneStart: number, cloneEnd: number): VmCowPages {
+function insertHiddenParent(
+  node: VmCowPages,
+  cloneStart: number,
+  cloneEnd: number,
+  oldSkip: SkipCache | null,
+): VmCowPages {
   node.notifyWriteProtected(0, node.sizePages);
   const hidden = new VmCowPages(node.pmm, null, node.sizePages);
   hidden.hidden = true;
@@ -72,15 +95,15 @@ function insertHiddenParent(node: VmCowPages, cloneStart: number, cloneEnd: numb
   hidden.parentOffset = node.parentOffset;
   hidden.parentLimit = node.parentLimit;
   hidden.rootParentOffset = node.rootParentOffset;
-  if (node.parent !== null) {
-    const siblings = node.parent.children;
-    siblings[siblings.indexOf(node)] = hidden;
-  }
+  if (node.parent !== null) replaceChild(node.parent, node, hidden);
   node.parent = hidden;
   node.parentOffset = 0;
   node.parentLimit = node.sizePages;
-  node.skip = null;
-  hidden.children.push(node);
+  addChild(hidden, node);
+  node.skip = new SkipCache(
+    node,
+    childSegments(hidden, 0, node.sizePages, oldSkip?.segments ?? null),
+  );
   hidden.pages.forEachChunk(cloneStart, cloneEnd, (chunk, _base, from, to) => {
     VmPageList.setFrameShares(chunk, from, to, 1);
   });

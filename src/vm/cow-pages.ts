@@ -24,7 +24,14 @@ import { assert } from '../util/assert.ts';
 import { PAGE_SIZE } from '../util/u64.ts';
 import { nodeAttribution } from './cow-attribution.ts';
 import { releaseNode } from './cow-release.ts';
-import { forEachParentRun, SKIP_MIN_HOPS, SkipCache, segmentsOf } from './cow-walk.ts';
+import {
+  firstSegmentAfter,
+  forEachParentRun,
+  liveHolder,
+  SKIP_MIN_HOPS,
+  SkipCache,
+  segmentsOf,
+} from './cow-walk.ts';
 import {
   CHUNK,
   EMPTY,
@@ -35,6 +42,7 @@ import {
   VmPageList,
   ZERO_MARKER,
 } from './page-list.ts';
+import type { PageSource } from './page-source.ts';
 import type { VmoAttribution } from './vm-object.ts';
 
 /** A byte range of a VMO, split into the page where it starts and the offset inside it. */
@@ -50,6 +58,8 @@ export interface CowView {
   readonly sizePages: number;
   /** Anything holding translations of the view's pages (mappings); skipped when empty. */
   readonly observers: { readonly size: number };
+  /** Where the view sits in its node's `views` (kept by the node, so removal is O(1)). */
+  viewSlot: number;
   /** Frames of the view's pages [start, end) were freed or replaced. */
   unmapPages(start: number, end: number): void;
   /** The view's pages [start, end) became copy-on-write shared. */
@@ -72,17 +82,30 @@ export class VmCowPages {
   parentLimit = 0;
   /** Offset of page 0 in the root, in pages (for Zircon's overflow checks). */
   rootParentOffset = 0;
-  /** Children in the tree (hidden nodes only). */
+  /** Children in the tree (hidden nodes only), in no particular order. */
   readonly children: VmCowPages[] = [];
+  /** Where this node sits in its parent's `children` (so removal is O(1)). */
+  childSlot = -1;
   hidden = false;
   dead = false;
+  /**
+   * A dead hidden node that merged into its hidden child: the child now holds its pages, at
+   * index - mergedShift. Skip lists naming this node follow the forward (cow-walk.ts).
+   */
+  mergedInto: VmCowPages | null = null;
+  mergedShift = 0;
   /** The VMOs that see this node (its owner, references, slices); none for hidden nodes. */
   readonly views: CowView[] = [];
-  /** A leaf's skip list to the ancestors holding its pages, built when the tree is deep. */
+  /**
+   * A leaf's skip list to the ancestors holding its pages: made with the leaf and kept up to
+   * date as the tree changes (cow-walk.ts); rebuilt by walking only when it was dropped.
+   */
   skip: SkipCache | null = null;
   /** Where the last parentEntry() lookup ended. */
   foundHolder: VmCowPages | null = null;
   foundIndex = 0;
+  /** A pager-backed root's pager: its empty slots are pages not supplied yet. */
+  source: PageSource | null = null;
 
   constructor(pmm: PhysicalMemory, owner: unknown, sizePages = 0) {
     this.pmm = pmm;
@@ -112,7 +135,7 @@ export class VmCowPages {
     const cache = this.skip;
     if (cache?.validFor(this)) {
       const i = cache.find(index);
-      const holder = cache.segments.holders[i]!;
+      const holder = liveHolder(cache.segments, i);
       const at = index + cache.segments.deltas[i]!;
       this.foundHolder = holder;
       this.foundIndex = at;
@@ -241,7 +264,12 @@ export class VmCowPages {
 
   // --- Commit, decommit, zero ---
 
-  /** Gives every page of [start, end) a frame of its own: forks, moves or zero pages. */
+  /**
+   * Gives every page of [start, end) a frame of its own: forks, moves or zero pages. The frames
+   * are counted (over what exists) and reserved first, so a range larger than memory fails at
+   * once; past that check every page of the range holds or gets a frame, so the loop is bounded
+   * by memory.
+   */
   commit(start: number, end: number): number {
     const needed = this.allocationsFor(start, end);
     if (!this.pmm.ensureFree(needed, this.owner)) return ZX_ERR_NO_MEMORY;
@@ -357,15 +385,23 @@ export class VmCowPages {
       const pmm = this.pmm;
       const shareBase = SHARE_BASE;
       const chunkSize = CHUNK;
-      const { starts, ends, holders, deltas } = segmentsOf(this, start, limit);
-      for (let i = 0; i < starts.length; i++) {
+      const segments = segmentsOf(this, start, limit);
+      const { starts, ends, deltas } = segments;
+      for (let i = firstSegmentAfter(segments, start); i < starts.length; i++) {
+        if (starts[i]! >= limit) break;
+        const holder = liveHolder(segments, i);
         const delta = deltas[i]!;
         const from = Math.max(start, starts[i]!) + delta;
         const to = Math.min(limit, ends[i]!) + delta;
-        if (from >= to) continue;
-        const list = holders[i]!.pages;
-        const keepShares = holders[i] === mergingParent;
-        for (const key of list.keysIn(from, to)) {
+        const list = holder.pages;
+        const keepShares = holder === mergingParent;
+        // Most segments span a chunk or two: look those up directly instead of listing keys.
+        const firstKey = Math.floor(from / chunkSize);
+        const lastKey = Math.floor((to - 1) / chunkSize);
+        const keys = lastKey - firstKey < 4 ? null : list.keysIn(from, to);
+        const count = keys === null ? lastKey - firstKey + 1 : keys.length;
+        for (let k = 0; k < count; k++) {
+          const key = keys === null ? firstKey + k : keys[k]!;
           const chunk = list.chunkAt(key);
           if (chunk === undefined) continue;
           // Only pages nobody else sees are freed; shares go with the merge.
@@ -405,20 +441,26 @@ export class VmCowPages {
 
   // --- Counting ---
 
-  /** Frames in [start, end) that a write or commit would have to allocate. */
+  /**
+   * Frames in [start, end) that a write or commit would have to allocate: every page but those
+   * this node holds and those it takes over from an ancestor (as their last viewer, instead of
+   * copying them). Counted over the entries there are, so a huge range costs no more than a
+   * small one.
+   */
   allocationsFor(start: number, end: number): number {
-    if (this.parent === null) return this.countMissing(start, end);
-    let needed = 0;
-    for (let page = start; page < end; page++) {
-      const entry = this.pages.get(page);
-      if (isFrame(entry)) continue;
-      if (entry === EMPTY && page < this.parentLimit) {
-        const found = this.parentEntry(page);
-        // The last viewer of an ancestor's page takes it over instead of copying it.
-        if (isFrame(found) && this.foundHolder!.pages.getShare(this.foundIndex) === 0) continue;
-      }
-      needed++;
-    }
+    let needed = this.countMissing(start, end);
+    if (this.parent === null) return needed;
+    const own = this.pages;
+    const ownEmpty = own.isEmpty;
+    forEachParentRun(this, start, end, (holder, holderStart, holderEnd, delta) => {
+      holder.pages.forEachChunk(holderStart, holderEnd, (chunk, base, from, to) => {
+        if (VmPageList.unsharedFrames(chunk) === 0) return;
+        for (let slot = from; slot < to; slot++) {
+          if (chunk[slot]! <= 0 || chunk[SHARE_BASE + slot] !== 0) continue;
+          if (ownEmpty || own.get(base + slot - delta) === EMPTY) needed--;
+        }
+      });
+    });
     return needed;
   }
 
@@ -438,12 +480,25 @@ export class VmCowPages {
     return pinned;
   }
 
-  /** Pages of [start, end) (within the parent limit) where the ancestors show a frame. */
+  /**
+   * Pages of [start, end) (within the parent limit) that need a zero marker once this node's
+   * entries there are dropped: where the ancestors show a frame, and where this node holds an
+   * entry but its skip list names a holder that has none there and is not where lookups end (the
+   * node took that page from it, or the holder merged into the node): what lies above is not
+   * known, and a marker keeps the page reading zero. Exact segments never name such a holder.
+   */
   parentFramesIn(start: number, end: number): number[] {
     const found: number[] = [];
+    const own = this.pages;
     forEachParentRun(this, start, end, (holder, holderStart, holderEnd, delta) => {
       holder.pages.forEach(holderStart, holderEnd, (index, entry) => {
         if (isFrame(entry)) found.push(index - delta);
+      });
+      if (own.isEmpty || (!holder.dead && holder.parent === null)) return;
+      own.forEach(holderStart - delta, holderEnd - delta, (index) => {
+        const at = index + delta;
+        if (holder.pages.get(at) !== EMPTY) return;
+        if (holder.dead || at < holder.parentLimit) found.push(index);
       });
     });
     return found;
@@ -457,15 +512,22 @@ export class VmCowPages {
 
   addView(view: CowView): void {
     assert(!this.hidden && !this.dead, 'a view of a hidden or dead node');
+    view.viewSlot = this.views.length;
     this.views.push(view);
     if (this.owner === null) this.owner = view;
   }
 
   /** A VMO seeing this node is gone; the node dies with its last view. */
   removeView(view: CowView): void {
-    const i = this.views.indexOf(view);
-    assert(i >= 0, 'removing a view the node does not have');
-    this.views.splice(i, 1);
+    const i = view.viewSlot;
+    assert(this.views[i] === view, 'removing a view the node does not have');
+    // The last view takes the slot: O(1) however many slices or references there are.
+    const last = this.views.pop()!;
+    if (last !== view) {
+      this.views[i] = last;
+      last.viewSlot = i;
+    }
+    view.viewSlot = -1;
     if (this.owner === view) this.owner = this.views[0] ?? null;
     if (this.views.length === 0) releaseNode(this);
   }

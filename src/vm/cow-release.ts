@@ -24,13 +24,41 @@ export function releaseNode(node: VmCowPages): void {
   node.skip = null;
   const parent = node.parent;
   if (parent === null) return;
-  const i = parent.children.indexOf(node);
-  assert(i >= 0, 'node missing from its parent');
-  parent.children.splice(i, 1);
+  removeChild(parent, node);
   node.parent = null;
   node.parentLimit = 0;
   assert(parent.children.length >= 1, 'hidden node left without children');
   if (parent.children.length === 1) mergeIntoChild(parent, parent.children[0]!);
+}
+
+// Tree links. A node knows its slot among its parent's children, so that closing one of many
+// siblings costs O(1), not the number of siblings.
+
+/** Makes `child` one more child of the hidden node `parent`. */
+export function addChild(parent: VmCowPages, child: VmCowPages): void {
+  child.childSlot = parent.children.length;
+  parent.children.push(child);
+}
+
+/** Takes `child` out of its parent's children (the last child takes its slot). */
+function removeChild(parent: VmCowPages, child: VmCowPages): void {
+  const i = child.childSlot;
+  assert(parent.children[i] === child, 'node missing from its parent');
+  const last = parent.children.pop()!;
+  if (last !== child) {
+    parent.children[i] = last;
+    last.childSlot = i;
+  }
+  child.childSlot = -1;
+}
+
+/** Puts `next` where `child` was among its parent's children. */
+export function replaceChild(parent: VmCowPages, child: VmCowPages, next: VmCowPages): void {
+  const i = child.childSlot;
+  assert(parent.children[i] === child, 'node missing from its parent');
+  parent.children[i] = next;
+  next.childSlot = i;
+  child.childSlot = -1;
 }
 
 /** clamp(offset, length, max) of Zircon: the part of [offset, offset + length) below max. */
@@ -46,6 +74,8 @@ export function mergeIntoChild(hidden: VmCowPages, child: VmCowPages): void {
   const windowEnd = child.parentOffset + child.parentLimit;
   const source = hidden.pages;
   const target = child.pages;
+  // A leaf's skip list survives the merge (see cow-walk.ts), if it held before it.
+  const childSkip = !child.hidden && child.skip?.validFor(child) ? child.skip : null;
   const wholeChunks = delta % CHUNK === 0;
   if (delta === 0 && target.isEmpty && !source.hasEntriesIn(windowEnd, Number.MAX_SAFE_INTEGER)) {
     // The child holds nothing of its own: it takes the hidden node's whole page list.
@@ -98,28 +128,32 @@ export function mergeIntoChild(hidden: VmCowPages, child: VmCowPages): void {
   const grandparent = hidden.parent;
   child.parent = grandparent;
   if (grandparent !== null) {
-    const i = grandparent.children.indexOf(hidden);
-    assert(i >= 0, 'hidden node missing from its parent');
-    grandparent.children[i] = child;
+    replaceChild(grandparent, hidden, child);
   } else {
     child.parentOffset = 0;
     child.parentLimit = 0;
     // A root has nothing above it to hide: its zero markers would only cost metadata.
-    if (!child.hidden && child.pages.markerCount > 0) {
-      child.pages.forEach(0, Number.MAX_SAFE_INTEGER, (index, entry) => {
-        if (entry === ZERO_MARKER) child.pages.set(index, EMPTY);
-      });
-    }
+    if (!child.hidden && child.pages.markerCount > 0) dropMarkers(child.pages);
   }
   hidden.children.length = 0;
   hidden.parent = null;
   hidden.pages = new VmPageList();
   hidden.dead = true;
-  // The chains of every leaf below lost the hidden node: their skip lists go.
-  const stack = [child];
-  while (stack.length > 0) {
-    const n = stack.pop()!;
-    n.skip = null;
-    for (const c of n.children) stack.push(c);
-  }
+  // Skip lists below that name the hidden node are fixed when next used, not walked to now:
+  // a hidden child leaves a forward to itself; a leaf's own list holds as it is.
+  if (child.hidden) {
+    hidden.mergedInto = child;
+    hidden.mergedShift = delta;
+  } else if (childSkip !== null && grandparent !== null) childSkip.relink(child);
+  else child.skip = null;
+}
+
+/** Drops every zero marker of a list, visiting only the chunks that hold markers. */
+function dropMarkers(list: VmPageList): void {
+  list.forEachChunk(0, Number.MAX_SAFE_INTEGER, (chunk, base) => {
+    if (VmPageList.markersIn(chunk) === 0) return;
+    for (let slot = 0; slot < CHUNK; slot++) {
+      if (chunk[slot] === ZERO_MARKER) list.set(base + slot, EMPTY);
+    }
+  });
 }

@@ -6,20 +6,29 @@
 // resolved in runs: `parentSegments` walks the chain once for a whole range and splits it into
 // segments, each naming the one ancestor ("holder") where the lookup of any page of the segment
 // ends. Each level costs in proportion to the entries that ancestor holds in the range, not to
-// the range. A leaf keeps its segments as a skip list (SkipCache) to the nearest ancestor that
-// holds pages in each range, so a read at depth 1000 costs one list lookup per page, like
-// depth 1.
+// the range. Every snapshot keeps its segments as a skip list (SkipCache) to the nearest
+// ancestor that holds pages in each range, so a read at depth 1000 costs one list lookup per
+// page, like depth 1.
 //
-// The list stays right as long as the chain above the leaf keeps its shape: ancestors only
-// lose pages the leaf cannot see (a page the leaf sees cannot be freed or moved by anyone
-// else), and gain pages only when a hidden node merges into its child, which drops the skip
-// lists of every leaf below (cow-release.ts). Changes to the leaf's own parent link or window
-// are checked on every use.
+// Walking the chain is the slow way, so skip lists are kept up to date instead of rebuilt:
+// - a new snapshot's list, and the new list of the VMO it was made from, are derived from that
+//   VMO's list (childSegments, shiftedSegments), costing what the lists and the moved pages
+//   hold, never the depth;
+// - ancestors lose pages other leaves cannot see, and gain pages only when a hidden node merges
+//   into its only child. A page the leaf takes from its holder leaves the segment naming a holder
+//   that no longer has it; the leaf's own entry answers for it from then on, and where the leaf
+//   drops that entry a zero marker takes its place (cow-pages.ts parentFramesIn). A merge
+//   into a hidden child leaves a forward on the dead node (mergedInto, mergedShift): segments
+//   naming it are redirected to the child when next used (liveHolder). A merge into a leaf moves
+//   the pages into the leaf itself, and its segments naming the dead node then read that node's
+//   empty list: again the leaf's own entries answer for those pages, and markers replace them;
+// - a leaf's parent limit only shrinks while its parent stays, and a shorter window needs no
+//   new list. Changes to the leaf's own parent link are checked on every use.
 
 import { assert } from '../util/assert.ts';
 import type { VmCowPages } from './cow-pages.ts';
 
-/** Hops up the tree after which a leaf keeps a skip list instead of walking. */
+/** Hops up the tree after which a leaf whose skip list was dropped makes a new one. */
 export const SKIP_MIN_HOPS = 3;
 
 /**
@@ -33,9 +42,41 @@ export interface Segments {
   deltas: number[];
 }
 
+/** Collects adjacent segments in ascending order, joining one to the last when it continues it. */
+class SegmentsBuilder {
+  private readonly segments: Segments = { starts: [], ends: [], holders: [], deltas: [] };
+
+  /** The segments, in arrays of their exact length (skip lists are kept for a VMO's life). */
+  done(): Segments {
+    const { starts, ends, holders, deltas } = this.segments;
+    return {
+      starts: starts.slice(),
+      ends: ends.slice(),
+      holders: holders.slice(),
+      deltas: deltas.slice(),
+    };
+  }
+
+  push(start: number, end: number, holder: VmCowPages, delta: number): void {
+    if (start >= end) return;
+    const { starts, ends, holders, deltas } = this.segments;
+    const last = starts.length - 1;
+    assert(last < 0 || ends[last] === start, 'segments are not adjacent');
+    if (last >= 0 && holders[last] === holder && deltas[last] === delta) {
+      ends[last] = end;
+      return;
+    }
+    starts.push(start);
+    ends.push(end);
+    holders.push(holder);
+    deltas.push(delta);
+  }
+}
+
 /**
  * The segments of pages [start, end) of `node` as its ancestors resolve them (the node's own
- * entries are not looked at). The range must lie within [0, node.parentLimit).
+ * entries are not looked at). The range must lie within [0, node.parentLimit). This walks the
+ * chain: kept skip lists avoid it.
  */
 export function parentSegments(node: VmCowPages, start: number, end: number): Segments {
   const out: Segment[] = [];
@@ -70,40 +111,17 @@ export function parentSegments(node: VmCowPages, start: number, end: number): Se
     }
     // Runs of the holder's entries resolve the pending pages they cover.
     if (pending.length > 0 && !holder.pages.isEmpty) {
-      let runStart = -1;
-      let runEnd = -1;
-      holder.pages.forEach(pending[0]! + d, pending[pending.length - 1]! + d, (index) => {
-        const at = index - d;
-        if (at !== runEnd) {
-          if (runStart >= 0) resolveRun(pending, runStart, runEnd, holder, d, out);
-          runStart = at;
-        }
-        runEnd = at + 1;
-      });
-      if (runStart >= 0) resolveRun(pending, runStart, runEnd, holder, d, out);
+      holder.pages.forEachRun(pending[0]! + d, pending[pending.length - 1]! + d, (from, to) =>
+        resolveRun(pending, from - d, to - d, holder, d, out),
+      );
     }
     child = holder;
     delta = d;
   }
   out.sort((x, y) => x.start - y.start);
-  const segments: Segments = { starts: [], ends: [], holders: [], deltas: [] };
-  for (const s of out) {
-    const last = segments.starts.length - 1;
-    if (
-      last >= 0 &&
-      segments.ends[last] === s.start &&
-      segments.holders[last] === s.holder &&
-      segments.deltas[last] === s.delta
-    ) {
-      segments.ends[last] = s.end;
-    } else {
-      segments.starts.push(s.start);
-      segments.ends.push(s.end);
-      segments.holders.push(s.holder);
-      segments.deltas.push(s.delta);
-    }
-  }
-  return segments;
+  const builder = new SegmentsBuilder();
+  for (const s of out) builder.push(s.start, s.end, s.holder, s.delta);
+  return builder.done();
 }
 
 interface Segment {
@@ -149,29 +167,89 @@ function resolveRun(
   }
 }
 
-/** A leaf's skip list: the segments of [0, parentLimit), valid for one shape of the tree. */
+/** The first segment that ends past `index` (starts.length when none does). */
+export function firstSegmentAfter(segments: Segments, index: number): number {
+  const ends = segments.ends;
+  let lo = 0;
+  let hi = ends.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (ends[mid]! <= index) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * The holder of segment `i`, following the forwards of hidden nodes that merged into their
+ * hidden child since the segment was made (the segment is rewritten to name the live node).
+ */
+export function liveHolder(segments: Segments, i: number): VmCowPages {
+  const holder = segments.holders[i]!;
+  if (!holder.dead || holder.mergedInto === null) return holder;
+  compressForwards(holder);
+  segments.holders[i] = holder.mergedInto!;
+  segments.deltas[i] = segments.deltas[i]! - holder.mergedShift;
+  return holder.mergedInto!;
+}
+
+/**
+ * Points every dead node on the forward chain from `node` straight at the chain's end, with
+ * the summed shift, so each forward is followed once however long chains grow.
+ */
+function compressForwards(node: VmCowPages): void {
+  let target = node.mergedInto!;
+  let shift = node.mergedShift;
+  while (target.dead && target.mergedInto !== null) {
+    shift += target.mergedShift;
+    target = target.mergedInto;
+  }
+  let n = node;
+  while (n !== target) {
+    const next = n.mergedInto!;
+    const step = n.mergedShift;
+    n.mergedInto = target;
+    n.mergedShift = shift;
+    shift -= step;
+    n = next;
+  }
+}
+
+/** A leaf's skip list: the segments of [0, parentLimit), valid for one link into the tree. */
 export class SkipCache {
   readonly segments: Segments;
-  readonly parent: VmCowPages;
-  readonly parentOffset: number;
-  readonly parentLimit: number;
+  parent: VmCowPages;
+  parentOffset: number;
+  parentLimit: number;
   private cursor = 0;
 
-  constructor(node: VmCowPages) {
+  /** The skip list of `node` as it is linked now: `segments`, or walked from the chain. */
+  constructor(node: VmCowPages, segments?: Segments) {
     assert(node.parent !== null, 'skip list of a root');
-    this.segments = parentSegments(node, 0, node.parentLimit);
+    this.segments = segments ?? parentSegments(node, 0, node.parentLimit);
     this.parent = node.parent;
     this.parentOffset = node.parentOffset;
     this.parentLimit = node.parentLimit;
   }
 
-  /** True while the node's own link into the tree is the one the list was built for. */
+  /**
+   * True while the node's link into the tree is the one the list was made for. A lower parent
+   * limit is fine: the segments past it are never asked for.
+   */
   validFor(node: VmCowPages): boolean {
     return (
       this.parent === node.parent &&
       this.parentOffset === node.parentOffset &&
-      this.parentLimit === node.parentLimit
+      node.parentLimit <= this.parentLimit
     );
+  }
+
+  /** The node's parent merged into it: the list holds for its new link (see the top). */
+  relink(node: VmCowPages): void {
+    assert(node.parent !== null && node.parentLimit <= this.parentLimit, 'relinking a skip list');
+    this.parent = node.parent;
+    this.parentOffset = node.parentOffset;
+    this.parentLimit = node.parentLimit;
   }
 
   /** The index of the segment holding page `index` (which must be below parentLimit). */
@@ -197,11 +275,77 @@ export class SkipCache {
   }
 }
 
+/** The skip list of a node with a parent, as it is linked now (walked and kept if it had none). */
+export function skipListOf(node: VmCowPages): SkipCache {
+  if (node.skip === null || !node.skip.validFor(node)) node.skip = new SkipCache(node);
+  return node.skip;
+}
+
+/** Appends `above`'s segments for its pages [from + shift, to + shift), as pages [from, to). */
+function appendShifted(
+  out: SegmentsBuilder,
+  above: Segments,
+  from: number,
+  to: number,
+  shift: number,
+): void {
+  const { starts, ends } = above;
+  for (let i = firstSegmentAfter(above, from + shift); i < starts.length; i++) {
+    if (starts[i]! >= to + shift) break;
+    const holder = liveHolder(above, i);
+    const a = Math.max(starts[i]!, from + shift) - shift;
+    const b = Math.min(ends[i]!, to + shift) - shift;
+    out.push(a, b, holder, above.deltas[i]! + shift);
+  }
+}
+
+/**
+ * The segments of a snapshot that sees pages [shift, shift + length) of `source` through the
+ * same ancestors as `source` (the clone hangs higher up, over pages `source` owns none of):
+ * `source`'s segments for those pages, renumbered.
+ */
+export function shiftedSegments(source: Segments, shift: number, length: number): Segments {
+  const out = new SegmentsBuilder();
+  appendShifted(out, source, 0, length, shift);
+  return out.done();
+}
+
+/**
+ * The segments of a child that sees pages [shift, shift + length) of `hidden` as its pages
+ * [0, length): lookups end at the hidden node where it holds an entry, or past its parent
+ * limit, or when it is a root (`above` null); elsewhere they go on as `above` (the hidden node's
+ * own segments) says. Costs the hidden node's runs of entries and `above`'s segments in range.
+ */
+export function childSegments(
+  hidden: VmCowPages,
+  shift: number,
+  length: number,
+  above: Segments | null,
+): Segments {
+  const out = new SegmentsBuilder();
+  if (above === null) {
+    out.push(0, length, hidden, shift);
+    return out.done();
+  }
+  // Child pages below `cut` may look past the hidden node.
+  const cut = Math.max(0, Math.min(length, hidden.parentLimit - shift));
+  let at = 0;
+  hidden.pages.forEachRun(shift, shift + cut, (from, to) => {
+    if (at < from - shift) appendShifted(out, above, at, from - shift, shift);
+    out.push(from - shift, to - shift, hidden, shift);
+    at = to - shift;
+  });
+  if (at < cut) appendShifted(out, above, at, cut, shift);
+  out.push(cut, length, hidden, shift);
+  return out.done();
+}
+
 /**
  * Calls `visit` for each run of pages [start, end) of `node` that its ancestors resolve to one
  * holder, in the holder's coordinates [holderStart, holderEnd) with node page = holder page -
  * delta. Pages past parentLimit (which the ancestors never show) are left out. The node's own
- * entries are not looked at: callers skip the pages those hide.
+ * entries are not looked at: callers skip the pages those hide. Costs the segments in the
+ * range, not the range.
  */
 export function forEachParentRun(
   node: VmCowPages,
@@ -212,18 +356,21 @@ export function forEachParentRun(
   if (node.parent === null) return;
   end = Math.min(end, node.parentLimit);
   if (start >= end) return;
-  const { starts, ends, holders, deltas } = segmentsOf(node, start, end);
-  for (let i = 0; i < starts.length; i++) {
+  const segments = segmentsOf(node, start, end);
+  const { starts, ends, deltas } = segments;
+  for (let i = firstSegmentAfter(segments, start); i < starts.length; i++) {
+    if (starts[i]! >= end) break;
+    const holder = liveHolder(segments, i);
     const a = Math.max(start, starts[i]!);
     const b = Math.min(end, ends[i]!);
-    if (a >= b) continue;
-    visit(holders[i]!, a + deltas[i]!, b + deltas[i]!, deltas[i]!);
+    visit(holder, a + deltas[i]!, b + deltas[i]!, deltas[i]!);
   }
 }
 
 /**
  * Segments covering pages [start, end) of `node` (within its parent limit): the skip list when
- * it is valid, else computed for the range. Callers clip them to the range.
+ * it is valid, else computed for the range. Callers clip them to the range, and read holders
+ * through liveHolder.
  */
 export function segmentsOf(node: VmCowPages, start: number, end: number): Segments {
   const cache = node.skip?.validFor(node) ? node.skip : null;

@@ -7,9 +7,12 @@
 // Beside each entry a chunk keeps the page's share count: in a hidden node, how many VMOs
 // besides one can see the page (Zircon keeps it in vm_page_t); it is 0 everywhere else. A chunk
 // also counts its entries, its frames, and its frames with no share (seen by one VMO only), so
-// whole chunks can be moved, and skipped when nothing in them can be freed.
+// whole chunks can be moved, and skipped when nothing in them can be freed. The chunks' keys are
+// also kept in order (SortedKeys), so a walk over any range costs the chunks there, not the
+// range's width.
 
 import { assert } from '../util/assert.ts';
+import { SortedKeys } from './sorted-keys.ts';
 
 export const EMPTY = 0;
 /** Content here is zero, whatever the parent holds (Zircon's zero marker). */
@@ -42,6 +45,8 @@ export type ChunkVisitor = (chunk: Int32Array, base: number, from: number, to: n
 
 export class VmPageList {
   private readonly chunks = new Map<number, Int32Array>();
+  /** The keys of `chunks`, in order: made once a second chunk comes (most lists hold one). */
+  private order: SortedKeys | null = null;
   private lastKey = -1;
   private lastChunk: Int32Array | undefined;
   /** Frames held (entries that are frames). */
@@ -69,6 +74,7 @@ export class VmPageList {
       if (entry === EMPTY) return EMPTY;
       chunk = new Int32Array(CHUNK_LENGTH);
       this.chunks.set(key, chunk);
+      this.keyAdded(key);
     }
     this.lastKey = key;
     this.lastChunk = chunk;
@@ -86,6 +92,7 @@ export class VmPageList {
     if (old === EMPTY) chunk[COUNT_SLOT]!++;
     else if (entry === EMPTY && --chunk[COUNT_SLOT]! === 0) {
       this.chunks.delete(key);
+      this.order?.delete(key);
       this.lastKey = -1;
       this.lastChunk = undefined;
     }
@@ -119,6 +126,11 @@ export class VmPageList {
     chunk[SHARE_BASE + slot] = share;
     if (old === 0 && share > 0) chunk[UNSHARED_SLOT]!--;
     else if (old > 0 && share === 0) chunk[UNSHARED_SLOT]!++;
+  }
+
+  /** Markers (non-empty entries that are not frames) of a chunk. */
+  static markersIn(chunk: Int32Array): number {
+    return chunk[COUNT_SLOT]! - chunk[FRAME_SLOT]!;
   }
 
   /** Frames of a chunk that one VMO alone sees (share count 0). */
@@ -155,6 +167,34 @@ export class VmPageList {
       const base = key * CHUNK;
       visit(chunk, base, Math.max(start, base) - base, Math.min(end, base + CHUNK) - base);
     }
+  }
+
+  /**
+   * Calls visit(from, to) for each maximal run of consecutive pages of [start, end) that hold
+   * entries, in ascending order (a full chunk is one step). The visitor must not change the list.
+   */
+  forEachRun(start: number, end: number, visit: (from: number, to: number) => void): void {
+    let runStart = -1;
+    let runEnd = -1;
+    this.forEachChunk(start, end, (chunk, base, from, to) => {
+      if (chunk[COUNT_SLOT] === CHUNK) {
+        if (base + from !== runEnd) {
+          if (runStart >= 0) visit(runStart, runEnd);
+          runStart = base + from;
+        }
+        runEnd = base + to;
+        return;
+      }
+      for (let slot = from; slot < to; slot++) {
+        if (chunk[slot] === EMPTY) continue;
+        if (base + slot !== runEnd) {
+          if (runStart >= 0) visit(runStart, runEnd);
+          runStart = base + slot;
+        }
+        runEnd = base + slot + 1;
+      }
+    });
+    if (runStart >= 0) visit(runStart, runEnd);
   }
 
   /** True when some entry lies in [start, end). */
@@ -208,21 +248,10 @@ export class VmPageList {
   /** Counts the frames in [start, end): count(start, end, isFrame), with no callbacks. */
   countFrames(start: number, end: number): number {
     if (start >= end || this.frameCount === 0) return 0;
-    const firstKey = Math.floor(start / CHUNK);
-    const lastKey = Math.floor((end - 1) / CHUNK);
+    if (start <= 0 && end >= Number.MAX_SAFE_INTEGER) return this.frameCount;
     let n = 0;
-    if (lastKey - firstKey + 1 <= this.chunks.size * 4) {
-      for (let key = firstKey; key <= lastKey; key++) {
-        const chunk = key === this.lastKey ? this.lastChunk : this.chunks.get(key);
-        if (chunk !== undefined) n += VmPageList.framesInChunk(chunk, key, start, end);
-      }
-    } else {
-      // A sparse list and a wide range: visit the chunks there are, not every key.
-      for (const key of this.chunks.keys()) {
-        if (key >= firstKey && key <= lastKey) {
-          n += VmPageList.framesInChunk(this.chunks.get(key)!, key, start, end);
-        }
-      }
+    for (const key of this.keysIn(start, end)) {
+      n += VmPageList.framesInChunk(this.chunks.get(key)!, key, start, end);
     }
     return n;
   }
@@ -256,6 +285,7 @@ export class VmPageList {
     const chunk = this.chunks.get(key);
     if (chunk === undefined) return undefined;
     this.chunks.delete(key);
+    this.order?.delete(key);
     if (this.lastKey === key) {
       this.lastKey = -1;
       this.lastChunk = undefined;
@@ -269,6 +299,7 @@ export class VmPageList {
     assert(!this.chunks.has(key), 'attaching over an existing chunk');
     assert(chunk[COUNT_SLOT]! > 0, 'attaching an empty chunk');
     this.chunks.set(key, chunk);
+    this.keyAdded(key);
     // The one-entry lookup cache may remember that this key had no chunk.
     this.lastKey = -1;
     this.lastChunk = undefined;
@@ -331,18 +362,31 @@ export class VmPageList {
     return this.chunks.size * (CHUNK + 1) * 4;
   }
 
-  /** Keys of the chunks overlapping [start, end), ascending. */
+  /** Keys of the chunks overlapping [start, end), ascending: O(log n + those keys). */
   keysIn(start: number, end: number): number[] {
     const firstKey = Math.floor(start / CHUNK);
     const lastKey = Math.floor((end - 1) / CHUNK);
-    const keys: number[] = [];
-    if (lastKey - firstKey + 1 <= this.chunks.size * 4) {
+    if (lastKey - firstKey < 4) {
+      // A chunk or a few: looking them up is quicker than searching.
+      const keys: number[] = [];
       for (let key = firstKey; key <= lastKey; key++) if (this.chunks.has(key)) keys.push(key);
-    } else {
-      for (const key of this.chunks.keys()) if (key >= firstKey && key <= lastKey) keys.push(key);
-      keys.sort((a, b) => a - b);
+      return keys;
     }
-    return keys;
+    if (this.order === null) {
+      // One chunk at most.
+      for (const key of this.chunks.keys()) return key >= firstKey && key <= lastKey ? [key] : [];
+      return [];
+    }
+    return this.order.between(firstKey, lastKey);
+  }
+
+  /** `key` has just got a chunk. */
+  private keyAdded(key: number): void {
+    if (this.order !== null) this.order.add(key);
+    else if (this.chunks.size > 1) {
+      this.order = new SortedKeys();
+      for (const k of this.chunks.keys()) this.order.add(k);
+    }
   }
 
   private accountChunk(chunk: Int32Array, delta: number): void {

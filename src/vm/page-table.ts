@@ -2,11 +2,14 @@
 // entry (a frame, and whether writes may use it without faulting). Like the last level of an
 // x86-64 page table, entries live in tables of 512 that are created when their first entry is
 // set and dropped when their last one is cleared, so a sparse address space costs memory only
-// where something is mapped. Permissions beyond "present" and "writable" are the mappings'
+// where something is mapped, and walks over a range visit the tables there are (their keys are
+// kept in order), not every table the range could hold. Permissions beyond "present" and
+// "writable" are the mappings'
 // business: an entry exists only where its mapping may be read, and is writable only where the
 // mapping may be written and the frame belongs to the VMO alone.
 
 import { assert } from '../util/assert.ts';
+import { SortedKeys } from './sorted-keys.ts';
 
 const TABLE_SHIFT = 9;
 const TABLE_ENTRIES = 1 << TABLE_SHIFT;
@@ -30,6 +33,8 @@ export function pteWritable(pte: number): boolean {
 
 export class PageTable {
   private readonly tables = new Map<number, Int32Array>();
+  /** The keys of `tables`, in order. */
+  private readonly order = new SortedKeys();
   private lastKey = -1;
   private lastTable: Int32Array | undefined;
   /** Present entries. */
@@ -56,6 +61,7 @@ export class PageTable {
     if (table === undefined) {
       table = new Int32Array(TABLE_ENTRIES + 1);
       this.tables.set(key, table);
+      this.order.add(key);
     }
     this.lastKey = key;
     this.lastTable = table;
@@ -94,8 +100,7 @@ export class PageTable {
 
   /**
    * Visits the present entries of [start, end). The visitor returns true when it emptied the
-   * table, which is then dropped. Walks the tables in the range or, when the range is far
-   * larger than the page table, the tables that exist.
+   * table, which is then dropped. Walks the tables there are in the range.
    */
   private visit(
     start: number,
@@ -105,13 +110,9 @@ export class PageTable {
     if (start >= end || this.tables.size === 0) return;
     const firstKey = Math.floor(start / TABLE_ENTRIES);
     const lastKey = Math.floor((end - 1) / TABLE_ENTRIES);
-    const keys: number[] = [];
-    if (lastKey - firstKey + 1 <= this.tables.size * 4) {
-      for (let key = firstKey; key <= lastKey; key++) if (this.tables.has(key)) keys.push(key);
-    } else {
-      for (const key of this.tables.keys()) if (key >= firstKey && key <= lastKey) keys.push(key);
-      keys.sort((a, b) => a - b);
-    }
+    let keys: number[];
+    if (lastKey === firstKey) keys = this.tables.has(firstKey) ? [firstKey] : [];
+    else keys = this.order.between(firstKey, lastKey);
     for (const key of keys) {
       const table = this.tables.get(key)!;
       const base = key * TABLE_ENTRIES;
@@ -121,6 +122,7 @@ export class PageTable {
         if (table[slot] === PTE_NONE) continue;
         if (visitor(table, slot, base + slot)) {
           this.tables.delete(key);
+          this.order.delete(key);
           if (this.lastKey === key) {
             this.lastKey = -1;
             this.lastTable = undefined;

@@ -1,99 +1,21 @@
-// Memory for devices: physical VMOs (a window onto MMIO, Zircon's VmObjectPhysical),
-// contiguous VMOs (paged VMOs whose pages are one physically contiguous run, allocated up
-// front and never moved), and pinning pages for DMA through a BTI.
+// Memory for devices beyond physical VMOs (vm-object-physical.ts): contiguous VMOs (paged VMOs
+// whose pages are one physically contiguous run, allocated up front and never moved), and
+// pinning pages for DMA through a BTI.
 
-import {
-  ZX_CACHE_POLICY_UNCACHED,
-  ZX_ERR_NO_MEMORY,
-  ZX_ERR_NOT_SUPPORTED,
-  ZX_ERR_UNAVAILABLE,
-  ZX_OK,
-} from '../abi/constants.ts';
+import { ZX_ERR_NO_MEMORY } from '../abi/constants.ts';
 import { FrameUse, type PhysicalMemory } from '../pmm/pmm.ts';
+import { because } from '../util/reason.ts';
 import type { DiscardableList } from './discardable.ts';
 import { frameEntry } from './page-list.ts';
-import { VmObjectPaged } from './vm-object.ts';
+import type { VmObject } from './vm-object.ts';
+import { VmObjectPaged } from './vm-object-paged.ts';
+
+function noRun(pages: number, alignShift: number, total: number): string {
+  const run = `${pages} contiguous pages aligned to 2^${alignShift} bytes`;
+  return total < 0 ? `no free run of ${run}` : `${run} cannot fit in ${total} pages of RAM`;
+}
 
 const FIXED_OPTIONS = { resizable: false, discardable: false, unbounded: false } as const;
-
-/**
- * A VMO over device memory [baseFrame, baseFrame + sizePages) of the MMIO region. It holds no
- * RAM pages: faults map the device frames directly. It cannot be read or written with
- * zx_vmo_read/write, committed, decommitted, zeroed, resized or snapshotted; it starts
- * uncached, and counts as contiguous and permanently pinned.
- */
-export class VmObjectPhysical extends VmObjectPaged {
-  /** The first frame of the device memory (its physical address is baseFrame * 4096). */
-  readonly baseFrame: number;
-  /** Kept for slices (VmObjectPaged wants one, though physical VMOs are never discardable). */
-  private readonly discardableList: DiscardableList;
-
-  constructor(
-    pmm: PhysicalMemory,
-    discardables: DiscardableList,
-    baseFrame: number,
-    sizePages: number,
-  ) {
-    super(pmm, sizePages, { ...FIXED_OPTIONS }, discardables);
-    this.baseFrame = baseFrame;
-    this.discardableList = discardables;
-    this.isPhysical = true;
-    this.isContiguous = true;
-    this.cachePolicy = ZX_CACHE_POLICY_UNCACHED;
-  }
-
-  override pageForRead(page: number): number {
-    return this.baseFrame + page;
-  }
-
-  override pageForWrite(page: number): number {
-    return this.baseFrame + page;
-  }
-
-  override read(): number {
-    return ZX_ERR_NOT_SUPPORTED;
-  }
-
-  override write(): number {
-    return ZX_ERR_NOT_SUPPORTED;
-  }
-
-  override commit(): number {
-    return ZX_ERR_NOT_SUPPORTED;
-  }
-
-  override decommit(): number {
-    return ZX_ERR_NOT_SUPPORTED;
-  }
-
-  override zero(): number {
-    return ZX_ERR_NOT_SUPPORTED;
-  }
-
-  override resize(): number {
-    return ZX_ERR_UNAVAILABLE;
-  }
-
-  override hasPinnedPages(): boolean {
-    return false;
-  }
-
-  /**
-   * A slice of this VMO: pages [offsetPages, offsetPages + sizePages) of the same device
-   * memory, with this VMO's cache policy. The caller makes it this VMO's child.
-   */
-  createSlice(offsetPages: number, sizePages: number): VmObjectPhysical {
-    const slice = new VmObjectPhysical(
-      this.cow.pmm,
-      this.discardableList,
-      this.baseFrame + offsetPages,
-      sizePages,
-    );
-    slice.cachePolicy = this.cachePolicy;
-    slice.childType = 'slice';
-    return slice;
-  }
-}
 
 /**
  * A contiguous VMO of `sizePages` pages whose first physical address is a multiple of
@@ -107,9 +29,12 @@ export function createContiguousVmo(
   alignShift: number,
 ): VmObjectPaged | number {
   const alignFrames = 2 ** (alignShift - 12);
-  if (sizePages > pmm.totalFrames || alignFrames > pmm.totalFrames) return ZX_ERR_NO_MEMORY;
+  if (sizePages > pmm.totalFrames || alignFrames > pmm.totalFrames) {
+    return because(ZX_ERR_NO_MEMORY, noRun, sizePages, alignShift, pmm.totalFrames);
+  }
   const first = pmm.allocContiguous(sizePages, alignFrames, FrameUse.vmo);
-  if (first < 0) return ZX_ERR_NO_MEMORY;
+  // Past ensureFree (which says why it fails), no aligned run of free frames was found.
+  if (first < 0) return because(ZX_ERR_NO_MEMORY, noRun, sizePages, alignShift, -1);
   const vmo = new VmObjectPaged(pmm, sizePages, { ...FIXED_OPTIONS }, discardables);
   vmo.isContiguous = true;
   for (let page = 0; page < sizePages; page++) vmo.cow.pages.set(page, frameEntry(first + page));
@@ -117,36 +42,14 @@ export function createContiguousVmo(
 }
 
 /**
- * Pins pages [start, end) of `vmo` (inside it) for DMA: commits them (forking copy-on-write
- * pages into this VMO) and pins their frames, which may then not be freed or moved. Returns
- * the frames, or a status with nothing left pinned.
+ * Pins pages [start, end) of `vmo` (inside it) for DMA; the frames, or a status with nothing
+ * left pinned. Each kind of VMO pins its own way (VmObject.pin).
  */
-export function pinPages(vmo: VmObjectPaged, start: number, end: number): number[] | number {
-  const frames: number[] = [];
-  if (vmo.isPhysical) {
-    for (let page = start; page < end; page++) frames.push(vmo.pageForRead(page));
-    return frames;
-  }
-  const status = vmo.commit(start, end);
-  if (status !== ZX_OK) return status;
-  const pmm = vmo.cow.pmm;
-  for (let page = start; page < end; page++) {
-    const frame = vmo.pageForWrite(page);
-    if (frame < 0) {
-      for (const pinned of frames) pmm.unpin(pinned);
-      return frame;
-    }
-    pmm.pin(frame);
-    frames.push(frame);
-  }
-  vmo.pinnedCount += frames.length;
-  return frames;
+export function pinPages(vmo: VmObject, start: number, end: number): number[] | number {
+  return vmo.pin(start, end);
 }
 
 /** Undoes pinPages. */
-export function unpinPages(vmo: VmObjectPaged, frames: readonly number[]): void {
-  if (vmo.isPhysical) return;
-  const pmm = vmo.cow.pmm;
-  for (const frame of frames) pmm.unpin(frame);
-  vmo.pinnedCount -= frames.length;
+export function unpinPages(vmo: VmObject, frames: readonly number[]): void {
+  vmo.unpin(frames);
 }

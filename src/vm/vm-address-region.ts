@@ -23,12 +23,14 @@ import {
   ZX_VMAR_OP_PREFETCH,
   ZX_VMAR_OP_ZERO,
 } from '../abi/constants.ts';
+import { because } from '../util/reason.ts';
 import { PAGE_SIZE } from '../util/u64.ts';
 import { PERM_READ, PERM_WRITE, VmAddressRegionOrMapping } from './region.ts';
 import { RegionList } from './region-list.ts';
+import * as why from './region-reasons.ts';
 import type { VmAspace } from './vm-aspace.ts';
 import { type MappingOptions, VmMapping } from './vm-mapping.ts';
-import type { VmObjectPaged } from './vm-object.ts';
+import type { VmObject } from './vm-object.ts';
 
 /** Where a new child goes (zx_vmar_allocate and zx_vmar_map arguments). */
 export interface Placement {
@@ -105,7 +107,7 @@ export class VmAddressRegion extends VmAddressRegionOrMapping {
   createMapping(
     placement: Placement,
     canMap: number,
-    vmo: VmObjectPaged,
+    vmo: VmObject,
     vmoPage: number,
     perms: number,
     options: MappingOptions,
@@ -154,35 +156,54 @@ export class VmAddressRegion extends VmAddressRegionOrMapping {
 
   /** Zircon's CreateSubVmarInner checks and placement: the child's base, or a status (< 0). */
   private place(p: Placement, canMap: number): number {
-    if (!this.alive) return ZX_ERR_BAD_STATE;
-    if (p.size === 0n) return ZX_ERR_INVALID_ARGS;
-    if ((canMap & ~this.canMap) !== 0) return ZX_ERR_ACCESS_DENIED;
+    if (!this.alive) return because(ZX_ERR_BAD_STATE, why.DESTROYED);
+    if (p.size === 0n) return because(ZX_ERR_INVALID_ARGS, 'the size is 0');
+    if ((canMap & ~this.canMap) !== 0) {
+      return because(ZX_ERR_ACCESS_DENIED, why.cannotMap, canMap & ~this.canMap);
+    }
     const specific = p.specific || p.overwrite;
-    if (specific && p.upperLimit) return ZX_ERR_INVALID_ARGS;
-    if (!specific && !p.upperLimit && p.offset !== 0n) return ZX_ERR_INVALID_ARGS;
-    if ((p.offset & 4095n) !== 0n) return ZX_ERR_INVALID_ARGS;
-    if ((specific || p.upperLimit) && !this.canMapSpecific) return ZX_ERR_ACCESS_DENIED;
+    if (specific && p.upperLimit) return because(ZX_ERR_INVALID_ARGS, why.SPECIFIC_AND_UPPER);
+    if (!specific && !p.upperLimit && p.offset !== 0n) {
+      return because(ZX_ERR_INVALID_ARGS, why.strayOffset, p.offset);
+    }
+    if ((p.offset & 4095n) !== 0n)
+      return because(ZX_ERR_INVALID_ARGS, why.unalignedOffset, p.offset);
+    if ((specific || p.upperLimit) && !this.canMapSpecific) {
+      return because(ZX_ERR_ACCESS_DENIED, why.NEEDS_CAN_MAP_SPECIFIC);
+    }
     const vmarSize = BigInt(this.size);
-    if (p.upperLimit) {
-      if (p.offset > vmarSize || p.size > vmarSize || p.size > p.offset) return ZX_ERR_INVALID_ARGS;
-    } else if (p.offset >= vmarSize || p.size > vmarSize - p.offset) {
-      return ZX_ERR_INVALID_ARGS;
+    if (
+      p.upperLimit
+        ? p.offset > vmarSize || p.size > vmarSize || p.size > p.offset
+        : p.offset >= vmarSize || p.size > vmarSize - p.offset
+    ) {
+      return because(
+        ZX_ERR_INVALID_ARGS,
+        why.doesNotFit,
+        p.offset,
+        p.size,
+        this.size,
+        p.upperLimit,
+      );
     }
     const offset = Number(p.offset);
     const size = Number(p.size);
     if (specific) {
       const base = this.base + offset;
-      if (p.alignShift !== 0 && base % 2 ** p.alignShift !== 0) return ZX_ERR_INVALID_ARGS;
+      if (p.alignShift !== 0 && base % 2 ** p.alignShift !== 0) {
+        return because(ZX_ERR_INVALID_ARGS, why.misaligned, base, p.alignShift);
+      }
       if (!this.children.intersects(base, base + size)) return base;
-      if (!p.overwrite) return ZX_ERR_ALREADY_EXISTS;
+      if (!p.overwrite) return because(ZX_ERR_ALREADY_EXISTS, why.overlaps, base, size);
       // Overwriting replaces mappings only, never sub-VMARs.
       const inTheWay = this.children.between(base, base + size);
-      return inTheWay.some((child) => !child.isMapping) ? ZX_ERR_INVALID_ARGS : base;
+      if (!inTheWay.some((child) => !child.isMapping)) return base;
+      return because(ZX_ERR_INVALID_ARGS, why.OVERWRITES_VMAR);
     }
     const align = Math.max(2 ** p.alignShift, PAGE_SIZE);
     const limit = p.upperLimit ? this.base + offset : this.end;
     const spot = this.children.findSpot(size, align, limit);
-    return spot < 0 ? ZX_ERR_NO_RESOURCES : spot;
+    return spot < 0 ? because(ZX_ERR_NO_RESOURCES, why.noSpot, size, align, limit) : spot;
   }
 
   /** A syscall range [addr, addr + len) lies inside this VMAR. */
@@ -197,14 +218,17 @@ export class VmAddressRegion extends VmAddressRegionOrMapping {
    * changes.
    */
   unmap(addr: bigint, len: bigint, opChildren: boolean): number {
-    if (!this.alive) return ZX_ERR_BAD_STATE;
-    if (!this.contains(addr, len)) return ZX_ERR_INVALID_ARGS;
+    if (!this.alive) return because(ZX_ERR_BAD_STATE, why.DESTROYED);
+    if (!this.contains(addr, len)) return this.notInside(ZX_ERR_INVALID_ARGS, addr, len);
     const start = Number(addr);
     const end = start + Number(len);
     const hits = this.children.between(start, end);
     for (const child of hits) {
       if (child.isMapping) continue;
-      if (!opChildren || child.base < start || child.end > end) return ZX_ERR_INVALID_ARGS;
+      if (!opChildren) return because(ZX_ERR_INVALID_ARGS, why.SUB_VMAR_WITHOUT_OP_CHILDREN);
+      if (child.base < start || child.end > end) {
+        return because(ZX_ERR_INVALID_ARGS, why.partlyInside, child.base, child.end);
+      }
     }
     for (const child of hits) {
       if (child.isMapping) unmapFromMapping(child as VmMapping, start, end);
@@ -220,26 +244,28 @@ export class VmAddressRegion extends VmAddressRegionOrMapping {
    * checked before anything changes.
    */
   protect(addr: bigint, len: bigint, perms: number, opChildren: boolean): number {
-    if (!this.alive) return ZX_ERR_BAD_STATE;
-    if (!this.contains(addr, len)) return ZX_ERR_INVALID_ARGS;
+    if (!this.alive) return because(ZX_ERR_BAD_STATE, why.DESTROYED);
+    if (!this.contains(addr, len)) return this.notInside(ZX_ERR_INVALID_ARGS, addr, len);
     const start = Number(addr);
     const end = start + Number(len);
     const mappings = this.mappingsIn(start, end);
     let expected = start;
     for (const m of mappings) {
-      if (m.base > expected) return ZX_ERR_NOT_FOUND;
-      if ((perms & ~m.canMap) !== 0) return ZX_ERR_ACCESS_DENIED;
+      if (m.base > expected) return because(ZX_ERR_NOT_FOUND, why.unmapped, expected);
+      if ((perms & ~m.canMap) !== 0) {
+        return because(ZX_ERR_ACCESS_DENIED, why.beyondCanMap, m.base, perms, m.canMap);
+      }
       if (m.parent !== this) {
-        if (!opChildren) return ZX_ERR_INVALID_ARGS;
+        if (!opChildren) return because(ZX_ERR_INVALID_ARGS, why.nestedMapping, m.base, false);
         const from = Math.max(start, m.base);
         const to = Math.min(end, m.end);
         for (const [, , current] of m.protectionsIn(from, to)) {
-          if ((perms & ~current) !== 0) return ZX_ERR_ACCESS_DENIED;
+          if ((perms & ~current) !== 0) return because(ZX_ERR_ACCESS_DENIED, why.onlyLose, m.base);
         }
       }
       expected = m.end;
     }
-    if (expected < end) return ZX_ERR_NOT_FOUND;
+    if (expected < end) return because(ZX_ERR_NOT_FOUND, why.unmapped, expected);
     for (const m of mappings) m.protect(Math.max(start, m.base), Math.min(end, m.end), perms);
     return ZX_OK;
   }
@@ -249,28 +275,35 @@ export class VmAddressRegion extends VmAddressRegionOrMapping {
    * ops stop at the first error, keeping what earlier mappings did.
    */
   rangeOp(op: number, addr: bigint, len: bigint, opChildren: boolean): number {
-    if (!this.contains(addr, len)) return ZX_ERR_OUT_OF_RANGE;
-    if (!this.alive) return ZX_ERR_BAD_STATE;
+    if (!this.contains(addr, len)) return this.notInside(ZX_ERR_OUT_OF_RANGE, addr, len);
+    if (!this.alive) return because(ZX_ERR_BAD_STATE, why.DESTROYED);
     const start = Number(addr);
     const end = start + Number(len);
     let expected = start;
     for (const m of this.mappingsIn(start, end)) {
-      if (m.base > expected) return ZX_ERR_BAD_STATE;
+      if (m.base > expected) return because(ZX_ERR_BAD_STATE, why.unmapped, expected);
       if (m.parent !== this) {
         const neverNested =
           op === ZX_VMAR_OP_COMMIT || op === ZX_VMAR_OP_DECOMMIT || op === ZX_VMAR_OP_PREFETCH;
-        if (neverNested || !opChildren) return ZX_ERR_INVALID_ARGS;
+        if (neverNested || !opChildren) {
+          return because(ZX_ERR_INVALID_ARGS, why.nestedMapping, m.base, neverNested);
+        }
       }
       const from = Math.max(start, m.base);
       const to = Math.min(end, m.end);
       const firstPage = m.vmoPage + (from - m.base) / PAGE_SIZE;
       const endPage = firstPage + (to - from) / PAGE_SIZE;
-      if (endPage > m.streamLimitPages()) return ZX_ERR_OUT_OF_RANGE;
+      if (endPage > m.streamLimitPages()) return because(ZX_ERR_OUT_OF_RANGE, why.pastStream, from);
       const status = mappingRangeOp(m, op, from, to, firstPage, endPage);
       if (status !== ZX_OK) return status;
       expected = m.end;
     }
-    return expected < end ? ZX_ERR_BAD_STATE : ZX_OK;
+    return expected < end ? because(ZX_ERR_BAD_STATE, why.unmapped, expected) : ZX_OK;
+  }
+
+  /** `status`, because [addr, addr + len) is not inside this VMAR. */
+  private notInside(status: number, addr: bigint, len: bigint): number {
+    return because(status, why.notInside, addr, len, this.base, this.end);
   }
 
   /** Unmaps everything inside, depth first, and marks this VMAR and its sub-VMARs dead. */
@@ -321,35 +354,59 @@ function mappingRangeOp(
   const lastPage = Math.min(endPage, vmo.sizePages);
   switch (op) {
     case ZX_VMAR_OP_COMMIT: {
-      if (!canWrite) return ZX_ERR_ACCESS_DENIED;
-      if (vmo.isPhysical) return ZX_ERR_NOT_SUPPORTED;
-      if (firstPage > vmo.sizePages) return ZX_ERR_OUT_OF_RANGE;
+      if (!canWrite) return because(ZX_ERR_ACCESS_DENIED, why.neverWritable, from, true);
+      if (!vmo.isPaged) return because(ZX_ERR_NOT_SUPPORTED, PHYSICAL);
+      if (firstPage > vmo.sizePages) return because(ZX_ERR_OUT_OF_RANGE, why.startsPastEnd, from);
       const status = vmo.commit(firstPage, lastPage);
       if (status !== ZX_OK) return status;
       m.mapRange(from, to);
       return ZX_OK;
     }
     case ZX_VMAR_OP_DECOMMIT:
-      if (!canWrite) return ZX_ERR_ACCESS_DENIED;
-      if (!vmo.canDecommit) return ZX_ERR_NOT_SUPPORTED;
-      if (firstPage > vmo.sizePages) return ZX_ERR_OUT_OF_RANGE;
+      if (!canWrite) return because(ZX_ERR_ACCESS_DENIED, why.neverWritable, from, true);
+      if (!vmo.canDecommit) return because(ZX_ERR_NOT_SUPPORTED, NO_DECOMMIT);
+      if (firstPage > vmo.sizePages) return because(ZX_ERR_OUT_OF_RANGE, why.startsPastEnd, from);
       return vmo.decommit(firstPage, lastPage);
     case ZX_VMAR_OP_ZERO:
-      if (!canWrite) return ZX_ERR_ACCESS_DENIED;
-      if (vmo.isPhysical) return ZX_ERR_NOT_SUPPORTED;
-      if (firstPage > vmo.sizePages) return ZX_ERR_OUT_OF_RANGE;
+      if (!canWrite) return because(ZX_ERR_ACCESS_DENIED, why.neverWritable, from, true);
+      if (!vmo.isPaged) return because(ZX_ERR_NOT_SUPPORTED, PHYSICAL);
+      if (firstPage > vmo.sizePages) return because(ZX_ERR_OUT_OF_RANGE, why.startsPastEnd, from);
       return vmo.zero(BigInt(firstPage) * 4096n, BigInt(lastPage) * 4096n);
     case ZX_VMAR_OP_PREFETCH:
-      if ((m.canMap & PERM_READ) === 0) return ZX_ERR_ACCESS_DENIED;
-      m.mapRange(from, to);
-      return ZX_OK;
-    case ZX_VMAR_OP_MAP_RANGE:
+      if ((m.canMap & PERM_READ) === 0) {
+        return because(ZX_ERR_ACCESS_DENIED, why.neverWritable, from, false);
+      }
+      return fetchAndMap(m, from, to, firstPage, lastPage);
     case ZX_VMAR_OP_ALWAYS_NEED:
+      return fetchAndMap(m, from, to, firstPage, lastPage);
+    case ZX_VMAR_OP_MAP_RANGE:
       m.mapRange(from, to);
       return ZX_OK;
     case ZX_VMAR_OP_DONT_NEED:
       return ZX_OK;
     default:
-      return ZX_ERR_INVALID_ARGS;
+      return because(ZX_ERR_INVALID_ARGS, 'an unknown op');
   }
 }
+
+/**
+ * PREFETCH and ALWAYS_NEED: a pager-backed VMO is asked for the missing pages first (the call
+ * waits for them); then what the VMO holds is mapped.
+ */
+function fetchAndMap(
+  m: VmMapping,
+  from: number,
+  to: number,
+  firstPage: number,
+  lastPage: number,
+): number {
+  if (firstPage < lastPage && m.vmo.isPaged) {
+    const pages = BigInt(lastPage - firstPage) * 4096n;
+    const status = m.vmo.prefetchRange(BigInt(firstPage) * 4096n, pages);
+    if (status !== ZX_OK) return status;
+  }
+  m.mapRange(from, to);
+  return ZX_OK;
+}
+const PHYSICAL = 'the mapping shows a physical VMO (device memory has nothing to commit or zero)';
+const NO_DECOMMIT = 'the mapping shows a contiguous, physical or copy-on-write VMO';

@@ -8,15 +8,21 @@
 import { ZX_ERR_NOT_FOUND, ZX_OK } from '../abi/constants.ts';
 import { copyFromFrame, copyIntoArena, FrameRunCopier } from '../pmm/frame-runs.ts';
 import type { PhysicalMemory } from '../pmm/pmm.ts';
+import { because, hex } from '../util/reason.ts';
 import { PAGE_SIZE } from '../util/u64.ts';
 import { entryFrame, isFrame } from './page-list.ts';
 import { PageTable, PTE_NONE, pteFrame, pteWritable } from './page-table.ts';
 import { PERM_READ, PERM_RWX, PERM_WRITE } from './region.ts';
 import { VmAddressRegion } from './vm-address-region.ts';
 import type { VmMapping } from './vm-mapping.ts';
+import { VmObjectPaged } from './vm-object-paged.ts';
 
 /** Addresses at or above this are never mapped (and are not exact as JavaScript numbers). */
 const ADDRESS_LIMIT = 2n ** 53n;
+
+function nothingMapped(vaddr: number | bigint): string {
+  return `nothing is mapped at ${hex(vaddr)}`;
+}
 
 export class VmAspace {
   readonly pmm: PhysicalMemory;
@@ -55,7 +61,7 @@ export class VmAspace {
    */
   fault(vpage: number, write: boolean): number {
     const mapping = this.findMapping(vpage * PAGE_SIZE);
-    if (mapping === null) return ZX_ERR_NOT_FOUND;
+    if (mapping === null) return because(ZX_ERR_NOT_FOUND, nothingMapped, vpage * PAGE_SIZE);
     return mapping.fault(vpage, write);
   }
 
@@ -64,7 +70,8 @@ export class VmAspace {
    * bytes before the faulting page have been copied and the fault's status is returned.
    */
   load(vaddr: bigint, dst: Uint8Array): number {
-    return vaddr < ADDRESS_LIMIT ? this.loadAt(Number(vaddr), dst) : ZX_ERR_NOT_FOUND;
+    if (vaddr < ADDRESS_LIMIT) return this.loadAt(Number(vaddr), dst);
+    return because(ZX_ERR_NOT_FOUND, nothingMapped, vaddr);
   }
 
   /**
@@ -112,7 +119,8 @@ export class VmAspace {
    * faulting page have been written and the fault's status is returned.
    */
   store(vaddr: bigint, src: Uint8Array): number {
-    return vaddr < ADDRESS_LIMIT ? this.storeAt(Number(vaddr), src) : ZX_ERR_NOT_FOUND;
+    if (vaddr < ADDRESS_LIMIT) return this.storeAt(Number(vaddr), src);
+    return because(ZX_ERR_NOT_FOUND, nothingMapped, vaddr);
   }
 
   /**
@@ -220,7 +228,7 @@ export class VmAspace {
       if (frame !== expected) {
         problems.push(`${where} maps frame ${frame} but the VMO shows ${expected} there`);
       }
-      if (vmo.isPhysical) {
+      if (!(vmo instanceof VmObjectPaged)) {
         if (!pmm.isMmioFrame(frame)) problems.push(`${where} maps RAM through a physical VMO`);
         return;
       }

@@ -8,13 +8,13 @@
 
 import { ZX_ERR_ACCESS_DENIED, ZX_ERR_OUT_OF_RANGE, ZX_OK } from '../abi/constants.ts';
 import { assert } from '../util/assert.ts';
+import { because, hex } from '../util/reason.ts';
 import { PAGE_SIZE } from '../util/u64.ts';
-import { isFrame } from './page-list.ts';
 import { makePte, PTE_NONE } from './page-table.ts';
 import { PERM_READ, PERM_WRITE, VmAddressRegionOrMapping } from './region.ts';
 import type { VmAddressRegion } from './vm-address-region.ts';
 import type { VmAspace } from './vm-aspace.ts';
-import type { PageObserver, VmObjectPaged } from './vm-object.ts';
+import type { PageObserver, VmObject } from './vm-object.ts';
 
 /** How a mapping was made, beyond its permissions: what must match for two to merge. */
 export interface MappingOptions {
@@ -24,9 +24,17 @@ export interface MappingOptions {
   streamSize: (() => bigint) | null;
 }
 
+function deniedAccess(vaddr: number, write: boolean): string {
+  return `the mapping at ${hex(vaddr)} may not be ${write ? 'written' : 'read'}`;
+}
+
+function pastMappedEnd(vaddr: number, page: number): string {
+  return `${hex(vaddr)} shows offset ${hex(page * PAGE_SIZE)} of the VMO, past its end or stream size`;
+}
+
 export class VmMapping extends VmAddressRegionOrMapping implements PageObserver {
   readonly isMapping = true;
-  readonly vmo: VmObjectPaged;
+  readonly vmo: VmObject;
   /** The VMO page shown at `base`. */
   vmoPage: number;
   readonly options: MappingOptions;
@@ -42,7 +50,7 @@ export class VmMapping extends VmAddressRegionOrMapping implements PageObserver 
     base: number,
     size: number,
     canMap: number,
-    vmo: VmObjectPaged,
+    vmo: VmObject,
     vmoPage: number,
     perms: number,
     options: MappingOptions,
@@ -97,9 +105,13 @@ export class VmMapping extends VmAddressRegionOrMapping implements PageObserver 
    */
   fault(vpage: number, write: boolean): number {
     const perms = this.permsAt(vpage * PAGE_SIZE);
-    if ((perms & (write ? PERM_WRITE : PERM_READ)) === 0) return ZX_ERR_ACCESS_DENIED;
+    if ((perms & (write ? PERM_WRITE : PERM_READ)) === 0) {
+      return because(ZX_ERR_ACCESS_DENIED, deniedAccess, vpage * PAGE_SIZE, write);
+    }
     const page = this.vmoPage + (vpage - this.basePage);
-    if (page >= this.vmo.sizePages || page >= this.streamLimitPages()) return ZX_ERR_OUT_OF_RANGE;
+    if (page >= this.vmo.sizePages || page >= this.streamLimitPages()) {
+      return because(ZX_ERR_OUT_OF_RANGE, pastMappedEnd, vpage * PAGE_SIZE, page);
+    }
     const frame = write ? this.vmo.pageForWrite(page) : this.vmo.pageForRead(page);
     if (frame < 0) return frame;
     this.aspace.pageTable.set(vpage, makePte(frame, write));
@@ -190,15 +202,7 @@ export class VmMapping extends VmAddressRegionOrMapping implements PageObserver 
       if (frame >= 0 && frame !== this.aspace.pmm.zeroFrame)
         table.set(vpage, makePte(frame, false));
     };
-    if (this.vmo.isPhysical) {
-      for (let page = first; page < last; page++) install(page);
-    } else {
-      // The pages this VMO's node holds (a slice sees its parent's node from cowOffset).
-      const offset = this.vmo.cowOffset;
-      this.vmo.cow.pages.forEach(first + offset, last + offset, (nodePage, entry) => {
-        if (isFrame(entry)) install(nodePage - offset);
-      });
-    }
+    this.vmo.lookup(first, last, install);
   }
 
   /** Cuts off everything below `newBase`: the mapping then starts there. */

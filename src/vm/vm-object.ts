@@ -1,28 +1,24 @@
-// VmObjectPaged: a VMO whose memory is RAM pages held in a VmCowPages. It knows its size,
-// options, cache policy and discardable state; range checks and rights live in the layers
-// above, which call in here only with ranges already known to be inside the VMO.
-// A child VMO (cow-child.ts) is a view of a VmCowPages too: a snapshot has its own node in the
-// copy-on-write tree, a slice or a reference shares its parent's (cowOffset is where a slice
-// starts in it), so every page operation here translates by cowOffset and goes to the node.
+// VmObject: what every VMO is, whatever holds its memory (Zircon's VmObject). It knows its size,
+// cache policy, name, mappings, and its place among VMOs (parent, children); what a VMO can do
+// with its memory, each kind answers: VmObjectPaged (vm-object-paged.ts: RAM pages in a
+// copy-on-write tree, physically contiguous runs included) and VmObjectPhysical
+// (vm-object-physical.ts: a window onto device memory). An operation a kind lacks answers
+// ZX_ERR_NOT_SUPPORTED here, as Zircon's base class does, so that callers never ask which kind
+// of VMO they hold.
+//
+// Two levels of operation live here. The Zircon-named ones (readUser, commitRange, zeroRange,
+// createClone...) take byte ranges as a syscall gives them and make every range check in
+// Zircon's order; the page-level ones (commit, decommit, zero, pageForRead...) are for callers
+// that have checked their range already (mappings, zx_vmar_op_range).
 
-import {
-  ZX_CACHE_POLICY_CACHED,
-  ZX_ERR_BAD_STATE,
-  ZX_ERR_NOT_FOUND,
-  ZX_ERR_UNAVAILABLE,
-  ZX_OK,
-} from '../abi/constants.ts';
-import type { PhysicalMemory } from '../pmm/pmm.ts';
+import { ZX_CACHE_POLICY_CACHED, ZX_ERR_NOT_SUPPORTED, ZX_OK } from '../abi/constants.ts';
 import { assert } from '../util/assert.ts';
-import { PAGE_SIZE } from '../util/u64.ts';
+import { because } from '../util/reason.ts';
 import { NO_ATTRIBUTION } from './cow-attribution.ts';
-import { type PageRange, VmCowPages } from './cow-pages.ts';
-import { type DiscardableList, DiscardableTracker } from './discardable.ts';
-import { entryFrame, isFrame } from './page-list.ts';
+import type { VmObjectPaged } from './vm-object-paged.ts';
 
 /** Zircon's largest VMO: UINT64_MAX rounded down to 2 * 16 pages (VmPageList::MAX_SIZE). */
 export const VMO_MAX_SIZE = 0xffff_ffff_ffff_ffffn - (2n * 16n * 4096n - 1n);
-export const VMO_MAX_PAGES = Number(VMO_MAX_SIZE >> 12n);
 
 /**
  * Something that holds translations to this VMO's frames (a mapping's page-table entries). It
@@ -46,13 +42,6 @@ export interface VmoCreateOptions {
 /** The kinds of child zx_vmo_create_child makes. */
 export type VmoChildType = 'snapshot' | 'slice' | 'reference';
 
-/** Where a child VMO's pages are: its own new node, or its parent's node at an offset. */
-export interface VmoChildOf {
-  type: VmoChildType;
-  cow: VmCowPages;
-  cowOffset: number;
-}
-
 /** What ZX_INFO_VMO reports about the memory a VMO holds. */
 export interface VmoAttribution {
   committedBytes: bigint;
@@ -65,102 +54,120 @@ export interface VmoAttribution {
   populatedFractionalScaledBytes: bigint;
 }
 
-export class VmObjectPaged {
-  readonly cow: VmCowPages;
-  /** Where page 0 of this VMO sits in `cow` (non-zero only for slices). */
-  cowOffset = 0;
-  /** A slice's own size; every other VMO has the size of its node (references share it). */
-  private sliceSizePages = 0;
+/** What ZX_VMO_OP_LOCK learns: whether the VMO had been discarded (it then reads as zeros). */
+export interface LockResult {
+  discarded: boolean;
+}
 
+/**
+ * Pages taken out of a VMO by takePages, on their way to supplyPages (Zircon's
+ * VmPageSpliceList). Whatever supplyPages does not consume, `release` gives back.
+ */
+export interface PageSplice {
+  release(): void;
+}
+
+/**
+ * The user side of zx_vmo_read and zx_vmo_write (the syscall layer's copy loops, which know
+ * user memory): moves `length` bytes between the user buffer and `vmo` at `offset` once the
+ * VMO has checked the range. `user` and `buffer` are the syscall's, passed through untouched.
+ */
+export type UserTransfer<U, B> = (
+  vmo: VmObjectPaged,
+  user: U,
+  buffer: B,
+  offset: number | bigint,
+  length: number,
+) => number;
+
+/** What kind of VMO `vmo` is, for reasons. */
+function kindOf(vmo: VmObject): string {
+  if (!vmo.isPaged) return 'a physical VMO';
+  return vmo.isContiguous ? 'a contiguous VMO' : 'a paged VMO';
+}
+
+function unsupported(kind: string, op: string): string {
+  return `${kind} does not support ${op}`;
+}
+
+const FIXED_OPTIONS: VmoCreateOptions = { resizable: false, discardable: false, unbounded: false };
+
+export abstract class VmObject {
+  /** False for device memory (ZX_INFO_VMO_TYPE_PHYSICAL). */
+  abstract readonly isPaged: boolean;
+  /** Physically contiguous memory: never decommitted, moved, resized or snapshotted. */
+  abstract readonly isContiguous: boolean;
   /** The size in pages. */
-  get sizePages(): number {
-    return this.isSlice ? this.sliceSizePages : this.cow.sizePages;
-  }
+  abstract get sizePages(): number;
 
-  set sizePages(pages: number) {
-    if (this.isSlice) this.sliceSizePages = pages;
-    else this.cow.sizePages = pages;
-  }
-
+  readonly options: VmoCreateOptions;
   cachePolicy: number = ZX_CACHE_POLICY_CACHED;
-  readonly discardable: DiscardableTracker | null;
   /** Name bytes (at most ZX_MAX_NAME_LEN - 1), as set with ZX_PROP_NAME. */
   name: Uint8Array = new Uint8Array(0);
   /** Number of live mappings of this VMO; change it only with addMapping/removeMapping. */
   mappingCount = 0;
+  /** Mappings (and other observers) told when pages go away or become shared. */
+  readonly observers = new Set<PageObserver>();
   /** Called when the last mapping goes (the VMO may then be destroyed if no handle is left). */
   onLastMappingGone: (() => void) | null = null;
-  /** Children of this VMO (snapshots, slices, references). */
+  /** The kind of child this VMO was made as; null for one made by a create syscall. */
+  childType: VmoChildType | null = null;
+  /** The VMO this one is a child of, if any (the one its children were re-homed to). */
+  parent: VmObject | null = null;
+  /** Live children: snapshots, slices, references, and grandchildren re-homed here. */
+  readonly children = new Set<VmObject>();
+  /** Number of live children (ZX_INFO_VMO num_children). */
   childCount = 0;
   /** Snapshot-type children (they make DECOMMIT unsupported here). */
   snapshotChildCount = 0;
-  /** The VMO this one is a child of, if any. */
-  parent: VmObjectPaged | null = null;
-  /** True for a slice: a window onto its parent's pages. */
-  isSlice = false;
-  /** Pages pinned by BTIs: never moved or freed while pinned. */
-  pinnedCount = 0;
-  /**
-   * Physically contiguous memory (zx_vmo_create_contiguous, and physical VMOs): its pages are
-   * never decommitted or moved; ZERO clears them in place.
-   */
-  isContiguous = false;
-  /** Device memory (VmObjectPhysical in physical.ts) rather than RAM pages. */
-  isPhysical = false;
-
-  /** Physical or contiguous memory, or a slice of it: such VMOs have no stream size. */
-  get isDeviceMemory(): boolean {
-    if (this.isPhysical || this.isContiguous) return true;
-    return this.isSlice && this.parent?.isDeviceMemory === true;
-  }
-
-  /** True for a reference: a view of all of its parent's pages, size and content size. */
-  isReference = false;
-  /** The kind of child this VMO was made as; null for one made by zx_vmo_create. */
-  childType: VmoChildType | null = null;
-  /** Live children: snapshots, slices, references, and grandchildren re-homed here. */
-  readonly children = new Set<VmObjectPaged>();
   /** The koid of this VMO's kernel object (Zircon's user_id), reported as parent_koid. */
   userId = 0;
   /** Called when the last child goes (ZX_VMO_ZERO_CHILDREN). */
   onZeroChildren: (() => void) | null = null;
+  /** True for snapshots made with NO_WRITE and without RESIZABLE (ZX_INFO_VMO_IMMUTABLE). */
+  immutable = false;
 
-  readonly options: VmoCreateOptions;
-
-  constructor(
-    pmm: PhysicalMemory,
-    sizePages: number,
-    options: VmoCreateOptions,
-    discardables: DiscardableList,
-    child?: VmoChildOf,
-  ) {
+  constructor(options: VmoCreateOptions = FIXED_OPTIONS) {
     this.options = options;
-    if (child === undefined) this.cow = new VmCowPages(pmm, this);
-    else {
-      this.cow = child.cow;
-      this.cowOffset = child.cowOffset;
-      this.childType = child.type;
-      this.isSlice = child.type === 'slice';
-      this.isReference = child.type === 'reference';
-    }
-    // The node tells its views (this VMO among them) when mapped frames change.
-    this.cow.addView(this);
-    this.sizePages = sizePages;
-    this.discardable = options.discardable ? new DiscardableTracker(discardables, this) : null;
+  }
+
+  /**
+   * ZX_ERR_NOT_SUPPORTED: an operation this kind of VMO lacks (the base class's answer, as in
+   * Zircon), with the reason naming the kind and the operation.
+   */
+  protected unsupported(op: string): number {
+    return because(ZX_ERR_NOT_SUPPORTED, unsupported, kindOf(this), op);
+  }
+
+  get sizeBytes(): bigint {
+    return BigInt(this.sizePages) * 4096n;
+  }
+
+  get isResizable(): boolean {
+    return this.options.resizable;
+  }
+
+  get isCached(): boolean {
+    return this.cachePolicy === ZX_CACHE_POLICY_CACHED;
+  }
+
+  get isChild(): boolean {
+    return this.parent !== null;
+  }
+
+  /** True for a slice: a window onto its parent's pages. */
+  get isSlice(): boolean {
+    return this.childType === 'slice';
+  }
+
+  /** True for a reference: a view of all of its parent's pages, size and content size. */
+  get isReference(): boolean {
+    return this.childType === 'reference';
   }
 
   /** A snapshot child whose parent VMO is still alive (ZX_INFO_VMO_IS_COW_CLONE). */
   get isCowClone(): boolean {
     return this.childType === 'snapshot' && this.parent !== null;
-  }
-
-  /** True for snapshots made with NO_WRITE and without RESIZABLE (ZX_INFO_VMO_IMMUTABLE). */
-  immutable = false;
-  /** Times the kernel took pages away (discards): committed_change_events. */
-  changeEvents = 0;
-
-  get committedPages(): number {
-    return this.cow.frameCount;
   }
 
   /** Distinct address spaces mapping this VMO, as ZX_INFO_VMO's share_count estimates it. */
@@ -173,26 +180,27 @@ export class VmObjectPaged {
     return Math.max(1, aspaces.size);
   }
 
-  /** Bookkeeping bytes of the page list (ZX_INFO_VMO metadata_bytes). */
-  get metadataBytes(): number {
-    return this.cow.pages.metadataBytes;
+  /** Bookkeeping bytes (ZX_INFO_VMO metadata_bytes). */
+  heapAllocationBytes(): number {
+    return 0;
   }
 
-  get sizeBytes(): bigint {
-    return BigInt(this.sizePages) * 4096n;
+  /** Times the kernel took pages away (ZX_INFO_VMO committed_change_events). */
+  reclamationEventCount(): number {
+    return 0;
   }
 
-  get isDiscarded(): boolean {
-    return this.discardable?.isDiscarded === true;
+  /** The memory charged to this VMO (ZX_INFO_VMO). */
+  attribution(): VmoAttribution {
+    return { ...NO_ATTRIBUTION };
   }
 
-  get isChild(): boolean {
-    return this.parent !== null;
+  /** The memory charged to pages [start, end) of this VMO (ZX_INFO_PROCESS_MAPS). */
+  attributionInRange(_start: number, _end: number): VmoAttribution {
+    return { ...NO_ATTRIBUTION };
   }
 
-  get isCached(): boolean {
-    return this.cachePolicy === ZX_CACHE_POLICY_CACHED;
-  }
+  // --- Mappings and children ---
 
   addMapping(observer: PageObserver): void {
     this.mappingCount++;
@@ -203,79 +211,6 @@ export class VmObjectPaged {
     assert(this.mappingCount > 0, 'removing a mapping of an unmapped VMO');
     this.observers.delete(observer);
     if (--this.mappingCount === 0) this.onLastMappingGone?.();
-  }
-
-  /** Mappings (and other observers) told when pages go away or become shared. */
-  readonly observers = new Set<PageObserver>();
-
-  /**
-   * The frame a read fault maps for `page`: a committed frame, a frame a hidden ancestor holds
-   * for this snapshot (shared: map it read-only), or the shared zero page for content never
-   * written (nothing is committed). A negative status on failure (NOT_FOUND when discarded).
-   * The caller has checked that `page` is inside the VMO.
-   */
-  pageForRead(page: number): number {
-    if (this.isDiscarded) return ZX_ERR_NOT_FOUND;
-    return this.cow.frameForRead(page + this.cowOffset);
-  }
-
-  /**
-   * The frame a write fault maps for `page`, committing it if needed: afterwards the frame is
-   * this VMO's alone and may be mapped writable. A negative status on failure.
-   */
-  pageForWrite(page: number): number {
-    if (this.isDiscarded) return ZX_ERR_NOT_FOUND;
-    // Forks a page shared copy-on-write; the node unmaps the old frame from every view.
-    return this.cow.frameForWrite(page + this.cowOffset);
-  }
-
-  /** `range` in the pages of `cow`. */
-  private cowRange(range: PageRange): PageRange {
-    return this.cowOffset === 0 ? range : { ...range, page: range.page + this.cowOffset };
-  }
-
-  read(range: PageRange, dst: Uint8Array, dstOffset: number): number {
-    if (this.isDiscarded) return ZX_ERR_NOT_FOUND;
-    this.cow.read(this.cowRange(range), dst, dstOffset);
-    return ZX_OK;
-  }
-
-  write(range: PageRange, src: Uint8Array, srcOffset: number): number {
-    if (this.isDiscarded) return ZX_ERR_NOT_FOUND;
-    // The node unmaps pages that get frames of their own (mappings showed the zero page).
-    return this.cow.write(this.cowRange(range), src, srcOffset);
-  }
-
-  commit(startPage: number, endPage: number): number {
-    if (this.isDiscarded) return ZX_ERR_NOT_FOUND;
-    return this.cow.commit(startPage + this.cowOffset, endPage + this.cowOffset);
-  }
-
-  decommit(startPage: number, endPage: number): number {
-    if (this.hasPinnedPages(startPage, endPage)) return ZX_ERR_BAD_STATE;
-    this.cow.decommit(startPage + this.cowOffset, endPage + this.cowOffset);
-    return ZX_OK;
-  }
-
-  /**
-   * DECOMMIT is refused on snapshot children, on VMOs that have snapshot children, and on
-   * contiguous (and physical) VMOs.
-   */
-  get canDecommit(): boolean {
-    // A node with a parent in the tree is a snapshot, or has (or had, until its hidden parent
-    // merges back) snapshot children; slices and references see their parent's node.
-    return this.cow.parent === null && !this.isContiguous;
-  }
-
-  /** True when a page of [start, end) is pinned (its frame may then not be freed or moved). */
-  hasPinnedPages(start: number, end: number): boolean {
-    const pmm = this.cow.pmm;
-    if (pmm.pinnedFrames === 0) return false;
-    let pinned = false;
-    this.cow.pages.forEach(start + this.cowOffset, end + this.cowOffset, (_page, entry) => {
-      if (isFrame(entry) && pmm.pinCount(entryFrame(entry)) > 0) pinned = true;
-    });
-    return pinned;
   }
 
   /** Tells every mapping to drop its translations of pages [start, end). */
@@ -289,7 +224,7 @@ export class VmObjectPaged {
   }
 
   /** Makes `child` one of this VMO's children. */
-  addChild(child: VmObjectPaged): void {
+  addChild(child: VmObject): void {
     child.parent = this;
     this.children.add(child);
     this.childCount = this.children.size;
@@ -297,7 +232,7 @@ export class VmObjectPaged {
   }
 
   /** `child` is gone (or re-homed); the last one to go raises ZX_VMO_ZERO_CHILDREN. */
-  removeChild(child: VmObjectPaged): void {
+  removeChild(child: VmObject): void {
     assert(this.children.delete(child), 'removing a child the VMO does not have');
     child.parent = null;
     this.childCount = this.children.size;
@@ -306,143 +241,8 @@ export class VmObjectPaged {
   }
 
   /**
-   * Whole pages [start, end) zeroed by ZERO: their frames go back to the PMM, except pinned
-   * ones and those of a contiguous VMO, which are cleared in place (they may not move).
-   */
-  private zeroWholePages(start: number, end: number): void {
-    // Node coordinates from here on. zeroPages frees (a snapshot also hides its ancestors'
-    // pages behind zero markers, since dropping them would let those show through).
-    const off = this.cowOffset;
-    if (!this.isContiguous && !this.hasPinnedPages(start, end)) {
-      this.cow.zeroPages(start + off, end + off);
-      return;
-    }
-    const pmm = this.cow.pmm;
-    const kept: number[] = [];
-    this.cow.pages.forEach(start + off, end + off, (page, entry) => {
-      if (isFrame(entry) && (this.isContiguous || pmm.pinCount(entryFrame(entry)) > 0)) {
-        kept.push(page);
-      }
-    });
-    let from = start + off;
-    for (const page of kept) {
-      this.cow.zeroWithinPage(page, 0, PAGE_SIZE);
-      if (from < page) this.cow.zeroPages(from, page);
-      from = page + 1;
-    }
-    if (from < end + off) this.cow.zeroPages(from, end + off);
-  }
-
-  /**
-   * Zeroes bytes [start, end) (both within the VMO): partial pages are zeroed in place, whole
-   * pages are given back to the PMM (a plain VMO has nothing beneath them to hide). Partial
-   * pages that hold data fail with BAD_STATE on an uncached VMO and NOT_FOUND on a discarded
-   * one, as Zircon's partial-page path does; every check happens before anything changes.
-   */
-  zero(start: bigint, end: bigint): number {
-    if (start >= end) return ZX_OK;
-    // Contiguous pages cannot be decommitted, and zeroing them in place needs a cached VMO.
-    if (this.isContiguous && !this.isCached) return ZX_ERR_BAD_STATE;
-    const firstPage = Number(start >> 12n);
-    const lastPage = Number((end - 1n) >> 12n);
-    const headOffset = Number(start & 4095n);
-    const tailEnd = Number(((end - 1n) & 4095n) + 1n);
-    const headPartial = headOffset !== 0 || (firstPage === lastPage && tailEnd !== PAGE_SIZE);
-    const tailPartial = tailEnd !== PAGE_SIZE && (firstPage !== lastPage || !headPartial);
-    for (const [partial, page] of [
-      [headPartial, firstPage],
-      [tailPartial, lastPage],
-    ] as const) {
-      if (!partial) continue;
-      if (this.isDiscarded) return ZX_ERR_NOT_FOUND;
-      if (!this.isCached && this.cow.hasContent(page + this.cowOffset)) return ZX_ERR_BAD_STATE;
-    }
-    // A partial page that shows an ancestor's page is forked first (ZX_ERR_NO_MEMORY possible).
-    const off = this.cowOffset;
-    if (firstPage === lastPage) {
-      if (headPartial)
-        return this.cow.zeroWithinPage(firstPage + off, headOffset, tailEnd - headOffset);
-      this.zeroWholePages(firstPage, firstPage + 1);
-      return ZX_OK;
-    }
-    let wholeStart = firstPage;
-    if (headOffset !== 0) {
-      const status = this.cow.zeroWithinPage(firstPage + off, headOffset, PAGE_SIZE - headOffset);
-      if (status !== ZX_OK) return status;
-      wholeStart++;
-    }
-    let wholeEnd = lastPage + 1;
-    if (tailEnd !== PAGE_SIZE) {
-      const status = this.cow.zeroWithinPage(lastPage + off, 0, tailEnd);
-      if (status !== ZX_OK) return status;
-      wholeEnd--;
-    }
-    this.zeroWholePages(wholeStart, wholeEnd);
-    return ZX_OK;
-  }
-
-  /**
-   * Resizes to `newPages`. Shrinking frees what lies past the new end (a snapshot's view of
-   * its ancestors there too, so growing again shows zeros) and unmaps it from every view (a
-   * reference shares the node, so it resizes too). ZX_ERR_INVALID_ARGS when a child would
-   * end past 2^64 bytes of its root.
-   */
-  resize(newPages: number): number {
-    const oldPages = this.sizePages;
-    if (newPages < oldPages && this.hasPinnedPages(newPages, oldPages)) {
-      return ZX_ERR_BAD_STATE;
-    }
-    // The node tells every view (this one included) to drop translations past the new end,
-    // zero-page ones too, so later faults there are OUT_OF_RANGE.
-    return this.cow.resize(newPages);
-  }
-
-  /** ZX_VMO_OP_LOCK: returns whether the VMO had been discarded (it now reads as zeros). */
-  lock(): boolean {
-    assert(this.discardable !== null, 'lock of a VMO that is not discardable');
-    return this.discardable.lock();
-  }
-
-  tryLock(): number {
-    assert(this.discardable !== null, 'try-lock of a VMO that is not discardable');
-    if (this.discardable.isDiscarded) return ZX_ERR_UNAVAILABLE;
-    this.discardable.lock();
-    return ZX_OK;
-  }
-
-  unlock(): number {
-    assert(this.discardable !== null, 'unlock of a VMO that is not discardable');
-    if (this.discardable.lockCount === 0) return ZX_ERR_BAD_STATE;
-    this.discardable.unlock();
-    return ZX_OK;
-  }
-
-  /** Called by the reclaimer: drops every page; the VMO answers NOT_FOUND until locked. */
-  discard(): number {
-    assert(this.discardable !== null, 'discarding a VMO that is not discardable');
-    // Pinned pages may not be freed: such a VMO is not reclaimable until unpinned.
-    if (this.hasPinnedPages(0, this.sizePages)) return 0;
-    const frames = this.cow.frameCount;
-    this.cow.releaseAll();
-    this.discardable.discarded();
-    this.changeEvents++;
-    return frames;
-  }
-
-  /**
-   * The memory charged to this VMO (cow-attribution.ts): shared pages count fully, privately
-   * or as a fraction. Slices and references are charged nothing: the pages they see belong to
-   * the VMO whose node they share.
-   */
-  attribution(): VmoAttribution {
-    if (this.isSlice || this.isReference) return { ...NO_ATTRIBUTION };
-    return this.cow.attribution();
-  }
-
-  /**
-   * The last handle and mapping are gone. The children move to this VMO's parent (or lose
-   * their parent), this VMO leaves its parent, and the node gives its frames back once no
-   * other VMO (a slice or reference) sees it.
+   * The last handle and mapping are gone: the children move to this VMO's parent (or lose their
+   * parent) and this VMO leaves its parent. Subclasses then let go of their memory.
    */
   destroy(): void {
     for (const child of this.children) {
@@ -453,7 +253,157 @@ export class VmObjectPaged {
     this.childCount = 0;
     this.snapshotChildCount = 0;
     this.parent?.removeChild(this);
-    this.cow.removeView(this);
-    this.discardable?.detach();
+  }
+
+  // --- Page-level operations, on ranges already checked ---
+
+  /** The frame a read fault maps for `page` (inside the VMO), or a negative status. */
+  abstract pageForRead(page: number): number;
+  /** The frame a write fault maps for `page`, which is then this VMO's alone. */
+  abstract pageForWrite(page: number): number;
+  /** Calls `fn` with every page of [start, end) that has memory now (nothing is committed). */
+  abstract lookup(start: number, end: number, fn: (page: number) => void): void;
+  /** Pins pages [start, end) for DMA: their frames, or a status with nothing left pinned. */
+  abstract pin(start: number, end: number): number[] | number;
+  /** Undoes pin. */
+  abstract unpin(frames: readonly number[]): void;
+
+  commit(_start: number, _end: number): number {
+    return this.unsupported('COMMIT');
+  }
+
+  decommit(_start: number, _end: number): number {
+    return this.unsupported('DECOMMIT');
+  }
+
+  /** DECOMMIT is refused on device memory, and on paged VMOs that cannot give pages back. */
+  get canDecommit(): boolean {
+    return false;
+  }
+
+  /** Zeroes bytes [start, end), both inside the VMO. */
+  zero(_start: bigint, _end: bigint): number {
+    return this.unsupported('zeroing');
+  }
+
+  /** True when a page of [start, end) is pinned (its frame may then not be freed or moved). */
+  hasPinnedPages(_start: number, _end: number): boolean {
+    return false;
+  }
+
+  // --- Zircon's operations: byte ranges as syscalls give them, checked here ---
+
+  /**
+   * Copies [offset, offset + length) of the VMO out through `copy` (Zircon's ReadUser). Offset
+   * and length are both numbers whose sum is a safe integer (the fast path), or both exact
+   * bigints.
+   */
+  readUser<U, B>(
+    _offset: number | bigint,
+    _length: number | bigint,
+    _copy: UserTransfer<U, B>,
+    _user: U,
+    _buffer: B,
+  ): number {
+    return this.unsupported('zx_vmo_read (device memory is reached through mappings)');
+  }
+
+  /** Copies into [offset, offset + length) of the VMO through `copy` (as readUser). */
+  writeUser<U, B>(
+    _offset: number | bigint,
+    _length: number | bigint,
+    _copy: UserTransfer<U, B>,
+    _user: U,
+    _buffer: B,
+  ): number {
+    return this.unsupported('zx_vmo_write (device memory is reached through mappings)');
+  }
+
+  /** Changes the size to `size` bytes (page aligned). */
+  resize(_size: bigint): number {
+    return this.unsupported('resizing');
+  }
+
+  commitRange(_offset: bigint, _length: bigint): number {
+    return this.unsupported('COMMIT');
+  }
+
+  decommitRange(_offset: bigint, _length: bigint): number {
+    return this.unsupported('DECOMMIT');
+  }
+
+  zeroRange(_offset: bigint, _length: bigint): number {
+    return this.unsupported('ZERO');
+  }
+
+  /** ZX_VMO_OP_LOCK. */
+  lockRange(_offset: bigint, _length: bigint): LockResult | number {
+    return this.unsupported('LOCK');
+  }
+
+  tryLockRange(_offset: bigint, _length: bigint): number {
+    return this.unsupported('TRY_LOCK');
+  }
+
+  unlockRange(_offset: bigint, _length: bigint): number {
+    return this.unsupported('UNLOCK');
+  }
+
+  /** The cache maintenance ops (clean, sync...): nothing to do on a simulated CPU but check. */
+  cacheOp(_offset: bigint, _length: bigint): number {
+    return this.unsupported('cache ops');
+  }
+
+  /** DONT_NEED and ALWAYS_NEED: hints that VMOs without a pager take as no-ops. */
+  hintRange(_offset: bigint, _length: bigint): number {
+    return ZX_OK;
+  }
+
+  abstract prefetchRange(offset: bigint, length: bigint): number;
+
+  /** zx_vmo_set_cache_policy, with a policy already known to be a ZX_CACHE_POLICY_* value. */
+  setMappingCachePolicy(_policy: number): number {
+    return this.unsupported('zx_vmo_set_cache_policy');
+  }
+
+  /**
+   * A snapshot of [offset, offset + size) (size page aligned), made this VMO's child; the
+   * child's name is this VMO's when `copyName`.
+   */
+  createClone(
+    _resizable: boolean,
+    _offset: bigint,
+    _size: bigint,
+    _copyName: boolean,
+  ): VmObject | number {
+    return this.unsupported('snapshots');
+  }
+
+  /** A slice of [offset, offset + size) (size page aligned), made this VMO's child. */
+  createChildSlice(_offset: bigint, _size: bigint, _copyName: boolean): VmObject | number {
+    return this.unsupported('slices');
+  }
+
+  /** A reference to all of this VMO (offset and size must be 0), made its child. */
+  createChildReference(
+    _resizable: boolean,
+    _offset: bigint,
+    _size: bigint,
+    _copyName: boolean,
+  ): VmObject | number {
+    return this.unsupported('references');
+  }
+
+  /** Takes the pages of [offset, offset + length) (page aligned) out, for supplyPages. */
+  takePages(_offset: bigint, _length: bigint): PageSplice | number {
+    return this.unsupported('zx_vmo_transfer_data');
+  }
+
+  /**
+   * Puts `pages` in place of [offset, offset + length) (page aligned), as transfer_data does;
+   * what it does not consume, the caller releases.
+   */
+  supplyPages(_offset: bigint, _length: bigint, _pages: PageSplice): number {
+    return this.unsupported('zx_vmo_transfer_data');
   }
 }

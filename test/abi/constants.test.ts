@@ -654,6 +654,22 @@ const GROUPS: Readonly<Record<string, readonly Row[]>> = {
     ['ZX_HAS_CPU_FEATURES', 0x1],
     ['ZX_VM_FEATURE_CAN_MAP_XOM', 0x1],
   ],
+  // zircon/types.h (channels), zircon/syscalls/exception.h, zircon/syscalls/object.h (cpu sets)
+  'channels, exceptions, cpu sets': [
+    ['ZX_CHANNEL_READ_MAY_DISCARD', 0x1],
+    ['ZX_CHANNEL_WRITE_USE_IOVEC', 0x2],
+    ['ZX_CHANNEL_MAX_MSG_BYTES', 65536],
+    ['ZX_CHANNEL_MAX_MSG_HANDLES', 64],
+    ['ZX_CHANNEL_MAX_MSG_IOVEC', 8192],
+    ['ZX_EXCEPTION_CHANNEL_TYPE_NONE', 0],
+    ['ZX_EXCEPTION_CHANNEL_TYPE_DEBUGGER', 1],
+    ['ZX_EXCEPTION_CHANNEL_TYPE_THREAD', 2],
+    ['ZX_EXCEPTION_CHANNEL_TYPE_PROCESS', 3],
+    ['ZX_EXCEPTION_CHANNEL_TYPE_JOB', 4],
+    ['ZX_EXCEPTION_CHANNEL_TYPE_JOB_DEBUGGER', 5],
+    ['ZX_CPU_SET_MAX_CPUS', 512],
+    ['ZX_CPU_SET_BITS_PER_WORD', 64],
+  ],
 };
 
 const ALL_ROWS: readonly Row[] = Object.values(GROUPS).flat();

@@ -39,21 +39,29 @@ import {
   encodeZxVmoDirtyRange,
   encodeZxVmoLockState,
   STRUCT_LAYOUTS,
+  ZX_CHANNEL_CALL_ARGS_SIZE,
+  ZX_CHANNEL_IOVEC_SIZE,
+  ZX_CPU_SET_SIZE,
   ZX_INFO_HANDLE_BASIC_SIZE,
   ZX_INFO_HANDLE_COUNT_SIZE,
   ZX_INFO_KMEM_STATS_SIZE,
   ZX_INFO_KMEM_STATS_V1_SIZE,
   ZX_INFO_MAPS_MAPPING_SIZE,
   ZX_INFO_MAPS_SIZE,
+  ZX_INFO_THREAD_SIZE,
   ZX_INFO_VMAR_SIZE,
   ZX_INFO_VMO_SIZE,
   ZX_INFO_VMO_V1_SIZE,
   ZX_INFO_VMO_V2_SIZE,
   ZX_INFO_VMO_V3_SIZE,
+  ZX_PACKET_PAGE_REQUEST_SIZE,
+  ZX_PACKET_SIGNAL_SIZE,
+  ZX_PACKET_USER_SIZE,
   ZX_PAGER_VMO_STATS_SIZE,
   ZX_POLICY_BASIC_SIZE,
   ZX_POLICY_BASIC_V1_SIZE,
   ZX_POLICY_BASIC_V2_SIZE,
+  ZX_PORT_PACKET_SIZE,
   ZX_VMO_DIRTY_RANGE_SIZE,
   ZX_VMO_LOCK_STATE_SIZE,
   type ZxInfoKmemStats,
@@ -225,6 +233,81 @@ const EXPECTED: Readonly<Record<string, { size: number; fields: readonly FieldRo
       ['flags', 8, 4],
     ],
   },
+  // syscalls/port.h: the packet and the members of its 32-byte union
+  zx_port_packet_t: {
+    size: 48,
+    fields: [
+      ['key', 0, 8],
+      ['type', 8, 4],
+      ['status', 12, 4],
+      ['user', 16, 32],
+    ],
+  },
+  zx_packet_user_t: {
+    size: 32,
+    fields: [
+      ['u64_0', 0, 8],
+      ['u64_1', 8, 8],
+      ['u64_2', 16, 8],
+      ['u64_3', 24, 8],
+    ],
+  },
+  zx_packet_signal_t: {
+    size: 32,
+    fields: [
+      ['trigger', 0, 4],
+      ['observed', 4, 4],
+      ['count', 8, 8],
+      ['timestamp', 16, 8],
+      ['reserved1', 24, 8],
+    ],
+  },
+  zx_packet_page_request_t: {
+    size: 32,
+    fields: [
+      ['command', 0, 2],
+      ['flags', 2, 2],
+      ['reserved0', 4, 4],
+      ['offset', 8, 8],
+      ['length', 16, 8],
+      ['reserved1', 24, 8],
+    ],
+  },
+  // syscalls/object.h
+  zx_info_thread_t: {
+    size: 72,
+    fields: [
+      ['state', 0, 4],
+      ['wait_exception_channel_type', 4, 4],
+      ['cpu_affinity_mask', 8, 64],
+    ],
+  },
+  zx_cpu_set_t: {
+    size: 64,
+    fields: Array.from({ length: 8 }, (_, i): FieldRow => [`mask_${i}`, i * 8, 8]),
+  },
+  // types.h
+  zx_channel_call_args_t: {
+    size: 48,
+    fields: [
+      ['wr_bytes', 0, 8],
+      ['wr_handles', 8, 8],
+      ['rd_bytes', 16, 8],
+      ['rd_handles', 24, 8],
+      ['wr_num_bytes', 32, 4],
+      ['wr_num_handles', 36, 4],
+      ['rd_num_bytes', 40, 4],
+      ['rd_num_handles', 44, 4],
+    ],
+  },
+  zx_channel_iovec_t: {
+    size: 16,
+    fields: [
+      ['buffer', 0, 8],
+      ['capacity', 8, 4],
+      ['reserved', 12, 4],
+    ],
+  },
 };
 
 describe('struct layouts match the headers', () => {
@@ -263,6 +346,14 @@ describe('struct layouts match the headers', () => {
       zx_policy_basic_t: ZX_POLICY_BASIC_SIZE,
       zx_policy_basic_v1_t: ZX_POLICY_BASIC_V1_SIZE,
       zx_policy_basic_v2_t: ZX_POLICY_BASIC_V2_SIZE,
+      zx_port_packet_t: ZX_PORT_PACKET_SIZE,
+      zx_packet_user_t: ZX_PACKET_USER_SIZE,
+      zx_packet_signal_t: ZX_PACKET_SIGNAL_SIZE,
+      zx_packet_page_request_t: ZX_PACKET_PAGE_REQUEST_SIZE,
+      zx_info_thread_t: ZX_INFO_THREAD_SIZE,
+      zx_cpu_set_t: ZX_CPU_SET_SIZE,
+      zx_channel_call_args_t: ZX_CHANNEL_CALL_ARGS_SIZE,
+      zx_channel_iovec_t: ZX_CHANNEL_IOVEC_SIZE,
     };
     for (const [name, want] of Object.entries(EXPECTED)) assert.equal(sizes[name], want.size, name);
   });

@@ -25,6 +25,7 @@ const ANY_OBJECT_SYSCALLS = new Set([
   'zx_object_get_child',
   'zx_object_wait_async',
   'zx_task_kill',
+  'zx_port_cancel',
 ]);
 
 const KNOWN_STATUSES = new Set(Object.values(ZX_STATUS_NAMES));

@@ -6,7 +6,13 @@
 
 import { ZX_TIME_INFINITE, ZX_TIME_INFINITE_PAST } from '../../src/abi/constants.ts';
 import { flagValues, nameFlags } from '../../src/abi/flags.ts';
-import type { BufferParam, ParamSpec, SyscallSpec } from '../../src/abi/syscall-spec.ts';
+import { ZX_HANDLE_LAYOUT } from '../../src/abi/structs-ipc.ts';
+import {
+  ANY_OBJECT,
+  type BufferParam,
+  type ParamSpec,
+  type SyscallSpec,
+} from '../../src/abi/syscall-spec.ts';
 import { i64, u32, u64 } from '../../src/syscalls/args.ts';
 import {
   BUFFER_GARBAGE,
@@ -142,6 +148,8 @@ export class ArgMaker {
     switch (param.kind) {
       case 'buffer_in':
       case 'buffer_out':
+      case 'struct_in':
+      case 'struct_out':
         return this.junk(this.pick(BUFFER_GARBAGE), param);
       case 'out_handle':
       case 'out_u32':
@@ -216,6 +224,9 @@ export class ArgMaker {
       case 'buffer_in':
       case 'buffer_out':
         return this.hostBuffer(param);
+      case 'struct_in':
+      case 'struct_out':
+        return this.hostStruct(param.layout.size);
       default:
         return this.writableOut();
     }
@@ -242,9 +253,15 @@ export class ArgMaker {
           : wide(value, this.rand);
       }
       case 'buffer_in':
-      case 'buffer_out': {
+      case 'buffer_out':
+      case 'struct_in':
+      case 'struct_out': {
         const r = this.rand();
-        if (r < 0.6) return this.hostBuffer(param);
+        if (r < 0.6) {
+          if ('size' in param) return this.hostBuffer(param);
+          // A struct, or one byte short of one.
+          return this.hostStruct(param.layout.size - (this.rand() < 0.2 ? 1 : 0));
+        }
         if (r < 0.7) return { value: null, code: 'null' };
         // A virtual address: mapped (the calls reported it), or not.
         const vaddr = r < 0.9 ? this.address() : this.pick([0x1000n, 1n << 47n, 1n << 63n]);
@@ -266,6 +283,19 @@ export class ArgMaker {
   private hostBuffer(param: BufferParam): Arg {
     const unit = param.element?.size ?? 1;
     const length = unit === 1 ? this.pick(HOST_SIZES) : unit * this.pick([0, 1, 2, 3, 8]);
+    if (param.kind === 'buffer_in' && param.element === ZX_HANDLE_LAYOUT) {
+      // Handles to send: values of the pool (the call takes them out of the table).
+      const values = Uint32Array.from({ length: length / 4 }, () => {
+        return this.world.live(ANY_OBJECT)?.value ?? 0;
+      });
+      const code = `new Uint8Array(Uint32Array.of(${[...values].map(hex).join(', ')}).buffer)`;
+      return { value: new Uint8Array(values.buffer), code, hostBytes: length, note: 'handles' };
+    }
+    return { value: new Uint8Array(length), code: `new Uint8Array(${length})`, hostBytes: length };
+  }
+
+  /** Host memory for a struct parameter (no size parameter: the layout's size). */
+  private hostStruct(length: number): Arg {
     return { value: new Uint8Array(length), code: `new Uint8Array(${length})`, hostBytes: length };
   }
 
@@ -346,6 +376,8 @@ function decoded(param: ParamSpec | undefined, arg: Arg): string {
     }
     case 'buffer_in':
     case 'buffer_out':
+    case 'struct_in':
+    case 'struct_out':
       if (arg.hostBytes !== undefined) return `${arg.hostBytes} bytes of host memory`;
       return u64(value) === undefined ? `a buffer?${note}` : `address ${hex(u64(value)!)}n`;
     default:

@@ -18,12 +18,13 @@ import {
   ZX_STATUS_NAMES,
 } from '../../src/abi/constants.ts';
 import { flagValues } from '../../src/abi/flags.ts';
+import { ZX_HANDLE_LAYOUT } from '../../src/abi/structs-ipc.ts';
 import type { ParamSpec, SyscallSpec } from '../../src/abi/syscall-spec.ts';
 import { SYSCALL_SPECS } from '../../src/abi/syscalls/index.ts';
 import { i64, u32, u64 } from '../../src/syscalls/args.ts';
-import { LEGACY } from '../../src/syscalls/table.ts';
 import { KernelPanic } from '../../src/util/assert.ts';
 import { type Arg, reproducer, UNSET } from './arguments.ts';
+import { plainView } from './garbage.ts';
 import { typeName, type World } from './world.ts';
 
 export interface Problem {
@@ -49,6 +50,8 @@ function decodable(param: ParamSpec, value: unknown): boolean {
       return i64(value) !== undefined;
     case 'buffer_in':
     case 'buffer_out':
+    case 'struct_in':
+    case 'struct_out':
       // Host memory is any Uint8Array, of any realm or subclass; else an address or NULL.
       if (value === null || u64(value) !== undefined) return true;
       return ArrayBuffer.isView(value) && typedArrayTag.call(value) === 'Uint8Array';
@@ -72,6 +75,30 @@ function errorText(error: unknown): string {
 }
 
 type AnyFn = (...args: unknown[]) => unknown;
+
+/** The handle values in a host buffer of zx_handle_t (the table gives it that element). */
+function handleBuffer(param: ParamSpec, arg: Arg): number[] {
+  if (param.kind !== 'buffer_in' && param.kind !== 'buffer_out') return [];
+  if (param.element !== ZX_HANDLE_LAYOUT || arg.hostBytes === undefined) return [];
+  const bytes = plainView(arg.value as Uint8Array);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return Array.from({ length: bytes.byteLength >> 2 }, (_, i) => view.getUint32(i * 4, true));
+}
+
+/**
+ * At most how many handles a call hands out: its out handles, and as many as each buffer of
+ * zx_handle_t it receives into may hold (its size parameter, at most what a message carries).
+ */
+function handlesMade(spec: SyscallSpec, args: readonly Arg[]): number {
+  let count = 0;
+  for (const param of spec.params) {
+    if (param.kind === 'out_handle') count++;
+    if (param.kind !== 'buffer_out' || param.element !== ZX_HANDLE_LAYOUT) continue;
+    const size = args[spec.params.findIndex((p) => p.name === param.size)]?.value;
+    count += Math.min(Number(u64(size) ?? 0n), 64);
+  }
+  return count;
+}
 
 /** A call slower than this (on a kernel of 32 MiB) is a bug: a loop per byte or per page. */
 const SLOW_MS = Number(process.env.ZXVM_FUZZ_SLOW_MS ?? 1000);
@@ -110,13 +137,13 @@ export class Caller {
 
   /** Makes the call, checks it, and updates the world's pool. The status, or undefined. */
   call(spec: SyscallSpec, args: readonly Arg[], where: string): number | undefined {
-    if (this.stuck.has(spec.name)) return undefined;
+    if (this.stuck.has(spec.name) || this.world.dead) return undefined;
     const { world } = this;
     const table = world.proc.object.handles;
     const fn = (world.sys as unknown as Record<string, AnyFn>)[spec.name]!;
     const before = table.size;
     // An upper bound on the handles this call makes (see World.clock).
-    world.clock += spec.params.filter((p) => p.kind === 'out_handle').length;
+    world.clock += handlesMade(spec, args);
     const problems: string[] = [];
     let result: unknown;
     this.calls++;
@@ -142,6 +169,11 @@ export class Caller {
       }
     }
     this.update(spec, args, status, problems);
+    if (world.dead) {
+      // The call killed the fuzzed process (or its job): the kernel must have taken all back.
+      const problem = world.checkAfterDeath();
+      if (problem !== null) problems.push(problem);
+    }
     for (const problem of problems) this.report(spec, args, problem, where);
     return status;
   }
@@ -175,8 +207,7 @@ export class Caller {
 
   /**
    * A failed call leaves no handle behind (its out handles are destroyed); a ZX_OK adds at most
-   * its out handles. Syscalls still on the old convention keep a handle they could not copy
-   * out (see LEGACY in src/syscalls/table.ts), so only their successes are checked.
+   * its out handles.
    */
   private checkHandles(
     spec: SyscallSpec,
@@ -185,13 +216,13 @@ export class Caller {
     grown: number,
     out: string[],
   ) {
-    const outHandles = spec.params.filter((p) => p.kind === 'out_handle').length;
+    const outHandles = handlesMade(spec, args);
     if (status === ZX_OK && grown > outHandles) {
       out.push(
-        `ZX_OK added ${grown} handles to the table, more than its ${outHandles} out handles`,
+        `ZX_OK added ${grown} handles to the table, more than the ${outHandles} it hands out`,
       );
     }
-    if (status !== ZX_OK && grown > 0 && !LEGACY.has(spec.name)) {
+    if (status !== ZX_OK && grown > 0) {
       out.push(`failed with ${ZX_STATUS_NAMES[status]} and left ${grown} new handles in the table`);
     }
     spec.params.forEach((param, i) => {
@@ -203,7 +234,7 @@ export class Caller {
         // Zircon's glue may have copied out an earlier out handle's value before a later one
         // failed, but the handle behind it is destroyed: the value must name nothing.
         const live = typeof written === 'number' && this.world.proc.object.handles.get(written);
-        if (live && !LEGACY.has(spec.name)) {
+        if (live) {
           out.push(`failed with ${ZX_STATUS_NAMES[status]} but out handle ${param.name} is live`);
         }
         if (typeof written === 'number' && !live) this.world.noteClosed(written);
@@ -254,7 +285,15 @@ export class Caller {
       const arg = args[i];
       if (arg === undefined) return;
       if (param.kind === 'handle' && typeof arg.value === 'number') world.forget(arg.value);
+      const handles = handleBuffer(param, arg);
+      // Handles sent go (whatever the status) and come back with their value; handles
+      // received join the pool.
+      if (param.kind === 'buffer_in') for (const value of handles) world.forget(value, false);
       if (status !== ZX_OK) return;
+      for (const value of param.kind === 'buffer_out' ? handles : []) {
+        const problem = world.adoptIfNew(value, `handle received by ${spec.name}`);
+        if (problem !== null) problems.push(`${param.name}: ${problem}`);
+      }
       if (param.kind === 'out_handle' && u64(arg.value) !== undefined) {
         // A handle value copied out to memory: read it back, to keep track of the handle.
         const bytes = new Uint8Array(4);
@@ -341,7 +380,9 @@ export function churn(world: World, caller: Caller, rand: () => number, where: s
 }
 
 /** The problems, each with its reproducer, for an assertion message. */
-export function describeProblems(problems: readonly Problem[], seedHint: string): string {
+export function describeProblems(all: readonly Problem[], seedHint: string): string {
+  // The two callers of a lockstep report the same problem twice: once is enough.
+  const problems = [...new Map(all.map((p) => [`${p.syscall}: ${p.problem}`, p])).values()];
   const shown = problems
     .slice(0, 15)
     .map((p) => `- ${p.syscall}: ${p.problem}\n  (${p.where})\n${p.call.replace(/^/gm, '    ')}`);

@@ -327,6 +327,18 @@ export const HOST_MEMORY_FORMS: readonly {
   },
 ];
 
+const typedArray = Object.getPrototypeOf(Uint8Array.prototype);
+const slot = (name: string) => Object.getOwnPropertyDescriptor(typedArray, name)!.get!;
+const [slotBuffer, slotOffset, slotLength] = ['buffer', 'byteOffset', 'length'].map(slot);
+
+/**
+ * A plain Uint8Array over the memory of a Uint8Array of any form (another realm, a subclass
+ * whose getters throw), found through its internal slots only.
+ */
+export function plainView(view: Uint8Array): Uint8Array {
+  return new Uint8Array(slotBuffer!.call(view), slotOffset!.call(view), slotLength!.call(view));
+}
+
 /**
  * An out-parameter wrapped so that the test sees whether the kernel touched it at all (looked
  * at it, or tried to write it): a call that touched an unwritable one must not return ZX_OK.
@@ -342,4 +354,12 @@ export function watched(target: object): { proxy: object; touched: () => boolean
     };
   }
   return { proxy: new Proxy(target, handler), touched: () => touched };
+}
+
+/** A random uint64 as a bigint, from small to huge (any bit width is as likely). */
+export function randomU64(rand: () => number): bigint {
+  const bits = BigInt(Math.floor(rand() * 65));
+  const high = BigInt(Math.floor(rand() * 2 ** 32));
+  const low = BigInt(Math.floor(rand() * 2 ** 32));
+  return ((high << 32n) | low) & ((1n << bits) - 1n);
 }

@@ -24,6 +24,7 @@ import {
   garbage,
   generator,
   HOST_MEMORY_FORMS,
+  plainView,
   SCALAR_GARBAGE,
 } from './garbage.ts';
 import { PAGE, World } from './world.ts';
@@ -66,6 +67,7 @@ class Session {
     OUTCOMES.push(this.caller.outcomes);
   }
 
+  /** A new world after a stuck call (reported) or after a call killed the fuzzed process. */
   renew(): void {
     this.caller.reportStuck();
     const seed = this.seed + 1000 * this.worlds++;
@@ -119,7 +121,7 @@ describe('syscall fuzzing', () => {
     function* tasks() {
       for (const spec of SYSCALLS) {
         for (const [position, param] of spec.params.entries()) {
-          for (const [k, j] of junk.entries()) yield { spec, position, param, k, j };
+          for (const j of junk) yield { spec, position, param, j };
         }
       }
     }
@@ -128,11 +130,12 @@ describe('syscall fuzzing', () => {
       () => {
         const next = queue.next();
         if (next.done) return false;
-        const { spec, position, param, k, j } = next.value;
+        const { spec, position, param, j } = next.value;
         const args = session.maker.sane(spec);
         args[position] = session.maker.junk(j, param);
-        session.caller.call(spec, args, `one bad parameter: ${param.name} = garbage #${k}`);
-        if (session.caller.calls % UPKEEP === 0) session.world.maintain();
+        session.caller.call(spec, args, `one bad parameter: ${param.name} = ${j.code}`);
+        if (session.world.dead) session.renew();
+        else if (session.caller.calls % UPKEEP === 0) session.world.maintain();
         return true;
       },
       () => session.renew(),
@@ -156,6 +159,10 @@ describe('syscall fuzzing', () => {
         const spec = pick(rand, SYSCALLS);
         const args = maker.random(spec);
         if (caller.call(spec, args, `random call #${n}`) === ZX_OK) maker.remember(spec, args);
+        if (world.dead) {
+          session.renew();
+          return true;
+        }
         for (let c = churnRate; c > 0 && (c >= 1 || rand() < c); c--) {
           churn(world, caller, rand, `handle cycle #${cycles++} after random call #${n}`);
         }
@@ -172,7 +179,9 @@ describe('syscall fuzzing', () => {
   it('takes host memory of any realm or Uint8Array subclass as it takes a plain Uint8Array', () => {
     const problems: Problem[] = [];
     for (const spec of SYSCALLS) {
-      if (!spec.params.some((p) => p.kind === 'buffer_in' || p.kind === 'buffer_out')) continue;
+      if (!spec.params.some((p) => p.kind.startsWith('buffer_') || p.kind.startsWith('struct_'))) {
+        continue;
+      }
       problems.push(...lockstep(spec));
     }
     expectNoProblems(problems);
@@ -237,20 +246,6 @@ describe('syscall fuzzing', () => {
   });
 });
 
-const typedArray = Object.getPrototypeOf(Uint8Array.prototype);
-const slot = (name: string) => Object.getOwnPropertyDescriptor(typedArray, name)!.get!;
-const [slotBuffer, slotOffset, slotLength] = ['buffer', 'byteOffset', 'length'].map(slot);
-
-/** The bytes of a Uint8Array of any form, read through its internal slots only. */
-function bytesOf(view: Uint8Array): Uint8Array {
-  const bytes = new Uint8Array(
-    slotBuffer!.call(view),
-    slotOffset!.call(view),
-    slotLength!.call(view),
-  );
-  return bytes.slice();
-}
-
 /**
  * Two worlds in lockstep: the same calls, one with plain Uint8Arrays, the other with the same
  * bytes in another form of host memory. Statuses, out values and the bytes must agree.
@@ -303,7 +298,7 @@ function lockstep(spec: SyscallSpec): Problem[] {
     argsA.forEach((arg, k) => {
       const other = argsB[k]!.value;
       if (arg.hostBytes !== undefined) {
-        const [x, y] = [bytesOf(arg.value as Uint8Array), bytesOf(other as Uint8Array)];
+        const [x, y] = [plainView(arg.value as Uint8Array), plainView(other as Uint8Array)];
         if (Buffer.compare(x, y) !== 0) differences.push(`other bytes in ${spec.params[k]!.name}`);
       } else if (arg.out === 'writable') {
         const x = (arg.value as { value: unknown }).value;

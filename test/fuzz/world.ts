@@ -52,9 +52,10 @@ import {
 } from '../../src/abi/structs.ts';
 import { ANY_OBJECT, type HandleParam } from '../../src/abi/syscall-spec.ts';
 import { Kernel } from '../../src/kernel.ts';
-import type { KernelObject } from '../../src/object/kernel-object.ts';
+import type { Dispatcher as KernelObject } from '../../src/object/dispatcher.ts';
+import { processCallStatus } from '../../src/object/process-dispatcher.ts';
 import type { VmAddressRegionDispatcher } from '../../src/object/vm-address-region-dispatcher.ts';
-import type { VmoObject } from '../../src/object/vmo-object.ts';
+import type { VmObjectDispatcher } from '../../src/object/vm-object-dispatcher.ts';
 import type { Process } from '../../src/process.ts';
 import type { Syscalls } from '../../src/syscalls/index.ts';
 
@@ -133,11 +134,46 @@ export class World {
     this.kernel = new Kernel({ memoryBytes: MEMORY_BYTES, seed });
     this.observer = this.kernel.createProcess({ name: 'observer' });
     this.observerResource = this.kernel.grantSystemResource(this.observer);
-    this.proc = this.kernel.createProcess({ name: 'fuzz' });
+    this.proc = this.launch();
     this.sys = this.proc.syscalls;
     this.startFree = this.kmem().free_bytes;
     this.hidden.add(this.proc.rootVmar); // mappings there would outlive the test's clean-up
     this.populate();
+  }
+
+  /**
+   * The fuzzed process, made by the observer in a job of its own: a call that kills the
+   * process or its job (zx_task_kill) ends only this world, and the observer can then check
+   * that the kernel took everything back.
+   */
+  private launch(): Process {
+    const sys = this.observer.syscalls;
+    const job = { value: 0 };
+    assert.equal(sys.zx_job_create(this.observer.job, 0, job), ZX_OK, 'the fuzzed job');
+    const proc = { value: 0 };
+    const vmar = { value: 0 };
+    const name = new TextEncoder().encode('fuzz');
+    const status = sys.zx_process_create(job.value, name, name.length, 0, proc, vmar);
+    assert.equal(status, ZX_OK, 'the fuzzed process');
+    assert.equal(sys.zx_handle_close(vmar.value), ZX_OK);
+    return this.kernel.processFor(this.observer, proc.value);
+  }
+
+  /** The fuzzed process was killed (by zx_task_kill of it or of its job): the world is over. */
+  get dead(): boolean {
+    return processCallStatus(this.proc.object) !== ZX_OK;
+  }
+
+  /**
+   * After the fuzzed process died: everything it held went with it, so every page is free
+   * again, but for pages pinned by PMTs whose BTIs died with it (quarantined for ever, as in
+   * Zircon). A problem, or null.
+   */
+  checkAfterDeath(): string | null {
+    const stats = this.kmem();
+    if (stats.free_bytes === this.startFree || this.kernel.core.pmm.pinnedFrames > 0) return null;
+    const lost = (this.startFree - stats.free_bytes) / BigInt(PAGE);
+    return `the fuzzed process died, and ${lost} pages stayed allocated (vmo_bytes ${stats.vmo_bytes})`;
   }
 
   private get table() {
@@ -209,8 +245,7 @@ export class World {
     make('VMO contiguous', sys.zx_vmo_create_contiguous(bti, 4 * PAGE, 0, out), out);
     out = o();
     const addrs = new Uint8Array(8);
-    // A PMT handle has no ZX_RIGHT_DUPLICATE: no keeper.
-    make('PMT', sys.zx_bti_pin(bti, ZX_BTI_PERM_READ, plain, 0, PAGE, addrs, 1, out), out, false);
+    make('PMT', sys.zx_bti_pin(bti, ZX_BTI_PERM_READ, plain, 0, PAGE, addrs, 1, out), out);
     out = o();
     const job = make('child job', sys.zx_job_create(proc.job, 0, out), out);
     out = o();
@@ -219,6 +254,16 @@ export class World {
     const status = sys.zx_process_create(job, name, name.length, 0, out, vmar);
     make('child process', status, out);
     this.adopt(vmar.value, 'root VMAR of the child process', true);
+    out = o();
+    const port = make('port', sys.zx_port_create(0, out), out);
+    out = o();
+    const peer = o();
+    make('channel', sys.zx_channel_create(0, out, peer), out);
+    this.adopt(peer.value, 'channel peer', true);
+    out = o();
+    const pager = make('pager', sys.zx_pager_create(0, out), out);
+    out = o();
+    make('VMO of the pager', sys.zx_pager_create_vmo(pager, 0, port, 7, 4 * PAGE, out), out);
     // Dead values: a closed handle, and handles of another process.
     out = o();
     assert.equal(sys.zx_vmo_create(PAGE, 0, out), ZX_OK);
@@ -255,7 +300,12 @@ export class World {
     // the handle may be duplicated: one without ZX_RIGHT_DUPLICATE came from one that may).
     if (keep || (object.type === ZX_OBJ_TYPE_BTI && !this.kept.has(object))) {
       const dup = this.duplicate(value, ZX_RIGHT_SAME_RIGHTS);
-      assert.ok(dup !== undefined || !keep, `a keeper for ${this.labels.get(object)}`);
+      // Channels, pagers and PMTs cannot be duplicated: they get no keeper.
+      const duplicable = (handle.rights & ZX_RIGHT_DUPLICATE) !== 0;
+      assert.ok(
+        dup !== undefined || !keep || !duplicable,
+        `a keeper for ${this.labels.get(object)}`,
+      );
       if (dup !== undefined) {
         this.keepers.push({ value: dup, object, rights: handle.rights });
         this.hidden.add(dup);
@@ -263,6 +313,12 @@ export class World {
       }
     }
     return problem;
+  }
+
+  /** Like adopt, for a value that may be in the pool already (a handle received). */
+  adoptIfNew(value: number, label: string): string | null {
+    if (this.entries.some((e) => e.value === value && this.alive(e))) return null;
+    return this.adopt(value, label);
   }
 
   /** zx_handle_duplicate for the world's own needs; the new value, or undefined. */
@@ -297,8 +353,11 @@ export class World {
     else this.closedSample[Math.floor(this.rand() * 512)] = value;
   }
 
-  /** Drops the pool's entries for `value` if its handle is gone (closed, consumed). */
-  forget(value: number): void {
+  /**
+   * Drops the pool's entries for `value` if its handle is gone (closed, consumed); with
+   * `closed` false (a handle sent in a message, which keeps its value) it is not noted closed.
+   */
+  forget(value: number, closed = true): void {
     let gone = false;
     for (let i = this.entries.length - 1; i >= 0; i--) {
       const entry = this.entries[i]!;
@@ -307,7 +366,7 @@ export class World {
         gone = true;
       }
     }
-    if (gone) this.noteClosed(value);
+    if (gone && closed) this.noteClosed(value);
   }
 
   isHidden(value: number): boolean {
@@ -571,7 +630,7 @@ export class World {
       committed.set(Number(info.koid), exact);
       // A slice or reference reports none of its parent's pages (its parent_koid is 0 once
       // the parent is gone: the object layer is asked, not ZX_INFO_VMO).
-      const vm = (this.table.get(value)!.object as VmoObject).vmo;
+      const vm = (this.table.get(value)!.object as VmObjectDispatcher).vmo;
       if (vm.childType === 'slice' || vm.childType === 'reference') parents.push(vm.parent?.userId);
     }
     const hiddenParent = parents.some((koid) => koid === undefined || !committed.has(koid));

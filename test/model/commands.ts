@@ -351,13 +351,14 @@ export class LockCmd extends Base {
     }[this.op];
     const handle = pick(model, this.p, true, prefer)!;
     const size = BigInt(handle.vmo?.size ?? 0);
-    const [offset, length] = {
+    const ranges: Record<typeof this.range, readonly [bigint, bigint]> = {
       whole: [0n, size],
       head: [0n, size > 4096n ? size - 4096n : size + 4096n],
       tail: [4096n, size > 4096n ? size - 4096n : 0n],
       past: [0n, size + 4096n],
       wrap: [U64_MAX, 2n],
-    }[this.range];
+    };
+    const [offset, length] = ranges[this.range];
     const what = `${this} on ${offset}+${length}`;
     if (this.op === 'lock') {
       const host = { ok: 40, null: null, small: 40, short: 8 }[this.buffer];

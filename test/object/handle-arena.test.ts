@@ -27,8 +27,8 @@ import {
   ZX_VMO_OP_DECOMMIT,
   ZX_VMO_ZERO_CHILDREN,
 } from '../../src/abi/constants.ts';
+import { Dispatcher } from '../../src/object/dispatcher.ts';
 import { HandleArena, HandleTable } from '../../src/object/handle.ts';
-import { KernelObject } from '../../src/object/kernel-object.ts';
 import type { Koid } from '../../src/object/types.ts';
 import {
   createChildJob,
@@ -45,7 +45,7 @@ import {
 } from '../helpers.ts';
 import { mmioBase } from '../syscalls/vmar/vmar-helpers.ts';
 
-class Thing extends KernelObject {
+class Thing extends Dispatcher {
   readonly type = 99;
   zeroHandles = 0;
 

@@ -24,10 +24,9 @@ export const HANDLE_SYSCALLS = family({
     errors: [
       ['ZX_ERR_BAD_HANDLE', 'handle names nothing in this process'],
       ['ZX_ERR_ACCESS_DENIED', 'handle lacks ZX_RIGHT_DUPLICATE'],
-      [
-        'ZX_ERR_INVALID_ARGS',
-        "rights is not ZX_RIGHT_SAME_RIGHTS nor a subset of the handle's; out cannot be written (the new handle is destroyed)",
-      ],
+      ['ZX_ERR_INVALID_ARGS', "rights is not ZX_RIGHT_SAME_RIGHTS nor a subset of the handle's"],
+      ['ZX_ERR_NO_MEMORY', "the kernel's handle arena is full"],
+      ['ZX_ERR_INVALID_ARGS', 'out cannot be written (the new handle is destroyed)'],
     ],
     test: TEST,
   },
@@ -41,10 +40,12 @@ export const HANDLE_SYSCALLS = family({
     rights: 'none; the handle is consumed whenever it is valid, even when the call fails',
     errors: [
       ['ZX_ERR_BAD_HANDLE', 'handle names nothing in this process'],
+      ['ZX_ERR_INVALID_ARGS', "rights is not ZX_RIGHT_SAME_RIGHTS nor a subset of the handle's"],
       [
-        'ZX_ERR_INVALID_ARGS',
-        "rights is not ZX_RIGHT_SAME_RIGHTS nor a subset of the handle's; out cannot be written (the new handle is destroyed)",
+        'ZX_ERR_NO_MEMORY',
+        "the kernel's handle arena is full (the handle stays: the new one is made first)",
       ],
+      ['ZX_ERR_INVALID_ARGS', 'out cannot be written (the new handle is destroyed)'],
     ],
     test: TEST,
   },

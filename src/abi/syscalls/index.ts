@@ -6,12 +6,16 @@
 // docs/syscalls.md are all derived from it.
 
 import type { SyscallSpec } from '../syscall-spec.ts';
+import { CHANNEL_SYSCALLS } from './channel.ts';
 import { DDK_SYSCALLS } from './ddk.ts';
 import { HANDLE_SYSCALLS } from './handle.ts';
 import { OBJECT_SYSCALLS } from './object.ts';
+import { PAGER_SYSCALLS } from './pager.ts';
+import { PORT_SYSCALLS } from './port.ts';
 import { RESOURCE_SYSCALLS } from './resource.ts';
 import { SYSTEM_SYSCALLS } from './system.ts';
 import { TASK_SYSCALLS } from './task.ts';
+import { THREAD_SYSCALLS } from './thread.ts';
 import { VMAR_SYSCALLS } from './vmar.ts';
 import { VMO_SYSCALLS } from './vmo.ts';
 
@@ -24,6 +28,10 @@ export const SYSCALL_SPECS = {
   ...VMO_SYSCALLS,
   ...VMAR_SYSCALLS,
   ...DDK_SYSCALLS,
+  ...THREAD_SYSCALLS,
+  ...PORT_SYSCALLS,
+  ...CHANNEL_SYSCALLS,
+  ...PAGER_SYSCALLS,
 };
 
 export type SyscallName = keyof typeof SYSCALL_SPECS;

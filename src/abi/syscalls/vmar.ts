@@ -52,6 +52,7 @@ export const VMAR_SYSCALLS = family({
       ],
       ['ZX_ERR_ALREADY_EXISTS', 'a SPECIFIC range overlaps a mapping or a sub-VMAR'],
       ['ZX_ERR_NO_RESOURCES', 'no free spot fits'],
+      ['ZX_ERR_NO_MEMORY', "the kernel's handle arena is full (the new VMAR is destroyed)"],
       [
         'ZX_ERR_INVALID_ARGS',
         'child_addr cannot be written (the new VMAR is destroyed), then child_vmar cannot be written (its handle is destroyed; the VMAR stays, as closing a VMAR handle leaves it)',

@@ -34,8 +34,10 @@ import {
   ZX_VMO_OP_ZERO,
 } from '../../../src/abi/constants.ts';
 import {
+  ARENA_FULL,
   createVmo,
   duplicate,
+  expectFailure,
   expectStatus,
   handleBasic,
   kmemStats,
@@ -45,6 +47,7 @@ import {
   PAGE,
   processWithPolicy,
   readVmo,
+  smallArena,
   vmoInfo,
   writeVmo,
 } from '../../helpers.ts';
@@ -185,5 +188,19 @@ describe('zx_vmo_create_contiguous', () => {
       assert.equal(kmemStats(kernel, proc).free_bytes, free);
     }
     assert.equal(kmemStats(kernel, proc).vmo_bytes, 0n);
+  });
+
+  it('gives NO_MEMORY when the handle arena is full, and frees the run', () => {
+    const { kernel, proc, sys, fill } = smallArena();
+    const device = bti(kernel, proc);
+    fill(proc.job);
+    const free = kernel.core.pmm.freeFrames;
+    expectFailure(
+      proc,
+      sys.zx_vmo_create_contiguous(device, 4 * PAGE, 0, out(0)),
+      ZX_ERR_NO_MEMORY,
+      ARENA_FULL,
+    );
+    assert.equal(kernel.core.pmm.freeFrames, free);
   });
 });

@@ -8,6 +8,7 @@ import {
   ZX_DEFAULT_IOMMU_RIGHTS,
   ZX_ERR_BAD_HANDLE,
   ZX_ERR_INVALID_ARGS,
+  ZX_ERR_NO_MEMORY,
   ZX_ERR_NOT_FOUND,
   ZX_ERR_NOT_SUPPORTED,
   ZX_ERR_OUT_OF_RANGE,
@@ -26,11 +27,14 @@ import {
   ZX_RSRC_SYSTEM_VMEX_BASE,
 } from '../../../src/abi/constants.ts';
 import {
+  ARENA_FULL,
   duplicate,
+  expectFailure,
   expectStatus,
   handleBasic,
   newProcess,
   out,
+  smallArena,
   systemResource,
 } from '../../helpers.ts';
 import { mmioBase, mmioResource } from '../vmar/vmar-helpers.ts';
@@ -149,5 +153,15 @@ describe('zx_iommu_create and zx_bti_create', () => {
     const made = out(0);
     expectStatus(sys.zx_bti_create(parent, 0, 0, made), ZX_OK);
     assert.equal(proc.object.handles.size, before + 1);
+  });
+
+  it('gives NO_MEMORY when the handle arena is full', () => {
+    const { kernel, proc, sys, fill } = smallArena();
+    const resource = systemResource(kernel, proc);
+    const stub = iommu(kernel, proc);
+    fill(proc.job);
+    const made = sys.zx_iommu_create(resource, ZX_IOMMU_TYPE_STUB, STUB_DESC, 1, out(0));
+    expectFailure(proc, made, ZX_ERR_NO_MEMORY, ARENA_FULL);
+    expectFailure(proc, sys.zx_bti_create(stub, 0, 0, out(0)), ZX_ERR_NO_MEMORY, ARENA_FULL);
   });
 });

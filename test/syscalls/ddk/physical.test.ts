@@ -13,6 +13,7 @@ import {
   ZX_ERR_BAD_HANDLE,
   ZX_ERR_BAD_STATE,
   ZX_ERR_INVALID_ARGS,
+  ZX_ERR_NO_MEMORY,
   ZX_ERR_NOT_SUPPORTED,
   ZX_ERR_OUT_OF_RANGE,
   ZX_ERR_UNAVAILABLE,
@@ -46,7 +47,9 @@ import {
   ZX_VMO_OP_ZERO,
 } from '../../../src/abi/constants.ts';
 import {
+  ARENA_FULL,
   duplicate,
+  expectFailure,
   expectStatus,
   handleBasic,
   kmemStats,
@@ -55,6 +58,7 @@ import {
   out,
   PAGE,
   processWithPolicy,
+  smallArena,
   systemResource,
   vmoInfo,
 } from '../../helpers.ts';
@@ -285,5 +289,17 @@ describe('zx_vmo_create_physical', () => {
     }
     const after = kmemStats(kernel, proc);
     assert.deepEqual([after.free_bytes, after.vmo_bytes], [stats.free_bytes, stats.vmo_bytes]);
+  });
+
+  it('gives NO_MEMORY when the handle arena is full', () => {
+    const { kernel, proc, sys, fill } = smallArena();
+    const resource = systemResource(kernel, proc);
+    fill(proc.job);
+    expectFailure(
+      proc,
+      sys.zx_vmo_create_physical(resource, mmioBase(kernel), PAGE, out(0)),
+      ZX_ERR_NO_MEMORY,
+      ARENA_FULL,
+    );
   });
 });

@@ -35,8 +35,10 @@ import {
   ZX_VMO_RESIZABLE,
 } from '../../../src/abi/constants.ts';
 import {
+  ARENA_FULL,
   createVmo,
   duplicate,
+  expectFailure,
   expectStatus,
   handleBasic,
   kmemStats,
@@ -45,6 +47,7 @@ import {
   out,
   PAGE,
   readVmo,
+  smallArena,
   systemResource,
   vmoInfo,
   writeVmo,
@@ -288,5 +291,24 @@ describe('zx_bti_pin and zx_pmt_unpin', () => {
     );
     assert.equal(kernel.core.pmm.pinnedFrames, 0);
     expectStatus(sys.zx_vmo_op_range(vmo, ZX_VMO_OP_COMMIT, 0, 4 * PAGE, null, 0), ZX_OK);
+  });
+
+  it('gives NO_MEMORY when the handle arena is full, and nothing stays pinned', () => {
+    const { kernel, proc, sys, fill } = smallArena();
+    const device = bti(kernel, proc);
+    const vmo = createVmo(sys, PAGE);
+    fill(vmo);
+    const status = sys.zx_bti_pin(
+      device,
+      ZX_BTI_PERM_READ,
+      vmo,
+      0,
+      PAGE,
+      new Uint8Array(8),
+      1,
+      out(0),
+    );
+    expectFailure(proc, status, ZX_ERR_NO_MEMORY, ARENA_FULL);
+    assert.equal(kernel.core.pmm.pinnedFrames, 0);
   });
 });

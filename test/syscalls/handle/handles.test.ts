@@ -9,6 +9,7 @@ import {
   ZX_ERR_ACCESS_DENIED,
   ZX_ERR_BAD_HANDLE,
   ZX_ERR_INVALID_ARGS,
+  ZX_ERR_NO_MEMORY,
   ZX_ERR_NOT_FOUND,
   ZX_ERR_OUT_OF_RANGE,
   ZX_HANDLE_FIXED_BITS_MASK,
@@ -23,8 +24,10 @@ import {
   ZX_RIGHT_WRITE,
 } from '../../../src/abi/constants.ts';
 import {
+  ARENA_FULL,
   createVmo,
   duplicate,
+  expectFailure,
   expectStatus,
   filled,
   handleBasic,
@@ -33,6 +36,7 @@ import {
   newProcess,
   out,
   PAGE,
+  smallArena,
   untyped,
   writeVmo,
 } from '../../helpers.ts';
@@ -154,6 +158,18 @@ describe('zx_handle_duplicate', () => {
     expectStatus(sys.zx_handle_duplicate(h, 2 ** 32, out(0)), ZX_ERR_INVALID_ARGS);
     expectStatus(untyped(sys).zx_handle_duplicate(h, 'all', out(0)), ZX_ERR_INVALID_ARGS);
   });
+
+  it('gives NO_MEMORY when the handle arena is full', () => {
+    const { proc, sys, fill } = smallArena();
+    const h = createVmo(sys, PAGE);
+    fill(h);
+    expectFailure(
+      proc,
+      sys.zx_handle_duplicate(h, ZX_RIGHT_SAME_RIGHTS, out(0)),
+      ZX_ERR_NO_MEMORY,
+      ARENA_FULL,
+    );
+  });
 });
 
 describe('zx_handle_replace', () => {
@@ -215,6 +231,19 @@ describe('zx_handle_replace', () => {
     const h = createVmo(sys, PAGE);
     expectStatus(sys.zx_handle_replace(h, ZX_RIGHT_SAME_RIGHTS, null), ZX_ERR_INVALID_ARGS);
     expectStatus(sys.zx_handle_close(h), ZX_ERR_BAD_HANDLE);
+  });
+
+  it('gives NO_MEMORY when the handle arena is full, and keeps the handle', () => {
+    const { proc, sys, fill } = smallArena();
+    const h = createVmo(sys, PAGE);
+    fill(h);
+    expectFailure(
+      proc,
+      sys.zx_handle_replace(h, ZX_RIGHT_SAME_RIGHTS, out(0)),
+      ZX_ERR_NO_MEMORY,
+      ARENA_FULL,
+    );
+    expectStatus(sys.zx_vmo_get_size(h, out(0n)), ZX_OK);
   });
 });
 

@@ -1,7 +1,8 @@
 // zx_object_get_info: ZX_INFO_HANDLE_VALID, ZX_INFO_HANDLE_BASIC, the four ZX_INFO_VMO versions,
 // ZX_INFO_KMEM_STATS (and V1) through the system resource, and ZX_INFO_VMAR of the root VMAR;
 // the single-record rules (BUFFER_TOO_SMALL still writes actual and avail) and the precedence
-// of the topic check over the handle check.
+// of the topic check over the handle check; the handle checks of ZX_INFO_VMAR_MAPS (its records
+// are in info-process.test.ts).
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -12,6 +13,7 @@ import {
   ZX_DEFAULT_VMO_RIGHTS,
   ZX_ERR_ACCESS_DENIED,
   ZX_ERR_BAD_HANDLE,
+  ZX_ERR_BAD_STATE,
   ZX_ERR_BUFFER_TOO_SMALL,
   ZX_ERR_INVALID_ARGS,
   ZX_ERR_NOT_FOUND,
@@ -23,6 +25,7 @@ import {
   ZX_INFO_KMEM_STATS,
   ZX_INFO_KMEM_STATS_V1,
   ZX_INFO_VMAR,
+  ZX_INFO_VMAR_MAPS,
   ZX_INFO_VMO,
   ZX_INFO_VMO_TYPE_PAGED,
   ZX_INFO_VMO_V1,
@@ -41,6 +44,9 @@ import {
   ZX_RIGHT_READ,
   ZX_RSRC_KIND_MMIO,
   ZX_RSRC_KIND_SYSTEM,
+  ZX_VM_CAN_MAP_READ,
+  ZX_VM_PERM_READ,
+  ZX_VM_PERM_WRITE,
 } from '../../../src/abi/constants.ts';
 import {
   decodeZxInfoKmemStatsV1,
@@ -70,6 +76,7 @@ import {
   newProcess,
   out,
   PAGE,
+  readVmo,
   spawnProcess,
   systemResource,
   untyped,
@@ -339,6 +346,23 @@ describe('zx_object_get_info: buffers, actual and avail', () => {
     expectStatus(sys.zx_object_get_info(h, ZX_INFO_VMO, buffer, 176, null, null), ZX_OK);
   });
 
+  it('writes actual and avail through virtual addresses of the caller', () => {
+    const { proc, sys } = newProcess();
+    const h = createVmo(sys, PAGE);
+    const addr = out(0n);
+    const rw = ZX_VM_PERM_READ | ZX_VM_PERM_WRITE;
+    expectStatus(sys.zx_vmar_map(proc.rootVmar, rw, 0, h, 0, PAGE, addr), ZX_OK);
+    writeVmo(sys, h, 0, filled(16, 0xff));
+    const buffer = new Uint8Array(ZX_INFO_HANDLE_BASIC_SIZE);
+    expectStatus(
+      sys.zx_object_get_info(h, ZX_INFO_HANDLE_BASIC, buffer, 4, addr.value, addr.value + 8n),
+      ZX_ERR_BUFFER_TOO_SMALL,
+    );
+    const words = new DataView(readVmo(sys, h, 0, 16).buffer);
+    assert.equal(words.getBigUint64(0, true), 0n);
+    assert.equal(words.getBigUint64(8, true), 1n);
+  });
+
   it('gives NOT_FOUND for a host buffer shorter than the size given', () => {
     const { sys } = newProcess();
     const r = getInfo(sys, createVmo(sys, PAGE), ZX_INFO_VMO, 176, new Uint8Array(100));
@@ -457,5 +481,25 @@ describe('zx_object_get_info: ZX_INFO_VMAR', () => {
     expectStatus(r.status, ZX_ERR_BUFFER_TOO_SMALL);
     assert.equal(r.actual, 0n);
     assert.equal(r.avail, 1n);
+  });
+});
+
+describe('zx_object_get_info: ZX_INFO_VMAR_MAPS (records in info-process.test.ts)', () => {
+  it('gives BAD_STATE for a destroyed VMAR, after its type and INSPECT right, writing nothing', () => {
+    const { proc, sys } = newProcess();
+    const sub = out(0);
+    const addr = out(0n);
+    expectStatus(
+      sys.zx_vmar_allocate(proc.rootVmar, ZX_VM_CAN_MAP_READ, 0, 4 * PAGE, sub, addr),
+      ZX_OK,
+    );
+    const blind = duplicate(sys, sub.value, ZX_RIGHT_READ);
+    expectStatus(sys.zx_vmar_destroy(sub.value), ZX_OK);
+    const dead = getInfo(sys, sub.value, ZX_INFO_VMAR_MAPS, 4096);
+    expectStatus(dead.status, ZX_ERR_BAD_STATE);
+    assert.equal(dead.actual, -1);
+    assert.equal(dead.avail, -1);
+    expectStatus(getInfo(sys, blind, ZX_INFO_VMAR_MAPS, 4096).status, ZX_ERR_ACCESS_DENIED);
+    expectStatus(getInfo(sys, proc.job, ZX_INFO_VMAR_MAPS, 4096).status, ZX_ERR_WRONG_TYPE);
   });
 });

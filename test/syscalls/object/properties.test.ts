@@ -33,6 +33,7 @@ import {
   PAGE,
   readVmo,
   spawnProcess,
+  untyped,
   vmoInfo,
   writeVmo,
 } from '../../helpers.ts';
@@ -183,6 +184,21 @@ describe('ZX_PROP_NAME', () => {
     expectStatus(
       sys.zx_object_get_property(h, ZX_PROP_NAME, new Uint8Array(8), 32),
       ZX_ERR_NOT_FOUND,
+    );
+  });
+});
+
+describe('arguments no C caller could pass', () => {
+  it('give INVALID_ARGS at the edge, before the handle', () => {
+    const { sys } = newProcess();
+    const bad = untyped(sys);
+    const value = new Uint8Array(32);
+    expectStatus(bad.zx_object_get_property(0, 'name', value, 32), ZX_ERR_INVALID_ARGS);
+    expectStatus(bad.zx_object_get_property(0, ZX_PROP_NAME, [0], 32), ZX_ERR_INVALID_ARGS);
+    expectStatus(bad.zx_object_set_property(0, ZX_PROP_NAME, value, -0.5), ZX_ERR_INVALID_ARGS);
+    expectStatus(
+      bad.zx_object_set_property(0, ZX_PROP_NAME, value, 2n ** 64n),
+      ZX_ERR_INVALID_ARGS,
     );
   });
 });

@@ -1,7 +1,7 @@
 // zx_object_signal and zx_object_wait_one: user signals only, ZX_VMO_ZERO_CHILDREN asserted on
 // a new VMO and out of the user's reach, waits that end at once when satisfied, TIMED_OUT with
-// `observed` written, and the continuation underneath (resumed by a signal, cancelled by a
-// close).
+// `observed` written, SHOULD_WAIT for the host where a thread would wait, threads that wait
+// (until a deadline, or CANCELED by a close), and the continuation underneath.
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -11,6 +11,7 @@ import {
   ZX_ERR_BAD_HANDLE,
   ZX_ERR_CANCELED,
   ZX_ERR_INVALID_ARGS,
+  ZX_ERR_NOT_SUPPORTED,
   ZX_ERR_SHOULD_WAIT,
   ZX_ERR_TIMED_OUT,
   ZX_OK,
@@ -24,6 +25,8 @@ import {
   ZX_USER_SIGNAL_1,
   ZX_USER_SIGNAL_7,
   ZX_USER_SIGNAL_ALL,
+  ZX_VM_PERM_READ,
+  ZX_VM_PERM_WRITE,
   ZX_VMO_ZERO_CHILDREN,
 } from '../../../src/abi/constants.ts';
 import { beginWait, type WaitResult } from '../../../src/object/wait.ts';
@@ -35,6 +38,7 @@ import {
   newProcess,
   out,
   PAGE,
+  readVmo,
   untyped,
 } from '../../helpers.ts';
 
@@ -161,19 +165,65 @@ describe('zx_object_wait_one', () => {
     }
   });
 
-  it('sleeps on the simulated clock until a future deadline, then times out', () => {
+  it('gives the host SHOULD_WAIT for a future deadline, without moving the clock', () => {
+    // The host is no thread: where a thread would wait, it gets SHOULD_WAIT (CONTRACT.md §4).
     const { kernel, sys } = newProcess();
     const h = createVmo(sys, PAGE);
     const observed = out(-1);
     expectStatus(
       sys.zx_object_wait_one(h, ZX_USER_SIGNAL_0, 5_000_000n, observed),
+      ZX_ERR_SHOULD_WAIT,
+    );
+    assert.equal(observed.value, -1, 'observed is not written');
+    assert.equal(kernel.now, 0n, 'the clock does not move');
+    // Once the clock has passed the deadline, the same call times out at once.
+    kernel.advanceTime(5_000_000);
+    expectStatus(
+      sys.zx_object_wait_one(h, ZX_USER_SIGNAL_0, 5_000_000n, observed),
       ZX_ERR_TIMED_OUT,
     );
     assert.equal(observed.value, ZX_VMO_ZERO_CHILDREN);
-    assert.equal(kernel.core.timers.now, 5_000_000n);
-    // A deadline now in the past returns at once.
-    expectStatus(sys.zx_object_wait_one(h, ZX_USER_SIGNAL_0, 1_000, out(0)), ZX_ERR_TIMED_OUT);
-    assert.equal(kernel.core.timers.now, 5_000_000n);
+  });
+
+  it('lets a thread wait until the clock passes a finite deadline', async () => {
+    const { kernel, proc, sys } = newProcess();
+    const h = createVmo(sys, PAGE);
+    const observed = out(-1);
+    const thread = proc.startThread((t) =>
+      t.zx_object_wait_one(h, ZX_USER_SIGNAL_0, 1000n, observed),
+    );
+    await kernel.idle();
+    kernel.advanceTime(999);
+    await kernel.idle();
+    assert.equal(observed.value, -1);
+    kernel.advanceTime(1);
+    expectStatus((await thread.done) as number, ZX_ERR_TIMED_OUT);
+    assert.equal(observed.value, ZX_VMO_ZERO_CHILDREN);
+  });
+
+  it("ends a thread's wait with CANCELED and HANDLE_CLOSED in observed when the handle closes", async () => {
+    const { kernel, proc, sys } = newProcess();
+    const h = createVmo(sys, PAGE);
+    const observed = out(-1);
+    const thread = proc.startThread((t) =>
+      t.zx_object_wait_one(h, ZX_USER_SIGNAL_0, ZX_TIME_INFINITE, observed),
+    );
+    await kernel.idle();
+    expectStatus(sys.zx_handle_close(h), ZX_OK);
+    expectStatus((await thread.done) as number, ZX_ERR_CANCELED);
+    assert.equal(observed.value, ZX_VMO_ZERO_CHILDREN | ZX_SIGNAL_HANDLE_CLOSED);
+  });
+
+  it('refuses an object that cannot be waited on: NOT_SUPPORTED (after the WAIT right)', () => {
+    const { kernel, proc, sys } = newProcess();
+    const port = out(0);
+    expectStatus(sys.zx_port_create(0, port), ZX_OK);
+    // Port handles never carry ZX_RIGHT_WAIT, so the right check answers first...
+    expectStatus(sys.zx_object_wait_one(port.value, 1, 0, out(0)), ZX_ERR_ACCESS_DENIED);
+    // ...and only a handle made inside the kernel with WAIT reaches the waitable check.
+    const object = proc.object.handles.get(port.value)!.object;
+    const forged = proc.object.handles.add(kernel.core.handleArena.make(object, ZX_RIGHT_WAIT)!);
+    expectStatus(sys.zx_object_wait_one(forged, 1, 0, out(0)), ZX_ERR_NOT_SUPPORTED);
   });
 
   it('waits for the deadline when asked for no signals at all', () => {
@@ -220,6 +270,17 @@ describe('zx_object_wait_one', () => {
     );
     expectStatus(sys.zx_object_wait_one(h, ZX_VMO_ZERO_CHILDREN, 0, null), ZX_OK);
     expectStatus(sys.zx_object_wait_one(h, ZX_USER_SIGNAL_0, 0, null), ZX_ERR_TIMED_OUT);
+  });
+
+  it('writes observed through a virtual address of the caller, on TIMED_OUT too', () => {
+    const { proc, sys } = newProcess();
+    const h = createVmo(sys, PAGE);
+    const addr = out(0n);
+    const rw = ZX_VM_PERM_READ | ZX_VM_PERM_WRITE;
+    expectStatus(sys.zx_vmar_map(proc.rootVmar, rw, 0, h, 0, PAGE, addr), ZX_OK);
+    expectStatus(sys.zx_object_wait_one(h, ZX_USER_SIGNAL_0, 0, addr.value), ZX_ERR_TIMED_OUT);
+    const observed = new DataView(readVmo(sys, h, 0, 4).buffer).getUint32(0, true);
+    assert.equal(observed, ZX_VMO_ZERO_CHILDREN);
   });
 
   it('gives INVALID_ARGS for signals or deadlines no C caller could pass', () => {

@@ -13,6 +13,7 @@ import {
   ZX_ERR_ACCESS_DENIED,
   ZX_ERR_BAD_HANDLE,
   ZX_ERR_INVALID_ARGS,
+  ZX_ERR_NO_MEMORY,
   ZX_ERR_NOT_FOUND,
   ZX_ERR_WRONG_TYPE,
   ZX_HANDLE_INVALID,
@@ -31,13 +32,16 @@ import {
 } from '../../../src/abi/constants.ts';
 import type { Syscalls } from '../../../src/syscalls/index.ts';
 import {
+  ARENA_FULL,
   createVmo,
   duplicate,
+  expectFailure,
   expectStatus,
   handleBasic,
   newProcess,
   out,
   PAGE,
+  smallArena,
   systemResource,
   UINT64_MAX,
   untyped,
@@ -240,6 +244,21 @@ describe('zx_resource_create', () => {
     );
   });
 
+  it('destroys a resource whose handle cannot be copied out, freeing its range', () => {
+    const { proc, sys, system } = setup();
+    const exclusive = ZX_RSRC_KIND_MMIO | ZX_RSRC_FLAG_EXCLUSIVE;
+    for (const bad of [null, Object.freeze({ value: 0 })]) {
+      const before = proc.object.handles.size;
+      expectStatus(
+        untyped(sys).zx_resource_create(system, exclusive, MMIO_BASE, 0x1000n, null, 0, bad),
+        ZX_ERR_INVALID_ARGS,
+      );
+      assert.equal(proc.object.handles.size, before, 'a handle was left in the table');
+    }
+    // Were the exclusive range still held, this would be NOT_FOUND.
+    mustCreate(sys, system, exclusive, MMIO_BASE, 0x1000n);
+  });
+
   it('gives INVALID_ARGS for arguments no C caller could pass', () => {
     const { sys, system } = setup();
     expectStatus(create(sys, system, 0.5 as unknown as number, 0, 1).status, ZX_ERR_INVALID_ARGS);
@@ -248,5 +267,16 @@ describe('zx_resource_create', () => {
       create(sys, system, ZX_RSRC_KIND_MMIO, 0, 1, 'name', 4).status,
       ZX_ERR_INVALID_ARGS,
     );
+  });
+
+  it('gives NO_MEMORY when the handle arena is full, and the range stays free', () => {
+    const { kernel, proc, sys, fill } = smallArena();
+    const system = systemResource(kernel, proc);
+    fill(proc.job);
+    const exclusive = ZX_RSRC_KIND_MMIO | ZX_RSRC_FLAG_EXCLUSIVE;
+    const status = sys.zx_resource_create(system, exclusive, MMIO_BASE, 0x1000n, null, 0, out(0));
+    expectFailure(proc, status, ZX_ERR_NO_MEMORY, ARENA_FULL);
+    expectStatus(sys.zx_handle_close(proc.job), ZX_OK);
+    expectStatus(create(sys, system, exclusive, MMIO_BASE, 0x1000n).status, ZX_OK);
   });
 });

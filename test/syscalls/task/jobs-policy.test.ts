@@ -13,6 +13,7 @@ import {
   ZX_ERR_BAD_HANDLE,
   ZX_ERR_BAD_STATE,
   ZX_ERR_INVALID_ARGS,
+  ZX_ERR_NO_MEMORY,
   ZX_ERR_NOT_FOUND,
   ZX_ERR_NOT_SUPPORTED,
   ZX_ERR_OUT_OF_RANGE,
@@ -48,16 +49,20 @@ import type { Kernel } from '../../../src/kernel.ts';
 import type { Process } from '../../../src/process.ts';
 import type { Syscalls } from '../../../src/syscalls/index.ts';
 import {
+  ARENA_FULL,
   createChildJob,
   createVmo,
   duplicate,
   encodePolicy,
+  expectFailure,
   expectStatus,
   handleBasic,
+  kmemStats,
   newProcess,
   out,
   PAGE,
   type PolicyEntry,
+  smallArena,
   spawnProcess,
   untyped,
 } from '../../helpers.ts';
@@ -80,6 +85,12 @@ function canCreateVmo(kernel: Kernel, owner: Process, job: number): boolean {
   assert.ok(status === ZX_OK || status === ZX_ERR_ACCESS_DENIED, `status ${status}`);
   return status === ZX_OK;
 }
+
+/** Out-parameters no handle can be copied into: NULL and a frozen object. */
+const UNWRITABLE_OUTS: readonly unknown[] = [null, Object.freeze({ value: 0 })];
+
+/** A V2 entry that changes nothing a test looks at (and leaves the entry unlocked). */
+const ALLOW_VMO: PolicyEntry = { condition: ZX_POL_NEW_VMO, action: ZX_POL_ACTION_ALLOW };
 
 function slack(minSlack: bigint, mode: number): Uint8Array {
   const bytes = new Uint8Array(16);
@@ -125,6 +136,18 @@ describe('zx_job_create', () => {
     expectStatus(sys.zx_job_create(proc.job, 0, null), ZX_ERR_INVALID_ARGS);
   });
 
+  it('destroys a job whose handle cannot be copied out: no handle stays, the parent is empty', () => {
+    const { proc, sys } = newProcess();
+    const parent = createChildJob(sys, proc.job);
+    for (const bad of UNWRITABLE_OUTS) {
+      const before = proc.object.handles.size;
+      expectStatus(untyped(sys).zx_job_create(parent, 0, bad), ZX_ERR_INVALID_ARGS);
+      assert.equal(proc.object.handles.size, before, 'a handle was left in the table');
+      // Policy can be set only on a job without children: the new job is gone from its parent.
+      expectStatus(setPolicy(sys, parent, [ALLOW_VMO], { v2: true }), ZX_OK);
+    }
+  });
+
   it('copies the parent policy into the child', () => {
     const { kernel, proc, sys } = newProcess();
     const parent = createChildJob(sys, proc.job);
@@ -134,6 +157,14 @@ describe('zx_job_create', () => {
     );
     const child = createChildJob(sys, parent);
     assert.equal(canCreateVmo(kernel, proc, child), false);
+  });
+
+  it('gives NO_MEMORY when the handle arena is full, and the parent keeps no child', () => {
+    const { proc, sys, fill } = smallArena();
+    const job = createChildJob(sys, proc.job);
+    fill(job);
+    expectFailure(proc, sys.zx_job_create(job, 0, out(0)), ZX_ERR_NO_MEMORY, ARENA_FULL);
+    expectStatus(setPolicy(sys, job, [ALLOW_VMO], { v2: true }), ZX_OK);
   });
 });
 
@@ -522,24 +553,64 @@ describe('zx_process_create', () => {
     expectStatus(sys.zx_process_create(proc.job, name, 1, 0, null, out(0)), ZX_ERR_INVALID_ARGS);
     expectStatus(sys.zx_process_create(proc.job, name, 1, 0, out(0), null), ZX_ERR_INVALID_ARGS);
   });
-});
 
-describe('kernel.processFor', () => {
-  it('gives the view of a created process, whose syscalls act in that process', () => {
+  it('destroys both handles when either cannot be copied out, and the new process with them', () => {
     const { kernel, proc, sys } = newProcess();
     const job = createChildJob(sys, proc.job);
-    const child = spawnProcess(kernel, proc, job, 'inner');
-    assert.equal(kernel.processFor(proc, child.handle), child.proc);
-    assert.equal(handleBasic(child.sys, child.proc.self).koid, handleBasic(sys, child.handle).koid);
-    assert.equal(handleBasic(child.sys, child.proc.job).koid, handleBasic(sys, job).koid);
-    const h = createVmo(child.sys, PAGE);
-    expectStatus(sys.zx_vmo_get_size(h, out(0n)), ZX_ERR_BAD_HANDLE);
-    expectStatus(child.sys.zx_vmo_get_size(h, out(0n)), ZX_OK);
+    const name = new Uint8Array([0x61]);
+    const free = kmemStats(kernel, proc).free_bytes;
+    for (const bad of UNWRITABLE_OUTS) {
+      for (const [procOut, vmarOut] of [
+        [bad, out(0)],
+        [out(0), bad],
+      ]) {
+        const before = proc.object.handles.size;
+        const status = untyped(sys).zx_process_create(job, name, 1, 0, procOut, vmarOut);
+        expectStatus(status, ZX_ERR_INVALID_ARGS);
+        assert.equal(proc.object.handles.size, before, 'a handle was left in the table');
+        // A value copied out before the failure names nothing.
+        for (const written of [procOut, vmarOut]) {
+          const value = (written as { value?: number } | null)?.value ?? 0;
+          if (value !== 0) expectStatus(sys.zx_handle_close(value), ZX_ERR_BAD_HANDLE);
+        }
+        // The process is gone from its job (whose policy can be set again) with its memory.
+        expectStatus(setPolicy(sys, job, [ALLOW_VMO], { v2: true }), ZX_OK);
+        assert.equal(kmemStats(kernel, proc).free_bytes, free);
+      }
+    }
   });
 
-  it('throws for a handle that is not a process of the owner', () => {
-    const { kernel, proc, sys } = newProcess();
-    assert.throws(() => kernel.processFor(proc, createVmo(sys, PAGE)), TypeError);
-    assert.throws(() => kernel.processFor(proc, 0), TypeError);
+  it('gives NO_MEMORY when the handle arena cannot hold both handles', () => {
+    const { proc, sys, fill } = smallArena();
+    const job = createChildJob(sys, proc.job);
+    fill(job);
+    const name = new Uint8Array([0x61]);
+    expectFailure(
+      proc,
+      sys.zx_process_create(job, name, 1, 0, out(0), out(0)),
+      ZX_ERR_NO_MEMORY,
+      ARENA_FULL,
+    );
+    expectStatus(setPolicy(sys, job, [ALLOW_VMO], { v2: true }), ZX_OK);
+  });
+});
+
+describe('arguments no C caller could pass', () => {
+  it('give INVALID_ARGS at the edge, before any handle is looked at', () => {
+    const { sys } = newProcess();
+    const bad = untyped(sys);
+    const name = new Uint8Array([0x61]);
+    expectStatus(bad.zx_job_create(0, 0.5, out(0)), ZX_ERR_INVALID_ARGS);
+    expectStatus(
+      bad.zx_job_set_policy(0, 1, ZX_JOB_POL_BASIC_V2, 'policy', 1),
+      ZX_ERR_INVALID_ARGS,
+    );
+    expectStatus(
+      bad.zx_job_set_policy(0, 1, ZX_JOB_POL_BASIC_V2, name, Number.NaN),
+      ZX_ERR_INVALID_ARGS,
+    );
+    expectStatus(bad.zx_process_create(0, name, 1.5, 0, out(0), out(0)), ZX_ERR_INVALID_ARGS);
+    expectStatus(bad.zx_process_create(0, name, 1, 2 ** 32, out(0), out(0)), ZX_ERR_INVALID_ARGS);
+    expectStatus(bad.zx_process_create(0, [0x61], 1, 0, out(0), out(0)), ZX_ERR_INVALID_ARGS);
   });
 });

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
 import {
+  ZX_ERR_BAD_HANDLE,
   ZX_ERR_BAD_STATE,
   ZX_ERR_INVALID_ARGS,
   ZX_ERR_TIMED_OUT,
@@ -23,9 +24,9 @@ import {
   ZX_TIME_INFINITE,
 } from '../../../src/abi/constants.ts';
 import { ZX_INFO_MAPS_SIZE, ZX_INFO_VMO_SIZE } from '../../../src/abi/structs.ts';
-import { ZX_JOB_NO_CHILDREN } from '../../../src/object/job.ts';
-import type { KernelObject } from '../../../src/object/kernel-object.ts';
-import { processCallStatus } from '../../../src/object/process.ts';
+import type { Dispatcher } from '../../../src/object/dispatcher.ts';
+import { ZX_JOB_NO_CHILDREN } from '../../../src/object/job-dispatcher.ts';
+import { processCallStatus } from '../../../src/object/process-dispatcher.ts';
 import type { Syscalls } from '../../../src/syscalls/index.ts';
 import {
   createChildJob,
@@ -188,7 +189,7 @@ describe('a process that never started', () => {
     const object = child.proc.object;
     createVmo(child.sys, PAGE);
     const seen: string[] = [];
-    (object as KernelObject).addObserver({
+    (object as Dispatcher).addObserver({
       watched: ZX_PROCESS_TERMINATED,
       onSignals: () => {
         seen.push(`handles ${object.handles.size}`);
@@ -254,5 +255,25 @@ describe('death cascades', () => {
     assert.equal(kernel.grantSystemResource(view), 0);
     assert.equal(otherObject.handles.size, 0);
     assert.equal(kernel.core.handleArena.count, count);
+  });
+});
+
+describe('kernel.processFor', () => {
+  it('gives the view of a created process, whose syscalls act in that process', () => {
+    const { kernel, proc, sys } = newProcess();
+    const job = createChildJob(sys, proc.job);
+    const child = spawnProcess(kernel, proc, job, 'inner');
+    assert.equal(kernel.processFor(proc, child.handle), child.proc);
+    assert.equal(handleBasic(child.sys, child.proc.self).koid, handleBasic(sys, child.handle).koid);
+    assert.equal(handleBasic(child.sys, child.proc.job).koid, handleBasic(sys, job).koid);
+    const h = createVmo(child.sys, PAGE);
+    expectStatus(sys.zx_vmo_get_size(h, out(0n)), ZX_ERR_BAD_HANDLE);
+    expectStatus(child.sys.zx_vmo_get_size(h, out(0n)), ZX_OK);
+  });
+
+  it('throws for a handle that is not a process of the owner', () => {
+    const { kernel, proc, sys } = newProcess();
+    assert.throws(() => kernel.processFor(proc, createVmo(sys, PAGE)), TypeError);
+    assert.throws(() => kernel.processFor(proc, 0), TypeError);
   });
 });

@@ -10,6 +10,7 @@ import {
   ZX_ERR_BAD_HANDLE,
   ZX_ERR_BAD_STATE,
   ZX_ERR_INVALID_ARGS,
+  ZX_ERR_NO_MEMORY,
   ZX_ERR_NO_RESOURCES,
   ZX_ERR_WRONG_TYPE,
   ZX_HANDLE_INVALID,
@@ -45,13 +46,16 @@ import {
 } from '../../../src/abi/constants.ts';
 import { ZX_INFO_VMAR_SIZE } from '../../../src/abi/structs.ts';
 import {
+  ARENA_FULL,
   createVmo,
   duplicate,
+  expectFailure,
   expectStatus,
   handleBasic,
   newProcess,
   out,
   PAGE,
+  smallArena,
   spawnProcess,
 } from '../../helpers.ts';
 import { allocate, map, RW, USER_BASE, USER_SIZE, vmarInfo } from './vmar-helpers.ts';
@@ -527,5 +531,15 @@ describe('zx_vmar_allocate', () => {
       sys.zx_vmar_allocate(proc.rootVmar, ZX_VM_SPECIFIC, 0, PAGE, out(0), out(0n)),
       ZX_ERR_ALREADY_EXISTS,
     );
+  });
+
+  it('gives NO_MEMORY when the handle arena is full, and the range stays free', () => {
+    const { proc, sys, fill } = smallArena();
+    fill(proc.job);
+    const options = ZX_VM_CAN_MAP_READ | ZX_VM_SPECIFIC;
+    const allocate = () => sys.zx_vmar_allocate(proc.rootVmar, options, 0, PAGE, out(0), out(0n));
+    expectFailure(proc, allocate(), ZX_ERR_NO_MEMORY, ARENA_FULL);
+    expectStatus(sys.zx_handle_close(proc.job), ZX_OK);
+    expectStatus(allocate(), ZX_OK);
   });
 });

@@ -11,6 +11,7 @@ import {
   ZX_ERR_BAD_HANDLE,
   ZX_ERR_BAD_STATE,
   ZX_ERR_INVALID_ARGS,
+  ZX_ERR_NO_MEMORY,
   ZX_ERR_NOT_SUPPORTED,
   ZX_ERR_OUT_OF_RANGE,
   ZX_ERR_WRONG_TYPE,
@@ -41,17 +42,22 @@ import {
   ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE,
   ZX_VMO_CHILD_SNAPSHOT_MODIFIED,
   ZX_VMO_DISCARDABLE,
+  ZX_VMO_OP_COMMIT,
+  ZX_VMO_OP_DECOMMIT,
   ZX_VMO_RESIZABLE,
 } from '../../../src/abi/constants.ts';
 import {
+  ARENA_FULL,
   createVmo,
   duplicate,
+  expectFailure,
   expectStatus,
   handleBasic,
   newProcess,
   out,
   PAGE,
   pinVmoPages,
+  smallArena,
   systemResource,
   UINT64_MAX,
   untyped,
@@ -64,6 +70,7 @@ import {
   readTag,
   tagPages,
 } from '../../vm/cow/tree-helpers.ts';
+import { mmioBase, mmioResource } from '../vmar/vmar-helpers.ts';
 
 const SNAPSHOT_TYPES = [
   ZX_VMO_CHILD_SNAPSHOT,
@@ -233,6 +240,26 @@ describe('zx_vmo_create_child checks in Zircon order', () => {
     child(sys, contiguous, ZX_VMO_CHILD_SLICE, PAGE, PAGE);
   });
 
+  it('makes only slices of a physical VMO: other kinds are NOT_SUPPORTED, whatever the range', () => {
+    const { kernel, proc, sys } = newProcess();
+    const base = mmioBase(kernel);
+    const physical = out(0);
+    const resource = mmioResource(kernel, proc, base, 2 * PAGE);
+    expectStatus(sys.zx_vmo_create_physical(resource, base, 2 * PAGE, physical), ZX_OK);
+    const h = physical.value;
+    for (const type of SNAPSHOT_TYPES) childFails(sys, h, type, 0, PAGE, ZX_ERR_NOT_SUPPORTED);
+    // Zircon's VmObject answers for the kinds VmObjectPhysical lacks, before any range check.
+    childFails(sys, h, ZX_VMO_CHILD_REFERENCE, 0, 0, ZX_ERR_NOT_SUPPORTED);
+    childFails(sys, h, ZX_VMO_CHILD_REFERENCE, PAGE, PAGE, ZX_ERR_NOT_SUPPORTED);
+    childFails(sys, h, ZX_VMO_CHILD_SNAPSHOT, 1, PAGE, ZX_ERR_NOT_SUPPORTED);
+    // Slices have VmObjectPhysical's own checks.
+    childFails(sys, h, ZX_VMO_CHILD_SLICE, 1, PAGE, ZX_ERR_INVALID_ARGS);
+    childFails(sys, h, ZX_VMO_CHILD_SLICE, PAGE, 2 * PAGE, ZX_ERR_INVALID_ARGS);
+    const slice = child(sys, h, ZX_VMO_CHILD_SLICE, PAGE, PAGE);
+    assert.equal(vmoInfo(sys, slice).flags & ZX_INFO_VMO_TYPE_PAGED, 0);
+    assert.equal(vmoInfo(sys, h).num_children, 1n);
+  });
+
   it('refuses a snapshot while pages are pinned, and allows it once they are unpinned', () => {
     const { proc, sys } = newProcess();
     const vmo = createVmo(sys, 2 * PAGE);
@@ -276,15 +303,36 @@ describe('zx_vmo_create_child checks in Zircon order', () => {
     child(sys, ref, ZX_VMO_CHILD_SNAPSHOT, 0, PAGE);
   });
 
-  it('leaks the new handle when out cannot be written, as Zircon does', () => {
-    const { sys } = newProcess();
+  it('destroys the child when out cannot be written, leaving the parent childless', () => {
+    const { proc, sys } = newProcess();
+    const vmo = createVmo(sys, 2 * PAGE);
+    const before = proc.object.handles.size;
+    for (const options of [ZX_VMO_CHILD_SNAPSHOT, ZX_VMO_CHILD_SLICE, ZX_VMO_CHILD_REFERENCE]) {
+      const size = options === ZX_VMO_CHILD_REFERENCE ? 0 : PAGE;
+      for (const unusable of [null, Object.freeze({ value: 0 })]) {
+        expectStatus(sys.zx_vmo_create_child(vmo, options, 0, size, unusable), ZX_ERR_INVALID_ARGS);
+        assert.equal(proc.object.handles.size, before, 'a handle was left in the table');
+        assert.equal(vmoInfo(sys, vmo).num_children, 0n);
+        assert.equal(hasZeroChildren(sys, vmo), true);
+      }
+    }
+    // No snapshot child is left to make DECOMMIT unsupported on the parent.
+    expectStatus(sys.zx_vmo_op_range(vmo, ZX_VMO_OP_COMMIT, 0, PAGE, null, 0), ZX_OK);
+    expectStatus(sys.zx_vmo_op_range(vmo, ZX_VMO_OP_DECOMMIT, 0, PAGE, null, 0), ZX_OK);
+    assert.equal(vmoInfo(sys, vmo).committed_bytes, 0n);
+  });
+
+  it('gives NO_MEMORY when the handle arena is full, and the parent keeps no child', () => {
+    const { proc, sys, fill } = smallArena();
     const vmo = createVmo(sys, PAGE);
-    expectStatus(
-      sys.zx_vmo_create_child(vmo, ZX_VMO_CHILD_SNAPSHOT, 0, PAGE, null),
-      ZX_ERR_INVALID_ARGS,
+    fill(vmo);
+    expectFailure(
+      proc,
+      sys.zx_vmo_create_child(vmo, ZX_VMO_CHILD_SNAPSHOT, 0, PAGE, out(0)),
+      ZX_ERR_NO_MEMORY,
+      ARENA_FULL,
     );
-    assert.equal(vmoInfo(sys, vmo).num_children, 1n);
-    assert.equal(hasZeroChildren(sys, vmo), false);
+    assert.equal(vmoInfo(sys, vmo).num_children, 0n);
   });
 });
 

@@ -11,6 +11,7 @@ import {
   ZX_ERR_BAD_HANDLE,
   ZX_ERR_BAD_STATE,
   ZX_ERR_INVALID_ARGS,
+  ZX_ERR_NO_MEMORY,
   ZX_ERR_NOT_SUPPORTED,
   ZX_ERR_OUT_OF_RANGE,
   ZX_ERR_WRONG_TYPE,
@@ -25,8 +26,10 @@ import {
 import {
   createVmo,
   duplicate,
+  exhaustMemory,
   expectStatus,
   kmemStats,
+  newKernel,
   newProcess,
   out,
   PAGE,
@@ -170,6 +173,20 @@ describe('zx_vmo_transfer_data moves pages', () => {
     assert.equal(scaled(sys, c), 0n);
     assert.equal(scaled(sys, vmo), 3n * P);
     checkAttributionSum(kernel, proc, [vmo, c, dst]);
+  });
+
+  it('gives NO_MEMORY when shared pages cannot be forked out of a snapshot, moving nothing', () => {
+    const kernel = newKernel({ memoryBytes: 16 * PAGE, reclaimWatermarkBytes: 0 });
+    const { proc, sys } = newProcess(kernel);
+    const vmo = createVmo(sys, 2 * PAGE);
+    tagPages(sys, vmo, 2);
+    const c = child(sys, vmo, ZX_VMO_CHILD_SNAPSHOT, 0, 2 * PAGE);
+    const dst = createVmo(sys, 2 * PAGE);
+    exhaustMemory(kernel, proc);
+    expectStatus(sys.zx_vmo_transfer_data(dst, 0, 0, 2 * PAGE, c, 0), ZX_ERR_NO_MEMORY);
+    assert.deepEqual(tags(sys, c, 2), [1, 2]);
+    assert.deepEqual(tags(sys, vmo, 2), [1, 2]);
+    assert.deepEqual(tags(sys, dst, 2), [0, 0]);
   });
 
   it('takes pages from a snapshot whose parent is gone, at an offset', () => {

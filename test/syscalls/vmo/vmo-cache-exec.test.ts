@@ -14,6 +14,7 @@ import {
   ZX_ERR_BAD_HANDLE,
   ZX_ERR_BAD_STATE,
   ZX_ERR_INVALID_ARGS,
+  ZX_ERR_NO_MEMORY,
   ZX_ERR_OUT_OF_RANGE,
   ZX_ERR_WRONG_TYPE,
   ZX_HANDLE_INVALID,
@@ -25,6 +26,7 @@ import {
   ZX_RIGHT_MAP,
   ZX_RIGHT_NONE,
   ZX_RIGHT_READ,
+  ZX_RIGHT_SAME_RIGHTS,
   ZX_RIGHT_WRITE,
   ZX_RSRC_KIND_MMIO,
   ZX_RSRC_KIND_SYSTEM,
@@ -34,8 +36,10 @@ import {
 } from '../../../src/abi/constants.ts';
 import type { Syscalls } from '../../../src/syscalls/index.ts';
 import {
+  ARENA_FULL,
   createVmo,
   duplicate,
+  expectFailure,
   expectStatus,
   filled,
   handleBasic,
@@ -44,6 +48,8 @@ import {
   PAGE,
   pinVmoPages,
   processWithPolicy,
+  readVmo,
+  smallArena,
   systemResource,
   UINT64_MAX,
   vmoInfo,
@@ -287,11 +293,34 @@ describe('zx_vmo_replace_as_executable', () => {
 
   it('gives INVALID_ARGS for an unusable out pointer, having closed the old handle', () => {
     const { proc, sys } = newProcess();
-    const h = createVmo(sys, PAGE);
-    const count = proc.object.handles.size;
-    expectStatus(sys.zx_vmo_replace_as_executable(h, ZX_HANDLE_INVALID, null), ZX_ERR_INVALID_ARGS);
-    expectStatus(sys.zx_handle_close(h), ZX_ERR_BAD_HANDLE);
-    // The new handle is in the table (leaked), as in Zircon.
-    assert.equal(proc.object.handles.size, count);
+    for (const unusable of [null, Object.freeze({ value: 0 })]) {
+      const h = createVmo(sys, PAGE);
+      writeVmo(sys, h, 0, filled(4, 7));
+      const other = duplicate(sys, h, ZX_RIGHT_SAME_RIGHTS);
+      const count = proc.object.handles.size;
+      expectStatus(
+        sys.zx_vmo_replace_as_executable(h, ZX_HANDLE_INVALID, unusable),
+        ZX_ERR_INVALID_ARGS,
+      );
+      expectStatus(sys.zx_handle_close(h), ZX_ERR_BAD_HANDLE);
+      // The new handle is destroyed too: only the other handle is left, and its VMO unchanged.
+      assert.equal(proc.object.handles.size, count - 1);
+      assert.deepEqual(readVmo(sys, other, 0, 4), filled(4, 7));
+      assert.equal(handleBasic(sys, other).rights, ZX_DEFAULT_VMO_RIGHTS);
+    }
+  });
+
+  it('gives NO_MEMORY when the handle arena is full, and consumes the handle', () => {
+    const { kernel, proc, sys, fill } = smallArena();
+    const resource = systemResource(kernel, proc);
+    const vmo = createVmo(sys, PAGE);
+    fill(vmo);
+    expectFailure(
+      proc,
+      sys.zx_vmo_replace_as_executable(vmo, resource, out(0)),
+      ZX_ERR_NO_MEMORY,
+      ARENA_FULL,
+    );
+    expectStatus(sys.zx_vmo_get_size(vmo, out(0n)), ZX_ERR_BAD_HANDLE);
   });
 });

@@ -8,6 +8,7 @@ import {
   ZX_DEFAULT_VMO_RIGHTS,
   ZX_ERR_ACCESS_DENIED,
   ZX_ERR_INVALID_ARGS,
+  ZX_ERR_NO_MEMORY,
   ZX_ERR_OUT_OF_RANGE,
   ZX_INFO_VMO_DISCARDABLE,
   ZX_INFO_VMO_RESIZABLE,
@@ -27,7 +28,9 @@ import {
 } from '../../../src/abi/constants.ts';
 import { VMO_MAX_SIZE } from '../../../src/vm/vm-object.ts';
 import {
+  ARENA_FULL,
   createVmo,
+  expectFailure,
   expectStatus,
   handleBasic,
   kmemStats,
@@ -35,6 +38,7 @@ import {
   out,
   PAGE,
   processWithPolicy,
+  smallArena,
   UINT64_MAX,
   untyped,
   vmoInfo,
@@ -181,12 +185,14 @@ describe('zx_vmo_create', () => {
     assert.equal(vmoInfo(sys, h).size_bytes, BigInt(5 * PAGE));
   });
 
-  it('gives INVALID_ARGS for an unusable out pointer, leaking the new handle as Zircon does', () => {
+  it('gives INVALID_ARGS for an unusable out pointer, and the new VMO is destroyed', () => {
     const { proc, sys } = newProcess();
     const before = proc.object.handles.size;
-    expectStatus(sys.zx_vmo_create(PAGE, 0, null), ZX_ERR_INVALID_ARGS);
-    expectStatus(sys.zx_vmo_create(PAGE, 0, Object.freeze({ value: 0 })), ZX_ERR_INVALID_ARGS);
-    assert.equal(proc.object.handles.size, before + 2);
+    // NULL, a frozen object, an address where nothing is mapped.
+    for (const unusable of [null, Object.freeze({ value: 0 }), 0x1000]) {
+      expectStatus(sys.zx_vmo_create(PAGE, 0, unusable), ZX_ERR_INVALID_ARGS);
+      assert.equal(proc.object.handles.size, before, 'a handle was left in the table');
+    }
   });
 
   it('takes sizes as numbers or bigints, and -1 wraps to UINT64_MAX', () => {
@@ -219,6 +225,12 @@ describe('zx_vmo_create', () => {
     const observed = out(0);
     expectStatus(sys.zx_object_wait_one(h, 0x8, 0, observed), ZX_OK);
     assert.equal(observed.value & 0x8, 0x8);
+  });
+
+  it('gives NO_MEMORY when the handle arena is full', () => {
+    const { proc, sys, fill } = smallArena();
+    fill(proc.job);
+    expectFailure(proc, sys.zx_vmo_create(PAGE, 0, out(0)), ZX_ERR_NO_MEMORY, ARENA_FULL);
   });
 });
 

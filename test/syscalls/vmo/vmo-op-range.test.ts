@@ -12,13 +12,16 @@ import {
   ZX_ERR_BAD_STATE,
   ZX_ERR_INVALID_ARGS,
   ZX_ERR_NO_MEMORY,
+  ZX_ERR_NOT_FOUND,
   ZX_ERR_NOT_SUPPORTED,
   ZX_ERR_OUT_OF_RANGE,
+  ZX_ERR_UNAVAILABLE,
   ZX_ERR_WRONG_TYPE,
   ZX_OK,
   ZX_RIGHT_NONE,
   ZX_RIGHT_READ,
   ZX_RIGHT_WRITE,
+  ZX_VMO_DISCARDABLE,
   ZX_VMO_OP_ALWAYS_NEED,
   ZX_VMO_OP_CACHE_CLEAN,
   ZX_VMO_OP_CACHE_CLEAN_INVALIDATE,
@@ -33,6 +36,7 @@ import {
   ZX_VMO_OP_UNLOCK,
   ZX_VMO_OP_ZERO,
 } from '../../../src/abi/constants.ts';
+import { ZX_VMO_LOCK_STATE_SIZE } from '../../../src/abi/structs.ts';
 import type { Syscalls } from '../../../src/syscalls/index.ts';
 import {
   createVmo,
@@ -47,6 +51,7 @@ import {
   readVmo,
   UINT64_MAX,
   untyped,
+  vmObjectOf,
   vmoInfo,
   writeVmo,
 } from '../../helpers.ts';
@@ -130,6 +135,28 @@ describe('zx_vmo_op_range: handle and op checks', () => {
       expectStatus(op(sys, h, which, 0, PAGE), ZX_ERR_NOT_SUPPORTED, `op ${which}`);
       expectStatus(op(sys, h, which, 5, 3 * PAGE), ZX_ERR_NOT_SUPPORTED, `op ${which}`);
     }
+  });
+});
+
+describe('zx_vmo_op_range: a discarded VMO', () => {
+  it('gives UNAVAILABLE for TRY_LOCK, NOT_FOUND for COMMIT and for ZERO of partial pages', () => {
+    const { proc, sys } = newProcess();
+    const whole = 2 * PAGE;
+    const h = createVmo(sys, whole, ZX_VMO_DISCARDABLE);
+    const state = new Uint8Array(ZX_VMO_LOCK_STATE_SIZE);
+    expectStatus(sys.zx_vmo_op_range(h, ZX_VMO_OP_LOCK, 0, whole, state, state.length), ZX_OK);
+    writeVmo(sys, h, 0, filled(whole, 3));
+    expectStatus(op(sys, h, ZX_VMO_OP_UNLOCK, 0, whole), ZX_OK);
+    vmObjectOf(proc, h).discard();
+    expectStatus(op(sys, h, ZX_VMO_OP_TRY_LOCK, 0, whole), ZX_ERR_UNAVAILABLE);
+    expectStatus(op(sys, h, ZX_VMO_OP_COMMIT, 0, PAGE), ZX_ERR_NOT_FOUND);
+    expectStatus(op(sys, h, ZX_VMO_OP_ZERO, 10, 20), ZX_ERR_NOT_FOUND);
+    // Whole pages need no reading: they zero fine.
+    expectStatus(op(sys, h, ZX_VMO_OP_ZERO, 0, PAGE), ZX_OK);
+    // LOCK always succeeds, and the VMO then reads as zeros.
+    expectStatus(sys.zx_vmo_op_range(h, ZX_VMO_OP_LOCK, 0, whole, state, state.length), ZX_OK);
+    expectStatus(op(sys, h, ZX_VMO_OP_COMMIT, 0, PAGE), ZX_OK);
+    assert.deepEqual(readVmo(sys, h, 0, 8), new Uint8Array(8));
   });
 });
 

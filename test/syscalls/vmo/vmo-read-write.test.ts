@@ -14,12 +14,14 @@ import {
   ZX_ERR_INVALID_ARGS,
   ZX_ERR_NO_MEMORY,
   ZX_ERR_NOT_FOUND,
+  ZX_ERR_NOT_SUPPORTED,
   ZX_ERR_OUT_OF_RANGE,
   ZX_ERR_WRONG_TYPE,
   ZX_OK,
   ZX_RIGHT_NONE,
   ZX_RIGHT_READ,
   ZX_RIGHT_WRITE,
+  ZX_VMO_RESIZABLE,
 } from '../../../src/abi/constants.ts';
 import type { Syscalls } from '../../../src/syscalls/index.ts';
 import { VMO_MAX_SIZE } from '../../../src/vm/vm-object.ts';
@@ -31,6 +33,7 @@ import {
   kmemStats,
   newKernel,
   newProcess,
+  out,
   PAGE,
   readVmo,
   UINT64_MAX,
@@ -38,6 +41,7 @@ import {
   vmoInfo,
   writeVmo,
 } from '../../helpers.ts';
+import { mmioBase, mmioResource } from '../vmar/vmar-helpers.ts';
 
 const both = [
   ['zx_vmo_read', ZX_RIGHT_READ],
@@ -114,6 +118,28 @@ describe('zx_vmo_read and zx_vmo_write: data', () => {
     expectStatus(sys.zx_vmo_read(h, new Uint8Array(2), VMO_MAX_SIZE - 1n, 2), ZX_ERR_OUT_OF_RANGE);
   });
 
+  it('checks ranges exactly where offset + length is past 2^53 (numbers or bigints)', () => {
+    // A VMO one page past 2^53 bytes: the end of a 4098-byte write at 2^53 - 1 is one byte
+    // past it, a sum that doubles round back inside (issue 8).
+    const { sys } = newProcess();
+    const end = 2 ** 53 + PAGE;
+    const h = createVmo(sys, end, ZX_VMO_RESIZABLE);
+    for (const [name, buffer] of [
+      ['zx_vmo_write', filled(PAGE + 2, 0x5a)],
+      ['zx_vmo_read', new Uint8Array(PAGE + 2)],
+    ] as const) {
+      expectStatus(sys[name](h, buffer, 2 ** 53 - 1, PAGE + 2), ZX_ERR_OUT_OF_RANGE, name);
+      expectStatus(sys[name](h, buffer, 2n ** 53n - 1n, PAGE + 2), ZX_ERR_OUT_OF_RANGE, name);
+      // The same length ending exactly at the end is fine, as numbers too.
+      expectStatus(sys[name](h, buffer, end - (PAGE + 2), PAGE + 2), ZX_OK, name);
+    }
+    assert.equal(vmoInfo(sys, h).committed_bytes, BigInt(2 * PAGE));
+    // Nothing was written past the end: grown again, the byte there reads as zero.
+    expectStatus(sys.zx_vmo_set_size(h, end + PAGE), ZX_OK);
+    assert.deepEqual(readVmo(sys, h, end, 1), new Uint8Array(1));
+    assert.deepEqual(readVmo(sys, h, BigInt(end) - 1n, 1), new Uint8Array([0x5a]));
+  });
+
   it('accepts a Uint8Array longer than the size argument and touches only that many bytes', () => {
     const { sys } = newProcess();
     const h = createVmo(sys, PAGE);
@@ -173,6 +199,21 @@ describe('zx_vmo_read and zx_vmo_write: handles and rights', () => {
       const only = duplicate(sys, h, right);
       expectStatus(call(sys, only, new Uint8Array(0), 0, 0), ZX_OK);
       expectStatus(call(sys, only, new Uint8Array(1), 0, 1), ZX_OK);
+    });
+
+    it(`${name} gives NOT_SUPPORTED for a physical VMO, after the handle and rights`, () => {
+      const { kernel, proc, sys } = newProcess();
+      const base = mmioBase(kernel);
+      const physical = out(0);
+      expectStatus(
+        sys.zx_vmo_create_physical(mmioResource(kernel, proc, base, PAGE), base, PAGE, physical),
+        ZX_OK,
+      );
+      // Before the range and the cache policy (physical VMOs start uncached).
+      expectStatus(call(sys, physical.value, new Uint8Array(1), 0, 1), ZX_ERR_NOT_SUPPORTED);
+      expectStatus(call(sys, physical.value, null, UINT64_MAX, 2), ZX_ERR_NOT_SUPPORTED);
+      const lacking = duplicate(sys, physical.value, ZX_RIGHT_NONE);
+      expectStatus(call(sys, lacking, new Uint8Array(1), 0, 1), ZX_ERR_ACCESS_DENIED);
     });
 
     it(`${name} checks the right before the range`, () => {

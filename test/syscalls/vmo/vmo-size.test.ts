@@ -10,36 +10,52 @@ import {
   ZX_ERR_BAD_HANDLE,
   ZX_ERR_BAD_STATE,
   ZX_ERR_INVALID_ARGS,
+  ZX_ERR_NO_MEMORY,
+  ZX_ERR_NOT_FOUND,
+  ZX_ERR_NOT_SUPPORTED,
   ZX_ERR_OUT_OF_RANGE,
   ZX_ERR_UNAVAILABLE,
   ZX_ERR_WRONG_TYPE,
+  ZX_IOMMU_TYPE_STUB,
   ZX_OK,
   ZX_PROP_VMO_CONTENT_SIZE,
   ZX_RIGHT_NONE,
   ZX_RIGHT_READ,
   ZX_RIGHT_RESIZE,
   ZX_RIGHT_WRITE,
+  ZX_VMO_CHILD_RESIZABLE,
+  ZX_VMO_CHILD_SNAPSHOT,
+  ZX_VMO_DISCARDABLE,
+  ZX_VMO_OP_LOCK,
+  ZX_VMO_OP_UNLOCK,
   ZX_VMO_RESIZABLE,
   ZX_VMO_UNBOUNDED,
 } from '../../../src/abi/constants.ts';
+import { ZX_VMO_LOCK_STATE_SIZE } from '../../../src/abi/structs.ts';
 import type { Syscalls } from '../../../src/syscalls/index.ts';
 import { VMO_MAX_SIZE } from '../../../src/vm/vm-object.ts';
 import {
   createVmo,
   duplicate,
+  exhaustMemory,
   expectStatus,
   filled,
   kmemStats,
+  newKernel,
   newProcess,
   out,
   PAGE,
   pinVmoPages,
   readVmo,
+  systemResource,
   UINT64_MAX,
   untyped,
+  vmObjectOf,
   vmoInfo,
   writeVmo,
 } from '../../helpers.ts';
+import { child } from '../../vm/cow/tree-helpers.ts';
+import { mmioBase, mmioResource } from '../vmar/vmar-helpers.ts';
 
 function sizeOf(sys: Syscalls, h: number): bigint {
   const size = out(-1n);
@@ -242,6 +258,16 @@ describe('zx_vmo_set_size', () => {
     assert.equal(streamSizeOf(sys, h), 100n);
   });
 
+  it("gives INVALID_ARGS when a child would end past 2^64 bytes of its tree's root", () => {
+    const { sys } = newProcess();
+    const root = createVmo(sys, 0);
+    const c1 = child(sys, root, ZX_VMO_CHILD_SNAPSHOT, 0xffff_ffff_ffff_8000n, 0);
+    const c2 = child(sys, c1, ZX_VMO_CHILD_SNAPSHOT | ZX_VMO_CHILD_RESIZABLE, 0x4000, 0);
+    expectStatus(sys.zx_vmo_set_size(c2, 0x8000), ZX_ERR_INVALID_ARGS);
+    assert.equal(sizeOf(sys, c2), 0n);
+    expectStatus(sys.zx_vmo_set_size(c2, 0x3000), ZX_OK);
+  });
+
   it('gives INVALID_ARGS for a size no C caller could pass', () => {
     const { sys } = newProcess();
     const h = createVmo(sys, PAGE, ZX_VMO_RESIZABLE);
@@ -328,6 +354,64 @@ describe('zx_vmo_get_stream_size and zx_vmo_set_stream_size', () => {
     writeVmo(sys, h, 0, filled(2 * PAGE, 9));
     expectStatus(sys.zx_vmo_set_stream_size(h, 2 * PAGE), ZX_OK);
     assert.deepEqual(readVmo(sys, h, 0, 2 * PAGE), filled(2 * PAGE, 9));
+  });
+
+  it('gives NOT_SUPPORTED for physical and contiguous VMOs, which have no stream', () => {
+    const { kernel, proc, sys } = newProcess();
+    const base = mmioBase(kernel);
+    const physical = out(0);
+    const resource = mmioResource(kernel, proc, base, PAGE);
+    expectStatus(sys.zx_vmo_create_physical(resource, base, PAGE, physical), ZX_OK);
+    const iommu = out(0);
+    const desc = new Uint8Array(1);
+    const system = systemResource(kernel, proc);
+    expectStatus(sys.zx_iommu_create(system, ZX_IOMMU_TYPE_STUB, desc, 1, iommu), ZX_OK);
+    const bti = out(0);
+    expectStatus(sys.zx_bti_create(iommu.value, 0, 0, bti), ZX_OK);
+    const contiguous = out(0);
+    expectStatus(sys.zx_vmo_create_contiguous(bti.value, PAGE, 0, contiguous), ZX_OK);
+    for (const h of [physical.value, contiguous.value]) {
+      expectStatus(sys.zx_vmo_set_stream_size(h, 0), ZX_ERR_NOT_SUPPORTED);
+      // Before the range check too.
+      expectStatus(sys.zx_vmo_set_stream_size(h, UINT64_MAX), ZX_ERR_NOT_SUPPORTED);
+    }
+  });
+
+  it('fails as zeroing fails: BAD_STATE uncached, NOT_FOUND discarded; the size then stays', () => {
+    const { proc, sys } = newProcess();
+    const uncached = createVmo(sys, 2 * PAGE);
+    writeVmo(sys, uncached, 0, filled(PAGE, 4));
+    expectStatus(sys.zx_vmo_set_cache_policy(uncached, ZX_CACHE_POLICY_UNCACHED), ZX_OK);
+    expectStatus(sys.zx_vmo_set_stream_size(uncached, 100), ZX_ERR_BAD_STATE);
+    assert.equal(streamSizeOf(sys, uncached), BigInt(2 * PAGE));
+    // A whole page without data zeroes fine (it is given back, not written).
+    expectStatus(sys.zx_vmo_set_stream_size(uncached, PAGE), ZX_OK);
+
+    const discardable = createVmo(sys, 2 * PAGE, ZX_VMO_DISCARDABLE);
+    const state = new Uint8Array(ZX_VMO_LOCK_STATE_SIZE);
+    const whole = 2 * PAGE;
+    expectStatus(
+      sys.zx_vmo_op_range(discardable, ZX_VMO_OP_LOCK, 0, whole, state, state.length),
+      ZX_OK,
+    );
+    writeVmo(sys, discardable, 0, filled(whole, 5));
+    expectStatus(sys.zx_vmo_op_range(discardable, ZX_VMO_OP_UNLOCK, 0, whole, null, 0), ZX_OK);
+    vmObjectOf(proc, discardable).discard();
+    expectStatus(sys.zx_vmo_set_stream_size(discardable, 100), ZX_ERR_NOT_FOUND);
+    assert.equal(streamSizeOf(sys, discardable), BigInt(whole));
+  });
+
+  it('gives NO_MEMORY when a partial page a snapshot shares cannot be forked', () => {
+    const kernel = newKernel({ memoryBytes: 16 * PAGE, reclaimWatermarkBytes: 0 });
+    const { proc, sys } = newProcess(kernel);
+    const parent = createVmo(sys, PAGE);
+    writeVmo(sys, parent, 0, filled(PAGE, 6));
+    const snapshot = child(sys, parent, ZX_VMO_CHILD_SNAPSHOT, 0, PAGE);
+    exhaustMemory(kernel, proc);
+    expectStatus(sys.zx_vmo_set_stream_size(snapshot, 100), ZX_ERR_NO_MEMORY);
+    assert.equal(streamSizeOf(sys, snapshot), BigInt(PAGE));
+    assert.deepEqual(readVmo(sys, snapshot, 0, PAGE), filled(PAGE, 6));
+    assert.deepEqual(readVmo(sys, parent, 0, PAGE), filled(PAGE, 6));
   });
 
   it('gives BAD_HANDLE, WRONG_TYPE and INVALID_ARGS like the other VMO calls', () => {

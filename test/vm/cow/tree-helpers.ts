@@ -11,13 +11,13 @@ import {
   ZX_VMO_ZERO_CHILDREN,
 } from '../../../src/abi/constants.ts';
 import type { Kernel } from '../../../src/kernel.ts';
-import type { VmoObject } from '../../../src/object/vmo-object.ts';
+import type { VmObjectDispatcher } from '../../../src/object/vm-object-dispatcher.ts';
 import type { Process } from '../../../src/process.ts';
 import type { Syscalls } from '../../../src/syscalls/index.ts';
 import { FRACTION_ONE, nodeAttribution } from '../../../src/vm/cow-attribution.ts';
 import { checkCowTree } from '../../../src/vm/cow-invariants.ts';
 import type { VmCowPages } from '../../../src/vm/cow-pages.ts';
-import type { VmObjectPaged } from '../../../src/vm/vm-object.ts';
+import { VmObjectPaged } from '../../../src/vm/vm-object-paged.ts';
 import { expectStatus, kmemStats, out, PAGE, vmoInfo } from '../../helpers.ts';
 
 /** zx_vmo_create_child that must succeed; returns the child's handle. */
@@ -75,11 +75,16 @@ export function scaled(sys: Syscalls, handle: number): bigint {
   return vmoInfo(sys, handle).populated_scaled_bytes;
 }
 
-/** The kernel object behind a handle of `proc`. */
-export function vmoObject(proc: Process, handle: number): VmoObject {
+/** The kernel object behind a handle of `proc`, whose VMO is a paged one. */
+export function vmoObject(
+  proc: Process,
+  handle: number,
+): VmObjectDispatcher & { readonly vmo: VmObjectPaged } {
   const entry = proc.object.handles.get(handle);
   assert.ok(entry !== undefined, 'no such handle');
-  return entry.object as VmoObject;
+  const object = entry.object as VmObjectDispatcher;
+  assert.ok(object.vmo instanceof VmObjectPaged, 'not a paged VMO');
+  return object as VmObjectDispatcher & { readonly vmo: VmObjectPaged };
 }
 
 /** Runs the tree's debug checks (share counts, links, skip lists) for the VMO of a handle. */
@@ -97,7 +102,7 @@ export function checkTree(proc: Process, handle: number): void {
  */
 export function checkAttributionSum(kernel: Kernel, proc: Process, handles: number[]): void {
   const sys = proc.syscalls;
-  const seen = new Set<VmoObject>();
+  const seen = new Set<VmObjectDispatcher>();
   const orphans = new Set<VmCowPages>();
   let integral = 0n;
   let fraction = 0n;

@@ -1,0 +1,222 @@
+// zx_pager_* syscalls (Zircon's lib/syscalls/pager.cc and PagerDispatcher). Rights and errors:
+// src/abi/syscalls/pager.ts.
+
+import {
+  ZX_DEFAULT_PAGER_RIGHTS,
+  ZX_DEFAULT_VMO_RIGHTS,
+  ZX_ERR_ACCESS_DENIED,
+  ZX_ERR_BAD_HANDLE,
+  ZX_ERR_BAD_STATE,
+  ZX_ERR_BUFFER_TOO_SMALL,
+  ZX_ERR_INVALID_ARGS,
+  ZX_ERR_IO,
+  ZX_ERR_IO_DATA_INTEGRITY,
+  ZX_ERR_NO_SPACE,
+  ZX_ERR_NOT_SUPPORTED,
+  ZX_ERR_OUT_OF_RANGE,
+  ZX_ERR_WRONG_TYPE,
+  ZX_OBJ_TYPE_PORT,
+  ZX_OK,
+  ZX_PAGER_OP_FAIL,
+  ZX_PAGER_RESET_VMO_STATS,
+  ZX_PAGER_VMO_STATS_MODIFIED,
+  ZX_POL_NEW_PAGER,
+  ZX_POL_NEW_VMO,
+  ZX_RIGHT_RESIZE,
+  ZX_RIGHT_WRITE,
+  ZX_VMO_RESIZABLE,
+  ZX_VMO_TRAP_DIRTY,
+  ZX_VMO_UNBOUNDED,
+} from '../abi/constants.ts';
+import { encodeZxPagerVmoStats, ZX_PAGER_VMO_STATS_SIZE } from '../abi/structs.ts';
+import { PAGER_SYSCALLS as S } from '../abi/syscalls/pager.ts';
+import { PagerDispatcher } from '../object/pager-dispatcher.ts';
+import type { PortDispatcher } from '../object/port-dispatcher.ts';
+import { VmObjectDispatcher } from '../object/vm-object-dispatcher.ts';
+import { roundUpPageU64 } from '../util/u64.ts';
+import {
+  createPagerVmo,
+  detachPagerVmo,
+  failPagerRange,
+  pageSourceOf,
+  supplyPagerPages,
+} from '../vm/pager-vmo.ts';
+import { VMO_MAX_SIZE } from '../vm/vm-object.ts';
+import type { VmObjectPaged } from '../vm/vm-object-paged.ts';
+import { objectWithRights, type SyscallContext } from './context.ts';
+import type { HandleOut } from './impl.ts';
+import { enforcePolicy } from './policy.ts';
+import { beginCopyOut, finishCopyOut, type UserBuffer } from './user.ts';
+
+/** The statuses a pager may fail requests with (PageSource::IsValidExternalFailureCode). */
+const FAILURE_CODES = new Set([
+  ZX_ERR_IO,
+  ZX_ERR_IO_DATA_INTEGRITY,
+  ZX_ERR_BAD_STATE,
+  ZX_ERR_NO_SPACE,
+  ZX_ERR_BUFFER_TOO_SMALL,
+]);
+
+/** zx_pager_create(options, out): policy first, then the options. */
+export function zx_pager_create(ctx: SyscallContext, options: number, out: HandleOut): number {
+  const policy = enforcePolicy(ctx, ZX_POL_NEW_PAGER);
+  if (policy !== ZX_OK) return policy;
+  if (options !== 0) return ZX_ERR_INVALID_ARGS;
+  return out.set(new PagerDispatcher(ctx.core.newKoid()), ZX_DEFAULT_PAGER_RIGHTS);
+}
+
+/**
+ * zx_pager_create_vmo(pager, options, port, key, size, out): a VMO whose missing pages are
+ * asked of the pager on `port` under `key`. The port is looked up rights first, then type.
+ */
+export function zx_pager_create_vmo(
+  ctx: SyscallContext,
+  pager: number,
+  options: number,
+  port: number,
+  key: bigint,
+  size: bigint,
+  out: HandleOut,
+): number {
+  const policy = enforcePolicy(ctx, ZX_POL_NEW_VMO);
+  if (policy !== ZX_OK) return policy;
+  const params = S.zx_pager_create_vmo.params;
+  const pagerObj = objectWithRights<PagerDispatcher>(ctx, pager, params[0]);
+  if (typeof pagerObj === 'number') return pagerObj;
+  const portHandle = ctx.process.handles.get(port);
+  if (portHandle === undefined) return ZX_ERR_BAD_HANDLE;
+  if ((portHandle.rights & ZX_RIGHT_WRITE) === 0) return ZX_ERR_ACCESS_DENIED;
+  if (portHandle.object.type !== ZX_OBJ_TYPE_PORT) return ZX_ERR_WRONG_TYPE;
+  const resizable = (options & ZX_VMO_RESIZABLE) !== 0;
+  const unbounded = (options & ZX_VMO_UNBOUNDED) !== 0;
+  const known = ZX_VMO_RESIZABLE | ZX_VMO_TRAP_DIRTY | ZX_VMO_UNBOUNDED;
+  if ((options & ~known) !== 0 || (resizable && unbounded)) return ZX_ERR_INVALID_ARGS;
+  const vmoSize = unbounded ? VMO_MAX_SIZE : roundUpPageU64(size);
+  if (vmoSize === null || vmoSize > VMO_MAX_SIZE) return ZX_ERR_OUT_OF_RANGE;
+  const source = pagerObj.createSource(
+    portHandle.object as PortDispatcher,
+    key,
+    (options & ZX_VMO_TRAP_DIRTY) !== 0,
+    ctx.core.pageWait,
+  );
+  const vmo = createPagerVmo(
+    ctx.core.pmm,
+    Number(vmoSize >> 12n),
+    { resizable, discardable: false, unbounded },
+    ctx.core.discardables,
+    source,
+  );
+  const dispatcher = new VmObjectDispatcher(ctx.core.newKoid(), vmo, size);
+  return out.set(dispatcher, ZX_DEFAULT_VMO_RIGHTS | (resizable ? ZX_RIGHT_RESIZE : 0));
+}
+
+/** The pager VMO of a call, if `pager` made it: the VmObjectPaged, or INVALID_ARGS. */
+function pagersVmo(pager: PagerDispatcher, vmo: VmObjectDispatcher): VmObjectPaged | number {
+  const source = pageSourceOf(vmo.vmo);
+  if (source === null || source.provider.pagerKoid !== pager.koid) return ZX_ERR_INVALID_ARGS;
+  return vmo.vmo as VmObjectPaged;
+}
+
+/** zx_pager_detach_vmo(pager, vmo). */
+export function zx_pager_detach_vmo(ctx: SyscallContext, pager: number, vmo: number): number {
+  const params = S.zx_pager_detach_vmo.params;
+  const pagerObj = objectWithRights<PagerDispatcher>(ctx, pager, params[0]);
+  if (typeof pagerObj === 'number') return pagerObj;
+  const vmoObj = objectWithRights<VmObjectDispatcher>(ctx, vmo, params[1]);
+  if (typeof vmoObj === 'number') return vmoObj;
+  const paged = pagersVmo(pagerObj, vmoObj);
+  if (typeof paged === 'number') return paged;
+  detachPagerVmo(paged);
+  return ZX_OK;
+}
+
+/**
+ * zx_pager_supply_pages(pager, pager_vmo, offset, length, aux_vmo, aux_offset): the aux
+ * VMO's pages are taken out (moved, not copied) before the pager VMO's range is checked.
+ */
+export function zx_pager_supply_pages(
+  ctx: SyscallContext,
+  pager: number,
+  pagerVmo: number,
+  offset: bigint,
+  length: bigint,
+  auxVmo: number,
+  auxOffset: bigint,
+): number {
+  if (((offset | length | auxOffset) & 4095n) !== 0n) return ZX_ERR_INVALID_ARGS;
+  const params = S.zx_pager_supply_pages.params;
+  const pagerObj = objectWithRights<PagerDispatcher>(ctx, pager, params[0]);
+  if (typeof pagerObj === 'number') return pagerObj;
+  const vmoObj = objectWithRights<VmObjectDispatcher>(ctx, pagerVmo, params[1]);
+  if (typeof vmoObj === 'number') return vmoObj;
+  const paged = pagersVmo(pagerObj, vmoObj);
+  if (typeof paged === 'number') return paged;
+  const aux = objectWithRights<VmObjectDispatcher>(ctx, auxVmo, params[4]);
+  if (typeof aux === 'number') return aux;
+  // Pages may not come from another pager's VMO (upstream refuses to take them).
+  if (pageSourceOf(aux.vmo) !== null) return ZX_ERR_NOT_SUPPORTED;
+  const pages = aux.vmo.takePages(auxOffset, length);
+  if (typeof pages === 'number') return pages;
+  const status = supplyPagerPages(paged, offset, length, pages);
+  pages.release();
+  return status;
+}
+
+/** zx_pager_op_range(pager, op, pager_vmo, offset, length, data). */
+export function zx_pager_op_range(
+  ctx: SyscallContext,
+  pager: number,
+  op: number,
+  pagerVmo: number,
+  offset: bigint,
+  length: bigint,
+  data: bigint,
+): number {
+  if (((offset | length) & 4095n) !== 0n) return ZX_ERR_INVALID_ARGS;
+  const params = S.zx_pager_op_range.params;
+  const pagerObj = objectWithRights<PagerDispatcher>(ctx, pager, params[0]);
+  if (typeof pagerObj === 'number') return pagerObj;
+  const vmoObj = objectWithRights<VmObjectDispatcher>(ctx, pagerVmo, params[2]);
+  if (typeof vmoObj === 'number') return vmoObj;
+  const paged = pagersVmo(pagerObj, vmoObj);
+  if (typeof paged === 'number') return paged;
+  if (op !== ZX_PAGER_OP_FAIL) return ZX_ERR_NOT_SUPPORTED;
+  // data is a zx_status_t in a u64: it must be an int32 (sign-extended) from the list.
+  const signed = BigInt.asIntN(64, data);
+  if (signed < -(2n ** 31n) || signed >= 2n ** 31n) return ZX_ERR_INVALID_ARGS;
+  const status = Number(signed);
+  if (!FAILURE_CODES.has(status)) return ZX_ERR_INVALID_ARGS;
+  return failPagerRange(paged, offset, length, status);
+}
+
+/**
+ * zx_pager_query_vmo_stats(pager, pager_vmo, options, buffer, buffer_size): the modified flag,
+ * reset when asked (before the copy out, as upstream queries and resets in one step).
+ */
+export function zx_pager_query_vmo_stats(
+  ctx: SyscallContext,
+  pager: number,
+  pagerVmo: number,
+  options: number,
+  buffer: UserBuffer,
+  bufferSize: bigint,
+): number {
+  const params = S.zx_pager_query_vmo_stats.params;
+  const pagerObj = objectWithRights<PagerDispatcher>(ctx, pager, params[0]);
+  if (typeof pagerObj === 'number') return pagerObj;
+  const vmoObj = objectWithRights<VmObjectDispatcher>(ctx, pagerVmo, params[1]);
+  if (typeof vmoObj === 'number') return vmoObj;
+  const paged = pagersVmo(pagerObj, vmoObj);
+  if (typeof paged === 'number') return paged;
+  if (bufferSize < BigInt(ZX_PAGER_VMO_STATS_SIZE)) return ZX_ERR_BUFFER_TOO_SMALL;
+  if ((options & ~ZX_PAGER_RESET_VMO_STATS) !== 0) return ZX_ERR_INVALID_ARGS;
+  const source = paged.cow.source!;
+  const modified = source.modified;
+  if ((options & ZX_PAGER_RESET_VMO_STATS) !== 0) source.modified = false;
+  const dst = beginCopyOut(buffer, ZX_PAGER_VMO_STATS_SIZE);
+  if (typeof dst === 'number') return dst;
+  encodeZxPagerVmoStats(new DataView(dst.buffer, dst.byteOffset, dst.byteLength), 0, {
+    modified: modified ? ZX_PAGER_VMO_STATS_MODIFIED : 0,
+  });
+  return finishCopyOut(ctx.user, buffer, dst);
+}

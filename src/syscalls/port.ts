@@ -1,0 +1,122 @@
+// zx_port_* syscalls (Zircon's syscalls/port.cc and PortDispatcher). Rights and errors:
+// src/abi/syscalls/port.ts.
+
+import {
+  ZX_DEFAULT_PORT_RIGHTS,
+  ZX_ERR_INVALID_ARGS,
+  ZX_ERR_NOT_FOUND,
+  ZX_ERR_NOT_SUPPORTED,
+  ZX_ERR_SHOULD_WAIT,
+  ZX_ERR_TIMED_OUT,
+  ZX_OK,
+  ZX_POL_NEW_PORT,
+  ZX_PORT_BIND_TO_INTERRUPT,
+  ZX_THREAD_STATE_BLOCKED_PORT,
+} from '../abi/constants.ts';
+import { ZX_PORT_PACKET_SIZE } from '../abi/structs-ipc.ts';
+import { PORT_SYSCALLS as S } from '../abi/syscalls/port.ts';
+import { PortDispatcher, type PortPacket, type PortWaiter } from '../object/port-dispatcher.ts';
+import { isWaitable } from '../object/waitable.ts';
+import { armDeadline, deadlinePassed, shouldWait } from './blocking.ts';
+import { handleWithRights, objectWithRights, type SyscallContext } from './context.ts';
+import type { HandleOut } from './impl.ts';
+import { enforcePolicy } from './policy.ts';
+import { beginCopyOut, copyIn, finishCopyOut, type UserBuffer } from './user.ts';
+
+/** zx_port_create(options, out): policy first, then the options (PortDispatcher::Create). */
+export function zx_port_create(ctx: SyscallContext, options: number, out: HandleOut): number {
+  const policy = enforcePolicy(ctx, ZX_POL_NEW_PORT);
+  if (policy !== ZX_OK) return policy;
+  if (options !== 0 && options !== ZX_PORT_BIND_TO_INTERRUPT) return ZX_ERR_INVALID_ARGS;
+  return out.set(
+    new PortDispatcher(ctx.core.newKoid(), options, ctx.core.timers),
+    ZX_DEFAULT_PORT_RIGHTS,
+  );
+}
+
+/** zx_port_queue(handle, packet): the port, then the packet copied in. */
+export function zx_port_queue(ctx: SyscallContext, handle: number, packet: UserBuffer): number {
+  const port = objectWithRights<PortDispatcher>(ctx, handle, S.zx_port_queue.params[0]);
+  if (typeof port === 'number') return port;
+  const bytes = copyIn(ctx.user, packet, ZX_PORT_PACKET_SIZE);
+  if (typeof bytes === 'number') return bytes;
+  return port.queueUser(bytes) ? ZX_OK : ZX_ERR_SHOULD_WAIT;
+}
+
+/** Copies a dequeued packet out; a failed copy loses the packet, as in Zircon. */
+function copyOutPacket(ctx: SyscallContext, out: UserBuffer, packet: PortPacket): number {
+  const dst = beginCopyOut(out, ZX_PORT_PACKET_SIZE);
+  if (typeof dst === 'number') return dst;
+  dst.set(packet.bytes);
+  return finishCopyOut(ctx.user, out, dst);
+}
+
+/**
+ * zx_port_wait(handle, deadline, packet): the oldest packet, or a wait (BLOCKED_PORT) until one
+ * is queued or the deadline passes. Waiting threads are handed packets oldest waiter first.
+ */
+export function zx_port_wait(
+  ctx: SyscallContext,
+  handle: number,
+  deadline: bigint,
+  packet: UserBuffer,
+): number {
+  const port = objectWithRights<PortDispatcher>(ctx, handle, S.zx_port_wait.params[0]);
+  if (typeof port === 'number') return port;
+  const ready = port.dequeue();
+  if (ready !== undefined) return copyOutPacket(ctx, packet, ready);
+  if (deadlinePassed(ctx, deadline)) return ZX_ERR_TIMED_OUT;
+  return shouldWait(ctx, {
+    state: ZX_THREAD_STATE_BLOCKED_PORT,
+    arm: (wake) => {
+      const waiter: PortWaiter = {
+        deliver: (p) => {
+          cancelTimer();
+          wake(() => copyOutPacket(ctx, packet, p));
+        },
+      };
+      const cancelTimer = armDeadline(ctx, deadline, () => {
+        port.removeWaiter(waiter);
+        wake(() => ZX_ERR_TIMED_OUT);
+      });
+      port.addWaiter(waiter);
+      return () => {
+        port.removeWaiter(waiter);
+        cancelTimer();
+      };
+    },
+  });
+}
+
+/**
+ * zx_port_cancel(handle, source, key): ends the waits registered through `source` with `key`
+ * and removes their queued packets; NOT_FOUND when there was neither.
+ */
+export function zx_port_cancel(
+  ctx: SyscallContext,
+  handle: number,
+  source: number,
+  key: bigint,
+): number {
+  const port = objectWithRights<PortDispatcher>(ctx, handle, S.zx_port_cancel.params[0]);
+  if (typeof port === 'number') return port;
+  const watched = handleWithRights(ctx, source, S.zx_port_cancel.params[1]);
+  if (typeof watched === 'number') return watched;
+  if (!isWaitable(watched.object)) return ZX_ERR_NOT_SUPPORTED;
+  const hadWait = watched.object.cancelByKey(watched, port, key);
+  const hadPacket = port.cancelQueued(watched, key);
+  return hadWait || hadPacket ? ZX_OK : ZX_ERR_NOT_FOUND;
+}
+
+/** zx_port_cancel_key(handle, options, key): every wait and packet of the port under `key`. */
+export function zx_port_cancel_key(
+  ctx: SyscallContext,
+  handle: number,
+  options: number,
+  key: bigint,
+): number {
+  if (options !== 0) return ZX_ERR_INVALID_ARGS;
+  const port = objectWithRights<PortDispatcher>(ctx, handle, S.zx_port_cancel_key.params[0]);
+  if (typeof port === 'number') return port;
+  return port.cancelKey(key) ? ZX_OK : ZX_ERR_NOT_FOUND;
+}

@@ -1,0 +1,59 @@
+// A first-in, first-out queue with O(1) push and shift (an array with a moving head, compacted
+// once the dead prefix dominates), for port packets and channel messages, where queues of
+// thousands are normal and Array.prototype.shift would make draining them quadratic.
+
+export class Fifo<T> {
+  private items: (T | undefined)[] = [];
+  private head = 0;
+
+  get length(): number {
+    return this.items.length - this.head;
+  }
+
+  push(item: T): void {
+    this.items.push(item);
+  }
+
+  /** The oldest item, or undefined when empty. */
+  peek(): T | undefined {
+    return this.head < this.items.length ? this.items[this.head] : undefined;
+  }
+
+  /** Removes and returns the oldest item, or undefined when empty. */
+  shift(): T | undefined {
+    if (this.head >= this.items.length) return undefined;
+    const item = this.items[this.head];
+    this.items[this.head++] = undefined;
+    if (this.head === this.items.length) {
+      this.items = [];
+      this.head = 0;
+    } else if (this.head > 1024 && this.head * 2 > this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
+    }
+    return item;
+  }
+
+  /** Removes every item for which `drop` is true, keeping the order of the rest. */
+  removeWhere(drop: (item: T) => boolean): T[] {
+    const removed: T[] = [];
+    const kept: T[] = [];
+    for (let i = this.head; i < this.items.length; i++) {
+      const item = this.items[i] as T;
+      (drop(item) ? removed : kept).push(item);
+    }
+    if (removed.length > 0) {
+      this.items = kept;
+      this.head = 0;
+    }
+    return removed;
+  }
+
+  /** Empties the queue, returning what it held, oldest first. */
+  drain(): T[] {
+    const all = this.items.slice(this.head) as T[];
+    this.items = [];
+    this.head = 0;
+    return all;
+  }
+}

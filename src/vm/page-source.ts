@@ -1,0 +1,323 @@
+// PageSource: where a pager-backed VMO's missing pages come from (Zircon's PageSource and the
+// page requests of page_source.cc). The root node of such a VMO holds only what the pager
+// supplied; an empty slot is a page nobody has supplied yet, and an operation that needs it
+// asks the pager and waits. The pager is reached through a PageProvider (the user pager's
+// proxy in object/), which turns requests into port packets.
+//
+// Requests follow upstream's batching: one READ request covers the run of missing pages from
+// the first one the operation needs to the next present page (or the end of the operation's
+// range). A request that starts inside an outstanding one joins it (no new packet); one that
+// would run into an outstanding one is cut where that one begins. An operation that must wait
+// records its wait in the kernel's page-wait slot and returns ZX_ERR_SHOULD_WAIT; the syscall
+// layer parks the calling thread there and runs the operation again when woken, as Zircon
+// loops after PageRequest::Wait.
+
+import {
+  ZX_ERR_BAD_STATE,
+  ZX_ERR_SHOULD_WAIT,
+  ZX_OK,
+  ZX_PAGER_VMO_READ,
+  ZX_THREAD_STATE_BLOCKED_PAGER,
+} from '../abi/constants.ts';
+import { FrameUse } from '../pmm/pmm.ts';
+import { assert } from '../util/assert.ts';
+import type { BlockerSlot, Wake } from '../util/blocker.ts';
+import type { VmCowPages } from './cow-pages.ts';
+import { EMPTY, entryFrame, isFrame, type VmPageList, ZERO_MARKER } from './page-list.ts';
+
+/** A thread waiting on a request it joined (Zircon's overlap requests). */
+interface OverlapWaiter {
+  /** The page it needs first. */
+  readonly first: number;
+  /** Set when a FAIL hit that page: the status it gets once the request completes. */
+  failStatus: number | null;
+}
+
+/**
+ * One request to the pager: pages [start, end) of the root. The caller that made it is its
+ * primary: a supply of its next needed page (`offset`) wakes it early, and it goes on waiting
+ * on the same request. Callers that need a page inside it join as overlaps and wake when it
+ * completes, that is when the pager has answered (supplied or failed) every page of it.
+ */
+export class PageRequest {
+  readonly command: number;
+  readonly start: number;
+  readonly end: number;
+  /** The primary's next needed page. */
+  offset: number;
+  /** Who made it (a thread, or null for the host), and its wake while it waits. */
+  readonly primary: unknown;
+  primaryWake: Wake | null = null;
+  readonly overlaps = new Map<Wake, OverlapWaiter>();
+  /** Answered page ranges, sorted and merged: [start, end) pairs. */
+  private readonly answered: number[] = [];
+
+  constructor(command: number, start: number, end: number, primary: unknown) {
+    this.command = command;
+    this.start = start;
+    this.end = end;
+    this.offset = start;
+    this.primary = primary;
+  }
+
+  /** Marks [from, to) answered; true when every page of the request is. */
+  answer(from: number, to: number): boolean {
+    const a = Math.max(from, this.start);
+    const b = Math.min(to, this.end);
+    if (a < b) {
+      const merged: number[] = [];
+      let lo = a;
+      let hi = b;
+      for (let i = 0; i < this.answered.length; i += 2) {
+        const s = this.answered[i]!;
+        const e = this.answered[i + 1]!;
+        if (e < lo || s > hi) merged.push(s, e);
+        else {
+          lo = Math.min(lo, s);
+          hi = Math.max(hi, e);
+        }
+      }
+      merged.push(lo, hi);
+      const pairs: [number, number][] = [];
+      for (let i = 0; i < merged.length; i += 2) pairs.push([merged[i]!, merged[i + 1]!]);
+      pairs.sort((x, y) => x[0] - y[0]);
+      this.answered.length = 0;
+      for (const [s, e] of pairs) this.answered.push(s, e);
+    }
+    return (
+      this.answered.length === 2 && this.answered[0] === this.start && this.answered[1] === this.end
+    );
+  }
+}
+
+/** The kernel's page-wait slot: the wait an operation left, and who is calling. */
+export interface PageWaitSlot extends BlockerSlot {
+  /** The thread whose call is running (null for the host): tells a primary from an overlap. */
+  caller: unknown;
+}
+
+/** The pager's side of a source (Zircon's PagerProxy): it delivers requests as packets. */
+export interface PageProvider {
+  /** The koid of the pager that made the VMO (zx_pager_* check it). */
+  readonly pagerKoid: number;
+  /** A new request: its packet goes to the pager's port. */
+  send(request: PageRequest): void;
+  /** A request was answered or abandoned: its packet leaves the port if still queued. */
+  withdraw(request: PageRequest): void;
+  /** The VMO is detached or gone: a COMPLETE packet follows the requests still queued. */
+  complete(): void;
+}
+
+export class PageSource {
+  readonly provider: PageProvider;
+  /** Where an operation that must wait leaves its wait (the kernel's; see park.ts). */
+  private readonly slot: PageWaitSlot;
+  readonly trapDirty: boolean;
+  /** Detached (zx_pager_detach_vmo, the VMO closed) or closed with its pager. */
+  detached = false;
+  /**
+   * Pages at or past this index read as zero without asking the pager: the VMO grew over them
+   * (Zircon tracks them as a dirty zero range). Infinity until a resize.
+   */
+  zeroFrom = Number.POSITIVE_INFINITY;
+  /** Pages written since they were supplied (kept by a detach; never cleaned, no writeback yet). */
+  readonly dirty = new Set<number>();
+  /**
+   * ZX_PAGER_VMO_STATS_MODIFIED: set by writes, ZERO, resizes and stream-size changes since
+   * zx_pager_query_vmo_stats last reset it; not by reads or commits.
+   */
+  modified = false;
+  /** Outstanding READ requests, sorted by start, never overlapping. */
+  private readonly requests: PageRequest[] = [];
+
+  constructor(provider: PageProvider, slot: PageWaitSlot, trapDirty: boolean) {
+    this.provider = provider;
+    this.slot = slot;
+    this.trapDirty = trapDirty;
+  }
+
+  get outstanding(): readonly PageRequest[] {
+    return this.requests;
+  }
+
+  /**
+   * Pages [start, end) of `pages` must all be present: ZX_OK when they are. Otherwise a READ
+   * request is sent (or an outstanding one joined) and ZX_ERR_SHOULD_WAIT returned, the wait in
+   * the slot; ZX_ERR_BAD_STATE once detached.
+   */
+  require(pages: VmPageList, start: number, end: number): number {
+    const needEnd = Math.min(end, this.zeroFrom);
+    let first = start;
+    while (first < needEnd && pages.get(first) !== EMPTY) first++;
+    if (first >= needEnd) return ZX_OK;
+    if (this.detached) return ZX_ERR_BAD_STATE;
+    const caller = this.slot.caller;
+    const joined = this.requests.find((r) => r.start <= first && first < r.end);
+    if (joined !== undefined) {
+      if (caller !== null && joined.primary === caller) {
+        // The primary goes on after an early wake: same request, no new packet.
+        joined.offset = Math.max(joined.offset, first);
+        return this.waitAsPrimary(joined);
+      }
+      return this.waitAsOverlap(joined, first);
+    }
+    let last = first + 1;
+    while (last < needEnd && pages.get(last) === EMPTY) last++;
+    // Stop where an outstanding request begins: that part is already asked for.
+    for (const r of this.requests) if (r.start > first && r.start < last) last = r.start;
+    const request = new PageRequest(ZX_PAGER_VMO_READ, first, last, caller);
+    const at = this.requests.findIndex((r) => r.start > first);
+    this.requests.splice(at < 0 ? this.requests.length : at, 0, request);
+    this.provider.send(request);
+    return this.waitAsPrimary(request);
+  }
+
+  private waitAsPrimary(request: PageRequest): number {
+    return this.wait((wake) => {
+      request.primaryWake = wake;
+      return () => {
+        if (request.primaryWake === wake) request.primaryWake = null;
+      };
+    });
+  }
+
+  private waitAsOverlap(request: PageRequest, first: number): number {
+    return this.wait((wake) => {
+      request.overlaps.set(wake, { first, failStatus: null });
+      return () => request.overlaps.delete(wake);
+    });
+  }
+
+  private wait(arm: (wake: Wake) => () => void): number {
+    this.slot.blocker = { state: ZX_THREAD_STATE_BLOCKED_PAGER, arm };
+    return ZX_ERR_SHOULD_WAIT;
+  }
+
+  /**
+   * Pages [start, end) were supplied. A request now answered in full completes (its packet
+   * withdrawn if still queued); one whose next needed page arrived wakes its primary early.
+   */
+  supplied(start: number, end: number): void {
+    for (const request of [...this.requests]) {
+      if (request.end <= start || request.start >= end) continue;
+      if (request.answer(start, end)) this.complete(request);
+      else if (request.offset >= start && request.offset < end) wakePrimary(request, undefined);
+    }
+  }
+
+  /**
+   * zx_pager_op_range FAIL on [start, end). A request whose next needed page is in the range
+   * fails: every waiter's operation returns `status`. Otherwise the failed pages count as
+   * answered, and overlaps that needed one of them fail once the request completes.
+   */
+  failed(start: number, end: number, status: number): void {
+    for (const request of [...this.requests]) {
+      if (request.end <= start || request.start >= end) continue;
+      if (request.offset >= start && request.offset < end) {
+        this.finish(request);
+        wakePrimary(request, () => status);
+        for (const wake of takeOverlaps(request).keys()) wake(() => status);
+        continue;
+      }
+      for (const waiter of request.overlaps.values()) {
+        if (waiter.first >= start && waiter.first < end) waiter.failStatus ??= status;
+      }
+      if (request.answer(start, end)) this.complete(request);
+    }
+  }
+
+  /**
+   * The VMO went from `oldPages` to `newPages`. Pages past the smaller size read as zero from
+   * now on (a later growth exposes zeros, not the pager's data); a shrink ends the requests
+   * past the new end, and their waiters look again.
+   */
+  resized(oldPages: number, newPages: number): void {
+    this.modified = true;
+    this.zeroFrom = Math.min(this.zeroFrom, oldPages, newPages);
+    for (const page of [...this.dirty]) if (page >= newPages) this.dirty.delete(page);
+    if (newPages >= oldPages) return;
+    for (const request of [...this.requests]) {
+      if (request.end <= newPages) continue;
+      this.finish(request);
+      wakePrimary(request, undefined);
+      for (const wake of takeOverlaps(request).keys()) wake();
+    }
+  }
+
+  /**
+   * No more pages will come: waiters fail with ZX_ERR_BAD_STATE and queued packets are
+   * withdrawn. `complete` sends COMPLETE (a detach, the VMO gone); a closed pager sends none.
+   */
+  detach(complete: boolean): void {
+    if (this.detached) return;
+    this.detached = true;
+    for (const request of [...this.requests]) {
+      this.finish(request);
+      wakePrimary(request, () => ZX_ERR_BAD_STATE);
+      for (const wake of takeOverlaps(request).keys()) wake(() => ZX_ERR_BAD_STATE);
+    }
+    if (complete) this.provider.complete();
+  }
+
+  /** Every page answered: the primary and the overlaps look again, or fail as marked. */
+  private complete(request: PageRequest): void {
+    this.finish(request);
+    wakePrimary(request, undefined);
+    for (const [wake, waiter] of takeOverlaps(request)) {
+      const status = waiter.failStatus;
+      wake(status === null ? undefined : () => status);
+    }
+  }
+
+  private finish(request: PageRequest): void {
+    const i = this.requests.indexOf(request);
+    assert(i >= 0, 'finishing a request that is not outstanding');
+    this.requests.splice(i, 1);
+    this.provider.withdraw(request);
+  }
+}
+
+function wakePrimary(request: PageRequest, finish: (() => number) | undefined): void {
+  const wake = request.primaryWake;
+  request.primaryWake = null;
+  wake?.(finish);
+}
+
+function takeOverlaps(request: PageRequest): Map<Wake, OverlapWaiter> {
+  const taken = new Map(request.overlaps);
+  request.overlaps.clear();
+  return taken;
+}
+
+/**
+ * Pages [start, end) of `node` present, or the wait for them (ZX_OK without a pager). When the
+ * caller is about to `write` them, they count as dirty from then on.
+ */
+export function awaitPages(node: VmCowPages, start: number, end: number, write = false): number {
+  const source = node.source;
+  if (source === null) return ZX_OK;
+  const status = source.require(node.pages, start, end);
+  if (status === ZX_OK && write) {
+    source.modified = true;
+    for (let p = start; p < end; p++) source.dirty.add(p);
+  }
+  return status;
+}
+
+/**
+ * ZERO of whole pages [start, end) of a pager-backed root: they read as zero from now on and
+ * are dirty, without asking the pager (zero markers below zeroFrom; nothing at or past it).
+ */
+export function zeroPagerPages(node: VmCowPages, start: number, end: number): void {
+  const source = node.source;
+  assert(source !== null, 'zeroing pager pages of a node without a pager');
+  node.pages.clearDescending(start, end, (_index, entry) => {
+    if (isFrame(entry)) node.pmm.free(entryFrame(entry), FrameUse.vmo);
+  });
+  for (let page = start; page < Math.min(end, source.zeroFrom); page++) {
+    node.pages.set(page, ZERO_MARKER);
+  }
+  for (let page = start; page < end; page++) source.dirty.add(page);
+  source.modified = true;
+  node.notifyRemoved(start, end);
+}

@@ -1,0 +1,631 @@
+// VmObjectPaged: a VMO whose memory is RAM pages held in a VmCowPages (Zircon's VmObjectPaged).
+// It knows its size, options and discardable state. A child VMO (cow-child.ts) is a view of a
+// VmCowPages too: a snapshot has its own node in the copy-on-write tree, a slice or a reference
+// shares its parent's (cowOffset is where a slice starts in it), so every page operation here
+// translates by cowOffset and goes to the node. Contiguous VMOs (zx_vmo_create_contiguous) are
+// paged VMOs whose pages are one physical run, committed up front and never moved.
+
+import {
+  ZX_CACHE_POLICY_CACHED,
+  ZX_ERR_BAD_STATE,
+  ZX_ERR_INVALID_ARGS,
+  ZX_ERR_NOT_FOUND,
+  ZX_ERR_NOT_SUPPORTED,
+  ZX_ERR_OUT_OF_RANGE,
+  ZX_ERR_UNAVAILABLE,
+  ZX_OK,
+} from '../abi/constants.ts';
+import type { PhysicalMemory } from '../pmm/pmm.ts';
+import { assert } from '../util/assert.ts';
+import { because } from '../util/reason.ts';
+import { PAGE_SIZE, roundUpPageU64, U64_MAX } from '../util/u64.ts';
+import { NO_ATTRIBUTION, nodeAttribution } from './cow-attribution.ts';
+import { createReferenceChild, createSliceChild, createSnapshotChild } from './cow-child.ts';
+import { type PageRange, VmCowPages } from './cow-pages.ts';
+import { CowSplice } from './cow-splice.ts';
+import { supplyPages, takePages } from './cow-transfer.ts';
+import { type DiscardableList, DiscardableTracker } from './discardable.ts';
+import { entryFrame, isFrame } from './page-list.ts';
+import { awaitPages, zeroPagerPages } from './page-source.ts';
+import {
+  type LockResult,
+  type PageSplice,
+  type UserTransfer,
+  VMO_MAX_SIZE,
+  VmObject,
+  type VmoAttribution,
+  type VmoChildType,
+  type VmoCreateOptions,
+} from './vm-object.ts';
+import * as why from './vm-reasons.ts';
+
+/** Where a child VMO's pages are: its own new node, or its parent's node at an offset. */
+export interface VmoChildOf {
+  type: VmoChildType;
+  cow: VmCowPages;
+  cowOffset: number;
+}
+
+export class VmObjectPaged extends VmObject {
+  readonly isPaged = true;
+  /** Set for contiguous VMOs and their slices: pages never decommitted or moved. */
+  isContiguous = false;
+  readonly cow: VmCowPages;
+  /** Where page 0 of this VMO sits in `cow` (non-zero only for slices). */
+  cowOffset = 0;
+  /** Where this VMO sits among its node's views (the node keeps it). */
+  viewSlot = -1;
+  /** A slice's own size; every other VMO has the size of its node (references share it). */
+  private sliceSizePages = 0;
+  readonly discardable: DiscardableTracker | null;
+  /** The reclaim list of this kernel, for the children of this VMO. */
+  private readonly discardables: DiscardableList;
+  /** Pages pinned by BTIs: never moved or freed while pinned. */
+  pinnedCount = 0;
+  /** Times the kernel took pages away (discards): committed_change_events. */
+  changeEvents = 0;
+
+  constructor(
+    pmm: PhysicalMemory,
+    sizePages: number,
+    options: VmoCreateOptions,
+    discardables: DiscardableList,
+    child?: VmoChildOf,
+  ) {
+    super(options);
+    this.discardables = discardables;
+    if (child === undefined) this.cow = new VmCowPages(pmm, this);
+    else {
+      this.cow = child.cow;
+      this.cowOffset = child.cowOffset;
+      this.childType = child.type;
+    }
+    // The node tells its views (this VMO among them) when mapped frames change.
+    this.cow.addView(this);
+    this.sizePages = sizePages;
+    this.discardable = options.discardable ? new DiscardableTracker(discardables, this) : null;
+  }
+
+  get sizePages(): number {
+    return this.isSlice ? this.sliceSizePages : this.cow.sizePages;
+  }
+
+  set sizePages(pages: number) {
+    if (this.isSlice) this.sliceSizePages = pages;
+    else this.cow.sizePages = pages;
+  }
+
+  get committedPages(): number {
+    return this.cow.frameCount;
+  }
+
+  override heapAllocationBytes(): number {
+    return this.cow.pages.metadataBytes;
+  }
+
+  override reclamationEventCount(): number {
+    return this.changeEvents;
+  }
+
+  get isDiscarded(): boolean {
+    return this.discardable?.isDiscarded === true;
+  }
+
+  // --- Page-level operations ---
+
+  /**
+   * The frame a read fault maps for `page`: a committed frame, a frame a hidden ancestor holds
+   * for this snapshot (shared: map it read-only), or the shared zero page for content never
+   * written (nothing is committed). A negative status on failure (NOT_FOUND when discarded).
+   */
+  pageForRead(page: number): number {
+    if (this.isDiscarded) return because(ZX_ERR_NOT_FOUND, why.DISCARDED);
+    const wait = awaitPages(this.cow, page + this.cowOffset, page + this.cowOffset + 1);
+    if (wait !== ZX_OK) return wait;
+    return this.cow.frameForRead(page + this.cowOffset);
+  }
+
+  /**
+   * The frame a write fault maps for `page`, committing it if needed: afterwards the frame is
+   * this VMO's alone and may be mapped writable. A negative status on failure.
+   */
+  pageForWrite(page: number): number {
+    if (this.isDiscarded) return because(ZX_ERR_NOT_FOUND, why.DISCARDED);
+    const wait = awaitPages(this.cow, page + this.cowOffset, page + this.cowOffset + 1, true);
+    if (wait !== ZX_OK) return wait;
+    // Forks a page shared copy-on-write; the node unmaps the old frame from every view.
+    return this.cow.frameForWrite(page + this.cowOffset);
+  }
+
+  /** The pages of [start, end) whose frames this VMO's node holds (a slice's, its parent's). */
+  lookup(start: number, end: number, fn: (page: number) => void): void {
+    const offset = this.cowOffset;
+    this.cow.pages.forEach(start + offset, end + offset, (nodePage, entry) => {
+      if (isFrame(entry)) fn(nodePage - offset);
+    });
+  }
+
+  /** A pager-backed node's missing pages under `range` are asked for (page-source.ts). */
+  private awaitRange(range: PageRange, write = false): number {
+    const start = range.page + this.cowOffset;
+    const end = start + Math.ceil((range.inPage + range.length) / PAGE_SIZE);
+    return awaitPages(this.cow, start, end, write);
+  }
+
+  /** `range` in the pages of `cow`. */
+  private cowRange(range: PageRange): PageRange {
+    return this.cowOffset === 0 ? range : { ...range, page: range.page + this.cowOffset };
+  }
+
+  read(range: PageRange, dst: Uint8Array, dstOffset: number): number {
+    if (this.isDiscarded) return because(ZX_ERR_NOT_FOUND, why.DISCARDED);
+    const wait = this.awaitRange(range);
+    if (wait !== ZX_OK) return wait;
+    this.cow.read(this.cowRange(range), dst, dstOffset);
+    return ZX_OK;
+  }
+
+  write(range: PageRange, src: Uint8Array, srcOffset: number): number {
+    if (this.isDiscarded) return because(ZX_ERR_NOT_FOUND, why.DISCARDED);
+    const wait = this.awaitRange(range, true);
+    if (wait !== ZX_OK) return wait;
+    // The node unmaps pages that get frames of their own (mappings showed the zero page).
+    return this.cow.write(this.cowRange(range), src, srcOffset);
+  }
+
+  override commit(startPage: number, endPage: number): number {
+    if (this.isDiscarded) return because(ZX_ERR_NOT_FOUND, why.DISCARDED);
+    const [start, end] = [startPage + this.cowOffset, endPage + this.cowOffset];
+    const wait = awaitPages(this.cow, start, end);
+    return wait !== ZX_OK ? wait : this.cow.commit(start, end);
+  }
+
+  override decommit(startPage: number, endPage: number): number {
+    if (this.hasPinnedPages(startPage, endPage)) return because(ZX_ERR_BAD_STATE, why.PINNED);
+    this.cow.decommit(startPage + this.cowOffset, endPage + this.cowOffset);
+    return ZX_OK;
+  }
+
+  /**
+   * DECOMMIT is refused on snapshot children, on VMOs that have snapshot children, and on
+   * contiguous VMOs.
+   */
+  override get canDecommit(): boolean {
+    // A node with a parent in the tree is a snapshot, or has (or had, until its hidden parent
+    // merges back) snapshot children; slices and references see their parent's node.
+    return this.cow.parent === null && !this.isContiguous && this.cow.source === null;
+  }
+
+  override hasPinnedPages(start: number, end: number): boolean {
+    const pmm = this.cow.pmm;
+    if (pmm.pinnedFrames === 0) return false;
+    let pinned = false;
+    this.cow.pages.forEach(start + this.cowOffset, end + this.cowOffset, (_page, entry) => {
+      if (isFrame(entry) && pmm.pinCount(entryFrame(entry)) > 0) pinned = true;
+    });
+    return pinned;
+  }
+
+  /**
+   * Whole pages [start, end) zeroed by ZERO: their frames go back to the PMM, except pinned
+   * ones and those of a contiguous VMO, which are cleared in place (they may not move).
+   */
+  private zeroWholePages(start: number, end: number): void {
+    // Node coordinates from here on. zeroPages frees (a snapshot also hides its ancestors'
+    // pages behind zero markers, since dropping them would let those show through).
+    const off = this.cowOffset;
+    if (!this.isContiguous && !this.hasPinnedPages(start, end)) {
+      // A pager-backed VMO keeps them as its own zeros: dropped, they would be asked for again.
+      if (this.cow.source !== null) zeroPagerPages(this.cow, start + off, end + off);
+      else this.cow.zeroPages(start + off, end + off);
+      return;
+    }
+    const pmm = this.cow.pmm;
+    const kept: number[] = [];
+    this.cow.pages.forEach(start + off, end + off, (page, entry) => {
+      if (isFrame(entry) && (this.isContiguous || pmm.pinCount(entryFrame(entry)) > 0)) {
+        kept.push(page);
+      }
+    });
+    let from = start + off;
+    for (const page of kept) {
+      this.cow.zeroWithinPage(page, 0, PAGE_SIZE);
+      if (from < page) this.cow.zeroPages(from, page);
+      from = page + 1;
+    }
+    if (from < end + off) this.cow.zeroPages(from, end + off);
+  }
+
+  /**
+   * Zeroes bytes [start, end) (both within the VMO): partial pages are zeroed in place, whole
+   * pages are given back to the PMM (a plain VMO has nothing beneath them to hide). Partial
+   * pages that hold data fail with BAD_STATE on an uncached VMO and NOT_FOUND on a discarded
+   * one, as Zircon's partial-page path does; every check happens before anything changes.
+   */
+  override zero(start: bigint, end: bigint): number {
+    if (start >= end) return ZX_OK;
+    // Contiguous pages cannot be decommitted, and zeroing them in place needs a cached VMO.
+    if (this.isContiguous && !this.isCached) return because(ZX_ERR_BAD_STATE, why.NOT_CACHED);
+    const firstPage = Number(start >> 12n);
+    const lastPage = Number((end - 1n) >> 12n);
+    const headOffset = Number(start & 4095n);
+    const tailEnd = Number(((end - 1n) & 4095n) + 1n);
+    const headPartial = headOffset !== 0 || (firstPage === lastPage && tailEnd !== PAGE_SIZE);
+    const tailPartial = tailEnd !== PAGE_SIZE && (firstPage !== lastPage || !headPartial);
+    for (const [partial, page] of [
+      [headPartial, firstPage],
+      [tailPartial, lastPage],
+    ] as const) {
+      if (!partial) continue;
+      if (this.isDiscarded) return because(ZX_ERR_NOT_FOUND, why.DISCARDED);
+      // A partial page of a pager-backed VMO needs its content first.
+      const wait = awaitPages(this.cow, page + this.cowOffset, page + this.cowOffset + 1, true);
+      if (wait !== ZX_OK) return wait;
+      if (!this.isCached && this.cow.hasContent(page + this.cowOffset)) {
+        return because(ZX_ERR_BAD_STATE, why.UNCACHED_PARTIAL);
+      }
+    }
+    // A partial page that shows an ancestor's page is forked first (ZX_ERR_NO_MEMORY possible).
+    const off = this.cowOffset;
+    if (firstPage === lastPage) {
+      if (headPartial)
+        return this.cow.zeroWithinPage(firstPage + off, headOffset, tailEnd - headOffset);
+      this.zeroWholePages(firstPage, firstPage + 1);
+      return ZX_OK;
+    }
+    let wholeStart = firstPage;
+    if (headOffset !== 0) {
+      const status = this.cow.zeroWithinPage(firstPage + off, headOffset, PAGE_SIZE - headOffset);
+      if (status !== ZX_OK) return status;
+      wholeStart++;
+    }
+    let wholeEnd = lastPage + 1;
+    if (tailEnd !== PAGE_SIZE) {
+      const status = this.cow.zeroWithinPage(lastPage + off, 0, tailEnd);
+      if (status !== ZX_OK) return status;
+      wholeEnd--;
+    }
+    this.zeroWholePages(wholeStart, wholeEnd);
+    return ZX_OK;
+  }
+
+  /**
+   * Pins pages [start, end) for DMA: commits them (forking copy-on-write pages into this VMO)
+   * and pins their frames, which may then not be freed or moved.
+   */
+  pin(start: number, end: number): number[] | number {
+    const status = this.commit(start, end);
+    if (status !== ZX_OK) return status;
+    const pmm = this.cow.pmm;
+    const frames: number[] = [];
+    for (let page = start; page < end; page++) {
+      const frame = this.pageForWrite(page);
+      if (frame < 0) {
+        for (const pinned of frames) pmm.unpin(pinned);
+        return frame;
+      }
+      pmm.pin(frame);
+      frames.push(frame);
+    }
+    this.pinnedCount += frames.length;
+    return frames;
+  }
+
+  unpin(frames: readonly number[]): void {
+    const pmm = this.cow.pmm;
+    for (const frame of frames) pmm.unpin(frame);
+    this.pinnedCount -= frames.length;
+  }
+
+  // --- Discardable VMOs ---
+
+  /** ZX_VMO_OP_LOCK: returns whether the VMO had been discarded (it now reads as zeros). */
+  lock(): boolean {
+    assert(this.discardable !== null, 'lock of a VMO that is not discardable');
+    return this.discardable.lock();
+  }
+
+  tryLock(): number {
+    assert(this.discardable !== null, 'try-lock of a VMO that is not discardable');
+    if (this.discardable.isDiscarded) return because(ZX_ERR_UNAVAILABLE, why.DISCARDED);
+    this.discardable.lock();
+    return ZX_OK;
+  }
+
+  unlock(): number {
+    assert(this.discardable !== null, 'unlock of a VMO that is not discardable');
+    if (this.discardable.lockCount === 0) return because(ZX_ERR_BAD_STATE, 'the VMO is not locked');
+    this.discardable.unlock();
+    return ZX_OK;
+  }
+
+  /** Called by the reclaimer: drops every page; the VMO answers NOT_FOUND until locked. */
+  discard(): number {
+    assert(this.discardable !== null, 'discarding a VMO that is not discardable');
+    // Pinned pages may not be freed: such a VMO is not reclaimable until unpinned.
+    if (this.hasPinnedPages(0, this.sizePages)) return 0;
+    const frames = this.cow.frameCount;
+    this.cow.releaseAll();
+    this.discardable.discarded();
+    this.changeEvents++;
+    return frames;
+  }
+
+  // --- Attribution and lifetime ---
+
+  /**
+   * The memory charged to this VMO (cow-attribution.ts): shared pages count fully, privately
+   * or as a fraction. Slices and references are charged nothing: the pages they see belong to
+   * the VMO whose node they share.
+   */
+  override attribution(): VmoAttribution {
+    if (this.isSlice || this.isReference) return { ...NO_ATTRIBUTION };
+    return this.cow.attribution();
+  }
+
+  override attributionInRange(start: number, end: number): VmoAttribution {
+    if (this.isSlice || this.isReference) return { ...NO_ATTRIBUTION };
+    const node = this.cow;
+    const from = Math.min(start + this.cowOffset, node.sizePages);
+    const to = Math.min(end + this.cowOffset, node.sizePages);
+    return nodeAttribution(node, from, to);
+  }
+
+  /** The node gives its frames back once no other VMO (a slice or reference) sees it. */
+  override destroy(): void {
+    super.destroy();
+    this.cow.removeView(this);
+    // The pager hears that the VMO is gone once nothing sees its node.
+    if (this.cow.views.length === 0) this.cow.source?.detach(true);
+    this.discardable?.detach();
+  }
+
+  // --- Zircon's operations (vm_object_paged.cc), ranges checked in its order ---
+
+  /**
+   * zx_vmo_read and zx_vmo_write: 64-bit overflow, then the cache policy (BAD_STATE even for
+   * zero bytes), then the end of the VMO; then `copy` moves the bytes. Offset and length are
+   * both numbers or both bigints. Numbers are exact here: the caller passes numbers only when
+   * their sum is a safe integer (so it cannot overflow 64 bits either), and a size in whole
+   * pages below 2^64 is a multiple of 4096 that a double holds exactly.
+   */
+  override readUser<U, B>(
+    offset: number | bigint,
+    length: number | bigint,
+    copy: UserTransfer<U, B>,
+    user: U,
+    buffer: B,
+  ): number {
+    if (typeof offset !== 'number') return this.exactUser(offset, length, copy, user, buffer);
+    if (!this.isCached) return because(ZX_ERR_BAD_STATE, why.NOT_CACHED);
+    const bytes = length as number;
+    const size = this.sizePages * PAGE_SIZE;
+    if (offset + bytes > size) return why.outOfRange(why.IO, offset + bytes, size);
+    return bytes === 0 ? ZX_OK : copy(this, user, buffer, offset, bytes);
+  }
+
+  /** As readUser (the same checks, in the same order), the bytes going the other way. */
+  override writeUser<U, B>(
+    offset: number | bigint,
+    length: number | bigint,
+    copy: UserTransfer<U, B>,
+    user: U,
+    buffer: B,
+  ): number {
+    if (typeof offset !== 'number') return this.exactUser(offset, length, copy, user, buffer);
+    if (!this.isCached) return because(ZX_ERR_BAD_STATE, why.NOT_CACHED);
+    const bytes = length as number;
+    const size = this.sizePages * PAGE_SIZE;
+    if (offset + bytes > size) return why.outOfRange(why.IO, offset + bytes, size);
+    return bytes === 0 ? ZX_OK : copy(this, user, buffer, offset, bytes);
+  }
+
+  /** readUser and writeUser with a bigint offset and length. */
+  private exactUser<U, B>(
+    offset: bigint,
+    length: number | bigint,
+    copy: UserTransfer<U, B>,
+    user: U,
+    buffer: B,
+  ): number {
+    const end = offset + BigInt(length);
+    if (end > U64_MAX) return why.overflow(why.IO, offset, length);
+    if (!this.isCached) return because(ZX_ERR_BAD_STATE, why.NOT_CACHED);
+    if (end > this.sizeBytes) return why.outOfRange(why.IO, end, this.sizeBytes);
+    return length === 0n ? ZX_OK : copy(this, user, buffer, offset, Number(length));
+  }
+
+  /**
+   * Resizes to `size` bytes (page aligned). Shrinking frees what lies past the new end (a
+   * snapshot's view of its ancestors there too, so growing again shows zeros) and unmaps it
+   * from every view (a reference shares the node, so it resizes too). ZX_ERR_INVALID_ARGS when
+   * a child would end past 2^64 bytes of its root.
+   */
+  override resize(size: bigint): number {
+    if (!this.options.resizable) return because(ZX_ERR_UNAVAILABLE, why.NOT_RESIZABLE);
+    if (size > VMO_MAX_SIZE) return because(ZX_ERR_OUT_OF_RANGE, why.tooLarge, size);
+    const newPages = Number(size >> 12n);
+    const oldPages = this.sizePages;
+    if (newPages < oldPages && this.hasPinnedPages(newPages, oldPages)) {
+      return because(ZX_ERR_BAD_STATE, 'shrinking would cut pinned pages (zx_bti_pin)');
+    }
+    // The node tells every view (this one included) to drop translations past the new end,
+    // zero-page ones too, so later faults there are OUT_OF_RANGE.
+    const status = this.cow.resize(newPages);
+    if (status === ZX_OK) this.cow.source?.resized(oldPages, newPages);
+    return status;
+  }
+
+  /**
+   * The pages covering [offset, offset + length), rounded out to page boundaries, or
+   * ZX_ERR_OUT_OF_RANGE when the range overflows or passes the end of the VMO.
+   */
+  private roundedPages(offset: bigint, length: bigint): [number, number] | number {
+    const end = offset + length;
+    if (end > U64_MAX) return why.overflow(why.OP, offset, length);
+    const roundedEnd = roundUpPageU64(end);
+    if (roundedEnd === null || roundedEnd > this.sizeBytes) {
+      return why.outOfRange('the range rounded out to pages', roundedEnd ?? end, this.sizeBytes);
+    }
+    return [Number(offset >> 12n), Number(roundedEnd >> 12n)];
+  }
+
+  /** The range is rounded out to pages; a discarded VMO is NOT_FOUND. */
+  override commitRange(offset: bigint, length: bigint): number {
+    const pages = this.roundedPages(offset, length);
+    if (typeof pages === 'number') return pages;
+    if (pages[0] === pages[1]) return ZX_OK;
+    return this.commit(pages[0], pages[1]);
+  }
+
+  /** Out of range beats an empty range, which beats unsupported, which beats misaligned. */
+  override decommitRange(offset: bigint, length: bigint): number {
+    // Contiguous pages never go back: refused before the range is looked at.
+    if (this.isContiguous) return because(ZX_ERR_NOT_SUPPORTED, why.CONTIGUOUS);
+    const end = offset + length;
+    const range = this.checkRange(why.OP, offset, length);
+    if (range !== ZX_OK) return range;
+    if (length === 0n) return ZX_OK;
+    if (!this.canDecommit) return because(ZX_ERR_NOT_SUPPORTED, why.SNAPSHOT_TREE);
+    if ((offset & 4095n) !== 0n || (length & 4095n) !== 0n) {
+      return because(ZX_ERR_INVALID_ARGS, 'DECOMMIT needs offset and size page aligned');
+    }
+    return this.decommit(Number(offset >> 12n), Number(end >> 12n));
+  }
+
+  /** An empty range is fine anywhere, even past the end. */
+  override zeroRange(offset: bigint, length: bigint): number {
+    if (length === 0n) return ZX_OK;
+    const range = this.checkRange(why.OP, offset, length);
+    return range !== ZX_OK ? range : this.zero(offset, offset + length);
+  }
+
+  /** The lock ops need a discardable VMO, and always cover the whole of it. */
+  private checkLockRange(offset: bigint, length: bigint): number {
+    if (this.discardable === null) return because(ZX_ERR_NOT_SUPPORTED, why.NOT_DISCARDABLE);
+    if (offset + length > U64_MAX) return why.overflow(why.OP, offset, length);
+    if (offset !== 0n || length !== this.sizeBytes) {
+      return because(ZX_ERR_OUT_OF_RANGE, why.notWhole, offset, length, this.sizeBytes);
+    }
+    return ZX_OK;
+  }
+
+  override lockRange(offset: bigint, length: bigint): LockResult | number {
+    const status = this.checkLockRange(offset, length);
+    return status !== ZX_OK ? status : { discarded: this.lock() };
+  }
+
+  override tryLockRange(offset: bigint, length: bigint): number {
+    const status = this.checkLockRange(offset, length);
+    return status !== ZX_OK ? status : this.tryLock();
+  }
+
+  override unlockRange(offset: bigint, length: bigint): number {
+    const status = this.checkLockRange(offset, length);
+    return status !== ZX_OK ? status : this.unlock();
+  }
+
+  override cacheOp(offset: bigint, length: bigint): number {
+    if (length === 0n) return because(ZX_ERR_INVALID_ARGS, 'a cache op needs a size above 0');
+    return this.checkRange(why.OP, offset, length);
+  }
+
+  /** ZX_ERR_OUT_OF_RANGE when offset + length overflows or passes the end; `what` names it. */
+  private checkRange(what: string, offset: bigint, length: bigint): number {
+    const end = offset + length;
+    if (end > U64_MAX) return why.overflow(what, offset, length);
+    return end > this.sizeBytes ? why.outOfRange(what, end, this.sizeBytes) : ZX_OK;
+  }
+
+  /** Anonymous memory has nothing to fetch: only the range is checked. */
+  prefetchRange(offset: bigint, length: bigint): number {
+    const pages = this.roundedPages(offset, length);
+    if (typeof pages === 'number') return pages;
+    return awaitPages(this.cow, pages[0] + this.cowOffset, pages[1] + this.cowOffset);
+  }
+
+  override setMappingCachePolicy(policy: number): number {
+    const bad = ZX_ERR_BAD_STATE;
+    if (!this.isCached && this.cow.frameCount > 0) return because(bad, why.UNCACHED_COMMITTED);
+    if (this.pinnedCount > 0 || this.mappingCount > 0) return because(bad, why.inUse, this);
+    if (this.childCount > 0 || this.isChild) return because(bad, why.related, this);
+    // References and slices see their parent's pages, even once that parent is gone.
+    if (this.isReference || this.isSlice) return because(bad, why.related, this);
+    if (this.discardable !== null && policy !== ZX_CACHE_POLICY_CACHED && this.isCached) {
+      return because(bad, 'a discardable VMO must stay cached');
+    }
+    this.cachePolicy = policy;
+    return ZX_OK;
+  }
+
+  override createClone(
+    resizable: boolean,
+    offset: bigint,
+    size: bigint,
+    copyName: boolean,
+  ): VmObject | number {
+    const child = createSnapshotChild(this, offset, size, resizable, this.discardables);
+    return this.named(child, copyName);
+  }
+
+  override createChildSlice(offset: bigint, size: bigint, copyName: boolean): VmObject | number {
+    return this.named(createSliceChild(this, offset, size, this.discardables), copyName);
+  }
+
+  override createChildReference(
+    resizable: boolean,
+    offset: bigint,
+    size: bigint,
+    copyName: boolean,
+  ): VmObject | number {
+    const child = createReferenceChild(this, offset, size, resizable, this.discardables);
+    return this.named(child, copyName);
+  }
+
+  /** A new child, given this VMO's name when asked. */
+  private named(child: VmObject | number, copyName: boolean): VmObject | number {
+    if (typeof child !== 'number' && copyName) child.name = this.name.slice();
+    return child;
+  }
+
+  /**
+   * The checks of one side of zx_vmo_transfer_data on [offset, offset + length): ZX_OK, or the
+   * status. On the destination side an empty range is fine wherever it lies.
+   */
+  private checkTransfer(offset: bigint, length: bigint, isDst: boolean): number {
+    if (this.isContiguous) return because(ZX_ERR_NOT_SUPPORTED, why.CONTIGUOUS);
+    const end = offset + length;
+    const what = isDst ? 'offset + length' : 'src_offset + length';
+    if (end > U64_MAX) return why.overflow(what, offset, length);
+    if (isDst && length === 0n) return ZX_OK;
+    if (end > this.sizeBytes) return why.outOfRange(what, end, this.sizeBytes);
+    if (this.hasPinnedPages(Number(offset >> 12n), Number(end >> 12n))) {
+      return because(ZX_ERR_BAD_STATE, why.PINNED);
+    }
+    return ZX_OK;
+  }
+
+  /**
+   * Pages a snapshot shares are forked out first (ZX_ERR_NO_MEMORY possible); through a slice
+   * or reference the pages taken are the parent's.
+   */
+  override takePages(offset: bigint, length: bigint): PageSplice | number {
+    const status = this.checkTransfer(offset, length, false);
+    if (status !== ZX_OK) return status;
+    const start = Number(offset >> 12n) + this.cowOffset;
+    const wait = awaitPages(this.cow, start, start + Number(length >> 12n));
+    if (wait !== ZX_OK) return wait;
+    const taken = takePages(this.cow, start, start + Number(length >> 12n));
+    return typeof taken === 'number' ? taken : new CowSplice(this.cow, taken);
+  }
+
+  /** Zeros in the splice list overwrite what the destination had too. */
+  override supplyPages(offset: bigint, length: bigint, pages: PageSplice): number {
+    const status = this.checkTransfer(offset, length, true);
+    const count = Number(length >> 12n);
+    if (status !== ZX_OK || count === 0) return status;
+    assert(pages instanceof CowSplice, 'pages taken from another kind of VMO');
+    supplyPages(this.cow, Number(offset >> 12n) + this.cowOffset, count, pages.take());
+    return ZX_OK;
+  }
+}

@@ -1,0 +1,244 @@
+// What a kernel.inspect() snapshot must agree with: what zx_object_get_info tells a program
+// (ZX_INFO_VMO for every VMO handle, ZX_INFO_KMEM_STATS, ZX_INFO_PROCESS_MAPS), and itself (the
+// page runs of each VMO's node add up to the attribution ZX_INFO_VMO reports, every frame the
+// VMOs hold is in exactly one node, every page-table entry shows the frame the VMO's node has
+// there). Shared by the tree tests and the property test.
+
+import assert from 'node:assert/strict';
+
+import {
+  ZX_INFO_MAPS_TYPE_ASPACE,
+  ZX_INFO_MAPS_TYPE_MAPPING,
+  ZX_INFO_MAPS_TYPE_VMAR,
+  ZX_INFO_PROCESS_MAPS,
+  ZX_INFO_VMO_VIA_HANDLE,
+  ZX_OBJ_TYPE_VMO,
+} from '../../src/abi/constants.ts';
+import { nameFlags } from '../../src/abi/flags.ts';
+import { decodeZxInfoMaps, ZX_INFO_MAPS_SIZE } from '../../src/abi/structs.ts';
+import type {
+  CowNodeSnapshot,
+  KernelSnapshot,
+  MappingSnapshot,
+  PageRun,
+  VmarSnapshot,
+} from '../../src/inspect.ts';
+import type { Kernel } from '../../src/kernel.ts';
+import type { Process } from '../../src/process.ts';
+import { kmemStats, out, vmoInfo } from '../helpers.ts';
+
+const PAGE = 4096;
+
+/** Bigints as the snapshot writes them. */
+function decimal<T extends object>(record: T): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(record).map(([k, v]) => [k, typeof v === 'bigint' ? v.toString() : v]),
+  );
+}
+
+/** The run of `node` covering `page`, if any. */
+export function runAt(node: CowNodeSnapshot, page: number): PageRun | undefined {
+  return node.pages.find((run) => page >= run.start && page < run.start + run.count);
+}
+
+/** Every mapping under a VMAR, depth first. */
+export function mappingsUnder(vmar: VmarSnapshot): MappingSnapshot[] {
+  return vmar.children.flatMap((child) =>
+    child.kind === 'mapping' ? [child] : mappingsUnder(child),
+  );
+}
+
+/**
+ * Checks `snapshot` against the syscalls of `proc` (the system resource for KMEM stats is
+ * granted on first use) and against itself. Returns the snapshot for further checks.
+ */
+export function checkAgreement(
+  kernel: Kernel,
+  proc: Process,
+  snapshot: KernelSnapshot = kernel.inspect(),
+): KernelSnapshot {
+  // JSON-safe: it survives a round trip unchanged.
+  assert.deepEqual(JSON.parse(JSON.stringify(snapshot)), snapshot);
+  assert.equal(snapshot.version, 1);
+  assert.deepEqual(snapshot.pagers, []);
+
+  // ZX_INFO_KMEM_STATS, byte for byte.
+  assert.deepEqual(snapshot.memory.kmem, decimal(kmemStats(kernel, proc)));
+  const frames = snapshot.memory;
+  assert.equal(BigInt(snapshot.memory.kmem.vmo_bytes), BigInt(frames.usedFrames.vmo) * 4096n);
+
+  const nodes = new Map(snapshot.nodes.map((node) => [node.id, node]));
+  const vmos = new Map(snapshot.vmos.map((vmo) => [vmo.koid, vmo]));
+  assert.equal(nodes.size, snapshot.nodes.length, 'node ids are unique');
+
+  // ZX_INFO_VMO for every VMO handle of the process: the record, but for the handle's own part.
+  const me = snapshot.processes.find((p) => p.koid === proc.object.koid)!;
+  for (const handle of me.handles) {
+    if (handle.type !== 'ZX_OBJ_TYPE_VMO') continue;
+    assert.equal(nameFlags('obj_type', ZX_OBJ_TYPE_VMO), handle.type);
+    const info = vmoInfo(proc.syscalls, handle.value);
+    const vmo = vmos.get(handle.koid);
+    assert.ok(vmo !== undefined, `VMO ${handle.koid} of a handle is in the snapshot`);
+    const { handle_rights: _rights, ...expected } = decimal({
+      ...info,
+      flags: info.flags & ~ZX_INFO_VMO_VIA_HANDLE,
+    });
+    const { flagNames: _names, ...shown } = vmo.info;
+    assert.deepEqual(shown, expected, `ZX_INFO_VMO of ${handle.koid}`);
+    assert.equal(vmo.info.size_bytes, String(vmo.sizePages * PAGE));
+    assert.equal(vmo.info.num_children, String(vmo.childKoids.length));
+    assert.equal(vmo.info.parent_koid, String(vmo.parentKoid ?? 0));
+  }
+
+  // Every frame the VMOs hold is in one node (contiguous ones included); none is counted twice.
+  const held = snapshot.nodes.reduce((sum, node) => sum + node.frames, 0);
+  assert.equal(held, frames.usedFrames.vmo, 'frames in nodes = KMEM vmo frames');
+  const owners = new Map<number, number>();
+  for (const node of snapshot.nodes) {
+    let counted = 0;
+    let markers = 0;
+    for (const run of node.pages) {
+      if (run.state === 'frame') {
+        counted += run.count;
+        for (let i = 0; i < run.count; i++) {
+          const frame = run.frame! + i;
+          assert.equal(owners.get(frame), undefined, `frame ${frame} in two nodes`);
+          owners.set(frame, node.id);
+        }
+      } else if (run.state === 'zero') markers += run.count;
+      else {
+        assert.ok(!node.hidden, 'hidden nodes list no ancestor runs');
+        const holder = nodes.get(run.holder!)!;
+        const there = runAt(holder, run.holderPage!);
+        assert.equal(there?.state, 'frame', 'an ancestor run points at frames');
+        assert.equal(run.frame, there!.frame! + (run.holderPage! - there!.start));
+        assert.equal(run.share, there!.share);
+      }
+    }
+    assert.equal(counted, node.frames);
+    assert.equal(markers, node.zeroMarkers);
+    for (const child of node.children) assert.equal(nodes.get(child)?.parent, node.id);
+    if (!node.hidden) assert.deepEqual(node.children, []);
+    else assert.ok(node.children.length >= 2, 'a hidden node has two children or more');
+  }
+
+  // The runs add up to the attribution ZX_INFO_VMO reports (counted here independently).
+  for (const vmo of snapshot.vmos) {
+    if (vmo.node === null) continue; // device memory: no copy-on-write node
+    const node = nodes.get(vmo.node)!;
+    assert.ok(
+      node.views.some((view) => view.koid === vmo.koid),
+      'the node lists its views',
+    );
+    let pages = 0;
+    let privatePages = 0;
+    const from = vmo.nodeOffsetPages;
+    const to = from + vmo.sizePages;
+    for (const run of node.pages) {
+      if (run.state === 'zero') continue;
+      const n = Math.max(0, Math.min(to, run.start + run.count) - Math.max(from, run.start));
+      pages += n;
+      if (run.share === 0) privatePages += n;
+    }
+    const attributed = vmo.childType !== 'slice' && vmo.childType !== 'reference';
+    if (vmo.kind === 'physical' || !attributed) {
+      assert.equal(vmo.info.committed_bytes, '0', `VMO ${vmo.koid} is charged nothing`);
+    } else {
+      assert.equal(vmo.info.committed_bytes, String(pages * PAGE), `committed of ${vmo.koid}`);
+      assert.equal(vmo.info.committed_private_bytes, String(privatePages * PAGE));
+    }
+  }
+
+  // ZX_INFO_PROCESS_MAPS: the same VMARs and mappings (one record per protection range).
+  for (const process of snapshot.processes) {
+    if (process.addressSpace === null) continue;
+    if (process.koid !== proc.object.koid) continue;
+    const records = processMaps(proc);
+    const expected: string[] = [];
+    const walk = (vmar: VmarSnapshot, depth: number) => {
+      expected.push(`vmar ${depth} ${vmar.base} ${vmar.size}`);
+      for (const child of vmar.children) {
+        if (child.kind === 'vmar') walk(child, depth + 1);
+        else {
+          for (const range of child.protections) {
+            const offset = BigInt(child.vmoOffset) + BigInt(range.base) - BigInt(child.base);
+            expected.push(
+              `mapping ${depth + 1} ${range.base} ${range.size} ${child.vmoKoid} ${offset} ${range.perms}`,
+            );
+          }
+        }
+      }
+    };
+    walk(process.addressSpace.root, 1);
+    assert.deepEqual(records.slice(1), expected, 'ZX_INFO_PROCESS_MAPS');
+    assert.match(records[0]!, /^aspace 0 /);
+
+    // Each page-table entry shows what the VMO's node has at that page.
+    let entries = 0;
+    for (const mapping of mappingsUnder(process.addressSpace.root)) {
+      const vmo = vmos.get(mapping.vmoKoid)!;
+      if (vmo.node === null) continue;
+      const node = nodes.get(vmo.node)!;
+      for (const pte of mapping.ptes) {
+        entries += pte.pages;
+        assert.ok(pte.perms.includes('ZX_VM_PERM_READ'));
+        assert.equal(pte.perms.includes('ZX_VM_PERM_WRITE'), pte.writable);
+        for (let i = 0; i < pte.pages; i++) {
+          const vaddr = BigInt(pte.vaddr) + BigInt(i * PAGE);
+          const page =
+            Number((vaddr - BigInt(mapping.base) + BigInt(mapping.vmoOffset)) / 4096n) +
+            vmo.nodeOffsetPages;
+          const run = runAt(node, page);
+          if (vmo.kind === 'physical') {
+            assert.equal(pte.frame + i, vmo.physicalBaseFrame! + page);
+          } else if (pte.zeroPage) {
+            assert.ok(run === undefined || run.state === 'zero', 'the zero page where nothing is');
+            assert.equal(pte.writable, false);
+          } else {
+            assert.ok(run !== undefined && run.state !== 'zero', `page ${page} has a frame`);
+            assert.equal(pte.frame + i, run.frame! + (page - run.start), `frame at ${vaddr}`);
+            if (pte.writable) assert.equal(run.state, 'frame', 'writable only when owned');
+          }
+        }
+      }
+    }
+    assert.equal(entries, process.addressSpace.pageTableEntries);
+  }
+  return snapshot;
+}
+
+/** ZX_INFO_PROCESS_MAPS of `proc`, one line per record. */
+function processMaps(proc: Process): string[] {
+  const avail = out(0n);
+  const sys = proc.syscalls;
+  assert.equal(sys.zx_object_get_info(proc.self, ZX_INFO_PROCESS_MAPS, null, 0, null, avail), 0);
+  const count = Number(avail.value);
+  const bytes = new Uint8Array(count * ZX_INFO_MAPS_SIZE);
+  assert.equal(
+    sys.zx_object_get_info(proc.self, ZX_INFO_PROCESS_MAPS, bytes, bytes.length, null, null),
+    0,
+  );
+  const lines: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const r = decodeZxInfoMaps(bytes.subarray(i * ZX_INFO_MAPS_SIZE, (i + 1) * ZX_INFO_MAPS_SIZE));
+    if (r.type === ZX_INFO_MAPS_TYPE_ASPACE) lines.push(`aspace ${r.depth} ${r.base} ${r.size}`);
+    else if (r.type === ZX_INFO_MAPS_TYPE_VMAR) lines.push(`vmar ${r.depth} ${r.base} ${r.size}`);
+    else if (r.type === ZX_INFO_MAPS_TYPE_MAPPING) {
+      const m = r.u.mapping;
+      lines.push(
+        `mapping ${r.depth} ${r.base} ${r.size} ${m.vmo_koid} ${m.vmo_offset} ${nameFlags('vm_options', m.mmu_flags)}`,
+      );
+    }
+  }
+  return lines;
+}
+
+/** Checks that inspect() changed nothing: the same KMEM stats and the same second snapshot. */
+export function checkReadOnly(kernel: Kernel, proc: Process): KernelSnapshot {
+  const before = kmemStats(kernel, proc);
+  const first = kernel.inspect();
+  const second = kernel.inspect();
+  assert.deepEqual(second, first, 'a second inspect() sees the same kernel');
+  assert.deepEqual(kmemStats(kernel, proc), before, 'inspect() changed no memory counter');
+  return first;
+}

@@ -1,0 +1,94 @@
+// Helpers for the pager tests: pagers, pager-backed VMOs, supplying pages with known bytes,
+// and reading the page-request packets the kernel sends.
+
+import assert from 'node:assert/strict';
+
+import { ZX_OK, ZX_PKT_TYPE_PAGE_REQUEST } from '../../../src/abi/constants.ts';
+import type { Syscalls } from '../../../src/syscalls/index.ts';
+import { createVmo, expectStatus, out, PAGE } from '../../helpers.ts';
+import { drainPackets } from '../ipc-helpers.ts';
+
+export function createPager(sys: Syscalls): number {
+  const pager = out(0);
+  expectStatus(sys.zx_pager_create(0, pager), ZX_OK, 'zx_pager_create');
+  return pager.value;
+}
+
+/** A pager-backed VMO of `pages` pages, its requests on `port` under `key`. */
+export function createPagedVmo(
+  sys: Syscalls,
+  pager: number,
+  port: number,
+  key: bigint,
+  pages: number,
+  options = 0,
+): number {
+  const vmo = out(0);
+  const status = sys.zx_pager_create_vmo(pager, options, port, key, BigInt(pages * PAGE), vmo);
+  expectStatus(status, ZX_OK, 'zx_pager_create_vmo');
+  return vmo.value;
+}
+
+/** The byte page `page` of the test's "disk" holds: its index, so reads show where they came from. */
+export function diskByte(page: number): number {
+  return (page * 7 + 1) & 0xff;
+}
+
+/** An aux VMO holding pages [start, start + count) of the disk. */
+export function auxWithDisk(sys: Syscalls, start: number, count: number): number {
+  const aux = createVmo(sys, count * PAGE);
+  const bytes = new Uint8Array(count * PAGE);
+  for (let i = 0; i < count; i++) bytes.fill(diskByte(start + i), i * PAGE, (i + 1) * PAGE);
+  expectStatus(sys.zx_vmo_write(aux, bytes, 0, bytes.length), ZX_OK, 'zx_vmo_write(aux)');
+  return aux;
+}
+
+/** Supplies pages [start, start + count) with the disk's bytes. */
+export function supplyDisk(
+  sys: Syscalls,
+  pager: number,
+  vmo: number,
+  start: number,
+  count: number,
+): void {
+  const aux = auxWithDisk(sys, start, count);
+  const status = sys.zx_pager_supply_pages(
+    pager,
+    vmo,
+    BigInt(start * PAGE),
+    BigInt(count * PAGE),
+    aux,
+    0n,
+  );
+  expectStatus(status, ZX_OK, 'zx_pager_supply_pages');
+  expectStatus(sys.zx_handle_close(aux), ZX_OK);
+}
+
+export interface Request {
+  key: bigint;
+  command: number;
+  /** In pages. */
+  offset: number;
+  length: number;
+}
+
+/** Every page-request packet queued on `port` now, in pages. */
+export function takeRequests(sys: Syscalls, port: number): Request[] {
+  return drainPackets(sys, port).map((p) => {
+    assert.equal(p.type, ZX_PKT_TYPE_PAGE_REQUEST);
+    const r = p.page_request!;
+    assert.equal(r.flags, 0);
+    assert.equal(r.offset % BigInt(PAGE), 0n);
+    return {
+      key: p.key,
+      command: r.command,
+      offset: Number(r.offset) / PAGE,
+      length: Number(r.length) / PAGE,
+    };
+  });
+}
+
+/** Page `page`'s bytes as the disk holds them. */
+export function diskPage(page: number): Uint8Array {
+  return new Uint8Array(PAGE).fill(diskByte(page));
+}
