@@ -2,12 +2,14 @@
 // with arguments made from its parameters alone (handles picked by the object type and rights
 // its entry names, options from its flag domains, sizes that go with their buffers) and with
 // garbage of every sort in every position (test/fuzz/garbage.ts: issue 8's attack kinds). A
-// syscall never throws (CONTRACT.md section 2); each call must return a status its entry lists,
-// keep the handle table honest, and leave the kernel working: once every handle is closed,
-// every page is free again. Host memory of any realm or subclass must work as a plain
-// Uint8Array does. Deterministic: set ZXVM_FUZZ_SEED for another run, ZXVM_FUZZ_CALLS (random
-// calls per syscall) and ZXVM_FUZZ_CHURN (handle cycles) for a longer one, ZXVM_FUZZ_STATS to
-// print how often each syscall returned each status.
+// syscall never throws (the contract, section 2); each call must return a status its entry
+// lists, keep the handle table honest, return in reasonable time, and leave the kernel working:
+// once every handle is closed (or the fuzzed process is killed), every page is free again.
+// Host memory of any realm or subclass must work as a plain Uint8Array does. Deterministic:
+// ZXVM_FUZZ_SEED for another run, ZXVM_FUZZ_CALLS (random calls per syscall) and
+// ZXVM_FUZZ_CHURN (handle cycles) for a longer one, ZXVM_FUZZ_STATS to print how often each
+// syscall returned each status, ZXVM_FUZZ_TRACE to print every call before it is made,
+// ZXVM_FUZZ_SLOW_MS for the time a call may take (five times that, the watchdog stops it).
 
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
