@@ -10,9 +10,7 @@ import {
   ZX_BTI_PERM_READ,
   ZX_ERR_ACCESS_DENIED,
   ZX_ERR_BAD_STATE,
-  ZX_INFO_HANDLE_BASIC,
   ZX_INFO_KMEM_STATS,
-  ZX_INFO_VMO,
   ZX_IOMMU_TYPE_STUB,
   ZX_OBJ_TYPE_BTI,
   ZX_OBJ_TYPE_PMT,
@@ -42,12 +40,8 @@ import {
 } from '../../src/abi/constants.ts';
 import { flagValues, nameFlags } from '../../src/abi/flags.ts';
 import {
-  decodeZxInfoHandleBasic,
   decodeZxInfoKmemStats,
-  decodeZxInfoVmo,
-  ZX_INFO_HANDLE_BASIC_SIZE,
   ZX_INFO_KMEM_STATS_SIZE,
-  ZX_INFO_VMO_SIZE,
   type ZxInfoKmemStats,
 } from '../../src/abi/structs.ts';
 import { ANY_OBJECT, type HandleParam } from '../../src/abi/syscall-spec.ts';
@@ -55,9 +49,9 @@ import { Kernel } from '../../src/kernel.ts';
 import type { Dispatcher as KernelObject } from '../../src/object/dispatcher.ts';
 import { processCallStatus } from '../../src/object/process-dispatcher.ts';
 import type { VmAddressRegionDispatcher } from '../../src/object/vm-address-region-dispatcher.ts';
-import type { VmObjectDispatcher } from '../../src/object/vm-object-dispatcher.ts';
 import type { Process } from '../../src/process.ts';
 import type { Syscalls } from '../../src/syscalls/index.ts';
+import { checkAccounts } from './accounts.ts';
 
 export const PAGE = 4096;
 const MEMORY_BYTES = 32 * 1024 * 1024;
@@ -67,8 +61,6 @@ export const GENERATIONS = 4096;
 const POOL_LIMIT = 300;
 const CAN_MAP =
   ZX_VM_CAN_MAP_READ | ZX_VM_CAN_MAP_WRITE | ZX_VM_CAN_MAP_EXECUTE | ZX_VM_CAN_MAP_SPECIFIC;
-/** One byte in the 63-bit fixed point of zx_info_vmo_t's fractional scaled bytes. */
-const ONE_BYTE = 1n << 63n;
 const U64_MAX = (1n << 64n) - 1n;
 
 /** A handle the fuzzer knows: its value, and what it names (for reproducers). */
@@ -577,7 +569,7 @@ export class World {
         `release_quarantine: ${status}`,
       );
     }
-    this.checkAccounts();
+    checkAccounts(this);
     for (const s of [sys, this.observer.syscalls]) {
       const out = { value: 0 };
       assert.equal(s.zx_vmo_create(2 * PAGE, 0, out), ZX_OK, 'zx_vmo_create after fuzzing');
@@ -594,54 +586,5 @@ export class World {
     const stats = this.kmem();
     assert.equal(stats.vmo_bytes, 0n, 'no VMO memory once every handle is closed');
     assert.equal(stats.free_bytes, this.startFree, 'every page is free again');
-  }
-
-  /**
-   * The scaled committed bytes of the VMOs the process holds add up to KMEM vmo_bytes; to no
-   * more than that when the parent of a slice or reference is held by nobody (its pages are
-   * its own, and no handle shows them).
-   */
-  private checkAccounts(): void {
-    const committed = new Map<number, bigint>();
-    const parents: (number | undefined)[] = [];
-    for (const value of this.table.values()) {
-      const basic = new Uint8Array(ZX_INFO_HANDLE_BASIC_SIZE);
-      const status = this.sys.zx_object_get_info(
-        value,
-        ZX_INFO_HANDLE_BASIC,
-        basic,
-        basic.length,
-        null,
-        null,
-      );
-      assert.equal(status, ZX_OK, 'ZX_INFO_HANDLE_BASIC of a handle in the table');
-      const info = decodeZxInfoHandleBasic(basic);
-      if (info.type !== ZX_OBJ_TYPE_VMO) continue;
-      const vmo = new Uint8Array(ZX_INFO_VMO_SIZE);
-      assert.equal(
-        this.sys.zx_object_get_info(value, ZX_INFO_VMO, vmo, vmo.length, null, null),
-        ZX_OK,
-      );
-      const record = decodeZxInfoVmo(vmo);
-      // Scaled (PSS) bytes: a page shared by n VMOs counts 1/n in each, so they add up to RAM.
-      const fraction = record.committed_fractional_scaled_bytes;
-      const exact =
-        record.committed_scaled_bytes * ONE_BYTE + (fraction === U64_MAX ? 0n : fraction);
-      committed.set(Number(info.koid), exact);
-      // A slice or reference reports none of its parent's pages (its parent_koid is 0 once
-      // the parent is gone: the object layer is asked, not ZX_INFO_VMO).
-      const vm = (this.table.get(value)!.object as VmObjectDispatcher).vmo;
-      if (vm.childType === 'slice' || vm.childType === 'reference') parents.push(vm.parent?.userId);
-    }
-    const hiddenParent = parents.some((koid) => koid === undefined || !committed.has(koid));
-    const sum = [...committed.values()].reduce((a, b) => a + b, 0n);
-    const vmoBytes = this.kmem().vmo_bytes;
-    // Fractions such as 1/3 do not add up exactly: allow a byte of rounding per VMO.
-    const slack = BigInt(committed.size) * ONE_BYTE;
-    const total = vmoBytes * ONE_BYTE;
-    assert.ok(
-      sum <= total && (hiddenParent || total - sum <= slack),
-      `KMEM vmo_bytes ${vmoBytes} = the VMOs' scaled committed bytes ${Number(sum / ONE_BYTE)}`,
-    );
   }
 }
