@@ -102,3 +102,8 @@ export function nameFlags(domain: FlagDomain, value: number): string {
 function hex(value: number): string {
   return `0x${(value >>> 0).toString(16)}`;
 }
+
+/** The values `domain` names (each bit or enumerator once), for tools that make up arguments. */
+export function flagValues(domain: FlagDomain): readonly number[] {
+  return DOMAINS[domain].names.map(([, value]) => value);
+}
