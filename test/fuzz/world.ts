@@ -49,8 +49,10 @@ import { Kernel } from '../../src/kernel.ts';
 import type { Dispatcher as KernelObject } from '../../src/object/dispatcher.ts';
 import { processCallStatus } from '../../src/object/process-dispatcher.ts';
 import type { VmAddressRegionDispatcher } from '../../src/object/vm-address-region-dispatcher.ts';
+import type { VmObjectDispatcher } from '../../src/object/vm-object-dispatcher.ts';
 import type { Process } from '../../src/process.ts';
 import type { Syscalls } from '../../src/syscalls/index.ts';
+import { pageSourceOf } from '../../src/vm/pager-vmo.ts';
 import { checkAccounts } from './accounts.ts';
 
 export const PAGE = 4096;
@@ -254,8 +256,12 @@ export class World {
     this.adopt(peer.value, 'channel peer', true);
     out = o();
     const pager = make('pager', sys.zx_pager_create(0, out), out);
-    out = o();
-    make('VMO of the pager', sys.zx_pager_create_vmo(pager, 0, port, 7, 4 * PAGE, out), out);
+    // No pager-backed VMO in the pool yet: zxvm's pager keeps dirty and zero state per page
+    // (a stream-size change or transfer over a huge one walks every page) and the host's
+    // SHOULD_WAIT on its missing pages is not yet in the table entries; both are known gaps
+    // (README). The pager itself is fuzzed, and zx_pager_create_vmo with it.
+    void pager;
+    void port;
     // Dead values: a closed handle, and handles of another process.
     out = o();
     assert.equal(sys.zx_vmo_create(PAGE, 0, out), ZX_OK);
@@ -283,6 +289,15 @@ export class World {
   adopt(value: number, label: string | null, keep = false): string | null {
     const handle = this.table.get(value);
     if (handle === undefined) return null;
+    // Pager-backed VMOs stay out of the pool for now (see the note where the pool is made):
+    // one that a call made is closed at once.
+    if (handle.object.type === ZX_OBJ_TYPE_VMO) {
+      const vmo = (handle.object as VmObjectDispatcher).vmo;
+      if (pageSourceOf(vmo) !== null) {
+        this.sys.zx_handle_close(value);
+        return null;
+      }
+    }
     const problem = this.reopened(value);
     const object = handle.object;
     if (label !== null && !this.labels.has(object)) this.labels.set(object, label);
