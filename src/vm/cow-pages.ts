@@ -17,11 +17,11 @@
 // mapping may hold at some pages are freed or replaced, the node tells every view that maps
 // them (unmapPages), and when pages become shared it write-protects them (writeProtectPages).
 
-import { fillBytes, setBytes } from '../util/host-bytes.ts';
 import { ZX_ERR_INVALID_ARGS, ZX_ERR_NO_MEMORY, ZX_OK } from '../abi/constants.ts';
 import { copyIntoArena, FrameRunCopier } from '../pmm/frame-runs.ts';
 import { FrameUse, type PhysicalMemory } from '../pmm/pmm.ts';
 import { assert } from '../util/assert.ts';
+import { fillBytes, setBytes } from '../util/host-bytes.ts';
 import { PAGE_SIZE } from '../util/u64.ts';
 import { nodeAttribution } from './cow-attribution.ts';
 import { releaseNode } from './cow-release.ts';
