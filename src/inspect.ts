@@ -23,6 +23,7 @@ import {
 import type { KernelCore } from './object/kernel-core.ts';
 import { encodeVmObjectInfo } from './syscalls/info-vmo.ts';
 import { type Decimal, decimalStrings, type InspectIds } from './util/inspect.ts';
+import { PAGE_SIZE } from './util/u64.ts';
 import { type CowNodeSnapshot, inspectMemory, type MemorySnapshot } from './vm/inspect-vm.ts';
 
 export type {
@@ -109,7 +110,7 @@ export function inspectKernel(
     version: INSPECT_VERSION,
     label,
     time: core.timers.now.toString(),
-    pageSize: 4096,
+    pageSize: PAGE_SIZE,
     memory: inspectMemory(core.pmm, core.discardables),
     jobs: objects.jobs,
     processes: objects.processes,

@@ -11,6 +11,7 @@ import type {
   VmarSnapshot,
   VmoSnapshot,
 } from '../inspect.ts';
+import { PAGE_SIZE } from '../util/u64.ts';
 import type { Style } from './style.ts';
 
 /** Runs shown per node and page-table runs per mapping before "... n more". */
@@ -161,7 +162,7 @@ function mappingLines(mapping: MappingSnapshot, indent: string, style: Style): s
     `${indent}${style.cyan(`mapping ${hex(mapping.base)}-${hex(end)}`)} VMO ${mapping.vmoKoid} +${hex(mapping.vmoOffset)} ${perms}`,
   ];
   for (const pte of mapping.ptes.slice(0, RUN_LIMIT)) {
-    const to = BigInt(pte.vaddr) + BigInt(pte.pages * 4096);
+    const to = BigInt(pte.vaddr) + BigInt(pte.pages * PAGE_SIZE);
     const target = pte.zeroPage
       ? 'the zero page'
       : pte.pages === 1

@@ -10,7 +10,7 @@ import {
   ZX_OK,
 } from '../abi/constants.ts';
 import { because, hex } from '../util/reason.ts';
-import { U64_MAX } from '../util/u64.ts';
+import { PAGE_SHIFT_N, U64_MAX } from '../util/u64.ts';
 import { pinPages, unpinPages } from '../vm/physical.ts';
 import { Dispatcher } from './dispatcher.ts';
 import type { IommuDispatcher } from './iommu-dispatcher.ts';
@@ -68,7 +68,7 @@ export class BusTransactionInitiatorDispatcher extends Dispatcher {
     if (end > U64_MAX || end > object.sizeBytes) {
       return because(ZX_ERR_OUT_OF_RANGE, pastEnd, offset, size, object.sizeBytes);
     }
-    const frames = pinPages(object, Number(offset >> 12n), Number(end >> 12n));
+    const frames = pinPages(object, Number(offset >> PAGE_SHIFT_N), Number(end >> PAGE_SHIFT_N));
     if (typeof frames === 'number') return frames;
     // Driver code must stop the DMA of quarantined PMTs and release them before pinning more;
     // the stub IOMMU then maps nothing without a permission.

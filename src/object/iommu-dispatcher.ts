@@ -4,6 +4,7 @@
 // contiguous run it promises is one page.
 
 import { ZX_OBJ_TYPE_IOMMU } from '../abi/constants.ts';
+import { PAGE_SIZE } from '../util/u64.ts';
 import { Dispatcher } from './dispatcher.ts';
 import type { Koid } from './types.ts';
 
@@ -24,6 +25,6 @@ export class IommuDispatcher extends Dispatcher {
 
   /** Bytes the IOMMU maps contiguously at least (ZX_BTI_COMPRESS granularity). */
   get minimumContiguity(): number {
-    return 4096;
+    return PAGE_SIZE;
   }
 }

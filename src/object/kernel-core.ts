@@ -3,6 +3,7 @@
 // every time (handle secrets come from a seeded generator, time from a simulated clock).
 
 import { PhysicalMemory } from '../pmm/pmm.ts';
+import { PAGE_SIZE_N } from '../util/u64.ts';
 import { DiscardableList } from '../vm/discardable.ts';
 import type { PageWaitSlot } from '../vm/page-source.ts';
 import { VmAspace } from '../vm/vm-aspace.ts';
@@ -26,7 +27,7 @@ export interface KernelCoreOptions {
 
 /** The root VMAR of an x86-64 user address space (USER_ASPACE_BASE and USER_ASPACE_SIZE). */
 export const USER_ASPACE_BASE = 0x20_0000n;
-export const USER_ASPACE_SIZE = (1n << 47n) - 4096n - USER_ASPACE_BASE;
+export const USER_ASPACE_SIZE = (1n << 47n) - PAGE_SIZE_N - USER_ASPACE_BASE;
 
 export class KernelCore {
   readonly pmm: PhysicalMemory;

@@ -5,6 +5,7 @@
 
 import { ZX_ERR_INVALID_ARGS, ZX_OBJ_TYPE_PMT } from '../abi/constants.ts';
 import { because } from '../util/reason.ts';
+import { PAGE_SIZE, PAGE_SIZE_N } from '../util/u64.ts';
 import { unpinPages } from '../vm/physical.ts';
 import type { BusTransactionInitiatorDispatcher } from './bti-dispatcher.ts';
 import { Dispatcher } from './dispatcher.ts';
@@ -50,13 +51,13 @@ export class PinnedMemoryTokenDispatcher extends Dispatcher {
   encodeAddrs(compress: boolean, contiguous: boolean, count: bigint): bigint[] | number {
     const minimum = this.bti.iommu.minimumContiguity;
     const pages = this.frames.length;
-    const wanted = contiguous ? 1 : compress ? Math.ceil((pages * 4096) / minimum) : pages;
+    const wanted = contiguous ? 1 : compress ? Math.ceil((pages * PAGE_SIZE) / minimum) : pages;
     if (count !== BigInt(wanted)) return because(ZX_ERR_INVALID_ARGS, wrongCount, count, wanted);
     const addrs: bigint[] = new Array(wanted);
     for (let i = 0; i < wanted; i++) {
       // The stub IOMMU's device addresses are physical addresses.
-      const frame = contiguous ? this.frames[0]! : this.frames[(i * minimum) / 4096]!;
-      addrs[i] = BigInt(frame) * 4096n;
+      const frame = contiguous ? this.frames[0]! : this.frames[(i * minimum) / PAGE_SIZE]!;
+      addrs[i] = BigInt(frame) * PAGE_SIZE_N;
     }
     return addrs;
   }

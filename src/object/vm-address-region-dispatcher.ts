@@ -43,7 +43,7 @@ import {
 } from '../abi/constants.ts';
 import { nameFlags } from '../abi/flags.ts';
 import { because, hex } from '../util/reason.ts';
-import { roundUpPageU64, U64_MAX } from '../util/u64.ts';
+import { PAGE_MASK_N, PAGE_SHIFT_N, roundUpPageU64, U64_MAX } from '../util/u64.ts';
 import { PERM_EXECUTE, PERM_READ, PERM_RWX, PERM_WRITE } from '../vm/region.ts';
 import type { Placement, VmAddressRegion } from '../vm/vm-address-region.ts';
 import type { VmMapping } from '../vm/vm-mapping.ts';
@@ -275,7 +275,7 @@ export class VmAddressRegionDispatcher extends Dispatcher {
     // No MMU flags for a VMAR (PERM_READ_IF_XOM_UNSUPPORTED counts as one here).
     const perms = options & (PERM_RWX | ZX_VM_PERM_READ_IF_XOM_UNSUPPORTED);
     if (perms !== 0) return because(ZX_ERR_INVALID_ARGS, permsForVmar, perms);
-    if ((size & 4095n) !== 0n) return because(ZX_ERR_INVALID_ARGS, unaligned, 'size', size);
+    if ((size & PAGE_MASK_N) !== 0n) return because(ZX_ERR_INVALID_ARGS, unaligned, 'size', size);
     const mappingOnly = options & ~ALLOCATE_OPTIONS & ~ALIGN_FIELD;
     if (mappingOnly !== 0) return because(ZX_ERR_INVALID_ARGS, onlyMappings, mappingOnly);
     const placement: Placement = {
@@ -367,7 +367,7 @@ export class VmAddressRegionDispatcher extends Dispatcher {
     if ((perms & ~region.canMap) !== 0) {
       return because(ZX_ERR_ACCESS_DENIED, cannotMap, perms & ~region.canMap);
     }
-    if ((vmoOffset & 4095n) !== 0n) {
+    if ((vmoOffset & PAGE_MASK_N) !== 0n) {
       return because(ZX_ERR_INVALID_ARGS, unaligned, 'vmo_offset', vmoOffset);
     }
     const size = roundUpPageU64(len);
@@ -387,7 +387,7 @@ export class VmAddressRegionDispatcher extends Dispatcher {
       placement,
       canMap | perms,
       object,
-      Number(vmoOffset >> 12n),
+      Number(vmoOffset >> PAGE_SHIFT_N),
       perms,
       { flags, streamSize: beyondStream ? () => vmo.contentSize : null },
     );
@@ -398,7 +398,7 @@ export class VmAddressRegionDispatcher extends Dispatcher {
 
   /** zx_vmar_unmap past the handle lookup; `opChildren` lets it destroy sub-VMARs. */
   unmap(addr: bigint, len: bigint, opChildren: boolean): number {
-    if ((addr & 4095n) !== 0n) return because(ZX_ERR_INVALID_ARGS, unaligned, 'addr', addr);
+    if ((addr & PAGE_MASK_N) !== 0n) return because(ZX_ERR_INVALID_ARGS, unaligned, 'addr', addr);
     const size = roundUpPageU64(len);
     if (size === null || size === 0n) return because(ZX_ERR_INVALID_ARGS, badLength, 'len', len);
     return this.region.unmap(addr, size, opChildren);
@@ -409,7 +409,7 @@ export class VmAddressRegionDispatcher extends Dispatcher {
    * bits only (PERM_READ_IF_XOM_UNSUPPORTED already made PERM_READ).
    */
   protect(addr: bigint, len: bigint, options: number, opChildren: boolean): number {
-    if ((addr & 4095n) !== 0n) return because(ZX_ERR_INVALID_ARGS, unaligned, 'addr', addr);
+    if ((addr & PAGE_MASK_N) !== 0n) return because(ZX_ERR_INVALID_ARGS, unaligned, 'addr', addr);
     // Unknown bits, VMAR flags and alignments alike.
     if ((options & ~PERM_RWX) !== 0) {
       return because(ZX_ERR_INVALID_ARGS, notPerms, (options & ~PERM_RWX) >>> 0);
@@ -439,7 +439,8 @@ export class VmAddressRegionDispatcher extends Dispatcher {
     }
     const size = roundUpPageU64(len);
     if (size === null || size === 0n) return because(ZX_ERR_INVALID_ARGS, badLength, 'size', len);
-    if ((addr & 4095n) !== 0n) return because(ZX_ERR_INVALID_ARGS, unaligned, 'address', addr);
+    if ((addr & PAGE_MASK_N) !== 0n)
+      return because(ZX_ERR_INVALID_ARGS, unaligned, 'address', addr);
     return this.region.rangeOp(op, addr, size, opChildren);
   }
 }

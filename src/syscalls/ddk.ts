@@ -38,7 +38,7 @@ import type { PinnedMemoryTokenDispatcher } from '../object/pinned-memory-token-
 import type { ResourceDispatcher } from '../object/resource-dispatcher.ts';
 import { VmObjectDispatcher } from '../object/vm-object-dispatcher.ts';
 import { hex } from '../util/reason.ts';
-import { roundUpPageU64, U64_MAX } from '../util/u64.ts';
+import { PAGE_MASK_N, PAGE_SHIFT_N, PAGE_SIZE_N, roundUpPageU64, U64_MAX } from '../util/u64.ts';
 import { createContiguousVmo } from '../vm/physical.ts';
 import { VmObjectPhysical } from '../vm/vm-object-physical.ts';
 import {
@@ -57,7 +57,7 @@ import { notZero, roundsPast, unaligned } from './why.ts';
 /** sizeof(zx_iommu_desc_stub_t): one byte of padding. */
 const IOMMU_DESC_STUB_SIZE = 1n;
 /** The most addresses one zx_bti_pin returns: a page of 64 pages' worth of zx_paddr_t. */
-const MAX_PIN_ADDRS = (4096n * 64n) / 8n;
+const MAX_PIN_ADDRS = (PAGE_SIZE_N * 64n) / 8n;
 const BTI_PERMS = ZX_BTI_PERM_READ | ZX_BTI_PERM_WRITE | ZX_BTI_PERM_EXECUTE;
 
 /**
@@ -73,8 +73,8 @@ function validateMmio(
   size: bigint,
 ): number {
   const pmm = ctx.core.pmm;
-  const mmioStart = BigInt(pmm.mmioFirstFrame) * 4096n;
-  const mmioEnd = mmioStart + BigInt(pmm.mmioFrames) * 4096n;
+  const mmioStart = BigInt(pmm.mmioFirstFrame) * PAGE_SIZE_N;
+  const mmioEnd = mmioStart + BigInt(pmm.mmioFrames) * PAGE_SIZE_N;
   const inMmio = paddr >= mmioStart && paddr + size <= mmioEnd;
   if (resource.isRangedRoot && (size === 0n || inMmio)) return ZX_OK;
   if (!resource.isRangedRoot) {
@@ -82,8 +82,8 @@ function validateMmio(
     if (resource.kind !== kind) {
       return resourceRefuses(ctx, ZX_ERR_WRONG_TYPE, 'resource', resource, kind, paddr, size);
     }
-    const granted = resource.base & ~4095n;
-    const grantedEnd = (resource.base + resource.size + 4095n) & ~4095n;
+    const granted = resource.base & ~PAGE_MASK_N;
+    const grantedEnd = (resource.base + resource.size + PAGE_MASK_N) & ~PAGE_MASK_N;
     if (size === 0n) return fail(ctx, ZX_ERR_OUT_OF_RANGE, 'size is 0');
     if (paddr < granted || paddr + size > grantedEnd) {
       return resourceRefuses(ctx, ZX_ERR_OUT_OF_RANGE, 'resource', resource, kind, paddr, size);
@@ -125,13 +125,14 @@ export function zx_vmo_create_physical(
   if (valid !== ZX_OK) return valid;
   const rounded = roundUpPageU64(size);
   if (rounded === null) return fail(ctx, ZX_ERR_OUT_OF_RANGE, roundsPast, 'size', size);
-  if ((paddr & 4095n) !== 0n) return fail(ctx, ZX_ERR_INVALID_ARGS, unaligned, 'paddr', paddr);
+  if ((paddr & PAGE_MASK_N) !== 0n)
+    return fail(ctx, ZX_ERR_INVALID_ARGS, unaligned, 'paddr', paddr);
   if (rounded === 0n) return fail(ctx, ZX_ERR_INVALID_ARGS, 'size is 0');
   if (paddr + rounded - 1n > U64_MAX) {
     return fail(ctx, ZX_ERR_INVALID_ARGS, 'paddr + size wraps past 2^64');
   }
   const core = ctx.core;
-  const vmo = new VmObjectPhysical(Number(paddr >> 12n), Number(rounded >> 12n));
+  const vmo = new VmObjectPhysical(Number(paddr >> PAGE_SHIFT_N), Number(rounded >> PAGE_SHIFT_N));
   // Physical VMOs have no stream: their stream size reads as 0.
   return out.set(new VmObjectDispatcher(core.newKoid(), vmo, 0n), ZX_DEFAULT_VMO_RIGHTS);
 }
@@ -164,7 +165,12 @@ export function zx_vmo_create_contiguous(
   const rounded = roundUpPageU64(size);
   if (rounded === null) return fail(ctx, ZX_ERR_OUT_OF_RANGE, roundsPast, 'size', size);
   const core = ctx.core;
-  const vmo = createContiguousVmo(core.pmm, core.discardables, Number(rounded >> 12n), align);
+  const vmo = createContiguousVmo(
+    core.pmm,
+    core.discardables,
+    Number(rounded >> PAGE_SHIFT_N),
+    align,
+  );
   if (typeof vmo === 'number') return vmo;
   // Contiguous VMOs have no stream: their stream size reads as 0.
   return out.set(new VmObjectDispatcher(core.newKoid(), vmo, 0n), ZX_DEFAULT_VMO_RIGHTS);
@@ -298,8 +304,9 @@ export function zx_bti_pin(
   const params = S.zx_bti_pin.params;
   const bti = objectWithRights<BusTransactionInitiatorDispatcher>(ctx, handle, params[0]);
   if (typeof bti === 'number') return bti;
-  if ((offset & 4095n) !== 0n) return fail(ctx, ZX_ERR_INVALID_ARGS, unaligned, 'offset', offset);
-  if ((size & 4095n) !== 0n) return fail(ctx, ZX_ERR_INVALID_ARGS, unaligned, 'size', size);
+  if ((offset & PAGE_MASK_N) !== 0n)
+    return fail(ctx, ZX_ERR_INVALID_ARGS, unaligned, 'offset', offset);
+  if ((size & PAGE_MASK_N) !== 0n) return fail(ctx, ZX_ERR_INVALID_ARGS, unaligned, 'size', size);
   if (numAddrs > MAX_PIN_ADDRS) return fail(ctx, ZX_ERR_INVALID_ARGS, tooManyAddrs, numAddrs);
   const source = handleWithRights(ctx, vmo, params[2]);
   if (typeof source === 'number') return source;

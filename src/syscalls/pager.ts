@@ -33,7 +33,7 @@ import { PAGER_SYSCALLS as S } from '../abi/syscalls/pager.ts';
 import { PagerDispatcher } from '../object/pager-dispatcher.ts';
 import type { PortDispatcher } from '../object/port-dispatcher.ts';
 import { VmObjectDispatcher } from '../object/vm-object-dispatcher.ts';
-import { roundUpPageU64 } from '../util/u64.ts';
+import { PAGE_MASK_N, PAGE_SHIFT_N, roundUpPageU64 } from '../util/u64.ts';
 import {
   createPagerVmo,
   detachPagerVmo,
@@ -101,7 +101,7 @@ export function zx_pager_create_vmo(
   );
   const vmo = createPagerVmo(
     ctx.core.pmm,
-    Number(vmoSize >> 12n),
+    Number(vmoSize >> PAGE_SHIFT_N),
     { resizable, discardable: false, unbounded },
     ctx.core.discardables,
     source,
@@ -143,7 +143,7 @@ export function zx_pager_supply_pages(
   auxVmo: number,
   auxOffset: bigint,
 ): number {
-  if (((offset | length | auxOffset) & 4095n) !== 0n) return ZX_ERR_INVALID_ARGS;
+  if (((offset | length | auxOffset) & PAGE_MASK_N) !== 0n) return ZX_ERR_INVALID_ARGS;
   const params = S.zx_pager_supply_pages.params;
   const pagerObj = objectWithRights<PagerDispatcher>(ctx, pager, params[0]);
   if (typeof pagerObj === 'number') return pagerObj;
@@ -172,7 +172,7 @@ export function zx_pager_op_range(
   length: bigint,
   data: bigint,
 ): number {
-  if (((offset | length) & 4095n) !== 0n) return ZX_ERR_INVALID_ARGS;
+  if (((offset | length) & PAGE_MASK_N) !== 0n) return ZX_ERR_INVALID_ARGS;
   const params = S.zx_pager_op_range.params;
   const pagerObj = objectWithRights<PagerDispatcher>(ctx, pager, params[0]);
   if (typeof pagerObj === 'number') return pagerObj;

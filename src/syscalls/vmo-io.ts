@@ -3,7 +3,7 @@
 import { ZX_ERR_NOT_FOUND, ZX_OK } from '../abi/constants.ts';
 import { hostByteLength, isHostBytes } from '../util/host-bytes.ts';
 import { because } from '../util/reason.ts';
-import { PAGE_SIZE } from '../util/u64.ts';
+import { PAGE_MASK_N, PAGE_SHIFT_N, PAGE_SIZE } from '../util/u64.ts';
 import type { PageRange } from '../vm/cow-pages.ts';
 import type { VmObjectPaged } from '../vm/vm-object-paged.ts';
 import { u64 } from './args.ts';
@@ -13,10 +13,10 @@ const NOT_ADDRESS = 'the buffer is not an address of this process (past 2^64)';
 
 export function pageRangeOf(offset: bigint | number, length: number): PageRange {
   if (typeof offset === 'number') {
-    const page = Math.floor(offset / 4096);
-    return { page, inPage: offset - page * 4096, length };
+    const page = Math.floor(offset / PAGE_SIZE);
+    return { page, inPage: offset - page * PAGE_SIZE, length };
   }
-  return { page: Number(offset >> 12n), inPage: Number(offset & 4095n), length };
+  return { page: Number(offset >> PAGE_SHIFT_N), inPage: Number(offset & PAGE_MASK_N), length };
 }
 
 function advance(offset: bigint | number, by: number): bigint | number {

@@ -6,13 +6,16 @@
 import { ZX_ERR_INVALID_ARGS, ZX_OK } from '../abi/constants.ts';
 import { VMO_SYSCALLS as S } from '../abi/syscalls/vmo.ts';
 import type { VmObjectDispatcher } from '../object/vm-object-dispatcher.ts';
+import { PAGE_MASK_N } from '../util/u64.ts';
 import { fail, objectWithRights, type SyscallContext } from './context.ts';
 import { notZero, unaligned } from './why.ts';
 
 /** The first of offset, length and src_offset that is not page aligned. */
 function misaligned(offset: bigint, length: bigint, srcOffset: bigint): string {
-  if ((offset & 4095n) !== 0n) return unaligned('offset', offset);
-  return (length & 4095n) !== 0n ? unaligned('length', length) : unaligned('src_offset', srcOffset);
+  if ((offset & PAGE_MASK_N) !== 0n) return unaligned('offset', offset);
+  return (length & PAGE_MASK_N) !== 0n
+    ? unaligned('length', length)
+    : unaligned('src_offset', srcOffset);
 }
 
 /**
@@ -33,7 +36,7 @@ export function zx_vmo_transfer_data(
   srcOffset: bigint,
 ): number {
   if (options !== 0) return fail(ctx, ZX_ERR_INVALID_ARGS, notZero, 'options', options);
-  if (((offset | length | srcOffset) & 4095n) !== 0n) {
+  if (((offset | length | srcOffset) & PAGE_MASK_N) !== 0n) {
     return fail(ctx, ZX_ERR_INVALID_ARGS, misaligned, offset, length, srcOffset);
   }
   const params = S.zx_vmo_transfer_data.params;

@@ -6,6 +6,8 @@ export const U64_MAX = 0xffff_ffff_ffff_ffffn;
 export const PAGE_SIZE = 4096;
 export const PAGE_SHIFT = 12;
 export const PAGE_MASK_N = 4095n;
+export const PAGE_SIZE_N = 4096n;
+export const PAGE_SHIFT_N = 12n;
 
 /** Rounds up to a page boundary; returns null when the result would overflow 64 bits. */
 export function roundUpPageU64(value: bigint): bigint | null {

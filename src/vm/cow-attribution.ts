@@ -11,12 +11,13 @@
 // Zero markers and pages without content charge nothing. Without compression the committed
 // and populated counters are equal.
 
+import { PAGE_SIZE_N } from '../util/u64.ts';
 import type { VmCowPages } from './cow-pages.ts';
 import { forEachParentRun } from './cow-walk.ts';
 import { EMPTY, SHARE_BASE } from './page-list.ts';
 import type { VmoAttribution } from './vm-object.ts';
 
-const PAGE = 4096n;
+const PAGE = PAGE_SIZE_N;
 /** One byte in the fixed-point fraction. */
 export const FRACTION_ONE = 1n << 63n;
 

@@ -16,14 +16,14 @@ import {
   ZX_ERR_OUT_OF_RANGE,
 } from '../abi/constants.ts';
 import { because } from '../util/reason.ts';
-import { U64_MAX } from '../util/u64.ts';
+import { PAGE_MASK_N, PAGE_SHIFT_N, U64_MAX } from '../util/u64.ts';
 import { cloneNode } from './cow-clone.ts';
 import type { DiscardableList } from './discardable.ts';
 import { VMO_MAX_SIZE, type VmoCreateOptions } from './vm-object.ts';
 import { VmObjectPaged } from './vm-object-paged.ts';
 import * as why from './vm-reasons.ts';
 
-const PAGE_MASK = 4095n;
+const PAGE_MASK = PAGE_MASK_N;
 /** 2^64 bytes, in pages. */
 const PAGES_IN_U64 = 2 ** 52;
 
@@ -50,8 +50,8 @@ export function createSliceChild(
   }
   if (parent.options.resizable) return because(ZX_ERR_NOT_SUPPORTED, why.RESIZABLE_SLICE);
   if (!parent.isCached && !parent.isContiguous) return because(ZX_ERR_BAD_STATE, why.NOT_CACHED);
-  const offsetPages = Number(offset >> 12n);
-  const sizePages = Number(size >> 12n);
+  const offsetPages = Number(offset >> PAGE_SHIFT_N);
+  const sizePages = Number(size >> PAGE_SHIFT_N);
   const child = new VmObjectPaged(parent.cow.pmm, sizePages, fixedOptions(false), discardables, {
     type: 'slice',
     cow: parent.cow,
@@ -119,8 +119,8 @@ export function createSnapshotChild(
   }
   if (!parent.isCached) return because(ZX_ERR_BAD_STATE, why.NOT_CACHED);
   const source = parent.cow;
-  const offsetPages = Number(offset >> 12n) + parent.cowOffset;
-  const sizePages = Number(size >> 12n);
+  const offsetPages = Number(offset >> PAGE_SHIFT_N) + parent.cowOffset;
+  const sizePages = Number(size >> PAGE_SHIFT_N);
   const rootOffset = source.rootParentOffset + offsetPages;
   if (rootOffset >= PAGES_IN_U64 || rootOffset + sizePages >= PAGES_IN_U64) {
     return because(ZX_ERR_INVALID_ARGS, why.PAST_ROOT);

@@ -3,9 +3,10 @@
 
 import type { ZxInfoKmemStats, ZxInfoKmemStatsV1 } from '../abi/structs.ts';
 import { FrameUse, type PhysicalMemory } from '../pmm/pmm.ts';
+import { PAGE_SIZE_N } from '../util/u64.ts';
 import type { DiscardableList } from './discardable.ts';
 
-const PAGE = 4096n;
+const PAGE = PAGE_SIZE_N;
 
 /** zx_info_kmem_stats_t of `pmm`: what zxvm does not model (heap, zram, ...) is 0. */
 export function kmemStats(pmm: PhysicalMemory, discardables: DiscardableList): ZxInfoKmemStats {

@@ -5,7 +5,7 @@
 import { ZX_ERR_BAD_STATE, ZX_ERR_OUT_OF_RANGE, ZX_OK } from '../abi/constants.ts';
 import { FrameUse, type PhysicalMemory } from '../pmm/pmm.ts';
 import { assert } from '../util/assert.ts';
-import { U64_MAX } from '../util/u64.ts';
+import { PAGE_SHIFT_N, U64_MAX } from '../util/u64.ts';
 import { CowSplice } from './cow-splice.ts';
 import type { DiscardableList } from './discardable.ts';
 import { EMPTY, entryFrame, isFrame, ZERO_MARKER } from './page-list.ts';
@@ -35,8 +35,8 @@ export function pageSourceOf(vmo: VmObject): PageSource | null {
 function rootPages(vmo: VmObjectPaged, offset: bigint, length: bigint): [number, number] | number {
   const end = offset + length;
   if (end > U64_MAX || end > vmo.sizeBytes) return ZX_ERR_OUT_OF_RANGE;
-  const start = Number(offset >> 12n) + vmo.cowOffset;
-  return [start, start + Number(length >> 12n)];
+  const start = Number(offset >> PAGE_SHIFT_N) + vmo.cowOffset;
+  return [start, start + Number(length >> PAGE_SHIFT_N)];
 }
 
 /**

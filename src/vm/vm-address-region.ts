@@ -24,7 +24,7 @@ import {
   ZX_VMAR_OP_ZERO,
 } from '../abi/constants.ts';
 import { because } from '../util/reason.ts';
-import { PAGE_SIZE } from '../util/u64.ts';
+import { PAGE_MASK_N, PAGE_SIZE, PAGE_SIZE_N } from '../util/u64.ts';
 import { PERM_READ, PERM_WRITE, VmAddressRegionOrMapping } from './region.ts';
 import { RegionList } from './region-list.ts';
 import * as why from './region-reasons.ts';
@@ -166,7 +166,7 @@ export class VmAddressRegion extends VmAddressRegionOrMapping {
     if (!specific && !p.upperLimit && p.offset !== 0n) {
       return because(ZX_ERR_INVALID_ARGS, why.strayOffset, p.offset);
     }
-    if ((p.offset & 4095n) !== 0n)
+    if ((p.offset & PAGE_MASK_N) !== 0n)
       return because(ZX_ERR_INVALID_ARGS, why.unalignedOffset, p.offset);
     if ((specific || p.upperLimit) && !this.canMapSpecific) {
       return because(ZX_ERR_ACCESS_DENIED, why.NEEDS_CAN_MAP_SPECIFIC);
@@ -371,7 +371,7 @@ function mappingRangeOp(
       if (!canWrite) return because(ZX_ERR_ACCESS_DENIED, why.neverWritable, from, true);
       if (!vmo.isPaged) return because(ZX_ERR_NOT_SUPPORTED, PHYSICAL);
       if (firstPage > vmo.sizePages) return because(ZX_ERR_OUT_OF_RANGE, why.startsPastEnd, from);
-      return vmo.zero(BigInt(firstPage) * 4096n, BigInt(lastPage) * 4096n);
+      return vmo.zero(BigInt(firstPage) * PAGE_SIZE_N, BigInt(lastPage) * PAGE_SIZE_N);
     case ZX_VMAR_OP_PREFETCH:
       if ((m.canMap & PERM_READ) === 0) {
         return because(ZX_ERR_ACCESS_DENIED, why.neverWritable, from, false);
@@ -401,8 +401,8 @@ function fetchAndMap(
   lastPage: number,
 ): number {
   if (firstPage < lastPage && m.vmo.isPaged) {
-    const pages = BigInt(lastPage - firstPage) * 4096n;
-    const status = m.vmo.prefetchRange(BigInt(firstPage) * 4096n, pages);
+    const pages = BigInt(lastPage - firstPage) * PAGE_SIZE_N;
+    const status = m.vmo.prefetchRange(BigInt(firstPage) * PAGE_SIZE_N, pages);
     if (status !== ZX_OK) return status;
   }
   m.mapRange(from, to);

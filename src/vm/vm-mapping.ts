@@ -9,7 +9,7 @@
 import { ZX_ERR_ACCESS_DENIED, ZX_ERR_OUT_OF_RANGE, ZX_OK } from '../abi/constants.ts';
 import { assert } from '../util/assert.ts';
 import { because, hex } from '../util/reason.ts';
-import { PAGE_SIZE } from '../util/u64.ts';
+import { PAGE_MASK_N, PAGE_SHIFT_N, PAGE_SIZE } from '../util/u64.ts';
 import { makePte, PTE_NONE } from './page-table.ts';
 import { PERM_READ, PERM_WRITE, VmAddressRegionOrMapping } from './region.ts';
 import type { VmAddressRegion } from './vm-address-region.ts';
@@ -122,7 +122,7 @@ export class VmMapping extends VmAddressRegionOrMapping implements PageObserver 
   streamLimitPages(): number {
     const streamSize = this.options.streamSize;
     if (streamSize === null) return Number.POSITIVE_INFINITY;
-    return Number((streamSize() + 4095n) >> 12n);
+    return Number((streamSize() + PAGE_MASK_N) >> PAGE_SHIFT_N);
   }
 
   /** The virtual pages showing VMO pages [start, end): [first, end) or null when none. */

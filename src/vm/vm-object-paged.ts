@@ -18,7 +18,7 @@ import {
 import type { PhysicalMemory } from '../pmm/pmm.ts';
 import { assert } from '../util/assert.ts';
 import { because } from '../util/reason.ts';
-import { PAGE_SIZE, roundUpPageU64, U64_MAX } from '../util/u64.ts';
+import { PAGE_MASK_N, PAGE_SHIFT_N, PAGE_SIZE, roundUpPageU64, U64_MAX } from '../util/u64.ts';
 import { NO_ATTRIBUTION, nodeAttribution } from './cow-attribution.ts';
 import { createReferenceChild, createSliceChild, createSnapshotChild } from './cow-child.ts';
 import { type PageRange, VmCowPages } from './cow-pages.ts';
@@ -246,10 +246,10 @@ export class VmObjectPaged extends VmObject {
     if (start >= end) return ZX_OK;
     // Contiguous pages cannot be decommitted, and zeroing them in place needs a cached VMO.
     if (this.isContiguous && !this.isCached) return because(ZX_ERR_BAD_STATE, why.NOT_CACHED);
-    const firstPage = Number(start >> 12n);
-    const lastPage = Number((end - 1n) >> 12n);
-    const headOffset = Number(start & 4095n);
-    const tailEnd = Number(((end - 1n) & 4095n) + 1n);
+    const firstPage = Number(start >> PAGE_SHIFT_N);
+    const lastPage = Number((end - 1n) >> PAGE_SHIFT_N);
+    const headOffset = Number(start & PAGE_MASK_N);
+    const tailEnd = Number(((end - 1n) & PAGE_MASK_N) + 1n);
     const headPartial = headOffset !== 0 || (firstPage === lastPage && tailEnd !== PAGE_SIZE);
     const tailPartial = tailEnd !== PAGE_SIZE && (firstPage !== lastPage || !headPartial);
     for (const [partial, page] of [
@@ -444,7 +444,7 @@ export class VmObjectPaged extends VmObject {
   override resize(size: bigint): number {
     if (!this.options.resizable) return because(ZX_ERR_UNAVAILABLE, why.NOT_RESIZABLE);
     if (size > VMO_MAX_SIZE) return because(ZX_ERR_OUT_OF_RANGE, why.tooLarge, size);
-    const newPages = Number(size >> 12n);
+    const newPages = Number(size >> PAGE_SHIFT_N);
     const oldPages = this.sizePages;
     if (newPages < oldPages && this.hasPinnedPages(newPages, oldPages)) {
       return because(ZX_ERR_BAD_STATE, 'shrinking would cut pinned pages (zx_bti_pin)');
@@ -467,7 +467,7 @@ export class VmObjectPaged extends VmObject {
     if (roundedEnd === null || roundedEnd > this.sizeBytes) {
       return why.outOfRange('the range rounded out to pages', roundedEnd ?? end, this.sizeBytes);
     }
-    return [Number(offset >> 12n), Number(roundedEnd >> 12n)];
+    return [Number(offset >> PAGE_SHIFT_N), Number(roundedEnd >> PAGE_SHIFT_N)];
   }
 
   /** The range is rounded out to pages; a discarded VMO is NOT_FOUND. */
@@ -487,10 +487,10 @@ export class VmObjectPaged extends VmObject {
     if (range !== ZX_OK) return range;
     if (length === 0n) return ZX_OK;
     if (!this.canDecommit) return because(ZX_ERR_NOT_SUPPORTED, why.SNAPSHOT_TREE);
-    if ((offset & 4095n) !== 0n || (length & 4095n) !== 0n) {
+    if ((offset & PAGE_MASK_N) !== 0n || (length & PAGE_MASK_N) !== 0n) {
       return because(ZX_ERR_INVALID_ARGS, 'DECOMMIT needs offset and size page aligned');
     }
-    return this.decommit(Number(offset >> 12n), Number(end >> 12n));
+    return this.decommit(Number(offset >> PAGE_SHIFT_N), Number(end >> PAGE_SHIFT_N));
   }
 
   /** An empty range is fine anywhere, even past the end. */
@@ -599,7 +599,7 @@ export class VmObjectPaged extends VmObject {
     if (end > U64_MAX) return why.overflow(what, offset, length);
     if (isDst && length === 0n) return ZX_OK;
     if (end > this.sizeBytes) return why.outOfRange(what, end, this.sizeBytes);
-    if (this.hasPinnedPages(Number(offset >> 12n), Number(end >> 12n))) {
+    if (this.hasPinnedPages(Number(offset >> PAGE_SHIFT_N), Number(end >> PAGE_SHIFT_N))) {
       return because(ZX_ERR_BAD_STATE, why.PINNED);
     }
     return ZX_OK;
@@ -612,20 +612,20 @@ export class VmObjectPaged extends VmObject {
   override takePages(offset: bigint, length: bigint): PageSplice | number {
     const status = this.checkTransfer(offset, length, false);
     if (status !== ZX_OK) return status;
-    const start = Number(offset >> 12n) + this.cowOffset;
-    const wait = awaitPages(this.cow, start, start + Number(length >> 12n));
+    const start = Number(offset >> PAGE_SHIFT_N) + this.cowOffset;
+    const wait = awaitPages(this.cow, start, start + Number(length >> PAGE_SHIFT_N));
     if (wait !== ZX_OK) return wait;
-    const taken = takePages(this.cow, start, start + Number(length >> 12n));
+    const taken = takePages(this.cow, start, start + Number(length >> PAGE_SHIFT_N));
     return typeof taken === 'number' ? taken : new CowSplice(this.cow, taken);
   }
 
   /** Zeros in the splice list overwrite what the destination had too. */
   override supplyPages(offset: bigint, length: bigint, pages: PageSplice): number {
     const status = this.checkTransfer(offset, length, true);
-    const count = Number(length >> 12n);
+    const count = Number(length >> PAGE_SHIFT_N);
     if (status !== ZX_OK || count === 0) return status;
     assert(pages instanceof CowSplice, 'pages taken from another kind of VMO');
-    supplyPages(this.cow, Number(offset >> 12n) + this.cowOffset, count, pages.take());
+    supplyPages(this.cow, Number(offset >> PAGE_SHIFT_N) + this.cowOffset, count, pages.take());
     return ZX_OK;
   }
 }

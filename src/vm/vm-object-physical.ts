@@ -13,7 +13,7 @@ import {
   ZX_OK,
 } from '../abi/constants.ts';
 import { because } from '../util/reason.ts';
-import { U64_MAX } from '../util/u64.ts';
+import { PAGE_MASK_N, PAGE_SHIFT_N, U64_MAX } from '../util/u64.ts';
 import { VMO_MAX_SIZE, VmObject } from './vm-object.ts';
 import * as why from './vm-reasons.ts';
 
@@ -81,12 +81,15 @@ export class VmObjectPhysical extends VmObject {
    * past the largest VMO (physical VMOs are never resizable).
    */
   override createChildSlice(offset: bigint, size: bigint, copyName: boolean): VmObject | number {
-    if ((offset & 4095n) !== 0n) return because(ZX_ERR_INVALID_ARGS, why.UNALIGNED_OFFSET);
+    if ((offset & PAGE_MASK_N) !== 0n) return because(ZX_ERR_INVALID_ARGS, why.UNALIGNED_OFFSET);
     if (size > VMO_MAX_SIZE) return because(ZX_ERR_OUT_OF_RANGE, why.tooLarge, size);
     if (offset + size > this.sizeBytes) {
       return because(ZX_ERR_INVALID_ARGS, why.sliceOutside, offset + size, this.sizeBytes);
     }
-    const slice = new VmObjectPhysical(this.baseFrame + Number(offset >> 12n), Number(size >> 12n));
+    const slice = new VmObjectPhysical(
+      this.baseFrame + Number(offset >> PAGE_SHIFT_N),
+      Number(size >> PAGE_SHIFT_N),
+    );
     slice.cachePolicy = this.cachePolicy;
     slice.childType = 'slice';
     if (copyName) slice.name = this.name.slice();

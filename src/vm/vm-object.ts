@@ -14,11 +14,12 @@
 import { ZX_CACHE_POLICY_CACHED, ZX_ERR_NOT_SUPPORTED, ZX_OK } from '../abi/constants.ts';
 import { assert } from '../util/assert.ts';
 import { because } from '../util/reason.ts';
+import { PAGE_SIZE_N } from '../util/u64.ts';
 import { NO_ATTRIBUTION } from './cow-attribution.ts';
 import type { VmObjectPaged } from './vm-object-paged.ts';
 
 /** Zircon's largest VMO: UINT64_MAX rounded down to 2 * 16 pages (VmPageList::MAX_SIZE). */
-export const VMO_MAX_SIZE = 0xffff_ffff_ffff_ffffn - (2n * 16n * 4096n - 1n);
+export const VMO_MAX_SIZE = 0xffff_ffff_ffff_ffffn - (2n * 16n * PAGE_SIZE_N - 1n);
 
 /**
  * Something that holds translations to this VMO's frames (a mapping's page-table entries). It
@@ -140,7 +141,7 @@ export abstract class VmObject {
   }
 
   get sizeBytes(): bigint {
-    return BigInt(this.sizePages) * 4096n;
+    return BigInt(this.sizePages) * PAGE_SIZE_N;
   }
 
   get isResizable(): boolean {
