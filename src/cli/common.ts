@@ -2,6 +2,7 @@
 // parseArgs with the errors turned into usage errors.
 
 import { type ParseArgsConfig, parseArgs } from 'node:util';
+import type { KernelOptions } from '../kernel.ts';
 
 import { colourWanted, makeStyle, type Style } from './style.ts';
 
@@ -112,4 +113,14 @@ export function parseUint32(text: string, flag: string): number {
     throw new UsageError(`${flag} wants an integer from 0 to 4294967295, not '${text}'`);
   }
   return n;
+}
+
+/** The kernel options every scenario command takes: --memory and --seed. */
+export function kernelFlags(line: CommandLine): KernelOptions {
+  const memory = stringOption(line, 'memory');
+  const seed = stringOption(line, 'seed');
+  const flags: KernelOptions = {};
+  if (memory !== undefined) flags.memoryBytes = parseBytes(memory, '--memory');
+  if (seed !== undefined) flags.seed = parseUint32(seed, '--seed');
+  return flags;
 }

@@ -3,23 +3,22 @@
 // end: processes and handle tables, copy-on-write trees with hidden nodes and page runs, the
 // attribution table, address spaces and physical memory. --json prints the snapshots instead.
 
-import { basename, extname, resolve } from 'node:path';
+import { basename, extname } from 'node:path';
 
 import type { KernelSnapshot } from '../inspect.ts';
-import { Kernel, type KernelOptions } from '../kernel.ts';
+import { Kernel } from '../kernel.ts';
 import {
   type Command,
   EXIT_FAILED,
   EXIT_OK,
-  parseBytes,
+  kernelFlags,
   parseCommandLine,
-  parseUint32,
   stringOption,
   UsageError,
 } from './common.ts';
 import { snapshotText } from './inspect-text.ts';
 import { printError, runScenario } from './run.ts';
-import { checkScriptPath, loadScenario, ScenarioError } from './scenario.ts';
+import { loadScenario, ScenarioError, scriptArgument } from './scenario.ts';
 
 const HELP = `Usage: zxvm inspect <script.{js,mjs,ts}> [options]
 
@@ -66,17 +65,8 @@ export const inspectCommand: Command = {
       io.stdout.write(HELP);
       return EXIT_OK;
     }
-    if (positionals.length !== 1) {
-      throw new UsageError(positionals.length === 0 ? 'which script?' : 'one script at a time');
-    }
-    const shown = positionals[0]!;
-    const path = resolve(io.cwd, shown);
-    checkScriptPath(path, shown);
-    const memory = stringOption(line, 'memory');
-    const seed = stringOption(line, 'seed');
-    const flags: KernelOptions = {};
-    if (memory !== undefined) flags.memoryBytes = parseBytes(memory, '--memory');
-    if (seed !== undefined) flags.seed = parseUint32(seed, '--seed');
+    const { shown, path } = scriptArgument(positionals, io.cwd);
+    const flags = kernelFlags(line);
     const json = values.json === true;
 
     let scenario: Awaited<ReturnType<typeof loadScenario>>;
@@ -92,7 +82,7 @@ export const inspectCommand: Command = {
       kernel = new Kernel({ ...scenario.options, ...flags });
     } catch (error) {
       if (error instanceof RangeError && flags.memoryBytes !== undefined) {
-        throw new UsageError(`--memory ${memory}: ${error.message}`);
+        throw new UsageError(`--memory ${stringOption(line, 'memory')}: ${error.message}`);
       }
       printError(io.stderr, 'the kernel options are not usable', error);
       return EXIT_FAILED;

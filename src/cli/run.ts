@@ -2,12 +2,12 @@
 // Lines, and a summary at the end (syscalls made, errors returned, memory as KMEM reports it).
 
 import { Console } from 'node:console';
-import { basename, extname, resolve } from 'node:path';
+import { basename, extname } from 'node:path';
 import { performance } from 'node:perf_hooks';
 
 import { ZX_INFO_KMEM_STATS, ZX_OK } from '../abi/constants.ts';
 import { decodeZxInfoKmemStats, ZX_INFO_KMEM_STATS_SIZE } from '../abi/structs.ts';
-import { Kernel, type KernelOptions } from '../kernel.ts';
+import { Kernel } from '../kernel.ts';
 import type { Process } from '../process.ts';
 import { formatSyscallEvent, type SyscallEvent } from '../syscalls/index.ts';
 import {
@@ -15,14 +15,13 @@ import {
   EXIT_FAILED,
   EXIT_OK,
   type Io,
+  kernelFlags,
   type Output,
-  parseBytes,
   parseCommandLine,
-  parseUint32,
   stringOption,
   UsageError,
 } from './common.ts';
-import { checkScriptPath, loadScenario, ScenarioError } from './scenario.ts';
+import { loadScenario, ScenarioError, scriptArgument } from './scenario.ts';
 
 const HELP = `Usage: zxvm run <script.{js,mjs,ts}> [options]
 
@@ -75,17 +74,8 @@ export const runCommand: Command = {
       io.stdout.write(HELP);
       return EXIT_OK;
     }
-    if (positionals.length !== 1) {
-      throw new UsageError(positionals.length === 0 ? 'which script?' : 'one script at a time');
-    }
-    const shown = positionals[0]!;
-    const path = resolve(io.cwd, shown);
-    checkScriptPath(path, shown);
-    const memory = stringOption(line, 'memory');
-    const seed = stringOption(line, 'seed');
-    const flags: KernelOptions = {};
-    if (memory !== undefined) flags.memoryBytes = parseBytes(memory, '--memory');
-    if (seed !== undefined) flags.seed = parseUint32(seed, '--seed');
+    const { shown, path } = scriptArgument(positionals, io.cwd);
+    const flags = kernelFlags(line);
     const json = values.json === true;
     // With --json, stdout carries nothing but the syscall objects.
     const report = json ? io.stderr : io.stdout;
@@ -104,7 +94,7 @@ export const runCommand: Command = {
       kernel = new Kernel({ ...scenario.options, ...flags });
     } catch (error) {
       if (error instanceof RangeError && flags.memoryBytes !== undefined) {
-        throw new UsageError(`--memory ${memory}: ${error.message}`);
+        throw new UsageError(`--memory ${stringOption(line, 'memory')}: ${error.message}`);
       }
       printError(io.stderr, 'the kernel options are not usable', error);
       return EXIT_FAILED;

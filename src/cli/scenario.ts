@@ -3,7 +3,7 @@
 // TypeScript scenarios go through tsx's ESM API, so the installed command runs them too.
 
 import { existsSync } from 'node:fs';
-import { extname } from 'node:path';
+import { extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 import type { Kernel, KernelOptions } from '../kernel.ts';
@@ -60,4 +60,18 @@ export async function loadScenario(path: string): Promise<ScenarioModule> {
     throw new ScenarioError(`${path}: 'options' must be an object of kernel options`);
   }
   return { run: run as Scenario, options: options as KernelOptions };
+}
+
+/** The one script a command takes: how the user wrote it, and its checked path. */
+export function scriptArgument(
+  positionals: string[],
+  cwd: string,
+): { shown: string; path: string } {
+  if (positionals.length !== 1) {
+    throw new UsageError(positionals.length === 0 ? 'which script?' : 'one script at a time');
+  }
+  const shown = positionals[0]!;
+  const path = resolve(cwd, shown);
+  checkScriptPath(path, shown);
+  return { shown, path };
 }

@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { extname, join, normalize, resolve } from 'node:path';
+import { extname, join, normalize } from 'node:path';
 
 import {
   type Command,
@@ -19,7 +19,7 @@ import {
 } from './common.ts';
 import { buildInspector, inspectorSourcesPresent } from './inspector-build.ts';
 import { printError } from './run.ts';
-import { checkScriptPath } from './scenario.ts';
+import { scriptArgument } from './scenario.ts';
 
 const HELP = `Usage: zxvm serve <script.{js,mjs,ts}> [--port <n>]
 
@@ -114,12 +114,7 @@ export const serveCommand: Command = {
       io.stdout.write(HELP);
       return EXIT_OK;
     }
-    if (positionals.length !== 1) {
-      throw new UsageError(positionals.length === 0 ? 'which script?' : 'one script at a time');
-    }
-    const shown = positionals[0]!;
-    const path = resolve(io.cwd, shown);
-    checkScriptPath(path, shown);
+    const { shown, path } = scriptArgument(positionals, io.cwd);
     const port = parsePort(stringOption(line, 'port'));
     if (!inspectorSourcesPresent()) {
       io.stderr.write(
