@@ -29,6 +29,7 @@ import {
   ZX_VMO_UNBOUNDED,
 } from '../abi/constants.ts';
 import { encodeZxPagerVmoStats, ZX_PAGER_VMO_STATS_SIZE } from '../abi/structs.ts';
+import type { HandleParam } from '../abi/syscall-spec.ts';
 import { PAGER_SYSCALLS as S } from '../abi/syscalls/pager.ts';
 import { PagerDispatcher } from '../object/pager-dispatcher.ts';
 import type { PortDispatcher } from '../object/port-dispatcher.ts';
@@ -117,14 +118,28 @@ function pagersVmo(pager: PagerDispatcher, vmo: VmObjectDispatcher): VmObjectPag
   return vmo.vmo as VmObjectPaged;
 }
 
+/**
+ * The pager's VMO, looked up in Zircon's order (pager, then VMO, then that the VMO is that
+ * pager's), or a status.
+ */
+function pagerAndVmo(
+  ctx: SyscallContext,
+  pager: number,
+  pagerParam: HandleParam,
+  vmo: number,
+  vmoParam: HandleParam,
+): VmObjectPaged | number {
+  const pagerObj = objectWithRights<PagerDispatcher>(ctx, pager, pagerParam);
+  if (typeof pagerObj === 'number') return pagerObj;
+  const vmoObj = objectWithRights<VmObjectDispatcher>(ctx, vmo, vmoParam);
+  if (typeof vmoObj === 'number') return vmoObj;
+  return pagersVmo(pagerObj, vmoObj);
+}
+
 /** zx_pager_detach_vmo(pager, vmo). */
 export function zx_pager_detach_vmo(ctx: SyscallContext, pager: number, vmo: number): number {
   const params = S.zx_pager_detach_vmo.params;
-  const pagerObj = objectWithRights<PagerDispatcher>(ctx, pager, params[0]);
-  if (typeof pagerObj === 'number') return pagerObj;
-  const vmoObj = objectWithRights<VmObjectDispatcher>(ctx, vmo, params[1]);
-  if (typeof vmoObj === 'number') return vmoObj;
-  const paged = pagersVmo(pagerObj, vmoObj);
+  const paged = pagerAndVmo(ctx, pager, params[0], vmo, params[1]);
   if (typeof paged === 'number') return paged;
   detachPagerVmo(paged);
   return ZX_OK;
@@ -145,11 +160,7 @@ export function zx_pager_supply_pages(
 ): number {
   if (((offset | length | auxOffset) & PAGE_MASK_N) !== 0n) return ZX_ERR_INVALID_ARGS;
   const params = S.zx_pager_supply_pages.params;
-  const pagerObj = objectWithRights<PagerDispatcher>(ctx, pager, params[0]);
-  if (typeof pagerObj === 'number') return pagerObj;
-  const vmoObj = objectWithRights<VmObjectDispatcher>(ctx, pagerVmo, params[1]);
-  if (typeof vmoObj === 'number') return vmoObj;
-  const paged = pagersVmo(pagerObj, vmoObj);
+  const paged = pagerAndVmo(ctx, pager, params[0], pagerVmo, params[1]);
   if (typeof paged === 'number') return paged;
   const aux = objectWithRights<VmObjectDispatcher>(ctx, auxVmo, params[4]);
   if (typeof aux === 'number') return aux;
@@ -174,11 +185,7 @@ export function zx_pager_op_range(
 ): number {
   if (((offset | length) & PAGE_MASK_N) !== 0n) return ZX_ERR_INVALID_ARGS;
   const params = S.zx_pager_op_range.params;
-  const pagerObj = objectWithRights<PagerDispatcher>(ctx, pager, params[0]);
-  if (typeof pagerObj === 'number') return pagerObj;
-  const vmoObj = objectWithRights<VmObjectDispatcher>(ctx, pagerVmo, params[2]);
-  if (typeof vmoObj === 'number') return vmoObj;
-  const paged = pagersVmo(pagerObj, vmoObj);
+  const paged = pagerAndVmo(ctx, pager, params[0], pagerVmo, params[2]);
   if (typeof paged === 'number') return paged;
   if (op !== ZX_PAGER_OP_FAIL) return ZX_ERR_NOT_SUPPORTED;
   // data is a zx_status_t in a u64: it must be an int32 (sign-extended) from the list.
@@ -202,11 +209,7 @@ export function zx_pager_query_vmo_stats(
   bufferSize: bigint,
 ): number {
   const params = S.zx_pager_query_vmo_stats.params;
-  const pagerObj = objectWithRights<PagerDispatcher>(ctx, pager, params[0]);
-  if (typeof pagerObj === 'number') return pagerObj;
-  const vmoObj = objectWithRights<VmObjectDispatcher>(ctx, pagerVmo, params[1]);
-  if (typeof vmoObj === 'number') return vmoObj;
-  const paged = pagersVmo(pagerObj, vmoObj);
+  const paged = pagerAndVmo(ctx, pager, params[0], pagerVmo, params[1]);
   if (typeof paged === 'number') return paged;
   if (bufferSize < BigInt(ZX_PAGER_VMO_STATS_SIZE)) return ZX_ERR_BUFFER_TOO_SMALL;
   if ((options & ~ZX_PAGER_RESET_VMO_STATS) !== 0) return ZX_ERR_INVALID_ARGS;

@@ -396,16 +396,22 @@ export class VmObjectPaged extends VmObject {
     user: U,
     buffer: B,
   ): number {
-    if (typeof offset !== 'number') return this.exactUser(offset, length, copy, user, buffer);
-    if (!this.isCached) return because(ZX_ERR_BAD_STATE, why.NOT_CACHED);
-    const bytes = length as number;
-    const size = this.sizePages * PAGE_SIZE;
-    if (offset + bytes > size) return why.outOfRange(why.IO, offset + bytes, size);
-    return bytes === 0 ? ZX_OK : copy(this, user, buffer, offset, bytes);
+    return this.checkedUser(offset, length, copy, user, buffer);
   }
 
   /** As readUser (the same checks, in the same order), the bytes going the other way. */
   override writeUser<U, B>(
+    offset: number | bigint,
+    length: number | bigint,
+    copy: UserTransfer<U, B>,
+    user: U,
+    buffer: B,
+  ): number {
+    return this.checkedUser(offset, length, copy, user, buffer);
+  }
+
+  /** The checks of readUser and writeUser, which differ only in where `copy` moves bytes. */
+  private checkedUser<U, B>(
     offset: number | bigint,
     length: number | bigint,
     copy: UserTransfer<U, B>,
