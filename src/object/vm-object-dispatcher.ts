@@ -50,8 +50,8 @@ import { nameFlags } from '../abi/flags.ts';
 import { encodeZxVmoLockState, ZX_VMO_LOCK_STATE_SIZE, type ZxInfoVmo } from '../abi/structs.ts';
 import { because, hex } from '../util/reason.ts';
 import { roundUpPageU64 } from '../util/u64.ts';
-import { pageSourceOf } from '../vm/pager-vmo.ts';
-import type { UserTransfer, VmObject } from '../vm/vm-object.ts';
+import { isPagerBacked, pageSourceOf } from '../vm/pager-vmo.ts';
+import type { SnapshotType, UserTransfer, VmObject } from '../vm/vm-object.ts';
 import { Dispatcher } from './dispatcher.ts';
 import type { Koid } from './types.ts';
 
@@ -77,7 +77,7 @@ export function vmoToInfoEntry(vmo: VmObject, via: number, rights: number): VmoI
   if (vmo.options.discardable) flags |= ZX_INFO_VMO_DISCARDABLE;
   if (vmo.isContiguous) flags |= ZX_INFO_VMO_CONTIGUOUS;
   if (vmo.isCowClone) flags |= ZX_INFO_VMO_IS_COW_CLONE;
-  if (pageSourceOf(vmo) !== null) flags |= ZX_INFO_VMO_PAGER_BACKED;
+  if (isPagerBacked(vmo)) flags |= ZX_INFO_VMO_PAGER_BACKED;
   if (vmo.immutable) flags |= ZX_INFO_VMO_IMMUTABLE;
   const a = vmo.attribution();
   return {
@@ -105,6 +105,13 @@ export function vmoToInfoEntry(vmo: VmObject, via: number, rights: number): VmoI
 }
 
 // Reasons (src/util/reason.ts): each formatter gets the values it prints as arguments.
+
+/** The snapshot kind each ZX_VMO_CHILD_SNAPSHOT* option asks for. */
+const SNAPSHOT_TYPES = new Map<number, SnapshotType>([
+  [ZX_VMO_CHILD_SNAPSHOT, 'full'],
+  [ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE, 'onWrite'],
+  [ZX_VMO_CHILD_SNAPSHOT_MODIFIED, 'modified'],
+]);
 
 const NO_STREAM = 'a physical or contiguous VMO (it has no stream)';
 const PAST_ROOT = "the VMO would end past 2^64 bytes of its copy-on-write tree's root";
@@ -320,7 +327,7 @@ export class VmObjectDispatcher extends Dispatcher {
       case ZX_VMO_OP_ALWAYS_NEED: {
         // A pager-backed VMO fetches the pages it is told it will need (and waits for them).
         const status = vmo.hintRange(offset, size);
-        if (status !== ZX_OK || pageSourceOf(vmo) === null) return status;
+        if (status !== ZX_OK || !isPagerBacked(vmo)) return status;
         return vmo.prefetchRange(offset, size);
       }
       case ZX_VMO_OP_PREFETCH:
@@ -397,14 +404,7 @@ export class VmObjectDispatcher extends Dispatcher {
       if (type === undefined) return because(ZX_ERR_INVALID_ARGS, NO_CHILD_TYPE);
       const extra = options & ~(type | ZX_VMO_CHILD_RESIZABLE);
       if (extra !== 0) return because(ZX_ERR_INVALID_ARGS, besides, extra, type);
-      // Snapshots of pager-backed VMOs (their one-way kinds) are not modelled yet.
-      if (pageSourceOf(vmo) !== null) {
-        return because(
-          ZX_ERR_NOT_SUPPORTED,
-          'zxvm does not model snapshots of pager-backed VMOs yet',
-        );
-      }
-      child = vmo.createClone(resizable, offset, size, copyName);
+      child = vmo.createClone(resizable, offset, size, copyName, SNAPSHOT_TYPES.get(type));
     }
     if (typeof child !== 'number') this.updateSignals(ZX_VMO_ZERO_CHILDREN, 0);
     return child;

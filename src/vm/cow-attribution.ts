@@ -62,6 +62,8 @@ export function viewerCounts(
   const ownEmpty = own.isEmpty;
   const shareBase = SHARE_BASE;
   forEachParentRun(node, start, end, (holder, holderStart, holderEnd, delta) => {
+    // Pages of a visible ancestor (a pager-backed VMO) are charged to it alone.
+    if (!holder.hidden) return;
     holder.pages.forEachChunk(holderStart, holderEnd, (chunk, base, from, to) => {
       for (let slot = from; slot < to; slot++) {
         if (chunk[slot]! <= 0) continue; // not a frame

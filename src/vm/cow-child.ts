@@ -18,8 +18,10 @@ import {
 import { because } from '../util/reason.ts';
 import { PAGE_MASK_N, PAGE_SHIFT_N, U64_MAX } from '../util/u64.ts';
 import { cloneNode } from './cow-clone.ts';
+import { pagerCloneNode } from './cow-pager-clone.ts';
+import type { VmCowPages } from './cow-pages.ts';
 import type { DiscardableList } from './discardable.ts';
-import { VMO_MAX_SIZE, type VmoCreateOptions } from './vm-object.ts';
+import { type SnapshotType, VMO_MAX_SIZE, type VmoCreateOptions } from './vm-object.ts';
 import { VmObjectPaged } from './vm-object-paged.ts';
 import * as why from './vm-reasons.ts';
 
@@ -109,6 +111,7 @@ export function createSnapshotChild(
   size: bigint,
   resizable: boolean,
   discardables: DiscardableList,
+  type: SnapshotType = 'full',
 ): VmObjectPaged | number {
   if (parent.isContiguous) return because(ZX_ERR_INVALID_ARGS, why.CONTIGUOUS_SNAPSHOT);
   if ((offset & PAGE_MASK) !== 0n) return because(ZX_ERR_INVALID_ARGS, why.UNALIGNED_OFFSET);
@@ -121,17 +124,32 @@ export function createSnapshotChild(
   const source = parent.cow;
   const offsetPages = Number(offset >> PAGE_SHIFT_N) + parent.cowOffset;
   const sizePages = Number(size >> PAGE_SHIFT_N);
+  // A full snapshot cannot be had under a pager: one-way children could change what it sees.
+  if (type === 'full' && source.pagerTree) return because(ZX_ERR_NOT_SUPPORTED, why.PAGER_FULL);
   const rootOffset = source.rootParentOffset + offsetPages;
   if (rootOffset >= PAGES_IN_U64 || rootOffset + sizePages >= PAGES_IN_U64) {
     return because(ZX_ERR_INVALID_ARGS, why.PAST_ROOT);
+  }
+  if (source.pagerTree) {
+    const node = pagerCloneNode(parent, type, offsetPages, sizePages);
+    return typeof node === 'number' ? node : snapshotOf(parent, node, resizable, discardables);
   }
   // A slice would need a one-way (pager) snapshot, which anonymous memory cannot give.
   if (parent.isSlice) return because(ZX_ERR_NOT_SUPPORTED, why.SLICE_SNAPSHOT);
   if (source.hasPinnedFrames(0, Number.MAX_SAFE_INTEGER)) {
     return because(ZX_ERR_BAD_STATE, 'the parent has pinned pages (zx_bti_pin)');
   }
-  const node = cloneNode(source, offsetPages, sizePages);
-  const child = new VmObjectPaged(source.pmm, sizePages, fixedOptions(resizable), discardables, {
+  return snapshotOf(parent, cloneNode(source, offsetPages, sizePages), resizable, discardables);
+}
+
+/** The VMO of a new snapshot node, made `parent`'s child. */
+function snapshotOf(
+  parent: VmObjectPaged,
+  node: VmCowPages,
+  resizable: boolean,
+  discardables: DiscardableList,
+): VmObjectPaged {
+  const child = new VmObjectPaged(node.pmm, node.sizePages, fixedOptions(resizable), discardables, {
     type: 'snapshot',
     cow: node,
     cowOffset: 0,

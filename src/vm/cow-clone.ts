@@ -65,6 +65,8 @@ function addParentShares(node: VmCowPages, start: number, end: number): void {
   const own = node.pages;
   const ownEmpty = own.isEmpty;
   forEachParentRun(node, start, end, (holder, holderStart, holderEnd, delta) => {
+    // A visible ancestor's pages (under a pager) are not shared by count: they are its own.
+    if (!holder.hidden) return;
     holder.pages.forEachChunk(holderStart, holderEnd, (chunk, base, from, to) => {
       for (let slot = from; slot < to; slot++) {
         if (chunk[slot]! <= 0) continue; // not a frame

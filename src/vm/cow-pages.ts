@@ -24,6 +24,7 @@ import { assert } from '../util/assert.ts';
 import { fillBytes, setBytes } from '../util/host-bytes.ts';
 import { PAGE_SIZE } from '../util/u64.ts';
 import { nodeAttribution } from './cow-attribution.ts';
+import { notifyDescendants, pagerZeroMarkers } from './cow-pager-tree.ts';
 import { releaseNode } from './cow-release.ts';
 import {
   firstSegmentAfter,
@@ -107,6 +108,12 @@ export class VmCowPages {
   foundIndex = 0;
   /** A pager-backed root's pager: its empty slots are pages not supplied yet. */
   source: PageSource | null = null;
+  /**
+   * Set on every node of a tree whose root has a pager (cow-pager-clone.ts): visible nodes may
+   * have children and gain pages, so no skip lists are kept and visible holders are skipped
+   * where shares are counted.
+   */
+  pagerTree = false;
 
   constructor(pmm: PhysicalMemory, owner: unknown, sizePages = 0) {
     this.pmm = pmm;
@@ -154,7 +161,7 @@ export class VmCowPages {
     }
     this.foundHolder = current;
     this.foundIndex = at;
-    if (hops > SKIP_MIN_HOPS && !this.hidden) this.skip = new SkipCache(this);
+    if (hops > SKIP_MIN_HOPS && !this.hidden && !this.pagerTree) this.skip = new SkipCache(this);
     return entry;
   }
 
@@ -318,7 +325,10 @@ export class VmCowPages {
       this.decommit(start, end);
       return;
     }
-    const markers = this.parentFramesIn(start, end);
+    // Under a pager every page the ancestors show may hold content, supplied or not yet.
+    const markers = this.pagerTree
+      ? pagerZeroMarkers(this, start, end)
+      : this.parentFramesIn(start, end);
     this.releaseRange(start, end);
     if (end >= this.parentLimit && start < this.parentLimit) {
       this.parentLimit = start;
@@ -391,6 +401,8 @@ export class VmCowPages {
       for (let i = firstSegmentAfter(segments, start); i < starts.length; i++) {
         if (starts[i]! >= limit) break;
         const holder = liveHolder(segments, i);
+        // A visible ancestor (under a pager) keeps its pages: this node only looked at them.
+        if (!holder.hidden) continue;
         const delta = deltas[i]!;
         const from = Math.max(start, starts[i]!) + delta;
         const to = Math.min(limit, ends[i]!) + delta;
@@ -454,6 +466,8 @@ export class VmCowPages {
     const own = this.pages;
     const ownEmpty = own.isEmpty;
     forEachParentRun(this, start, end, (holder, holderStart, holderEnd, delta) => {
+      // Pages of a visible ancestor (under a pager) are always copied, never taken over.
+      if (!holder.hidden) return;
       holder.pages.forEachChunk(holderStart, holderEnd, (chunk, base, from, to) => {
         if (VmPageList.unsharedFrames(chunk) === 0) return;
         for (let slot = from; slot < to; slot++) {
@@ -530,11 +544,14 @@ export class VmCowPages {
     }
     view.viewSlot = -1;
     if (this.owner === view) this.owner = this.views[0] ?? null;
-    if (this.views.length === 0) releaseNode(this);
+    // A visible node with children (under a pager) lives on for them (cow-pager-clone.ts).
+    if (this.views.length === 0 && this.children.length === 0) releaseNode(this);
   }
 
   /** Tells every view mapping pages [start, end) of this node that their frames changed. */
   notifyRemoved(start: number, end: number): void {
+    // Under a pager, nodes below a visible one may map its frames too.
+    if (this.children.length > 0 && !this.hidden) notifyDescendants(this, start, end);
     for (const view of this.views) {
       if (view.observers.size === 0) continue;
       const from = Math.max(start, view.cowOffset);
@@ -570,14 +587,15 @@ export class VmCowPages {
       if (isFrame(found)) {
         const holder = this.foundHolder!;
         const at = this.foundIndex;
-        assert(holder.hidden, 'a page held by a visible ancestor');
-        const share = holder.pages.getShare(at);
+        assert(holder.hidden || this.pagerTree, 'a page held by a visible ancestor');
+        // A visible ancestor's page (under a pager) is copied: it stays where it is.
+        const share = holder.hidden ? holder.pages.getShare(at) : 1;
         if (share === 0) {
           holder.pages.set(at, EMPTY);
           this.pages.set(index, found);
           return entryFrame(found);
         }
-        holder.pages.setShare(at, share - 1);
+        if (holder.hidden) holder.pages.setShare(at, share - 1);
         const frame = pmm.alloc(FrameUse.vmo, false);
         if (!overwritten) {
           const source = entryFrame(found);

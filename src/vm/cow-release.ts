@@ -9,6 +9,7 @@
 // at a time when the offsets line up), and the child takes its place in the tree.
 
 import { assert, panic } from '../util/assert.ts';
+import { releaseOrphan } from './cow-pager-tree.ts';
 import type { VmCowPages } from './cow-pages.ts';
 import { CHUNK, EMPTY, isFrame, SHARE_BASE, VmPageList, ZERO_MARKER } from './page-list.ts';
 
@@ -27,6 +28,11 @@ export function releaseNode(node: VmCowPages): void {
   removeChild(parent, node);
   node.parent = null;
   node.parentLimit = 0;
+  // Under a pager a visible node has children too: it may now die with its last one.
+  if (!parent.hidden) {
+    releaseOrphan(parent);
+    return;
+  }
   assert(parent.children.length >= 1, 'hidden node left without children');
   if (parent.children.length === 1) mergeIntoChild(parent, parent.children[0]!);
 }

@@ -22,6 +22,7 @@ import {
 import { FrameUse } from '../pmm/pmm.ts';
 import { assert } from '../util/assert.ts';
 import type { BlockerSlot, Wake } from '../util/blocker.ts';
+import { awaitAncestorPages } from './cow-pager-tree.ts';
 import type { VmCowPages } from './cow-pages.ts';
 import { EMPTY, entryFrame, isFrame, type VmPageList, ZERO_MARKER } from './page-list.ts';
 
@@ -295,7 +296,8 @@ function takeOverlaps(request: PageRequest): Map<Wake, OverlapWaiter> {
  */
 export function awaitPages(node: VmCowPages, start: number, end: number, write = false): number {
   const source = node.source;
-  if (source === null) return ZX_OK;
+  // A child under a pager asks for the root's pages it sees (cow-pager-tree.ts).
+  if (source === null) return node.pagerTree ? awaitAncestorPages(node, start, end) : ZX_OK;
   const status = source.require(node.pages, start, end);
   if (status === ZX_OK && write) {
     source.modified = true;

@@ -23,12 +23,18 @@ export function createPagerVmo(
 ): VmObjectPaged {
   const vmo = new VmObjectPaged(pmm, sizePages, options, discardables);
   vmo.cow.source = source;
+  vmo.cow.pagerTree = true;
   return vmo;
 }
 
 /** The source of a VMO whose pages come from a pager (a slice or reference sees its parent's). */
 export function pageSourceOf(vmo: VmObject): PageSource | null {
   return vmo instanceof VmObjectPaged ? vmo.cow.source : null;
+}
+
+/** ZX_INFO_VMO_PAGER_BACKED: the VMO's tree has a pager at its root (children included). */
+export function isPagerBacked(vmo: VmObject): boolean {
+  return vmo instanceof VmObjectPaged && vmo.cow.pagerTree;
 }
 
 /** The byte range [offset, offset + length) as root pages, or OUT_OF_RANGE. */

@@ -21,6 +21,7 @@ import { because } from '../util/reason.ts';
 import { PAGE_MASK_N, PAGE_SHIFT_N, PAGE_SIZE, roundUpPageU64, U64_MAX } from '../util/u64.ts';
 import { NO_ATTRIBUTION, nodeAttribution } from './cow-attribution.ts';
 import { createReferenceChild, createSliceChild, createSnapshotChild } from './cow-child.ts';
+import { clampChildLimits } from './cow-pager-tree.ts';
 import { type PageRange, VmCowPages } from './cow-pages.ts';
 import { CowSplice } from './cow-splice.ts';
 import { supplyPages, takePages } from './cow-transfer.ts';
@@ -30,6 +31,7 @@ import { awaitPages, zeroPagerPages } from './page-source.ts';
 import {
   type LockResult,
   type PageSplice,
+  type SnapshotType,
   type UserTransfer,
   VMO_MAX_SIZE,
   VmObject,
@@ -59,7 +61,7 @@ export class VmObjectPaged extends VmObject {
   private sliceSizePages = 0;
   readonly discardable: DiscardableTracker | null;
   /** The reclaim list of this kernel, for the children of this VMO. */
-  private readonly discardables: DiscardableList;
+  readonly discardables: DiscardableList;
   /** Pages pinned by BTIs: never moved or freed while pinned. */
   pinnedCount = 0;
   /** Times the kernel took pages away (discards): committed_change_events. */
@@ -375,8 +377,8 @@ export class VmObjectPaged extends VmObject {
   override destroy(): void {
     super.destroy();
     this.cow.removeView(this);
-    // The pager hears that the VMO is gone once nothing sees its node.
-    if (this.cow.views.length === 0) this.cow.source?.detach(true);
+    // The pager hears that the VMO is gone once its node dies (children may keep it).
+    if (this.cow.dead) this.cow.source?.detach(true);
     this.discardable?.detach();
   }
 
@@ -458,8 +460,10 @@ export class VmObjectPaged extends VmObject {
     // The node tells every view (this one included) to drop translations past the new end,
     // zero-page ones too, so later faults there are OUT_OF_RANGE.
     const status = this.cow.resize(newPages);
-    if (status === ZX_OK) this.cow.source?.resized(oldPages, newPages);
-    return status;
+    if (status !== ZX_OK) return status;
+    this.cow.source?.resized(oldPages, newPages);
+    if (newPages < oldPages) clampChildLimits(this.cow, newPages);
+    return ZX_OK;
   }
 
   /**
@@ -569,8 +573,9 @@ export class VmObjectPaged extends VmObject {
     offset: bigint,
     size: bigint,
     copyName: boolean,
+    type: SnapshotType = 'full',
   ): VmObject | number {
-    const child = createSnapshotChild(this, offset, size, resizable, this.discardables);
+    const child = createSnapshotChild(this, offset, size, resizable, this.discardables, type);
     return this.named(child, copyName);
   }
 

@@ -42,6 +42,11 @@ export interface VmoCreateOptions {
 
 /** The kinds of child zx_vmo_create_child makes. */
 export type VmoChildType = 'snapshot' | 'slice' | 'reference';
+/**
+ * The snapshot kind asked for (Zircon's SnapshotType): ZX_VMO_CHILD_SNAPSHOT, _AT_LEAST_ON_WRITE
+ * and _MODIFIED. They differ only under a pager (cow-pager-clone.ts).
+ */
+export type SnapshotType = 'full' | 'onWrite' | 'modified';
 
 /** What ZX_INFO_VMO reports about the memory a VMO holds. */
 export interface VmoAttribution {
@@ -376,6 +381,7 @@ export abstract class VmObject {
     _offset: bigint,
     _size: bigint,
     _copyName: boolean,
+    _type?: SnapshotType,
   ): VmObject | number {
     return this.unsupported('snapshots');
   }

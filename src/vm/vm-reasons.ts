@@ -65,6 +65,13 @@ export const REFERENCE_RANGE = 'a reference takes offset 0 and size 0 (it is all
 export const RESIZABLE_REFERENCE = 'a resizable reference of a VMO that is not resizable';
 export const CONTIGUOUS_SNAPSHOT = 'a snapshot of a contiguous VMO';
 export const SLICE_SNAPSHOT = 'a snapshot of a slice (it would need a pager)';
+export const PAGER_FULL =
+  'ZX_VMO_CHILD_SNAPSHOT under a pager (use SNAPSHOT_AT_LEAST_ON_WRITE or SNAPSHOT_MODIFIED)';
+export const PAGER_SLICE_MODIFIED =
+  'SNAPSHOT_MODIFIED of a slice of a modified child (a slice takes only one-way snapshots)';
+export const PAGER_HAS_CHILDREN =
+  'SNAPSHOT_MODIFIED of a VMO that has at-least-on-write children of its own';
+export const PAGER_CHAIN = 'SNAPSHOT_MODIFIED at the end of a chain of at-least-on-write children';
 export const PAST_ROOT =
   "the snapshot's range passes 2^64 bytes once projected onto its tree's root";
 export const UNALIGNED_OFFSET = 'offset is not page aligned';

@@ -17,7 +17,6 @@ import {
   ZX_OK,
   ZX_PAGER_OP_FAIL,
   ZX_PAGER_VMO_COMPLETE,
-  ZX_PAGER_VMO_READ,
   ZX_THREAD_STATE_BLOCKED_PAGER,
   ZX_VM_MAP_RANGE,
   ZX_VM_PERM_READ,
@@ -32,33 +31,15 @@ import {
 } from '../../../src/abi/constants.ts';
 import type { Process } from '../../../src/process.ts';
 import type { Syscalls } from '../../../src/syscalls/index.ts';
-import { createVmo, expectStatus, newProcess, PAGE, readVmo, vmoInfo } from '../../helpers.ts';
-import { createPort, threadState } from '../ipc-helpers.ts';
+import { createVmo, expectStatus, PAGE, readVmo, vmoInfo } from '../../helpers.ts';
+import { threadState } from '../ipc-helpers.ts';
 import { map } from '../vmar/vmar-helpers.ts';
-import {
-  createPagedVmo,
-  createPager,
-  diskPage,
-  supplyDisk,
-  takeRequests,
-} from './pager-helpers.ts';
+import { diskPage, pagerWorld, readRequest, supplyDisk, takeRequests } from './pager-helpers.ts';
 
 const KEY = 0x5eedn;
 
-function setup(pages: number, options = 0) {
-  const p = newProcess();
-  const pager = createPager(p.sys);
-  const port = createPort(p.sys);
-  const vmo = createPagedVmo(p.sys, pager, port, KEY, pages, options);
-  return { ...p, pager, port, vmo };
-}
-
-const read = (offset: number, length: number) => ({
-  command: ZX_PAGER_VMO_READ,
-  key: KEY,
-  offset,
-  length,
-});
+const setup = (pages: number, options = 0) => pagerWorld(KEY, pages, options);
+const read = (offset: number, length: number) => readRequest(KEY, offset, length);
 
 /** Disk pages [start, start + count), concatenated. */
 function diskPages(start: number, count: number): Uint8Array {

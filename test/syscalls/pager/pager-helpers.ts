@@ -3,10 +3,10 @@
 
 import assert from 'node:assert/strict';
 
-import { ZX_OK, ZX_PKT_TYPE_PAGE_REQUEST } from '../../../src/abi/constants.ts';
+import { ZX_OK, ZX_PAGER_VMO_READ, ZX_PKT_TYPE_PAGE_REQUEST } from '../../../src/abi/constants.ts';
 import type { Syscalls } from '../../../src/syscalls/index.ts';
-import { createVmo, expectStatus, out, PAGE } from '../../helpers.ts';
-import { drainPackets } from '../ipc-helpers.ts';
+import { createVmo, expectStatus, newProcess, out, PAGE } from '../../helpers.ts';
+import { createPort, drainPackets } from '../ipc-helpers.ts';
 
 export function createPager(sys: Syscalls): number {
   const pager = out(0);
@@ -91,4 +91,18 @@ export function takeRequests(sys: Syscalls, port: number): Request[] {
 /** Page `page`'s bytes as the disk holds them. */
 export function diskPage(page: number): Uint8Array {
   return new Uint8Array(PAGE).fill(diskByte(page));
+}
+
+/** A process with a pager, a port and a pager-backed VMO of `pages` pages under `key`. */
+export function pagerWorld(key: bigint, pages: number, options = 0) {
+  const p = newProcess();
+  const pager = createPager(p.sys);
+  const port = createPort(p.sys);
+  const vmo = createPagedVmo(p.sys, pager, port, key, pages, options);
+  return { ...p, pager, port, vmo };
+}
+
+/** The READ request for pages [offset, offset + length) under `key`, as takeRequests gives it. */
+export function readRequest(key: bigint, offset: number, length: number): Request {
+  return { command: ZX_PAGER_VMO_READ, key, offset, length };
 }
