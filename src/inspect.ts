@@ -111,7 +111,7 @@ export function inspectKernel(
     label,
     time: core.timers.now.toString(),
     pageSize: PAGE_SIZE,
-    memory: inspectMemory(core.pmm, core.discardables),
+    memory: inspectMemory(core.pmm, core.discardables, core.pagerEvictor.counts()),
     jobs: objects.jobs,
     processes: objects.processes,
     vmos,

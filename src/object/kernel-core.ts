@@ -6,6 +6,7 @@ import { PhysicalMemory } from '../pmm/pmm.ts';
 import { PAGE_SIZE_N } from '../util/u64.ts';
 import { DiscardableList } from '../vm/discardable.ts';
 import type { PageWaitSlot } from '../vm/page-source.ts';
+import { EvictionPass, PagerEvictor } from '../vm/pager-eviction.ts';
 import { VmAspace } from '../vm/vm-aspace.ts';
 import { HandleArena, HandleTable } from './handle.ts';
 import { JobDispatcher } from './job-dispatcher.ts';
@@ -32,6 +33,8 @@ export const USER_ASPACE_SIZE = (1n << 47n) - PAGE_SIZE_N - USER_ASPACE_BASE;
 export class KernelCore {
   readonly pmm: PhysicalMemory;
   readonly discardables = new DiscardableList();
+  /** Clean pager-backed pages, evicted under memory pressure. */
+  readonly pagerEvictor = new PagerEvictor();
   readonly resources = new ResourceRegistry();
   readonly rootJob: JobDispatcher;
   /** Every handle of the kernel takes a slot here. */
@@ -52,10 +55,26 @@ export class KernelCore {
     this.rngState = options.seed >>> 0 || 0x9e3779b9;
     this.handleArena = new HandleArena({ capacity: options.maxHandles });
     this.pmm = new PhysicalMemory(options.memoryBytes, options.reclaimWatermarkBytes);
-    this.pmm.reclaimer = (wanted, exclude) =>
-      this.discardables.reclaim(() => this.pmm.freeFrames >= wanted, exclude);
+    this.pmm.reclaimer = (wanted, exclude) => this.reclaim(wanted, exclude);
     this.rootJob = new JobDispatcher(this.newKoid(), null);
     this.rootJob.name = 'root';
+  }
+
+  /**
+   * Frees memory until `wanted` frames are free (vm/pager-eviction.ts): DONT_NEED pager pages,
+   * unlocked discardable VMOs, clean pager pages; ALWAYS_NEED pager pages only when the
+   * allocation itself (`wanted` less the watermark) would fail otherwise.
+   */
+  private reclaim(wanted: number, exclude: unknown): void {
+    const pmm = this.pmm;
+    const enough = () => pmm.freeFrames >= wanted;
+    this.pagerEvictor.evict(EvictionPass.dontNeed, enough, exclude);
+    if (!enough()) this.discardables.reclaim(enough, exclude);
+    if (!enough()) this.pagerEvictor.evict(EvictionPass.followHint, enough, exclude);
+    const needed = wanted - pmm.watermarkFrames;
+    if (pmm.freeFrames < needed) {
+      this.pagerEvictor.evict(EvictionPass.ignoreHint, () => pmm.freeFrames >= needed, exclude);
+    }
   }
 
   newKoid(): Koid {

@@ -50,6 +50,7 @@ import { nameFlags } from '../abi/flags.ts';
 import { encodeZxVmoLockState, ZX_VMO_LOCK_STATE_SIZE, type ZxInfoVmo } from '../abi/structs.ts';
 import { because, hex } from '../util/reason.ts';
 import { roundUpPageU64 } from '../util/u64.ts';
+import { hintPagerRange } from '../vm/pager-eviction.ts';
 import { isPagerBacked, pageSourceOf } from '../vm/pager-vmo.ts';
 import type { SnapshotType, UserTransfer, VmObject } from '../vm/vm-object.ts';
 import { Dispatcher } from './dispatcher.ts';
@@ -322,13 +323,18 @@ export class VmObjectDispatcher extends Dispatcher {
       case ZX_VMO_OP_CACHE_INVALIDATE:
         // Only kernels booted with kernel.enable-debugging-syscalls allow it.
         return because(ZX_ERR_NOT_SUPPORTED, CACHE_INVALIDATE);
-      case ZX_VMO_OP_DONT_NEED:
-        return vmo.hintRange(offset, size);
+      case ZX_VMO_OP_DONT_NEED: {
+        const status = vmo.hintRange(offset, size);
+        if (status === ZX_OK) hintPagerRange(vmo, offset, size, false);
+        return status;
+      }
       case ZX_VMO_OP_ALWAYS_NEED: {
         // A pager-backed VMO fetches the pages it is told it will need (and waits for them).
-        const status = vmo.hintRange(offset, size);
+        let status = vmo.hintRange(offset, size);
         if (status !== ZX_OK || !isPagerBacked(vmo)) return status;
-        return vmo.prefetchRange(offset, size);
+        status = vmo.prefetchRange(offset, size);
+        if (status === ZX_OK) hintPagerRange(vmo, offset, size, true);
+        return status;
       }
       case ZX_VMO_OP_PREFETCH:
         return has(ZX_RIGHT_READ) ? vmo.prefetchRange(offset, size) : denied(ZX_RIGHT_READ);

@@ -162,7 +162,8 @@ export function zx_object_get_info(
         RESOURCE_HANDLE,
       );
       if (status !== ZX_OK) return status;
-      const stats = kmemStats(ctx.core.pmm, ctx.core.discardables);
+      const core = ctx.core;
+      const stats = kmemStats(core.pmm, core.discardables, core.pagerEvictor.counts());
       if (topic === ZX_INFO_KMEM_STATS) {
         const bytes = new Uint8Array(ZX_INFO_KMEM_STATS_SIZE);
         encodeZxInfoKmemStats(new DataView(bytes.buffer), 0, stats);

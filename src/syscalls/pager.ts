@@ -107,6 +107,7 @@ export function zx_pager_create_vmo(
     ctx.core.discardables,
     source,
   );
+  ctx.core.pagerEvictor.track(vmo.cow);
   const dispatcher = new VmObjectDispatcher(ctx.core.newKoid(), vmo, size);
   return out.set(dispatcher, ZX_DEFAULT_VMO_RIGHTS | (resizable ? ZX_RIGHT_RESIZE : 0));
 }

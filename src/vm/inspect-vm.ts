@@ -19,7 +19,7 @@ import { PAGE_SIZE } from '../util/u64.ts';
 import type { VmCowPages } from './cow-pages.ts';
 import { forEachParentRun } from './cow-walk.ts';
 import { type DiscardableList, DiscardState } from './discardable.ts';
-import { kmemStats } from './memory-stats.ts';
+import { kmemStats, type ReclaimCounts } from './memory-stats.ts';
 import { EMPTY, SHARE_BASE } from './page-list.ts';
 import { PTE_NONE, pteFrame, pteWritable } from './page-table.ts';
 import { PERM_WRITE, type VmAddressRegionOrMapping } from './region.ts';
@@ -456,6 +456,10 @@ export interface MemorySnapshot extends PmmSnapshot {
   kmem: Decimal<ZxInfoKmemStats>;
 }
 
-export function inspectMemory(pmm: PhysicalMemory, discardables: DiscardableList): MemorySnapshot {
-  return { kmem: decimalStrings(kmemStats(pmm, discardables)), ...inspectPmm(pmm) };
+export function inspectMemory(
+  pmm: PhysicalMemory,
+  discardables: DiscardableList,
+  reclaim?: ReclaimCounts,
+): MemorySnapshot {
+  return { kmem: decimalStrings(kmemStats(pmm, discardables, reclaim)), ...inspectPmm(pmm) };
 }

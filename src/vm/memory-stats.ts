@@ -8,8 +8,25 @@ import type { DiscardableList } from './discardable.ts';
 
 const PAGE = PAGE_SIZE_N;
 
-/** zx_info_kmem_stats_t of `pmm`: what zxvm does not model (heap, zram, ...) is 0. */
-export function kmemStats(pmm: PhysicalMemory, discardables: DiscardableList): ZxInfoKmemStats {
+/** Pages in Zircon's reclaim queues: the evictable pager-backed ones (pager-eviction.ts). */
+export interface ReclaimCounts {
+  total: number;
+  newest: number;
+  oldest: number;
+}
+
+const NO_RECLAIM: ReclaimCounts = { total: 0, newest: 0, oldest: 0 };
+
+/**
+ * zx_info_kmem_stats_t of `pmm`: what zxvm does not model (heap, zram, ...) is 0. The reclaim
+ * fields count clean, unpinned pager-backed pages (vmo_reclaim_disabled_bytes counts
+ * high-priority VMOs' pages in Zircon, which zxvm does not have: 0).
+ */
+export function kmemStats(
+  pmm: PhysicalMemory,
+  discardables: DiscardableList,
+  reclaim: ReclaimCounts = NO_RECLAIM,
+): ZxInfoKmemStats {
   const total = BigInt(pmm.totalFrames) * PAGE;
   const free = BigInt(pmm.freeFrames) * PAGE;
   const wired = BigInt(pmm.usedFrames(FrameUse.wired)) * PAGE;
@@ -31,9 +48,9 @@ export function kmemStats(pmm: PhysicalMemory, discardables: DiscardableList): Z
     slab_bytes: 0n,
     zram_bytes: 0n,
     other_bytes: other,
-    vmo_reclaim_total_bytes: 0n,
-    vmo_reclaim_newest_bytes: 0n,
-    vmo_reclaim_oldest_bytes: 0n,
+    vmo_reclaim_total_bytes: BigInt(reclaim.total) * PAGE,
+    vmo_reclaim_newest_bytes: BigInt(reclaim.newest) * PAGE,
+    vmo_reclaim_oldest_bytes: BigInt(reclaim.oldest) * PAGE,
     vmo_reclaim_disabled_bytes: 0n,
     vmo_discardable_locked_bytes: BigInt(discardable.locked) * PAGE,
     vmo_discardable_unlocked_bytes: BigInt(discardable.unlocked) * PAGE,

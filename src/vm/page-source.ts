@@ -25,6 +25,7 @@ import type { BlockerSlot, Wake } from '../util/blocker.ts';
 import { awaitAncestorPages } from './cow-pager-tree.ts';
 import type { VmCowPages } from './cow-pages.ts';
 import { EMPTY, entryFrame, isFrame, type VmPageList, ZERO_MARKER } from './page-list.ts';
+import { EvictionHints } from './pager-eviction.ts';
 
 /** A thread waiting on a request it joined (Zircon's overlap requests). */
 interface OverlapWaiter {
@@ -128,6 +129,8 @@ export class PageSource {
    * zx_pager_query_vmo_stats last reset it; not by reads or commits.
    */
   modified = false;
+  /** The eviction hints of the VMO's pages, and its place in the eviction order. */
+  readonly hints = new EvictionHints();
   /** Outstanding READ requests, sorted by start, never overlapping. */
   private readonly requests: PageRequest[] = [];
 

@@ -78,6 +78,7 @@ export function supplyPagerPages(
     else if (isFrame(entry)) node.pmm.free(entryFrame(entry), FrameUse.vmo);
   }
   source.supplied(start, end);
+  source.hints.supplied();
   return ZX_OK;
 }
 

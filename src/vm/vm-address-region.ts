@@ -25,6 +25,7 @@ import {
 } from '../abi/constants.ts';
 import { because } from '../util/reason.ts';
 import { PAGE_MASK_N, PAGE_SIZE, PAGE_SIZE_N } from '../util/u64.ts';
+import { hintPagerPages } from './pager-eviction.ts';
 import { PERM_READ, PERM_WRITE, VmAddressRegionOrMapping } from './region.ts';
 import { RegionList } from './region-list.ts';
 import * as why from './region-reasons.ts';
@@ -377,12 +378,16 @@ function mappingRangeOp(
         return because(ZX_ERR_ACCESS_DENIED, why.neverWritable, from, false);
       }
       return fetchAndMap(m, from, to, firstPage, lastPage);
-    case ZX_VMAR_OP_ALWAYS_NEED:
-      return fetchAndMap(m, from, to, firstPage, lastPage);
+    case ZX_VMAR_OP_ALWAYS_NEED: {
+      const status = fetchAndMap(m, from, to, firstPage, lastPage);
+      if (status === ZX_OK) hintPagerPages(m.vmo, firstPage, lastPage, true);
+      return status;
+    }
     case ZX_VMAR_OP_MAP_RANGE:
       m.mapRange(from, to);
       return ZX_OK;
     case ZX_VMAR_OP_DONT_NEED:
+      hintPagerPages(m.vmo, firstPage, Math.min(lastPage, m.vmo.sizePages), false);
       return ZX_OK;
     default:
       return because(ZX_ERR_INVALID_ARGS, 'an unknown op');
