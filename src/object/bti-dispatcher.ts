@@ -43,6 +43,18 @@ export class BusTransactionInitiatorDispatcher extends Dispatcher {
   /** Set when the last handle is closed: no new pins. Live PMTs keep working. */
   zeroHandles = false;
 
+  /** ZX_PROP_NAME: BTIs take names (Zircon's BusTransactionInitiatorDispatcher::set_name). */
+  private name = new Uint8Array(0);
+
+  override getName(): Uint8Array {
+    return this.name;
+  }
+
+  override setName(name: Uint8Array): boolean {
+    this.name = name.slice(0, 31);
+    return true;
+  }
+
   constructor(koid: Koid, iommu: IommuDispatcher, btiId: bigint) {
     super(koid);
     this.iommu = iommu;

@@ -33,10 +33,12 @@ import {
   PAGE,
   readVmo,
   spawnProcess,
+  type TestProcess,
   untyped,
   vmoInfo,
   writeVmo,
 } from '../../helpers.ts';
+import { bti } from '../ddk/ddk-helpers.ts';
 
 const encoder = new TextEncoder();
 
@@ -78,12 +80,23 @@ describe('ZX_PROP_NAME', () => {
     ['a VMO', (sys: Syscalls) => createVmo(sys, PAGE)],
     ['the process itself', (_sys: Syscalls, self: number) => self],
     ['a job', (sys: Syscalls, _self: number, job: number) => createChildJob(sys, job)],
+    // Zircon's BusTransactionInitiatorDispatcher and ThreadDispatcher keep names too.
+    [
+      'a BTI',
+      (_sys: Syscalls, _self: number, _job: number, p: TestProcess) => bti(p.kernel, p.proc),
+    ],
+    [
+      'a thread',
+      (_sys: Syscalls, _self: number, _job: number, p: TestProcess) =>
+        p.proc.startThread(() => 0).handle,
+    ],
   ] as const;
 
   for (const [what, make] of holders) {
     it(`sets and reads back the name of ${what}, stopping at the first NUL`, () => {
-      const { proc, sys } = newProcess();
-      const h = make(sys, proc.self, proc.job);
+      const p = newProcess();
+      const { proc, sys } = p;
+      const h = make(sys, proc.self, proc.job, p);
       const raw = filled(ZX_MAX_NAME_LEN, 0x41);
       raw[1] = 0;
       expectStatus(sys.zx_object_set_property(h, ZX_PROP_NAME, raw, raw.length), ZX_OK);
@@ -91,8 +104,9 @@ describe('ZX_PROP_NAME', () => {
     });
 
     it(`keeps 31 characters of the name of ${what} and truncates longer names silently`, () => {
-      const { proc, sys } = newProcess();
-      const h = make(sys, proc.self, proc.job);
+      const p = newProcess();
+      const { proc, sys } = p;
+      const h = make(sys, proc.self, proc.job, p);
       const x31 = 'x'.repeat(31);
       const set = (bytes: Uint8Array, size: number) =>
         sys.zx_object_set_property(h, ZX_PROP_NAME, bytes, size);
@@ -107,8 +121,9 @@ describe('ZX_PROP_NAME', () => {
     });
 
     it(`needs SET_PROPERTY and GET_PROPERTY on ${what}`, () => {
-      const { proc, sys } = newProcess();
-      const h = make(sys, proc.self, proc.job);
+      const p = newProcess();
+      const { proc, sys } = p;
+      const h = make(sys, proc.self, proc.job, p);
       const getOnly = duplicate(sys, h, ZX_RIGHT_GET_PROPERTY);
       const setOnly = duplicate(sys, h, ZX_RIGHT_SET_PROPERTY);
       const name = encoder.encode('n');

@@ -12,6 +12,7 @@ import {
   ZX_ERR_NOT_SUPPORTED,
   ZX_ERR_OUT_OF_RANGE,
   ZX_ERR_SHOULD_WAIT,
+  ZX_INFO_PROCESS_VMOS,
   ZX_INFO_VMO_IS_COW_CLONE,
   ZX_INFO_VMO_PAGER_BACKED,
   ZX_OK,
@@ -32,6 +33,7 @@ import {
   ZX_VMO_OP_DECOMMIT,
   ZX_VMO_RESIZABLE,
 } from '../../../src/abi/constants.ts';
+import { decodeZxInfoVmo, ZX_INFO_VMO_SIZE } from '../../../src/abi/structs.ts';
 import type { Syscalls } from '../../../src/syscalls/index.ts';
 import { expectStatus, out, PAGE, readVmo, vmoInfo, writeVmo } from '../../helpers.ts';
 import { threadState } from '../ipc-helpers.ts';
@@ -499,5 +501,34 @@ describe('pager children: snapshots of modified children (snapshot.cc)', () => {
     setWord(sys, a, 1);
     assert.equal(vmoInfo(sys, a).populated_private_bytes, BigInt(PAGE));
     assert.equal(populated(sys, vmo), BigInt(4 * PAGE));
+  });
+
+  it('ZX_INFO_PROCESS_VMOS lists the pager VMO and its children as pager-backed', () => {
+    const { proc, sys, pager, vmo } = setup(2);
+    supplyDisk(sys, pager, vmo, 0, 2);
+    const alow = child(sys, vmo, ALOW);
+    setWord(sys, alow, 1);
+    const buffer = new Uint8Array(8 * ZX_INFO_VMO_SIZE);
+    const actual = out(0n);
+    const status = sys.zx_object_get_info(
+      proc.self,
+      ZX_INFO_PROCESS_VMOS,
+      buffer,
+      buffer.length,
+      actual,
+      null,
+    );
+    expectStatus(status, ZX_OK);
+    const records = Array.from({ length: Number(actual.value) }, (_, i) =>
+      decodeZxInfoVmo(buffer.subarray(i * ZX_INFO_VMO_SIZE, (i + 1) * ZX_INFO_VMO_SIZE)),
+    );
+    const byKoid = new Map(records.map((r) => [r.koid, r]));
+    const root = byKoid.get(vmoInfo(sys, vmo).koid)!;
+    const kid = byKoid.get(vmoInfo(sys, alow).koid)!;
+    assert.equal(root.flags & ZX_INFO_VMO_PAGER_BACKED, ZX_INFO_VMO_PAGER_BACKED);
+    assert.equal(kid.flags & ZX_INFO_VMO_PAGER_BACKED, ZX_INFO_VMO_PAGER_BACKED);
+    assert.equal(root.populated_bytes, BigInt(2 * PAGE));
+    assert.equal(kid.populated_bytes, BigInt(PAGE));
+    assert.equal(kid.parent_koid, root.koid);
   });
 });
