@@ -13,6 +13,7 @@ import {
   ZX_PORT_PACKET_SIZE,
   ZX_TIME_INFINITE,
   ZX_VM_PERM_READ,
+  ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE,
 } from '../../../src/index.ts';
 
 test('a pager thread serves a file from a Uint8Array disk to a reader that maps it', async () => {
@@ -66,6 +67,25 @@ test('a pager thread serves a file from a Uint8Array disk to a reader that maps 
     [1, 1],
     [2, 1],
   ]);
+
+  // The README's snapshot: an AT_LEAST_ON_WRITE child writes a page of its own, and reads the
+  // file's page 0 beside it (present here; the README's reader read only page 1, so there the
+  // read waits for a request, as test/syscalls/pager/children.test.ts checks).
+  const snap = { value: 0 };
+  const alow = ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE;
+  sys.zx_vmo_create_child(file.value, alow, 0, disk.length, snap);
+  const editor = fs.startThread(async (t) => {
+    await t.zx_vmo_write(snap.value, new Uint8Array([98]), 4096, 1); // copies page 1, writes 'b'
+    const two = new Uint8Array(2);
+    await t.zx_vmo_read(snap.value, two, 4095, 2);
+    return String.fromCharCode(...two);
+  });
+  assert.equal(await editor.done, 'Ab');
+  const b = new Uint8Array(1);
+  assert.equal(sys.zx_vmo_read(file.value, b, 4096, 1), 0);
+  assert.equal(String.fromCharCode(b[0]!), 'B');
+  // Every page was present: the snapshot sent no request.
+  assert.equal(requests.length, 3);
   // A zx_vmo_read now finds every page present: no request, no wait.
   const all = new Uint8Array(disk.length);
   assert.equal(sys.zx_vmo_read(file.value, all, 0, disk.length), 0);
