@@ -111,6 +111,59 @@ export interface ZxPortPacketInput {
   page_request?: ZxPacketPageRequest;
 }
 
+/** Where the page-request packet's fields sit (from the layouts above). */
+const field = (layout: typeof PAGE_REQUEST_PACKET_LAYOUT, name: string) =>
+  layout.fields.find((f) => f.name === name)!.offset;
+const PR_BASE = field(PAGE_REQUEST_PACKET_LAYOUT, 'page_request');
+const PR = {
+  key: field(PAGE_REQUEST_PACKET_LAYOUT, 'key'),
+  type: field(PAGE_REQUEST_PACKET_LAYOUT, 'type'),
+  status: field(PAGE_REQUEST_PACKET_LAYOUT, 'status'),
+  command: PR_BASE + field(ZX_PACKET_PAGE_REQUEST_LAYOUT, 'command'),
+  offset: PR_BASE + field(ZX_PACKET_PAGE_REQUEST_LAYOUT, 'offset'),
+  length: PR_BASE + field(ZX_PACKET_PAGE_REQUEST_LAYOUT, 'length'),
+};
+
+/** A port key as the 8 bytes a packet holds it in (see encodePageRequestPacket). */
+export function packetKeyBytes(key: bigint): Uint8Array {
+  const bytes = new Uint8Array(8);
+  new DataView(bytes.buffer).setBigUint64(0, key, true);
+  return bytes;
+}
+
+/** Stores `value` (below 2^53) as a little-endian u64 at bytes[at...]. */
+function storeU64(bytes: Uint8Array, at: number, value: number): void {
+  let lo = value % 2 ** 32;
+  let hi = Math.floor(value / 2 ** 32);
+  for (let i = 0; i < 4; i++) {
+    bytes[at + i] = lo & 0xff;
+    bytes[at + 4 + i] = hi & 0xff;
+    lo >>>= 8;
+    hi >>>= 8;
+  }
+}
+
+/**
+ * A ZX_PKT_TYPE_PAGE_REQUEST packet with status ZX_OK, flags and reserved fields 0, written into
+ * the zeroed `bytes` (key from packetKeyBytes; offset and length byte counts below 2^53): what
+ * encodeZxPortPacket writes for it, without building a record or a view (the kernel sends one
+ * per page request).
+ */
+export function encodePageRequestPacket(
+  bytes: Uint8Array,
+  key: Uint8Array,
+  command: number,
+  offset: number,
+  length: number,
+): void {
+  bytes.set(key, PR.key);
+  bytes[PR.type] = ZX_PKT_TYPE_PAGE_REQUEST;
+  bytes[PR.command] = command & 0xff;
+  bytes[PR.command + 1] = command >>> 8;
+  storeU64(bytes, PR.offset, offset);
+  storeU64(bytes, PR.length, length);
+}
+
 export function encodeZxPortPacket(view: DataView, offset: number, packet: ZxPortPacketInput) {
   const header = { key: packet.key, type: packet.type, status: packet.status };
   if (packet.signal !== undefined) {

@@ -4,13 +4,12 @@
 // most one packet of its VMO in the port: the next request is queued once the pager has taken
 // the previous packet, and a request answered while its packet still waits is withdrawn.
 
+import { ZX_OBJ_TYPE_PAGER, ZX_PAGER_VMO_COMPLETE } from '../abi/constants.ts';
 import {
-  ZX_OBJ_TYPE_PAGER,
-  ZX_OK,
-  ZX_PAGER_VMO_COMPLETE,
-  ZX_PKT_TYPE_PAGE_REQUEST,
-} from '../abi/constants.ts';
-import { encodeZxPortPacket, ZX_PORT_PACKET_SIZE } from '../abi/structs-ipc.ts';
+  encodePageRequestPacket,
+  packetKeyBytes,
+  ZX_PORT_PACKET_SIZE,
+} from '../abi/structs-ipc.ts';
 import { PAGE_SIZE } from '../util/u64.ts';
 import {
   type PageProvider,
@@ -29,6 +28,8 @@ export class PagerProxy implements PageProvider {
   readonly pagerKoid: number;
   private readonly port: PortDispatcher;
   private readonly key: bigint;
+  /** The key as the packet bytes hold it. */
+  private readonly keyBytes: Uint8Array;
   /** Sent, not yet in the port (the port holds one packet of this proxy at a time). */
   private readonly pending: Outgoing[] = [];
   /** What the packet in the port is, with the packet itself. */
@@ -39,6 +40,7 @@ export class PagerProxy implements PageProvider {
     this.pagerKoid = pagerKoid;
     this.port = port;
     this.key = key;
+    this.keyBytes = packetKeyBytes(key);
   }
 
   send(request: PageRequest): void {
@@ -67,20 +69,13 @@ export class PagerProxy implements PageProvider {
     const what = this.pending.shift();
     if (what === undefined) return;
     const bytes = new Uint8Array(ZX_PORT_PACKET_SIZE);
-    const complete = what === 'complete';
-    encodeZxPortPacket(new DataView(bytes.buffer), 0, {
-      key: this.key,
-      type: ZX_PKT_TYPE_PAGE_REQUEST,
-      status: ZX_OK,
-      page_request: {
-        command: complete ? ZX_PAGER_VMO_COMPLETE : what.command,
-        flags: 0,
-        reserved0: 0,
-        offset: complete ? 0n : BigInt(what.start) * BigInt(PAGE_SIZE),
-        length: complete ? 0n : BigInt(what.end - what.start) * BigInt(PAGE_SIZE),
-        reserved1: 0n,
-      },
-    });
+    if (what === 'complete') {
+      encodePageRequestPacket(bytes, this.keyBytes, ZX_PAGER_VMO_COMPLETE, 0, 0);
+    } else {
+      // Page indices stay below 2^52, so byte offsets are exact doubles.
+      const [offset, length] = [what.start * PAGE_SIZE, (what.end - what.start) * PAGE_SIZE];
+      encodePageRequestPacket(bytes, this.keyBytes, what.command, offset, length);
+    }
     const packet: PortPacket = {
       bytes,
       key: this.key,

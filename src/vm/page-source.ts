@@ -255,6 +255,7 @@ export class PageSource {
   detach(complete: boolean): void {
     if (this.detached) return;
     this.detached = true;
+    this.hints.detached();
     for (const request of [...this.requests]) {
       this.finish(request);
       wakePrimary(request, () => ZX_ERR_BAD_STATE);

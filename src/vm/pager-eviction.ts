@@ -34,6 +34,11 @@ export class EvictionHints {
   supplied(): void {
     if (this.root !== null) this.evictor?.touch(this.root);
   }
+
+  /** No more pages will come (detached, or the VMO is gone): out of the eviction order. */
+  detached(): void {
+    if (this.root !== null) this.evictor?.untrack(this.root);
+  }
 }
 
 /**
@@ -59,6 +64,8 @@ export type EvictionPass = (typeof EvictionPass)[keyof typeof EvictionPass];
 export class PagerEvictor {
   /** Pager-backed roots, least recently supplied first (a Set keeps insertion order). */
   private readonly roots = new Set<VmCowPages>();
+  /** The root supplied last (touching it again changes nothing). */
+  private newest: VmCowPages | null = null;
   /** Pages evicted so far (Zircon's pager_backed_pages_evicted counter). */
   evicted = 0;
 
@@ -70,9 +77,16 @@ export class PagerEvictor {
     this.roots.add(root);
   }
 
+  untrack(root: VmCowPages): void {
+    this.roots.delete(root);
+    if (this.newest === root) this.newest = null;
+  }
+
   touch(root: VmCowPages): void {
+    if (this.newest === root) return;
     this.roots.delete(root);
     this.roots.add(root);
+    this.newest = root;
   }
 
   /**

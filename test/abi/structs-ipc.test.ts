@@ -18,10 +18,12 @@ import {
   decodeZxInfoThread,
   decodeZxPortPacket,
   encodeHandles,
+  encodePageRequestPacket,
   encodeZxChannelCallArgs,
   encodeZxChannelIovec,
   encodeZxInfoThread,
   encodeZxPortPacket,
+  packetKeyBytes,
   ZX_CHANNEL_CALL_ARGS_SIZE,
   ZX_INFO_THREAD_SIZE,
   ZX_PORT_PACKET_SIZE,
@@ -75,6 +77,39 @@ describe('zx_port_packet_t', () => {
     assert.equal(v.getBigUint64(24, true), 4096n);
     assert.equal(v.getBigUint64(32, true), 8192n);
     assert.deepEqual(decodeZxPortPacket(bytes).page_request, request);
+  });
+
+  it("the kernel's page-request packets are the bytes encodeZxPortPacket writes", () => {
+    for (const [command, offset, length] of [
+      [1, 0, 4096],
+      [2, 0, 0],
+      [1, 0xffff_f000, 2 ** 40],
+      [1, 2 ** 52 - 4096, 4096],
+    ] as const) {
+      const fast = new Uint8Array(ZX_PORT_PACKET_SIZE);
+      encodePageRequestPacket(
+        fast,
+        packetKeyBytes(0x1234_5678_9abc_def0n),
+        command,
+        offset,
+        length,
+      );
+      const slow = new Uint8Array(ZX_PORT_PACKET_SIZE);
+      encodeZxPortPacket(view(slow), 0, {
+        key: 0x1234_5678_9abc_def0n,
+        type: ZX_PKT_TYPE_PAGE_REQUEST,
+        status: 0,
+        page_request: {
+          command,
+          flags: 0,
+          reserved0: 0,
+          offset: BigInt(offset),
+          length: BigInt(length),
+          reserved1: 0n,
+        },
+      });
+      assert.deepEqual(fast, slow);
+    }
   });
 
   it('a user packet keeps its 32 payload bytes', () => {
