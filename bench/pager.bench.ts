@@ -161,7 +161,7 @@ const report = await runBenchmarks({
   title: 'User pager',
   comparisons: [
     {
-      label: 'page-request round trip vs a 4 KiB copy (per page)',
+      label: `${PAGES} page-request round trips vs ${PAGES} copies of 4 KiB`,
       subject: `${PAGES} page-request round trips (fault, supply, resume)`,
       baseline: `${PAGES} copies of 4 KiB`,
     },

@@ -49,6 +49,8 @@ export class VmPageList {
   private order: SortedKeys | null = null;
   private lastKey = -1;
   private lastChunk: Int32Array | undefined;
+  /** A chunk set() emptied and dropped, kept for the next one it needs. */
+  private spare: Int32Array | null = null;
   /** Frames held (entries that are frames). */
   frameCount = 0;
   /** Markers held. */
@@ -72,7 +74,9 @@ export class VmPageList {
     let chunk = key === this.lastKey ? this.lastChunk : this.chunks.get(key);
     if (chunk === undefined) {
       if (entry === EMPTY) return EMPTY;
-      chunk = new Int32Array(CHUNK_LENGTH);
+      // The chunk emptied last is reused: a page that comes and goes (an aux VMO's) allocates once.
+      chunk = this.spare?.fill(0) ?? new Int32Array(CHUNK_LENGTH);
+      this.spare = null;
       this.chunks.set(key, chunk);
       this.keyAdded(key);
     }
@@ -91,6 +95,7 @@ export class VmPageList {
     if (entry > 0) chunk[FRAME_SLOT]!++;
     if (old === EMPTY) chunk[COUNT_SLOT]!++;
     else if (entry === EMPTY && --chunk[COUNT_SLOT]! === 0) {
+      this.spare = chunk;
       this.chunks.delete(key);
       this.order?.delete(key);
       this.lastKey = -1;
