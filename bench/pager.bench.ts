@@ -147,7 +147,7 @@ summary(() => {
   ).baseline();
   bench('zx_pager_supply_pages 1 MiB from an aux VMO', function* () {
     yield {
-      [0]: supplyPair,
+      0: supplyPair,
       manual([aux, target]: [number, number]) {
         const t0 = process.hrtime.bigint();
         ok(sys.zx_pager_supply_pages(pager, target, 0, MIB, aux, 0), 'supply');

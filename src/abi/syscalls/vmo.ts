@@ -254,7 +254,7 @@ export const VMO_SYSCALLS = family({
       ],
       [
         'ZX_ERR_NOT_SUPPORTED',
-        'a slice of a resizable VMO; a reference of a slice, contiguous or physical VMO; a snapshot of a physical VMO or of a slice',
+        'a slice of a resizable VMO; a reference of a slice, contiguous or physical VMO; a snapshot of a physical VMO or of a slice (but one-way snapshots of a slice under a pager); SNAPSHOT under a pager; SNAPSHOT_MODIFIED of a slice of a modified pager child, of a pager child with one-way children, or at the end of a one-way chain',
       ],
       ['ZX_ERR_BAD_STATE', 'an uncached parent; pinned pages, for snapshots'],
       ['ZX_ERR_NO_MEMORY', "the kernel's handle arena is full (the child is undone)"],
