@@ -7,9 +7,11 @@ import { FrameUse, type PhysicalMemory } from '../pmm/pmm.ts';
 import { assert } from '../util/assert.ts';
 import { PAGE_SHIFT_N, U64_MAX } from '../util/u64.ts';
 import { CowSplice } from './cow-splice.ts';
+import { readsZero } from './dirty-ranges.ts';
 import type { DiscardableList } from './discardable.ts';
 import { EMPTY, entryFrame, isFrame, ZERO_MARKER } from './page-list.ts';
 import type { PageSource } from './page-source.ts';
+import { cleanPagesIn } from './pager-dirty.ts';
 import type { PageSplice, VmObject, VmoCreateOptions } from './vm-object.ts';
 import { VmObjectPaged } from './vm-object-paged.ts';
 
@@ -60,16 +62,16 @@ export function supplyPagerPages(
   const list = pages.take();
   const node = vmo.cow;
   let next = 0;
-  const supplyEnd = Math.min(end, source.zeroFrom);
   for (let page = start; page < end; page++) {
     let entry = ZERO_MARKER;
     if (next < list.offsets.length && list.offsets[next] === page - start) {
       entry = list.entries[next++]!;
     }
-    // Pages past zeroFrom are the VMO's own zeros (Zircon's dirty zero range): kept, like any
-    // page already present.
-    if (page < supplyEnd && node.pages.get(page) === EMPTY) node.pages.set(page, entry);
-    else if (isFrame(entry)) node.pmm.free(entryFrame(entry), FrameUse.vmo);
+    // Zero ranges are the VMO's own zeros (Zircon's dirty zero range): kept, like any page
+    // already present.
+    if (node.pages.get(page) === EMPTY && !readsZero(source.runs.tagAt(page))) {
+      node.pages.set(page, entry);
+    } else if (isFrame(entry)) node.pmm.free(entryFrame(entry), FrameUse.vmo);
   }
   source.supplied(start, end);
   return ZX_OK;
@@ -103,11 +105,5 @@ export function detachPagerVmo(vmo: VmObjectPaged): void {
   const source = node.source;
   assert(source !== null, 'detaching a VMO without a pager');
   source.detach(true);
-  const pmm = node.pmm;
-  const clean: number[] = [];
-  node.pages.forEach(0, Math.min(node.sizePages, source.zeroFrom), (page, entry) => {
-    if (source.dirty.has(page)) return;
-    if (!isFrame(entry) || pmm.pinCount(entryFrame(entry)) === 0) clean.push(page);
-  });
-  for (const page of clean) node.decommit(page, page + 1);
+  for (const page of cleanPagesIn(node, 0, node.sizePages)) node.decommit(page, page + 1);
 }

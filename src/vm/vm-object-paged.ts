@@ -26,7 +26,8 @@ import { CowSplice } from './cow-splice.ts';
 import { supplyPages, takePages } from './cow-transfer.ts';
 import { type DiscardableList, DiscardableTracker } from './discardable.ts';
 import { entryFrame, isFrame } from './page-list.ts';
-import { awaitPages, zeroPagerPages } from './page-source.ts';
+import { awaitPages } from './page-source.ts';
+import { forEachWriteBatch, markWritten, zeroPagerPages } from './pager-dirty.ts';
 import {
   type LockResult,
   type PageSplice,
@@ -134,7 +135,9 @@ export class VmObjectPaged extends VmObject {
     const wait = awaitPages(this.cow, page + this.cowOffset, page + this.cowOffset + 1, true);
     if (wait !== ZX_OK) return wait;
     // Forks a page shared copy-on-write; the node unmaps the old frame from every view.
-    return this.cow.frameForWrite(page + this.cowOffset);
+    const frame = this.cow.frameForWrite(page + this.cowOffset);
+    if (frame >= 0) markWritten(this.cow, page + this.cowOffset, page + this.cowOffset + 1);
+    return frame;
   }
 
   /** The pages of [start, end) whose frames this VMO's node holds (a slice's, its parent's). */
@@ -167,10 +170,25 @@ export class VmObjectPaged extends VmObject {
 
   write(range: PageRange, src: Uint8Array, srcOffset: number): number {
     if (this.isDiscarded) return because(ZX_ERR_NOT_FOUND, why.DISCARDED);
+    if (this.cow.source !== null) return this.writePager(range, src, srcOffset);
     const wait = this.awaitRange(range, true);
     if (wait !== ZX_OK) return wait;
     // The node unmaps pages that get frames of their own (mappings showed the zero page).
     return this.cow.write(this.cowRange(range), src, srcOffset);
+  }
+
+  /** A write to pager-backed pages: 16 pages at a time, each batch dirtied first. */
+  private writePager(range: PageRange, src: Uint8Array, srcOffset: number): number {
+    return forEachWriteBatch(range, (batch, delta) => {
+      const wait = this.awaitRange(batch, true);
+      if (wait !== ZX_OK) return wait;
+      const status = this.cow.write(this.cowRange(batch), src, srcOffset + delta);
+      const start = batch.page + this.cowOffset;
+      if (status === ZX_OK) {
+        markWritten(this.cow, start, start + Math.ceil((batch.inPage + batch.length) / PAGE_SIZE));
+      }
+      return status;
+    });
   }
 
   override commit(startPage: number, endPage: number): number {
