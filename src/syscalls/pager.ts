@@ -35,6 +35,7 @@ import { PagerDispatcher } from '../object/pager-dispatcher.ts';
 import type { PortDispatcher } from '../object/port-dispatcher.ts';
 import { VmObjectDispatcher } from '../object/vm-object-dispatcher.ts';
 import { PAGE_MASK_N, PAGE_SHIFT_N, roundUpPageU64 } from '../util/u64.ts';
+import { UNTRACKED } from '../vm/dirty-ranges.ts';
 import {
   createPagerVmo,
   detachPagerVmo,
@@ -45,7 +46,8 @@ import {
 import { VMO_MAX_SIZE } from '../vm/vm-object.ts';
 import type { VmObjectPaged } from '../vm/vm-object-paged.ts';
 import { objectWithRights, type SyscallContext } from './context.ts';
-import type { HandleOut } from './impl.ts';
+import type { HandleOut, UserOut } from './impl.ts';
+import { pagersOwnVmo, queryDirtyRanges, writebackOp } from './pager-writeback.ts';
 import { enforcePolicy } from './policy.ts';
 import { beginCopyOut, finishCopyOut, type UserBuffer } from './user.ts';
 
@@ -107,6 +109,9 @@ export function zx_pager_create_vmo(
     ctx.core.discardables,
     source,
   );
+  // Past the stream size of an unbounded VMO, pages read as zero and are not the pager's.
+  if (unbounded)
+    source.runs.set(Number(roundUpPageU64(size)! >> PAGE_SHIFT_N), vmo.sizePages, UNTRACKED);
   const dispatcher = new VmObjectDispatcher(ctx.core.newKoid(), vmo, size);
   return out.set(dispatcher, ZX_DEFAULT_VMO_RIGHTS | (resizable ? ZX_RIGHT_RESIZE : 0));
 }
@@ -187,7 +192,7 @@ export function zx_pager_op_range(
   const params = S.zx_pager_op_range.params;
   const paged = pagerAndVmo(ctx, pager, params[0], pagerVmo, params[2]);
   if (typeof paged === 'number') return paged;
-  if (op !== ZX_PAGER_OP_FAIL) return ZX_ERR_NOT_SUPPORTED;
+  if (op !== ZX_PAGER_OP_FAIL) return writebackOp(paged, op, offset, length, data);
   // data is a zx_status_t in a u64: it must be an int32 (sign-extended) from the list.
   const signed = BigInt.asIntN(64, data);
   if (signed < -(2n ** 31n) || signed >= 2n ** 31n) return ZX_ERR_INVALID_ARGS;
@@ -209,7 +214,9 @@ export function zx_pager_query_vmo_stats(
   bufferSize: bigint,
 ): number {
   const params = S.zx_pager_query_vmo_stats.params;
-  const paged = pagerAndVmo(ctx, pager, params[0], pagerVmo, params[1]);
+  const vmo = pagerAndVmo(ctx, pager, params[0], pagerVmo, params[1]);
+  if (typeof vmo === 'number') return vmo;
+  const paged = pagersOwnVmo(vmo);
   if (typeof paged === 'number') return paged;
   if (bufferSize < BigInt(ZX_PAGER_VMO_STATS_SIZE)) return ZX_ERR_BUFFER_TOO_SMALL;
   if ((options & ~ZX_PAGER_RESET_VMO_STATS) !== 0) return ZX_ERR_INVALID_ARGS;
@@ -222,4 +229,27 @@ export function zx_pager_query_vmo_stats(
     modified: modified ? ZX_PAGER_VMO_STATS_MODIFIED : 0,
   });
   return finishCopyOut(ctx.user, buffer, dst);
+}
+
+/**
+ * zx_pager_query_dirty_ranges(pager, pager_vmo, offset, length, buffer, buffer_size, actual,
+ * avail): the dirty ranges of the pager's VMO in the range (pager-writeback.ts).
+ */
+export function zx_pager_query_dirty_ranges(
+  ctx: SyscallContext,
+  pager: number,
+  pagerVmo: number,
+  offset: bigint,
+  length: bigint,
+  buffer: UserBuffer,
+  bufferSize: bigint,
+  actual: UserOut,
+  avail: UserOut,
+): number {
+  const params = S.zx_pager_query_dirty_ranges.params;
+  const vmo = pagerAndVmo(ctx, pager, params[0], pagerVmo, params[1]);
+  if (typeof vmo === 'number') return vmo;
+  const paged = pagersOwnVmo(vmo);
+  if (typeof paged === 'number') return paged;
+  return queryDirtyRanges(ctx, paged, offset, length, buffer, bufferSize, actual, avail);
 }

@@ -24,7 +24,7 @@ import {
 import { FrameUse } from '../pmm/pmm.ts';
 import { assert } from '../util/assert.ts';
 import { because } from '../util/reason.ts';
-import { PAGE_SIZE } from '../util/u64.ts';
+import { PAGE_SHIFT_N, PAGE_SIZE, roundUpPageU64 } from '../util/u64.ts';
 import type { PageRange, VmCowPages } from './cow-pages.ts';
 import {
   AWAITING_CLEAN,
@@ -37,6 +37,7 @@ import {
 } from './dirty-ranges.ts';
 import { entryFrame, isFrame, ZERO_MARKER } from './page-list.ts';
 import type { PageSource } from './page-source.ts';
+import type { VmObjectPaged } from './vm-object-paged.ts';
 
 /** Pages a zx_vmo_write waits for at a time (VmObjectPaged's kMaxWriteWaitPages). */
 export const MAX_WRITE_WAIT_PAGES = 16;
@@ -274,4 +275,15 @@ export function cleanPagesIn(node: VmCowPages, start: number, end: number): numb
     });
   });
   return clean;
+}
+
+/** zx_vmo_set_stream_size of a pager-backed VMO, from `oldSize` to `newSize` bytes. */
+export function pagerStreamSize(vmo: VmObjectPaged, oldSize: bigint, newSize: bigint): void {
+  const size = vmo.sizePages;
+  const pages = (bytes: bigint) => {
+    const rounded = roundUpPageU64(bytes);
+    return rounded === null ? size : Math.min(size, Number(rounded >> PAGE_SHIFT_N));
+  };
+  const off = vmo.cowOffset;
+  pagerStreamSizeChanged(vmo.cow, off + pages(oldSize), off + pages(newSize), off + size);
 }

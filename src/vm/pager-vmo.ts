@@ -34,7 +34,11 @@ export function pageSourceOf(vmo: VmObject): PageSource | null {
 }
 
 /** The byte range [offset, offset + length) as root pages, or OUT_OF_RANGE. */
-function rootPages(vmo: VmObjectPaged, offset: bigint, length: bigint): [number, number] | number {
+export function rootPages(
+  vmo: VmObjectPaged,
+  offset: bigint,
+  length: bigint,
+): [number, number] | number {
   const end = offset + length;
   if (end > U64_MAX || end > vmo.sizeBytes) return ZX_ERR_OUT_OF_RANGE;
   const start = Number(offset >> PAGE_SHIFT_N) + vmo.cowOffset;

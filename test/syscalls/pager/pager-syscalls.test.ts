@@ -17,6 +17,7 @@ import {
   ZX_ERR_IO_DATA_INTEGRITY,
   ZX_ERR_NO_MEMORY,
   ZX_ERR_NO_SPACE,
+  ZX_ERR_NOT_FOUND,
   ZX_ERR_NOT_SUPPORTED,
   ZX_ERR_OUT_OF_RANGE,
   ZX_ERR_WRONG_TYPE,
@@ -353,5 +354,27 @@ describe('zx_pager_query_vmo_stats', () => {
     expectStatus(sys.zx_vmo_set_stream_size(vmo, BigInt(PAGE)), ZX_OK);
     assert.equal(stats(sys, pager, vmo, ZX_PAGER_RESET_VMO_STATS), ZX_PAGER_VMO_STATS_MODIFIED);
     assert.equal(stats(sys, pager, vmo), 0);
+  });
+});
+
+describe('zx_pager_op_range: DIRTY (more in pager-writeback.test.ts)', () => {
+  // PagerWriteback.InvalidPagerOpRange: "dirty an unsupplied page".
+  it('DIRTY over a page never supplied is ZX_ERR_NOT_FOUND', () => {
+    const { sys } = newProcess();
+    const pager = createPager(sys);
+    const port = createPort(sys);
+    const vmo = createPagedVmo(sys, pager, port, 1n, 1, 0x8 /* ZX_VMO_TRAP_DIRTY */);
+    const status = sys.zx_pager_op_range(pager, 2 /* ZX_PAGER_OP_DIRTY */, vmo, 0n, 4096n, 0n);
+    assert.equal(status, ZX_ERR_NOT_FOUND);
+  });
+
+  it('DIRTY that cannot commit the zero pages of its range is ZX_ERR_NO_MEMORY', () => {
+    const { sys } = newProcess(newKernel({ memoryBytes: 64 * 4096 }));
+    const pager = createPager(sys);
+    const port = createPort(sys);
+    const vmo = createPagedVmo(sys, pager, port, 1n, 1, 0x8 | ZX_VMO_RESIZABLE);
+    assert.equal(sys.zx_vmo_set_size(vmo, 1024 * 4096), ZX_OK);
+    const status = sys.zx_pager_op_range(pager, 2, vmo, 4096n, 1023n * 4096n, 0n);
+    assert.equal(status, ZX_ERR_NO_MEMORY);
   });
 });
