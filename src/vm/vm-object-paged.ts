@@ -309,15 +309,20 @@ export class VmObjectPaged extends VmObject {
 
   /**
    * Pins pages [start, end) for DMA: commits them (forking copy-on-write pages into this VMO)
-   * and pins their frames, which may then not be freed or moved.
+   * and pins their frames, which may then not be freed or moved. Pinned for the device to
+   * `write`, a pager-backed VMO's pages are dirtied first (one DIRTY request for the range, as
+   * upstream's pin asks once it has pinned); pinned to be read, they stay clean.
    */
-  pin(start: number, end: number): number[] | number {
+  pin(start: number, end: number, write: boolean): number[] | number {
     const status = this.commit(start, end);
     if (status !== ZX_OK) return status;
+    const off = this.cowOffset;
+    const wait = write ? awaitPages(this.cow, start + off, end + off, true) : ZX_OK;
+    if (wait !== ZX_OK) return wait;
     const pmm = this.cow.pmm;
     const frames: number[] = [];
     for (let page = start; page < end; page++) {
-      const frame = this.pageForWrite(page);
+      const frame = write ? this.pageForWrite(page) : this.cow.frameForWrite(page + off);
       if (frame < 0) {
         for (const pinned of frames) pmm.unpin(pinned);
         return frame;

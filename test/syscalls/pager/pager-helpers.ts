@@ -3,10 +3,15 @@
 
 import assert from 'node:assert/strict';
 
-import { ZX_OK, ZX_PKT_TYPE_PAGE_REQUEST } from '../../../src/abi/constants.ts';
+import {
+  ZX_OK,
+  ZX_PAGER_VMO_DIRTY,
+  ZX_PAGER_VMO_READ,
+  ZX_PKT_TYPE_PAGE_REQUEST,
+} from '../../../src/abi/constants.ts';
 import type { Syscalls } from '../../../src/syscalls/index.ts';
 import { createVmo, expectStatus, out, PAGE } from '../../helpers.ts';
-import { drainPackets } from '../ipc-helpers.ts';
+import { createPort, drainPackets } from '../ipc-helpers.ts';
 
 export function createPager(sys: Syscalls): number {
   const pager = out(0);
@@ -91,4 +96,21 @@ export function takeRequests(sys: Syscalls, port: number): Request[] {
 /** Page `page`'s bytes as the disk holds them. */
 export function diskPage(page: number): Uint8Array {
   return new Uint8Array(PAGE).fill(diskByte(page));
+}
+
+/** A pager, its port, and a VMO of `pages` pages it backs (key 1), nothing supplied yet. */
+export function pagedSetup(sys: Syscalls, pages: number, options = 0) {
+  const pager = createPager(sys);
+  const port = createPort(sys);
+  const vmo = createPagedVmo(sys, pager, port, 1n, pages, options);
+  return { pager, port, vmo };
+}
+
+/** The commands and page ranges of the requests queued on `port`: ['READ', 0, 1], ... */
+export function requestRanges(sys: Syscalls, port: number): [string, number, number][] {
+  return takeRequests(sys, port).map((r) => [
+    r.command === ZX_PAGER_VMO_READ ? 'READ' : r.command === ZX_PAGER_VMO_DIRTY ? 'DIRTY' : '?',
+    r.offset,
+    r.length,
+  ]);
 }
