@@ -13,7 +13,10 @@ export const DIRTY = 1;
 export const AWAITING_CLEAN = 2;
 /** With DIRTY or AWAITING_CLEAN: no page, reads as zero (a dirty zero interval). */
 export const ZERO = 4;
-/** Past the stream size: no page, reads as zero, not dirty (Zircon's untracked zero interval). */
+/**
+ * No page, reads as zero, not dirty: past the stream size (Zircon's untracked zero interval),
+ * or supplied as zero (the aux VMO had no page there; Zircon's clean zero marker).
+ */
 export const UNTRACKED = 8;
 
 /** Whether pages with `tag` read as zero without a page (and without asking the pager). */

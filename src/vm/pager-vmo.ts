@@ -7,9 +7,9 @@ import { FrameUse, type PhysicalMemory } from '../pmm/pmm.ts';
 import { assert } from '../util/assert.ts';
 import { PAGE_SHIFT_N, U64_MAX } from '../util/u64.ts';
 import { CowSplice } from './cow-splice.ts';
-import { readsZero } from './dirty-ranges.ts';
+import { readsZero, UNTRACKED } from './dirty-ranges.ts';
 import type { DiscardableList } from './discardable.ts';
-import { EMPTY, entryFrame, isFrame, ZERO_MARKER } from './page-list.ts';
+import { entryFrame, isFrame } from './page-list.ts';
 import type { PageSource } from './page-source.ts';
 import { cleanPagesIn } from './pager-dirty.ts';
 import type { PageSplice, VmObject, VmoCreateOptions } from './vm-object.ts';
@@ -47,8 +47,10 @@ export function rootPages(
 
 /**
  * zx_pager_supply_pages into `vmo`: each page of the range still missing takes the splice's
- * frame (a zero marker where the aux VMO had nothing); present pages keep theirs and the
- * splice's frame is freed. Requests the pages complete end, and their waiters go on.
+ * frame, or becomes a clean zero where the aux VMO had nothing (an UNTRACKED run, as upstream
+ * places a zero marker); present pages keep theirs and the splice's frame is freed. Requests
+ * the pages complete end, and their waiters go on. Costs the splice's entries and the VMO's
+ * entries and runs in the range, never its width.
  */
 export function supplyPagerPages(
   vmo: VmObjectPaged,
@@ -63,22 +65,48 @@ export function supplyPagerPages(
   if (source.detached) return ZX_ERR_BAD_STATE;
   assert(pages instanceof CowSplice, 'pages taken from another kind of VMO');
   const [start, end] = range;
-  const list = pages.take();
+  const { offsets, entries } = pages.take();
   const node = vmo.cow;
+  const drop = (i: number) => {
+    const entry = entries[i]!;
+    if (isFrame(entry)) node.pmm.free(entryFrame(entry), FrameUse.vmo);
+  };
   let next = 0;
-  for (let page = start; page < end; page++) {
-    let entry = ZERO_MARKER;
-    if (next < list.offsets.length && list.offsets[next] === page - start) {
-      entry = list.entries[next++]!;
+  for (const [from, to] of missingRuns(node, source, start, end)) {
+    // Splice pages for pages already present (or zero ranges, the VMO's own zeros) are freed.
+    while (next < offsets.length && start + offsets[next]! < from) drop(next++);
+    let at = from;
+    while (next < offsets.length && start + offsets[next]! < to) {
+      const page = start + offsets[next]!;
+      source.runs.set(at, page, UNTRACKED);
+      node.pages.set(page, entries[next++]!);
+      at = page + 1;
     }
-    // Zero ranges are the VMO's own zeros (Zircon's dirty zero range): kept, like any page
-    // already present.
-    if (node.pages.get(page) === EMPTY && !readsZero(source.runs.tagAt(page))) {
-      node.pages.set(page, entry);
-    } else if (isFrame(entry)) node.pmm.free(entryFrame(entry), FrameUse.vmo);
+    source.runs.set(at, to, UNTRACKED);
   }
+  while (next < offsets.length) drop(next++);
   source.supplied(start, end);
   return ZX_OK;
+}
+
+/** The runs of pages of [start, end) the pager has yet to supply: no entry, no zero range. */
+function missingRuns(
+  node: VmObjectPaged['cow'],
+  source: PageSource,
+  start: number,
+  end: number,
+): [number, number][] {
+  const runs: [number, number][] = [];
+  source.runs.forEachPiece(start, end, (from, to, tag) => {
+    if (readsZero(tag)) return;
+    let at = from;
+    node.pages.forEachRun(from, to, (s, e) => {
+      if (s > at) runs.push([at, s]);
+      at = e;
+    });
+    if (at < to) runs.push([at, to]);
+  });
+  return runs;
 }
 
 /**

@@ -566,6 +566,11 @@ export class VmObjectPaged extends VmObject {
     return end > this.sizeBytes ? why.outOfRange(what, end, this.sizeBytes) : ZX_OK;
   }
 
+  /** Hints matter only to pager-backed VMOs, which check the range (upstream's HintRange). */
+  override hintRange(offset: bigint, length: bigint): number {
+    return this.cow.source === null ? ZX_OK : this.checkRange(why.OP, offset, length);
+  }
+
   /** Anonymous memory has nothing to fetch: only the range is checked. */
   prefetchRange(offset: bigint, length: bigint): number {
     const pages = this.roundedPages(offset, length);

@@ -507,10 +507,14 @@ describe('zx_vmo_op_range: pager-backed VMOs, from the host', () => {
     });
   }
 
-  it('DONT_NEED asks the pager for nothing, and DECOMMIT is not supported', () => {
+  it('DONT_NEED asks the pager for nothing but checks the range; DECOMMIT is not supported', () => {
     const { sys } = newProcess();
     const { port, vmo } = pagedSetup(sys, 4);
     expectStatus(op(sys, vmo, ZX_VMO_OP_DONT_NEED, 0, 4 * PAGE), ZX_OK);
+    // Hints are ignored, range and all, but by pager-backed VMOs (upstream's HintRange).
+    expectStatus(op(sys, vmo, ZX_VMO_OP_DONT_NEED, PAGE, 4 * PAGE), ZX_ERR_OUT_OF_RANGE);
+    expectStatus(op(sys, vmo, ZX_VMO_OP_ALWAYS_NEED, PAGE, 4 * PAGE), ZX_ERR_OUT_OF_RANGE);
+    expectStatus(op(sys, createVmo(sys, PAGE), ZX_VMO_OP_DONT_NEED, PAGE, 4 * PAGE), ZX_OK);
     expectStatus(op(sys, vmo, ZX_VMO_OP_DECOMMIT, 0, 4 * PAGE), ZX_ERR_NOT_SUPPORTED);
     assert.deepEqual(requestRanges(sys, port), []);
   });
