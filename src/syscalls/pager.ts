@@ -95,7 +95,8 @@ export function zx_pager_create_vmo(
   const known = ZX_VMO_RESIZABLE | ZX_VMO_TRAP_DIRTY | ZX_VMO_UNBOUNDED;
   if ((options & ~known) !== 0 || (resizable && unbounded)) return ZX_ERR_INVALID_ARGS;
   const vmoSize = unbounded ? VMO_MAX_SIZE : roundUpPageU64(size);
-  if (vmoSize === null || vmoSize > VMO_MAX_SIZE) return ZX_ERR_OUT_OF_RANGE;
+  // The stream size (size) may not pass the VMO's size (an UNBOUNDED one's too).
+  if (vmoSize === null || vmoSize > VMO_MAX_SIZE || size > vmoSize) return ZX_ERR_OUT_OF_RANGE;
   const source = pagerObj.createSource(
     portHandle.object as PortDispatcher,
     key,

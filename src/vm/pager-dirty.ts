@@ -155,9 +155,17 @@ export function pagerStreamSizeChanged(
   assert(source !== null, 'a stream size of pager pages without a pager');
   const dropFrom = Math.min(oldPages, newPages);
   if (dropFrom < endPage) {
-    node.pages.clearDescending(dropFrom, endPage, (_index, entry) => {
-      if (isFrame(entry)) node.pmm.free(entryFrame(entry), FrameUse.vmo);
+    // Pinned pages may not go: they are kept, cleared in place.
+    const pinned: [number, number][] = [];
+    node.pages.clearDescending(dropFrom, endPage, (index, entry) => {
+      if (!isFrame(entry)) return;
+      if (node.pmm.pinCount(entryFrame(entry)) > 0) pinned.push([index, entry]);
+      else node.pmm.free(entryFrame(entry), FrameUse.vmo);
     });
+    for (const [index, entry] of pinned) {
+      node.pages.set(index, entry);
+      node.zeroWithinPage(index, 0, PAGE_SIZE);
+    }
     node.notifyRemoved(dropFrom, endPage);
   }
   if (newPages > oldPages) source.runs.set(oldPages, Math.min(newPages, endPage), DIRTY | ZERO);

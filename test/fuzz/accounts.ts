@@ -23,7 +23,8 @@ const ONE_BYTE = 1n << 63n;
 const U64_MAX = (1n << 64n) - 1n;
 
 /**
- * The scaled committed bytes of the VMOs the process holds add up to KMEM vmo_bytes; to no
+ * The scaled committed bytes of the VMOs the process holds (or that are in flight in channel
+ * messages) add up to KMEM vmo_bytes; to no
  * more than that when the parent of a slice or reference is held by nobody (its pages are
  * its own, and no handle shows them).
  */
@@ -55,6 +56,18 @@ export function checkAccounts(world: World): void {
     // A slice or reference reports none of its parent's pages (its parent_koid is 0 once
     // the parent is gone: the object layer is asked, not ZX_INFO_VMO).
     const vm = (table.get(value)!.object as VmObjectDispatcher).vmo;
+    if (vm.childType === 'slice' || vm.childType === 'reference') parents.push(vm.parent?.userId);
+  }
+  // VMOs whose only handles are in flight (in a channel message) count too.
+  for (const handle of world.kernel.core.handleArena.liveHandles()) {
+    if (handle.owner !== null || handle.object.type !== ZX_OBJ_TYPE_VMO) continue;
+    const object = handle.object as VmObjectDispatcher;
+    if (committed.has(Number(object.koid))) continue;
+    const record = object.getVmoInfo(handle.rights);
+    const fraction = record.committed_fractional_scaled_bytes;
+    const exact = record.committed_scaled_bytes * ONE_BYTE + (fraction === U64_MAX ? 0n : fraction);
+    committed.set(Number(object.koid), exact);
+    const vm = object.vmo;
     if (vm.childType === 'slice' || vm.childType === 'reference') parents.push(vm.parent?.userId);
   }
   const hiddenParent = parents.some((koid) => koid === undefined || !committed.has(koid));

@@ -349,4 +349,16 @@ describe('zx_bti_pin of a pager-backed VMO, from the host', () => {
     assert.equal(actual.value, 0n, 'no dirty range');
     expectStatus(sys.zx_pmt_unpin(pmt), ZX_OK);
   });
+
+  it('a stream-size shrink keeps pinned pages (cleared in place) and drops the rest', () => {
+    const { kernel, sys, proc } = newProcess();
+    const b = bti(kernel, proc);
+    const { pager, vmo } = pagedSetup(sys, 4);
+    supplyDisk(sys, pager, vmo, 0, 4);
+    const { pmt } = pin(sys, b, ZX_BTI_PERM_READ, vmo, 2 * PAGE, PAGE, 1);
+    expectStatus(sys.zx_vmo_set_stream_size(vmo, 0n), ZX_OK);
+    assert.equal(vmoInfo(sys, vmo).committed_bytes, P, 'only the pinned page');
+    assert.deepEqual(readVmo(sys, vmo, 2 * PAGE, PAGE), new Uint8Array(PAGE));
+    expectStatus(sys.zx_pmt_unpin(pmt), ZX_OK);
+  });
 });

@@ -144,6 +144,12 @@ describe('zx_pager_create_vmo', () => {
     expectStatus(create(pager, ZX_VMO_DISCARDABLE, port), ZX_ERR_INVALID_ARGS);
     expectStatus(create(pager, ZX_VMO_RESIZABLE | ZX_VMO_UNBOUNDED, port), ZX_ERR_INVALID_ARGS);
     expectStatus(create(pager, 0, port, 0xffff_ffff_ffff_ffffn), ZX_ERR_OUT_OF_RANGE);
+    // UNBOUNDED: size is the stream size, which may not pass the largest VMO.
+    expectStatus(
+      create(pager, ZX_VMO_UNBOUNDED, port, 0xffff_ffff_ffff_ffffn),
+      ZX_ERR_OUT_OF_RANGE,
+    );
+    expectStatus(create(pager, ZX_VMO_UNBOUNDED, port, VMO_MAX_SIZE + 1n), ZX_ERR_OUT_OF_RANGE);
     expectStatus(sys.zx_pager_create_vmo(pager, 0, port, 0n, 0n, null), ZX_ERR_INVALID_ARGS);
   });
 });
