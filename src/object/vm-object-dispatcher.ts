@@ -49,7 +49,7 @@ import {
 import { nameFlags } from '../abi/flags.ts';
 import { encodeZxVmoLockState, ZX_VMO_LOCK_STATE_SIZE, type ZxInfoVmo } from '../abi/structs.ts';
 import { because, hex } from '../util/reason.ts';
-import { roundUpPageU64 } from '../util/u64.ts';
+import { PAGE_SHIFT_N, roundUpPageU64 } from '../util/u64.ts';
 import { pagerStreamSize } from '../vm/pager-dirty.ts';
 import { pageSourceOf } from '../vm/pager-vmo.ts';
 import type { UserTransfer, VmObject } from '../vm/vm-object.ts';
@@ -253,6 +253,10 @@ export class VmObjectDispatcher extends Dispatcher {
       if (status !== ZX_OK) return status;
     }
     if (source !== null) pagerStreamSize(vmo as VmObjectPaged, this.contentSize, size);
+    // As upstream, every mapping (through any VMO showing these pages) lets go of them from
+    // the page of the lower size on: a FAULT_BEYOND_STREAM_SIZE mapping then faults past the
+    // new size (OUT_OF_RANGE), also where it had mapped a page while the stream was larger.
+    (vmo as VmObjectPaged).unmapShared(Number(from >> PAGE_SHIFT_N), vmo.sizePages);
     this.contentSize = size;
     return ZX_OK;
   }

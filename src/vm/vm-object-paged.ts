@@ -140,6 +140,11 @@ export class VmObjectPaged extends VmObject {
     return frame;
   }
 
+  /** Every mapping of pages [start, end), through this VMO or another view of its node, lets go. */
+  unmapShared(start: number, end: number): void {
+    this.cow.notifyRemoved(start + this.cowOffset, end + this.cowOffset);
+  }
+
   /** The pages of [start, end) whose frames this VMO's node holds (a slice's, its parent's). */
   lookup(start: number, end: number, fn: (page: number) => void): void {
     const offset = this.cowOffset;
