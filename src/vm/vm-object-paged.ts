@@ -27,7 +27,8 @@ import { supplyPages, takePages } from './cow-transfer.ts';
 import { type DiscardableList, DiscardableTracker } from './discardable.ts';
 import { entryFrame, isFrame } from './page-list.ts';
 import { awaitPages } from './page-source.ts';
-import { forEachWriteBatch, markWritten, zeroPagerPages } from './pager-dirty.ts';
+import { zeroPagedRange } from './paged-zero.ts';
+import { forEachWriteBatch, markWritten } from './pager-dirty.ts';
 import {
   type LockResult,
   type PageSplice,
@@ -230,86 +231,10 @@ export class VmObjectPaged extends VmObject {
   }
 
   /**
-   * Whole pages [start, end) zeroed by ZERO: their frames go back to the PMM, except pinned
-   * ones and those of a contiguous VMO, which are cleared in place (they may not move).
-   */
-  private zeroWholePages(start: number, end: number): void {
-    // Node coordinates from here on. zeroPages frees (a snapshot also hides its ancestors'
-    // pages behind zero markers, since dropping them would let those show through).
-    const off = this.cowOffset;
-    if (!this.isContiguous && !this.hasPinnedPages(start, end)) {
-      // A pager-backed VMO keeps them as its own zeros: dropped, they would be asked for again.
-      if (this.cow.source !== null) zeroPagerPages(this.cow, start + off, end + off);
-      else this.cow.zeroPages(start + off, end + off);
-      return;
-    }
-    const pmm = this.cow.pmm;
-    const kept: number[] = [];
-    this.cow.pages.forEach(start + off, end + off, (page, entry) => {
-      if (isFrame(entry) && (this.isContiguous || pmm.pinCount(entryFrame(entry)) > 0)) {
-        kept.push(page);
-      }
-    });
-    let from = start + off;
-    for (const page of kept) {
-      this.cow.zeroWithinPage(page, 0, PAGE_SIZE);
-      if (from < page) this.cow.zeroPages(from, page);
-      from = page + 1;
-    }
-    if (from < end + off) this.cow.zeroPages(from, end + off);
-  }
-
-  /**
-   * Zeroes bytes [start, end) (both within the VMO): partial pages are zeroed in place, whole
-   * pages are given back to the PMM (a plain VMO has nothing beneath them to hide). Partial
-   * pages that hold data fail with BAD_STATE on an uncached VMO and NOT_FOUND on a discarded
-   * one, as Zircon's partial-page path does; every check happens before anything changes.
+   * Zeroes bytes [start, end) (both within the VMO): paged-zero.ts, in Zircon's order of checks.
    */
   override zero(start: bigint, end: bigint): number {
-    if (start >= end) return ZX_OK;
-    // Contiguous pages cannot be decommitted, and zeroing them in place needs a cached VMO.
-    if (this.isContiguous && !this.isCached) return because(ZX_ERR_BAD_STATE, why.NOT_CACHED);
-    const firstPage = Number(start >> PAGE_SHIFT_N);
-    const lastPage = Number((end - 1n) >> PAGE_SHIFT_N);
-    const headOffset = Number(start & PAGE_MASK_N);
-    const tailEnd = Number(((end - 1n) & PAGE_MASK_N) + 1n);
-    const headPartial = headOffset !== 0 || (firstPage === lastPage && tailEnd !== PAGE_SIZE);
-    const tailPartial = tailEnd !== PAGE_SIZE && (firstPage !== lastPage || !headPartial);
-    for (const [partial, page] of [
-      [headPartial, firstPage],
-      [tailPartial, lastPage],
-    ] as const) {
-      if (!partial) continue;
-      if (this.isDiscarded) return because(ZX_ERR_NOT_FOUND, why.DISCARDED);
-      // A partial page of a pager-backed VMO needs its content first.
-      const wait = awaitPages(this.cow, page + this.cowOffset, page + this.cowOffset + 1, true);
-      if (wait !== ZX_OK) return wait;
-      if (!this.isCached && this.cow.hasContent(page + this.cowOffset)) {
-        return because(ZX_ERR_BAD_STATE, why.UNCACHED_PARTIAL);
-      }
-    }
-    // A partial page that shows an ancestor's page is forked first (ZX_ERR_NO_MEMORY possible).
-    const off = this.cowOffset;
-    if (firstPage === lastPage) {
-      if (headPartial)
-        return this.cow.zeroWithinPage(firstPage + off, headOffset, tailEnd - headOffset);
-      this.zeroWholePages(firstPage, firstPage + 1);
-      return ZX_OK;
-    }
-    let wholeStart = firstPage;
-    if (headOffset !== 0) {
-      const status = this.cow.zeroWithinPage(firstPage + off, headOffset, PAGE_SIZE - headOffset);
-      if (status !== ZX_OK) return status;
-      wholeStart++;
-    }
-    let wholeEnd = lastPage + 1;
-    if (tailEnd !== PAGE_SIZE) {
-      const status = this.cow.zeroWithinPage(lastPage + off, 0, tailEnd);
-      if (status !== ZX_OK) return status;
-      wholeEnd--;
-    }
-    this.zeroWholePages(wholeStart, wholeEnd);
-    return ZX_OK;
+    return zeroPagedRange(this, start, end);
   }
 
   /**
