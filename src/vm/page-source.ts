@@ -22,8 +22,12 @@ import {
 import { FrameUse } from '../pmm/pmm.ts';
 import { assert } from '../util/assert.ts';
 import type { BlockerSlot, Wake } from '../util/blocker.ts';
+import { because } from '../util/reason.ts';
 import type { VmCowPages } from './cow-pages.ts';
 import { EMPTY, entryFrame, isFrame, type VmPageList, ZERO_MARKER } from './page-list.ts';
+
+const MISSING_DETACHED =
+  'pages of the range were never supplied and the VMO is detached from its pager';
 
 /** A thread waiting on a request it joined (Zircon's overlap requests). */
 interface OverlapWaiter {
@@ -150,7 +154,7 @@ export class PageSource {
     let first = start;
     while (first < needEnd && pages.get(first) !== EMPTY) first++;
     if (first >= needEnd) return ZX_OK;
-    if (this.detached) return ZX_ERR_BAD_STATE;
+    if (this.detached) return because(ZX_ERR_BAD_STATE, MISSING_DETACHED);
     const caller = this.slot.caller;
     const joined = this.requests.find((r) => r.start <= first && first < r.end);
     if (joined !== undefined) {

@@ -2,9 +2,10 @@
 // FailPageRequests and DetachSource for a user pager): placing supplied pages, failing
 // requests, detaching. The VMO itself is a VmObjectPaged whose root node has a PageSource.
 
-import { ZX_ERR_BAD_STATE, ZX_ERR_OUT_OF_RANGE, ZX_OK } from '../abi/constants.ts';
+import { ZX_ERR_BAD_STATE, ZX_OK } from '../abi/constants.ts';
 import { FrameUse, type PhysicalMemory } from '../pmm/pmm.ts';
 import { assert } from '../util/assert.ts';
+import { because } from '../util/reason.ts';
 import { PAGE_SHIFT_N, U64_MAX } from '../util/u64.ts';
 import { CowSplice } from './cow-splice.ts';
 import type { DiscardableList } from './discardable.ts';
@@ -12,6 +13,11 @@ import { EMPTY, entryFrame, isFrame, ZERO_MARKER } from './page-list.ts';
 import type { PageSource } from './page-source.ts';
 import type { PageSplice, VmObject, VmoCreateOptions } from './vm-object.ts';
 import { VmObjectPaged } from './vm-object-paged.ts';
+import { outOfRange, overflow } from './vm-reasons.ts';
+
+/** How the pager syscalls name the range of the pager VMO. */
+const RANGE = 'offset + length';
+const DETACHED = 'the VMO is detached from its pager';
 
 /** A pager-backed VMO of `sizePages`: every page missing until supplied. */
 export function createPagerVmo(
@@ -34,7 +40,8 @@ export function pageSourceOf(vmo: VmObject): PageSource | null {
 /** The byte range [offset, offset + length) as root pages, or OUT_OF_RANGE. */
 function rootPages(vmo: VmObjectPaged, offset: bigint, length: bigint): [number, number] | number {
   const end = offset + length;
-  if (end > U64_MAX || end > vmo.sizeBytes) return ZX_ERR_OUT_OF_RANGE;
+  if (end > U64_MAX) return overflow(RANGE, offset, length);
+  if (end > vmo.sizeBytes) return outOfRange(RANGE, end, vmo.sizeBytes);
   const start = Number(offset >> PAGE_SHIFT_N) + vmo.cowOffset;
   return [start, start + Number(length >> PAGE_SHIFT_N)];
 }
@@ -54,7 +61,7 @@ export function supplyPagerPages(
   assert(source !== null, 'supplying a VMO without a pager');
   const range = rootPages(vmo, offset, length);
   if (typeof range === 'number') return range;
-  if (source.detached) return ZX_ERR_BAD_STATE;
+  if (source.detached) return because(ZX_ERR_BAD_STATE, DETACHED);
   assert(pages instanceof CowSplice, 'pages taken from another kind of VMO');
   const [start, end] = range;
   const list = pages.take();
@@ -89,7 +96,7 @@ export function failPagerRange(
   assert(source !== null, 'failing requests of a VMO without a pager');
   const range = rootPages(vmo, offset, length);
   if (typeof range === 'number') return range;
-  if (source.detached) return ZX_ERR_BAD_STATE;
+  if (source.detached) return because(ZX_ERR_BAD_STATE, DETACHED);
   source.failed(range[0], range[1], status);
   return ZX_OK;
 }
