@@ -32,7 +32,7 @@ import {
 import { encodeZxPagerVmoStats, ZX_PAGER_VMO_STATS_SIZE } from '../abi/structs.ts';
 import type { HandleParam } from '../abi/syscall-spec.ts';
 import { PAGER_SYSCALLS as S } from '../abi/syscalls/pager.ts';
-import { PagerDispatcher } from '../object/pager-dispatcher.ts';
+import { PagerDispatcher, type PagerProxy } from '../object/pager-dispatcher.ts';
 import type { PortDispatcher } from '../object/port-dispatcher.ts';
 import { VmObjectDispatcher } from '../object/vm-object-dispatcher.ts';
 import { PAGE_MASK_N, PAGE_SHIFT_N, roundUpPageU64 } from '../util/u64.ts';
@@ -106,7 +106,8 @@ export function zx_pager_create(ctx: SyscallContext, options: number, out: Handl
   const policy = enforcePolicy(ctx, ZX_POL_NEW_PAGER);
   if (policy !== ZX_OK) return policy;
   if (options !== 0) return fail(ctx, ZX_ERR_INVALID_ARGS, notZero, 'options', options >>> 0);
-  return out.set(new PagerDispatcher(ctx.core.newKoid()), ZX_DEFAULT_PAGER_RIGHTS);
+  const pager = new PagerDispatcher(ctx.core.newKoid(), ctx.core.pagerTrace);
+  return out.set(pager, ZX_DEFAULT_PAGER_RIGHTS);
 }
 
 /**
@@ -147,11 +148,13 @@ export function zx_pager_create_vmo(
   const vmoSize = unbounded ? VMO_MAX_SIZE : roundUpPageU64(size);
   if (vmoSize === null) return fail(ctx, ZX_ERR_OUT_OF_RANGE, roundsPast, 'size', size);
   if (vmoSize > VMO_MAX_SIZE) return fail(ctx, ZX_ERR_OUT_OF_RANGE, tooLarge, vmoSize);
+  const koid = ctx.core.newKoid();
   const source = pagerObj.createSource(
     portHandle.object as PortDispatcher,
     key,
     (options & ZX_VMO_TRAP_DIRTY) !== 0,
     ctx.core.pageWait,
+    koid,
   );
   const vmo = createPagerVmo(
     ctx.core.pmm,
@@ -160,8 +163,19 @@ export function zx_pager_create_vmo(
     ctx.core.discardables,
     source,
   );
-  const dispatcher = new VmObjectDispatcher(ctx.core.newKoid(), vmo, size);
+  const dispatcher = new VmObjectDispatcher(koid, vmo, size);
   return out.set(dispatcher, ZX_DEFAULT_VMO_RIGHTS | (resizable ? ZX_RIGHT_RESIZE : 0));
+}
+
+/**
+ * While a tracer listens, the proxy serving `vmo`, told that an answer begins (the requests it
+ * completes are told after it); null otherwise, at the cost of one check.
+ */
+function answering(ctx: SyscallContext, vmo: VmObjectPaged): PagerProxy | null {
+  if (ctx.core.pagerTrace.observer === null) return null;
+  const proxy = vmo.cow.source!.provider as PagerProxy;
+  proxy.answering();
+  return proxy;
 }
 
 /** The pager VMO of a call, if `pager` made it: the VmObjectPaged, or INVALID_ARGS. */
@@ -202,7 +216,9 @@ export function zx_pager_detach_vmo(ctx: SyscallContext, pager: number, vmo: num
   const params = S.zx_pager_detach_vmo.params;
   const paged = pagerAndVmo(ctx, pager, params[0], vmo, params[1]);
   if (typeof paged === 'number') return paged;
+  const traced = answering(ctx, paged);
   detachPagerVmo(paged);
+  if (traced !== null) traced.answered('detached', 0n, paged.sizeBytes, null, ZX_OK);
   return ZX_OK;
 }
 
@@ -232,7 +248,9 @@ export function zx_pager_supply_pages(
   if (pageSourceOf(aux.vmo) !== null) return fail(ctx, ZX_ERR_NOT_SUPPORTED, AUX_PAGER);
   const pages = aux.vmo.takePages(auxOffset, length);
   if (typeof pages === 'number') return pages;
+  const traced = answering(ctx, paged);
   const status = supplyPagerPages(paged, offset, length, pages);
+  if (traced !== null) traced.answered('supplied', offset, length, null, status);
   pages.release();
   return status;
 }
@@ -258,7 +276,10 @@ export function zx_pager_op_range(
   const signed = BigInt.asIntN(64, data);
   const status = signed < -(2n ** 31n) || signed >= 2n ** 31n ? 0 : Number(signed);
   if (!FAILURE_CODES.has(status)) return fail(ctx, ZX_ERR_INVALID_ARGS, notFailure, data);
-  return failPagerRange(paged, offset, length, status);
+  const traced = answering(ctx, paged);
+  const result = failPagerRange(paged, offset, length, status);
+  if (traced !== null) traced.answered('failed', offset, length, status, result);
+  return result;
 }
 
 /**

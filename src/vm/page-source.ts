@@ -33,6 +33,8 @@ const MISSING_DETACHED =
 interface OverlapWaiter {
   /** The page it needs first. */
   readonly first: number;
+  /** Who waits (a thread, or null for the host), for kernel.inspect(). */
+  readonly caller: unknown;
   /** Set when a FAIL hit that page: the status it gets once the request completes. */
   failStatus: number | null;
 }
@@ -186,8 +188,9 @@ export class PageSource {
   }
 
   private waitAsOverlap(request: PageRequest, first: number): number {
+    const caller = this.slot.caller;
     return this.wait((wake) => {
-      request.overlaps.set(wake, { first, failStatus: null });
+      request.overlaps.set(wake, { first, caller, failStatus: null });
       return () => request.overlaps.delete(wake);
     });
   }

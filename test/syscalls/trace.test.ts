@@ -12,12 +12,18 @@ import {
   ZX_VM_SPECIFIC,
   ZX_VMO_RESIZABLE,
 } from '../../src/abi/constants.ts';
-import { formatSyscallEvent, type SyscallEvent } from '../../src/syscalls/index.ts';
+import { formatSyscallEvent, type SyscallEvent, type Tracer } from '../../src/syscalls/index.ts';
 import { createVmo, newKernel, newProcess, out, PAGE } from '../helpers.ts';
 
-function recorder(): { events: SyscallEvent[]; tracer: (e: SyscallEvent) => void } {
+/** Records the syscall events a tracer sees (faults and page requests are left out). */
+function recorder(): { events: SyscallEvent[]; tracer: Tracer } {
   const events: SyscallEvent[] = [];
-  return { events, tracer: (e) => events.push(e) };
+  return {
+    events,
+    tracer: (e) => {
+      if (e.kind === 'syscall') events.push(e);
+    },
+  };
 }
 
 describe('syscall tracing', () => {
