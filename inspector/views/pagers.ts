@@ -57,10 +57,10 @@ export function requestRows(snapshot: KernelSnapshot): string[][] {
 function strip(vmo: PagerVmoSnapshot, sizePages: number): SVGSVGElement {
   const ns = 'http://www.w3.org/2000/svg';
   const pages = Math.min(sizePages, 256);
-  const width = Math.max(1, Math.min(8, Math.floor(512 / Math.max(pages, 1))));
+  const width = Math.max(2, Math.min(24, Math.floor(512 / Math.max(pages, 1))));
   const svg = document.createElementNS(ns, 'svg');
   svg.setAttribute('width', String(pages * width + 2));
-  svg.setAttribute('height', '14');
+  svg.setAttribute('height', '18');
   svg.setAttribute('role', 'img');
   svg.setAttribute('aria-label', `VMO ${vmo.vmoKoid}: ${vmo.suppliedPages} pages supplied`);
   const rect = (x: number, w: number, cls: string) => {
@@ -68,7 +68,7 @@ function strip(vmo: PagerVmoSnapshot, sizePages: number): SVGSVGElement {
     r.setAttribute('x', String(1 + x * width));
     r.setAttribute('y', '1');
     r.setAttribute('width', String(Math.max(1, w * width)));
-    r.setAttribute('height', '12');
+    r.setAttribute('height', '16');
     r.setAttribute('class', cls);
     svg.append(r);
   };
