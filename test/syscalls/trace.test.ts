@@ -208,44 +208,21 @@ describe('fault tracing', () => {
     const vmoKoid = Number(handleBasic(sys, vmo).koid);
     const pagerKoid = Number(handleBasic(sys, pager).koid);
     const requests = events.filter((e): e is PageRequestEvent => e.kind === 'page_request');
+    const event = (action: string, command: string | null, offset: string, status?: string) => ({
+      kind: 'page_request',
+      action,
+      command,
+      pagerKoid,
+      vmoKoid,
+      offset,
+      length: '0x1000',
+      ...(status === undefined ? {} : { status }),
+    });
     assert.deepEqual(requests, [
-      {
-        kind: 'page_request',
-        action: 'sent',
-        command: 'READ',
-        pagerKoid,
-        vmoKoid,
-        offset: '0x1000',
-        length: '0x1000',
-      },
-      {
-        kind: 'page_request',
-        action: 'supplied',
-        command: null,
-        pagerKoid,
-        vmoKoid,
-        offset: '0x1000',
-        length: '0x1000',
-      },
-      {
-        kind: 'page_request',
-        action: 'completed',
-        command: 'READ',
-        pagerKoid,
-        vmoKoid,
-        offset: '0x1000',
-        length: '0x1000',
-      },
-      {
-        kind: 'page_request',
-        action: 'failed',
-        command: null,
-        pagerKoid,
-        vmoKoid,
-        offset: '0x0',
-        length: '0x1000',
-        status: 'ZX_ERR_IO',
-      },
+      event('sent', 'READ', '0x1000'),
+      event('supplied', null, '0x1000'),
+      event('completed', 'READ', '0x1000'),
+      event('failed', null, '0x0', 'ZX_ERR_IO'),
     ]);
     assert.deepEqual(
       faults(events).map((e) => e.result),
