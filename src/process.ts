@@ -18,7 +18,7 @@ import { type ProcessDispatcher, processCallStatus } from './object/process-disp
 import type { HandleValue } from './object/types.ts';
 import { beginWait, type WaitResult } from './object/wait.ts';
 import type { SyscallContext } from './syscalls/context.ts';
-import { bindSyscalls, type Syscalls, type SyscallTracer } from './syscalls/index.ts';
+import { bindSyscalls, faultEvent, type Syscalls, type SyscallTracer } from './syscalls/index.ts';
 import type { UserMemory } from './syscalls/user.ts';
 import {
   type StartedThread,
@@ -98,16 +98,26 @@ export class Process {
     this.tracer = tracer;
     this.explainAll = explain;
     this.syscalls = bindSyscalls(this.ctx, tracer, explain);
+    this.observeFaults();
+  }
+
+  /** Faults of the address space go to the tracer as events, or to no one (one check). */
+  private observeFaults(): void {
+    const tracer = this.tracer;
+    const object = this.object;
+    object.aspace.onFault =
+      tracer === undefined ? null : (fault) => tracer(faultEvent(object, fault));
   }
 
   /**
-   * Sends every later syscall of this process to `tracer` (null stops it); a traced process
-   * explains its errors (SyscallEvent.reason). The syscall object stays the same object; its
+   * Sends every later syscall and page fault of this process to `tracer` (null stops it); a
+   * traced process explains its errors (SyscallEvent.reason). The syscall object stays the same object; its
    * functions are rebound, so an untraced process pays nothing.
    */
   setTracer(tracer: SyscallTracer | null): void {
     this.tracer = tracer ?? undefined;
     this.rebind();
+    this.observeFaults();
   }
 
   /**

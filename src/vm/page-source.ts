@@ -21,15 +21,21 @@ import {
 } from '../abi/constants.ts';
 import { assert } from '../util/assert.ts';
 import type { BlockerSlot, Wake } from '../util/blocker.ts';
+import { because } from '../util/reason.ts';
 import type { VmCowPages } from './cow-pages.ts';
 import { DIRTY, PageRuns, readsZero, ZERO } from './dirty-ranges.ts';
 import type { VmPageList } from './page-list.ts';
 import { awaitDirty } from './pager-dirty.ts';
 
+const MISSING_DETACHED =
+  'pages of the range were never supplied and the VMO is detached from its pager';
+
 /** A thread waiting on a request it joined (Zircon's overlap requests). */
 interface OverlapWaiter {
   /** The page it needs first. */
   readonly first: number;
+  /** Who waits (a thread, or null for the host), for kernel.inspect(). */
+  readonly caller: unknown;
   /** Set when a FAIL hit that page: the status it gets once the request completes. */
   failStatus: number | null;
 }
@@ -180,7 +186,7 @@ export class PageSource {
   require(pages: VmPageList, start: number, end: number): number {
     const first = this.firstMissing(pages, start, end);
     if (first >= end) return ZX_OK;
-    if (this.detached) return ZX_ERR_BAD_STATE;
+    if (this.detached) return because(ZX_ERR_BAD_STATE, MISSING_DETACHED);
     return this.ask(ZX_PAGER_VMO_READ, first, this.missingEnd(pages, first, end));
   }
 
@@ -221,8 +227,9 @@ export class PageSource {
   }
 
   private waitAsOverlap(request: PageRequest, first: number): number {
+    const caller = this.slot.caller;
     return this.wait((wake) => {
-      request.overlaps.set(wake, { first, failStatus: null });
+      request.overlaps.set(wake, { first, caller, failStatus: null });
       return () => request.overlaps.delete(wake);
     });
   }

@@ -2,9 +2,10 @@
 // FailPageRequests and DetachSource for a user pager): placing supplied pages, failing
 // requests, detaching. The VMO itself is a VmObjectPaged whose root node has a PageSource.
 
-import { ZX_ERR_BAD_STATE, ZX_ERR_OUT_OF_RANGE, ZX_OK } from '../abi/constants.ts';
+import { ZX_ERR_BAD_STATE, ZX_OK } from '../abi/constants.ts';
 import { FrameUse, type PhysicalMemory } from '../pmm/pmm.ts';
 import { assert } from '../util/assert.ts';
+import { because } from '../util/reason.ts';
 import { PAGE_SHIFT_N, U64_MAX } from '../util/u64.ts';
 import { CowSplice } from './cow-splice.ts';
 import { readsZero, UNTRACKED } from './dirty-ranges.ts';
@@ -14,6 +15,11 @@ import type { PageSource } from './page-source.ts';
 import { cleanPagesIn } from './pager-dirty.ts';
 import type { PageSplice, VmObject, VmoCreateOptions } from './vm-object.ts';
 import { VmObjectPaged } from './vm-object-paged.ts';
+import { outOfRange, overflow } from './vm-reasons.ts';
+
+/** How the pager syscalls name the range of the pager VMO. */
+const RANGE = 'offset + length';
+const DETACHED = 'the VMO is detached from its pager';
 
 /** A pager-backed VMO of `sizePages`: every page missing until supplied. */
 export function createPagerVmo(
@@ -40,7 +46,8 @@ export function rootPages(
   length: bigint,
 ): [number, number] | number {
   const end = offset + length;
-  if (end > U64_MAX || end > vmo.sizeBytes) return ZX_ERR_OUT_OF_RANGE;
+  if (end > U64_MAX) return overflow(RANGE, offset, length);
+  if (end > vmo.sizeBytes) return outOfRange(RANGE, end, vmo.sizeBytes);
   const start = Number(offset >> PAGE_SHIFT_N) + vmo.cowOffset;
   return [start, start + Number(length >> PAGE_SHIFT_N)];
 }
@@ -62,7 +69,7 @@ export function supplyPagerPages(
   assert(source !== null, 'supplying a VMO without a pager');
   const range = rootPages(vmo, offset, length);
   if (typeof range === 'number') return range;
-  if (source.detached) return ZX_ERR_BAD_STATE;
+  if (source.detached) return because(ZX_ERR_BAD_STATE, DETACHED);
   assert(pages instanceof CowSplice, 'pages taken from another kind of VMO');
   const [start, end] = range;
   const { offsets, entries } = pages.take();
@@ -123,7 +130,7 @@ export function failPagerRange(
   assert(source !== null, 'failing requests of a VMO without a pager');
   const range = rootPages(vmo, offset, length);
   if (typeof range === 'number') return range;
-  if (source.detached) return ZX_ERR_BAD_STATE;
+  if (source.detached) return because(ZX_ERR_BAD_STATE, DETACHED);
   source.failed(range[0], range[1], status);
   return ZX_OK;
 }

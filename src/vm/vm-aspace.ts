@@ -10,6 +10,7 @@ import { copyFromFrame, copyIntoArena, FrameRunCopier } from '../pmm/frame-runs.
 import type { PhysicalMemory } from '../pmm/pmm.ts';
 import { because, hex } from '../util/reason.ts';
 import { PAGE_SIZE } from '../util/u64.ts';
+import { type FaultObserver, observeFault } from './fault-trace.ts';
 import { entryFrame, isFrame } from './page-list.ts';
 import { PageTable, PTE_NONE, pteFrame, pteWritable } from './page-table.ts';
 import { PERM_READ, PERM_RWX, PERM_WRITE } from './region.ts';
@@ -31,6 +32,8 @@ export class VmAspace {
   readonly root: VmAddressRegion;
   /** The mapping the last fault found (faults come in runs). */
   private lastMapping: VmMapping | null = null;
+  /** Told of every fault while set (a tracer; see fault-trace.ts); null costs one check. */
+  onFault: FaultObserver | null = null;
 
   constructor(pmm: PhysicalMemory, base: number, size: number) {
     this.pmm = pmm;
@@ -60,6 +63,13 @@ export class VmAspace {
    * ZX_ERR_OUT_OF_RANGE, ...).
    */
   fault(vpage: number, write: boolean): number {
+    const observer = this.onFault;
+    if (observer !== null) return observeFault(this, observer, vpage, write);
+    return this.resolveFault(vpage, write);
+  }
+
+  /** The fault itself, told to no one (fault() and the observed path call it). */
+  resolveFault(vpage: number, write: boolean): number {
     const mapping = this.findMapping(vpage * PAGE_SIZE);
     if (mapping === null) return because(ZX_ERR_NOT_FOUND, nothingMapped, vpage * PAGE_SIZE);
     return mapping.fault(vpage, write);

@@ -35,6 +35,7 @@ import {
   ZX_RIGHT_MANAGE_VMO,
   ZX_RIGHT_READ,
   ZX_RIGHT_RESIZE,
+  ZX_RIGHT_SAME_RIGHTS,
   ZX_RIGHT_WRITE,
   ZX_VMO_CHILD_SNAPSHOT,
   ZX_VMO_DISCARDABLE,
@@ -151,6 +152,16 @@ describe('zx_pager_create_vmo', () => {
     );
     expectStatus(create(pager, ZX_VMO_UNBOUNDED, port, VMO_MAX_SIZE + 1n), ZX_ERR_OUT_OF_RANGE);
     expectStatus(sys.zx_pager_create_vmo(pager, 0, port, 0n, 0n, null), ZX_ERR_INVALID_ARGS);
+  });
+
+  it('gives NO_MEMORY when the handle arena is full, and destroys the VMO', () => {
+    const { proc, sys } = newProcess(newKernel({ maxHandles: 8 }));
+    const pager = createPager(sys);
+    const port = createPort(sys);
+    while (sys.zx_handle_duplicate(proc.self, ZX_RIGHT_SAME_RIGHTS, out(0)) === ZX_OK) {}
+    const made = out(0);
+    expectStatus(sys.zx_pager_create_vmo(pager, 0, port, 0n, BigInt(PAGE), made), ZX_ERR_NO_MEMORY);
+    assert.equal(made.value, 0);
   });
 });
 
@@ -338,6 +349,9 @@ describe('zx_pager_query_vmo_stats', () => {
     expectStatus(query(pager, vmo, 2, 3), ZX_ERR_BUFFER_TOO_SMALL);
     expectStatus(query(pager, vmo, 2), ZX_ERR_INVALID_ARGS);
     expectStatus(sys.zx_pager_query_vmo_stats(pager, vmo, 0, null, 4), ZX_ERR_INVALID_ARGS);
+    // Host memory shorter than buffer_size says (the contract's NOT_FOUND).
+    const short = new Uint8Array(2);
+    expectStatus(sys.zx_pager_query_vmo_stats(pager, vmo, 0, short, 4), ZX_ERR_NOT_FOUND);
   });
 
   // ZIRCON-FACTS.md (from pager-writeback.cc): writes, ZERO, resizes and stream-size changes
