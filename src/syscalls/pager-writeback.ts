@@ -27,12 +27,22 @@ import type { SyscallContext } from './context.ts';
 import type { UserOut } from './impl.ts';
 import { beginCopyOut, copyOutU64, finishCopyOut, type UserBuffer } from './user.ts';
 
-const DATA_NOT_ZERO = 'data must be 0 for this op';
-
 /**
  * zx_pager_op_range's DIRTY, WRITEBACK_BEGIN and WRITEBACK_END on the pager's VMO `paged`
  * (handles already checked): data first, then the range, then the op.
  */
+function unknownOp(op: number): string {
+  return `op ${op} is not a ZX_PAGER_OP_* (FAIL, DIRTY, WRITEBACK_BEGIN or WRITEBACK_END)`;
+}
+
+function beginData(data: bigint): string {
+  return `data (${data}) is neither 0 nor ZX_VMO_DIRTY_RANGE_IS_ZERO`;
+}
+
+function dataNotZero(data: bigint): string {
+  return `data (${data}) must be 0 for DIRTY and WRITEBACK_END`;
+}
+
 export function writebackOp(
   paged: VmObjectPaged,
   op: number,
@@ -44,15 +54,15 @@ export function writebackOp(
   switch (op) {
     case ZX_PAGER_OP_DIRTY:
     case ZX_PAGER_OP_WRITEBACK_END:
-      if (data !== 0n) return because(ZX_ERR_INVALID_ARGS, DATA_NOT_ZERO);
+      if (data !== 0n) return because(ZX_ERR_INVALID_ARGS, dataNotZero, data);
       break;
     case ZX_PAGER_OP_WRITEBACK_BEGIN:
       if (data !== 0n && !zeroRange) {
-        return because(ZX_ERR_INVALID_ARGS, 'data must be 0 or ZX_VMO_DIRTY_RANGE_IS_ZERO');
+        return because(ZX_ERR_INVALID_ARGS, beginData, data);
       }
       break;
     default:
-      return because(ZX_ERR_NOT_SUPPORTED, 'op is not a ZX_PAGER_OP_*');
+      return because(ZX_ERR_NOT_SUPPORTED, unknownOp, op >>> 0);
   }
   const range = rootPages(paged, offset, length);
   if (typeof range === 'number') return range;
