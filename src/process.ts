@@ -27,7 +27,7 @@ import {
   type ThreadOptions,
   type ThreadRunner,
 } from './thread.ts';
-import { hostView, isHostBytes } from './util/host-bytes.ts';
+import { isHostBytes } from './util/host-bytes.ts';
 import type { Reason } from './util/reason.ts';
 
 export interface ProcessHandles {
@@ -192,14 +192,13 @@ export class Process {
   load(vaddr: number | bigint, dst: Uint8Array): number {
     const alive = processCallStatus(this.object);
     if (alive !== ZX_OK) return alive;
+    // The address space touches the caller's array only through the intrinsic primitives
+    // (util/host-bytes.ts), so no view of it is made.
     if (!isHostBytes(dst)) return ZX_ERR_NOT_FOUND;
-    const bytes = hostView(dst);
     if (typeof vaddr === 'number' && vaddr >= 0 && Number.isSafeInteger(vaddr)) {
-      return this.object.aspace.loadAt(vaddr, bytes);
+      return this.object.aspace.loadAt(vaddr, dst);
     }
-    return typeof vaddr === 'bigint' && vaddr >= 0n
-      ? this.user.load(vaddr, bytes)
-      : ZX_ERR_NOT_FOUND;
+    return typeof vaddr === 'bigint' && vaddr >= 0n ? this.user.load(vaddr, dst) : ZX_ERR_NOT_FOUND;
   }
 
   /** Writes `src` at `vaddr` as the CPU would: ZX_OK or the fault's status, as for load. */
@@ -207,12 +206,11 @@ export class Process {
     const alive = processCallStatus(this.object);
     if (alive !== ZX_OK) return alive;
     if (!isHostBytes(src)) return ZX_ERR_NOT_FOUND;
-    const bytes = hostView(src);
     if (typeof vaddr === 'number' && vaddr >= 0 && Number.isSafeInteger(vaddr)) {
-      return this.object.aspace.storeAt(vaddr, bytes);
+      return this.object.aspace.storeAt(vaddr, src);
     }
     return typeof vaddr === 'bigint' && vaddr >= 0n
-      ? this.user.store(vaddr, bytes)
+      ? this.user.store(vaddr, src)
       : ZX_ERR_NOT_FOUND;
   }
 
