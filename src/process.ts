@@ -36,24 +36,30 @@ export interface ProcessHandles {
   rootVmar: HandleValue;
 }
 
-/** The host's context: no thread, so a wait a call asks for is dropped (ZX_ERR_SHOULD_WAIT). */
-function hostContext(
-  core: KernelCore,
-  process: ProcessDispatcher,
-  user: UserMemory,
-): SyscallContext {
-  return {
-    core,
-    process,
-    user,
-    thread: null,
-    get blocker() {
-      return null;
-    },
-    set blocker(_dropped) {},
-    explain: false,
-    reason: null,
-  };
+/**
+ * The host's context: no thread, so a wait a call asks for is dropped (ZX_ERR_SHOULD_WAIT). A
+ * class, so that every syscall reads its fields at fixed offsets (an object literal with an
+ * accessor pair is kept as a dictionary, which costs each read a lookup).
+ */
+class HostContext implements SyscallContext {
+  readonly core: KernelCore;
+  readonly process: ProcessDispatcher;
+  readonly user: UserMemory;
+  readonly thread = null;
+  explain = false;
+  reason: Reason | null = null;
+
+  constructor(core: KernelCore, process: ProcessDispatcher, user: UserMemory) {
+    this.core = core;
+    this.process = process;
+    this.user = user;
+  }
+
+  get blocker(): null {
+    return null;
+  }
+
+  set blocker(_dropped: unknown) {}
 }
 
 export class Process {
@@ -93,8 +99,8 @@ export class Process {
     // The address space is the process's user memory: buffers passed to its syscalls as
     // virtual addresses go through the same translations and faults as load and store.
     this.user = object.aspace;
-    this.ctx = hostContext(core, object, this.user);
-    this.apiCtx = hostContext(core, object, this.user);
+    this.ctx = new HostContext(core, object, this.user);
+    this.apiCtx = new HostContext(core, object, this.user);
     this.tracer = tracer;
     this.explainAll = explain;
     this.syscalls = bindSyscalls(this.ctx, tracer, explain);
