@@ -87,12 +87,15 @@ export class VmAspace {
     const firstPage = Math.floor(vaddr / PAGE_SIZE);
     const inFirst = vaddr - firstPage * PAGE_SIZE;
     if (length > 0 && inFirst + length <= PAGE_SIZE) {
-      // Within one page already translated (the common small access): copy straight out.
-      const pte = table.get(firstPage);
-      if (pte !== PTE_NONE) {
-        copyFromFrame(this.pmm, pteFrame(pte), inFirst, dst, length);
-        return ZX_OK;
+      // Within one page (the common small access): fault it in if need be, then copy out.
+      let pte = table.get(firstPage);
+      if (pte === PTE_NONE) {
+        const status = this.fault(firstPage, false);
+        if (status !== ZX_OK) return status;
+        pte = table.get(firstPage);
       }
+      copyFromFrame(this.pmm, pteFrame(pte), inFirst, dst, length);
+      return ZX_OK;
     }
     let addr = vaddr;
     let done = 0;
@@ -138,14 +141,18 @@ export class VmAspace {
     const inFirst = vaddr - firstPage * PAGE_SIZE;
     let length = hostByteLength(src);
     if (length > 0 && inFirst + length <= PAGE_SIZE) {
-      // Within one page already mapped writable: copy straight in.
-      const pte = table.get(firstPage);
-      if (pte !== PTE_NONE && pteWritable(pte)) {
-        const frame = pteFrame(pte);
-        const at = this.pmm.frameOffset(frame) + inFirst;
-        copyIntoArena(this.pmm.arenaOf(frame), at, src, 0, length);
-        return ZX_OK;
+      // Within one page (the common small access): fault it in writable if need be, then copy
+      // straight in.
+      let pte = table.get(firstPage);
+      if (pte === PTE_NONE || !pteWritable(pte)) {
+        const status = this.fault(firstPage, true);
+        if (status !== ZX_OK) return status;
+        pte = table.get(firstPage);
       }
+      const frame = pteFrame(pte);
+      const at = this.pmm.frameOffset(frame) + inFirst;
+      copyIntoArena(this.pmm.arenaOf(frame), at, src, 0, length);
+      return ZX_OK;
     }
     const endPage = Math.ceil((vaddr + length) / PAGE_SIZE);
     let status = ZX_OK;
