@@ -169,14 +169,29 @@ export class VmCowPages {
     return isFrame(entry) ? entryFrame(entry) : this.pmm.zeroFrame;
   }
 
-  /** The frame of page `index` once this node owns it (writable); or ZX_ERR_NO_MEMORY. */
+  /**
+   * The frame of page `index` once this node owns it (writable); or ZX_ERR_NO_MEMORY. The tree
+   * is walked once: what the ancestors show says whether a frame is needed (none when this node
+   * is the last to see the page, which then moves here), and requireOwned takes that entry.
+   */
   frameForWrite(index: number): number {
     const entry = this.pages.get(index);
     if (isFrame(entry)) return entryFrame(entry);
-    if (!this.pmm.ensureFree(this.allocationsFor(index, index + 1), this.owner)) {
-      return ZX_ERR_NO_MEMORY;
+    const seen =
+      entry === EMPTY && this.parent !== null && index < this.parentLimit
+        ? this.parentEntry(index)
+        : EMPTY;
+    const needed = isFrame(seen) && this.foundHolder!.pages.getShare(this.foundIndex) === 0 ? 0 : 1;
+    const pmm = this.pmm;
+    let found: number | undefined = seen;
+    if (pmm.freeFrames < needed + pmm.watermarkFrames) {
+      // Reclaiming may change the tree: count again and walk again.
+      if (!pmm.ensureFree(this.allocationsFor(index, index + 1), this.owner)) {
+        return ZX_ERR_NO_MEMORY;
+      }
+      found = undefined;
     }
-    const frame = this.requireOwned(index, false);
+    const frame = this.requireOwned(index, false, found);
     this.notifyRemoved(index, index + 1);
     return frame;
   }
@@ -559,14 +574,16 @@ export class VmCowPages {
    * Gives page `index` a frame of its own and returns it. The frames it may need were
    * reserved by the caller (allocationsFor). A page an ancestor holds is moved here when this
    * node is its last viewer, copied otherwise; other pages get a zeroed frame. When
-   * `overwritten`, the caller writes the whole page: nothing needs copying or zeroing.
+   * `overwritten`, the caller writes the whole page: nothing needs copying or zeroing. `seen` is
+   * what parentEntry() just returned for the page (foundHolder and foundIndex still say where),
+   * when the caller has looked already.
    */
-  private requireOwned(index: number, overwritten: boolean): number {
+  private requireOwned(index: number, overwritten: boolean, seen?: number): number {
     const pmm = this.pmm;
     const entry = this.pages.get(index);
     if (isFrame(entry)) return entryFrame(entry);
     if (entry === EMPTY && this.parent !== null && index < this.parentLimit) {
-      const found = this.parentEntry(index);
+      const found = seen ?? this.parentEntry(index);
       if (isFrame(found)) {
         const holder = this.foundHolder!;
         const at = this.foundIndex;
@@ -580,11 +597,7 @@ export class VmCowPages {
         holder.pages.setShare(at, share - 1);
         const frame = pmm.alloc(FrameUse.vmo, false);
         if (!overwritten) {
-          const source = entryFrame(found);
-          const from = pmm.frameOffset(source);
-          pmm
-            .arenaOf(frame)
-            .set(pmm.arenaOf(source).subarray(from, from + PAGE_SIZE), pmm.frameOffset(frame));
+          pmm.arenaOf(frame).set(pmm.frameView(entryFrame(found)), pmm.frameOffset(frame));
         }
         this.pages.set(index, frameEntry(frame));
         return frame;

@@ -15,6 +15,7 @@ import {
   ZX_ERR_UNAVAILABLE,
   ZX_OK,
 } from '../abi/constants.ts';
+import { copyFromFrame, copyIntoArena } from '../pmm/frame-runs.ts';
 import type { PhysicalMemory } from '../pmm/pmm.ts';
 import { assert } from '../util/assert.ts';
 import { because } from '../util/reason.ts';
@@ -172,6 +173,43 @@ export class VmObjectPaged extends VmObject {
     if (wait !== ZX_OK) return wait;
     this.cow.read(this.cowRange(range), dst, dstOffset);
     return ZX_OK;
+  }
+
+  /**
+   * read() of `length` bytes at byte `offset` into dst[0...] (host memory at least that long).
+   * Within one page of a VMO that has no pager and is not discarded (a 4 KiB read), the frame
+   * the page shows (its own, an ancestor's, or the zero page) is copied from directly.
+   */
+  readAt(offset: number, length: number, dst: Uint8Array): number {
+    const page = Math.floor(offset / PAGE_SIZE);
+    const inPage = offset - page * PAGE_SIZE;
+    const cow = this.cow;
+    if (inPage + length > PAGE_SIZE || cow.source !== null || this.isDiscarded) {
+      return this.read({ page, inPage, length }, dst, 0);
+    }
+    copyFromFrame(cow.pmm, cow.frameForRead(page + this.cowOffset), inPage, dst, length);
+    return ZX_OK;
+  }
+
+  /**
+   * write() of `length` bytes of src[0...] at byte `offset`. Within one page the node already
+   * owns, of a VMO that has no pager and is not discarded, the bytes go straight to its frame:
+   * nothing is allocated, forked or unmapped.
+   */
+  writeAt(offset: number, length: number, src: Uint8Array): number {
+    const page = Math.floor(offset / PAGE_SIZE);
+    const inPage = offset - page * PAGE_SIZE;
+    const cow = this.cow;
+    if (inPage + length <= PAGE_SIZE && cow.source === null && !this.isDiscarded) {
+      const entry = cow.pages.get(page + this.cowOffset);
+      if (isFrame(entry)) {
+        const pmm = cow.pmm;
+        const frame = entryFrame(entry);
+        copyIntoArena(pmm.arenaOf(frame), pmm.frameOffset(frame) + inPage, src, 0, length);
+        return ZX_OK;
+      }
+    }
+    return this.write({ page, inPage, length }, src, 0);
   }
 
   write(range: PageRange, src: Uint8Array, srcOffset: number): number {
