@@ -217,19 +217,43 @@ function compressForwards(node: VmCowPages): void {
 
 /** A leaf's skip list: the segments of [0, parentLimit), valid for one link into the tree. */
 export class SkipCache {
-  readonly segments: Segments;
+  private made: Segments | null;
+  /** How to make the segments when first asked (a new snapshot's list is derived lazily). */
+  private derive: (() => Segments) | null;
   parent: VmCowPages;
   parentOffset: number;
   parentLimit: number;
   private cursor = 0;
 
-  /** The skip list of `node` as it is linked now: `segments`, or walked from the chain. */
-  constructor(node: VmCowPages, segments?: Segments) {
+  /**
+   * The skip list of `node` as it is linked now: `segments`, or made by `derive` when first
+   * used, or else walked from the chain now.
+   */
+  constructor(node: VmCowPages, segments?: Segments, derive?: () => Segments) {
     assert(node.parent !== null, 'skip list of a root');
-    this.segments = segments ?? parentSegments(node, 0, node.parentLimit);
+    this.made = segments ?? null;
+    this.derive = derive ?? null;
+    if (this.made === null && this.derive === null) {
+      this.made = parentSegments(node, 0, node.parentLimit);
+    }
     this.parent = node.parent;
     this.parentOffset = node.parentOffset;
     this.parentLimit = node.parentLimit;
+  }
+
+  /**
+   * The segments. A list derived when first used reads the tree as it is then; that is as good
+   * as deriving it when the snapshot was made, since hidden nodes only lose pages their viewers
+   * no longer look up, and gain pages only by merges, which leave forwards (see the top).
+   */
+  get segments(): Segments {
+    let made = this.made;
+    if (made === null) {
+      made = this.derive!();
+      this.made = made;
+      this.derive = null;
+    }
+    return made;
   }
 
   /**

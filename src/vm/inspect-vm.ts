@@ -17,10 +17,11 @@ import type { PhysicalMemory } from '../pmm/pmm.ts';
 import { type Decimal, decimalStrings, type InspectIds } from '../util/inspect.ts';
 import { PAGE_SIZE } from '../util/u64.ts';
 import type { VmCowPages } from './cow-pages.ts';
+import { shareCountAt } from './cow-viewers.ts';
 import { forEachParentRun } from './cow-walk.ts';
 import { type DiscardableList, DiscardState } from './discardable.ts';
 import { kmemStats } from './memory-stats.ts';
-import { EMPTY, SHARE_BASE } from './page-list.ts';
+import { EMPTY } from './page-list.ts';
 import { PTE_NONE, pteFrame, pteWritable } from './page-table.ts';
 import { PERM_WRITE, type VmAddressRegionOrMapping } from './region.ts';
 import type { VmAddressRegion } from './vm-address-region.ts';
@@ -43,7 +44,8 @@ function forEachEntry(
   node.pages.forEachChunk(0, ALL_PAGES, (chunk, base, from, to) => {
     for (let slot = from; slot < to; slot++) {
       const entry = chunk[slot]!;
-      if (entry !== EMPTY) visit(base + slot, entry, chunk[SHARE_BASE + slot]!);
+      if (entry === EMPTY) continue;
+      visit(base + slot, entry, entry > 0 ? shareCountAt(node, base + slot) : 0);
     }
   });
 }
