@@ -16,7 +16,7 @@
 
 import { VmCowPages } from './cow-pages.ts';
 import { addChild, clampWindow, replaceChild } from './cow-release.ts';
-import { childSegments, type Segments, SkipCache, shiftedSegments } from './cow-walk.ts';
+import { type Derivation, SkipCache } from './cow-walk.ts';
 import { VmPageList } from './page-list.ts';
 
 /** The node of a new snapshot of pages [offset, offset + length) of `source`. */
@@ -34,19 +34,18 @@ export function cloneNode(source: VmCowPages, offset: number, length: number): V
     candidate = candidate.parent;
   }
   let parent = candidate;
-  let derive: (() => Segments) | null = null;
+  let pending: Derivation | null = null;
   if (candidate.hidden) {
     // The nodes passed hold nothing of the window: the clone sees what `source` sees there.
-    const shift = offset;
-    const span = window;
-    if (sourceSkip !== null) derive = () => shiftedSegments(sourceSkip.segments, shift, span);
+    if (sourceSkip !== null) {
+      pending = { base: sourceSkip, hidden: null, shift: offset, length: window };
+    }
   } else {
     parent = insertHiddenParent(source, sourceSkip);
     at = offset;
     window = limit;
-    const hidden = parent;
-    if (sourceSkip !== null || hidden.parent === null) {
-      derive = () => childSegments(hidden, offset, limit, sourceSkip?.segments ?? null);
+    if (sourceSkip !== null || parent.parent === null) {
+      pending = { base: sourceSkip, hidden: parent, shift: offset, length: limit };
     }
   }
   const clone = new VmCowPages(source.pmm, null, length);
@@ -55,7 +54,7 @@ export function cloneNode(source: VmCowPages, offset: number, length: number): V
   clone.parentLimit = window;
   clone.rootParentOffset = parent.rootParentOffset + at;
   addChild(parent, clone);
-  if (derive !== null) clone.skip = new SkipCache(clone, undefined, derive);
+  if (pending !== null) clone.skip = new SkipCache(clone, undefined, pending);
   return clone;
 }
 
@@ -80,12 +79,14 @@ function insertHiddenParent(node: VmCowPages, oldSkip: SkipCache | null): VmCowP
   node.parentOffset = 0;
   node.parentLimit = node.sizePages;
   addChild(hidden, node);
-  const size = node.sizePages;
   node.skip =
     oldSkip !== null || hidden.parent === null
-      ? new SkipCache(node, undefined, () =>
-          childSegments(hidden, 0, size, oldSkip?.segments ?? null),
-        )
+      ? new SkipCache(node, undefined, {
+          base: oldSkip,
+          hidden,
+          shift: 0,
+          length: node.sizePages,
+        })
       : null;
   return hidden;
 }

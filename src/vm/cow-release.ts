@@ -229,8 +229,14 @@ export function mergeIntoChild(hidden: VmCowPages, child: VmCowPages): void {
   if (child.hidden) {
     hidden.mergedInto = child;
     hidden.mergedShift = delta;
-  } else if (childSkip !== null && grandparent !== null) childSkip.relink(child);
-  else child.skip = null;
+  } else if (childSkip !== null && grandparent !== null) {
+    // A list still waiting to be made from this hidden node's pages and the list above it:
+    // with the pages back in the child, that list above is the child's again (so a VMO
+    // snapshotted and closed over and over keeps one list, not a chain of pending ones).
+    const base = childSkip.pending?.hidden === hidden ? childSkip.pending.base : null;
+    if (base?.validFor(child) && childSkip.pending!.shift === 0) child.skip = base;
+    else childSkip.relink(child);
+  } else child.skip = null;
 }
 
 function unseenPanic(index: number): never {

@@ -215,25 +215,37 @@ function compressForwards(node: VmCowPages): void {
   }
 }
 
+/**
+ * How a skip list not made yet will be made: childSegments(hidden, shift, length, base's
+ * segments) when `hidden` is set (the list of a child of a new hidden node), else
+ * shiftedSegments(base's segments, shift, length) (a snapshot hung higher up).
+ */
+export interface Derivation {
+  base: SkipCache | null;
+  hidden: VmCowPages | null;
+  shift: number;
+  length: number;
+}
+
 /** A leaf's skip list: the segments of [0, parentLimit), valid for one link into the tree. */
 export class SkipCache {
   private made: Segments | null;
   /** How to make the segments when first asked (a new snapshot's list is derived lazily). */
-  private derive: (() => Segments) | null;
+  pending: Derivation | null;
   parent: VmCowPages;
   parentOffset: number;
   parentLimit: number;
   private cursor = 0;
 
   /**
-   * The skip list of `node` as it is linked now: `segments`, or made by `derive` when first
+   * The skip list of `node` as it is linked now: `segments`, or made from `pending` when first
    * used, or else walked from the chain now.
    */
-  constructor(node: VmCowPages, segments?: Segments, derive?: () => Segments) {
+  constructor(node: VmCowPages, segments?: Segments, pending?: Derivation) {
     assert(node.parent !== null, 'skip list of a root');
     this.made = segments ?? null;
-    this.derive = derive ?? null;
-    if (this.made === null && this.derive === null) {
+    this.pending = pending ?? null;
+    if (this.made === null && this.pending === null) {
       this.made = parentSegments(node, 0, node.parentLimit);
     }
     this.parent = node.parent;
@@ -244,16 +256,28 @@ export class SkipCache {
   /**
    * The segments. A list derived when first used reads the tree as it is then; that is as good
    * as deriving it when the snapshot was made, since hidden nodes only lose pages their viewers
-   * no longer look up, and gain pages only by merges, which leave forwards (see the top).
+   * no longer look up, and gain pages only by merges, which leave forwards (see the top). Lists
+   * pending on lists pending in turn (a VMO snapshotted again and again, never read) are made
+   * from the bottom up, without recursion.
    */
   get segments(): Segments {
-    let made = this.made;
-    if (made === null) {
-      made = this.derive!();
-      this.made = made;
-      this.derive = null;
+    if (this.made !== null) return this.made;
+    const chain: SkipCache[] = [];
+    for (let c: SkipCache | null = this; c !== null && c.made === null; c = c.pending!.base) {
+      chain.push(c);
     }
-    return made;
+    for (let i = chain.length - 1; i >= 0; i--) chain[i]!.make();
+    return this.made!;
+  }
+
+  private make(): void {
+    const { base, hidden, shift, length } = this.pending!;
+    const above = base === null ? null : base.made!;
+    this.made =
+      hidden !== null
+        ? childSegments(hidden, shift, length, above)
+        : shiftedSegments(above!, shift, length);
+    this.pending = null;
   }
 
   /**
