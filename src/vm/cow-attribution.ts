@@ -13,7 +13,7 @@
 
 import { PAGE_SIZE_N } from '../util/u64.ts';
 import type { VmCowPages } from './cow-pages.ts';
-import { viewersAt } from './cow-viewers.ts';
+import { uniformViewers, viewersAt } from './cow-viewers.ts';
 import { forEachParentRun } from './cow-walk.ts';
 import { EMPTY } from './page-list.ts';
 import type { VmoAttribution } from './vm-object.ts';
@@ -63,10 +63,12 @@ export function viewerCounts(
   const ownEmpty = own.isEmpty;
   forEachParentRun(node, start, end, (holder, holderStart, holderEnd, delta) => {
     holder.pages.forEachChunk(holderStart, holderEnd, (chunk, base, from, to) => {
+      // Where every page of the run has the same viewers, one count serves them all.
+      const uniform = holder.hidden ? uniformViewers(holder, base + from, base + to) : 1;
       for (let slot = from; slot < to; slot++) {
         if (chunk[slot]! <= 0) continue; // not a frame
         if (!ownEmpty && own.get(base + slot - delta) !== EMPTY) continue;
-        const k = viewersAt(holder, base + slot);
+        const k = uniform >= 0 ? uniform : viewersAt(holder, base + slot);
         byViewers.set(k, (byViewers.get(k) ?? 0) + 1);
       }
     });

@@ -56,6 +56,16 @@ export class HoleCounts {
     }
   }
 
+  /** True when some count in [from, to) is not zero (a range within one span of 64). */
+  anyIn(from: number, to: number): boolean {
+    const key = Math.floor(from / SPAN);
+    const span = this.spans.get(key);
+    if (span === undefined) return false;
+    const base = key * SPAN;
+    for (let i = from - base; i < to - base; i++) if (span[i] !== 0) return true;
+    return false;
+  }
+
   /** Every non-zero count, as [index, count] pairs in no particular order (for checks). */
   entries(): [number, number][] {
     const out: [number, number][] = [];
@@ -106,6 +116,21 @@ export class WindowCover {
       if (points[mid]! <= index) lo = mid + 1;
       else hi = mid;
     }
+    return lo === 0 ? 0 : this.counts[lo - 1]!;
+  }
+
+  /** The count over all of [from, to) when it is the same there, else -1. */
+  constantOver(from: number, to: number): number {
+    let points = this.points;
+    if (points === null) points = this.rebuild();
+    let lo = 0;
+    let hi = points.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (points[mid]! <= from) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo < points.length && points[lo]! < to) return -1;
     return lo === 0 ? 0 : this.counts[lo - 1]!;
   }
 

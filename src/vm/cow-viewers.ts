@@ -54,6 +54,16 @@ export function viewersAt(node: VmCowPages, index: number): number {
   }
 }
 
+/**
+ * How many VMOs see every index of [from, to) of a hidden node (a range within one chunk of 64),
+ * when that is the same for all of them and plain to see: no child holds an entry there and no
+ * hidden child could pass a different count on. Else -1 (ask viewersAt page by page).
+ */
+export function uniformViewers(node: VmCowPages, from: number, to: number): number {
+  if (node.hiddenKids.length > 0 || node.holes!.anyIn(from, to)) return -1;
+  return node.cover!.constantOver(from, to);
+}
+
 /** Zircon's share_count of the entry at `index` of `node`: its viewers besides one. */
 export function shareCountAt(node: VmCowPages, index: number): number {
   return node.hidden ? viewersAt(node, index) - 1 : 0;
@@ -83,8 +93,10 @@ export function freeUnseen(
       const chunk = list.chunkAt(key);
       if (chunk === undefined) continue;
       const base = key * CHUNK;
+      const first = Math.max(from - base, 0);
       const last = Math.min(to - base, CHUNK);
-      for (let slot = Math.max(from - base, 0); slot < last; slot++) {
+      if (uniformViewers(holder, base + first, base + last) > 0) continue;
+      for (let slot = first; slot < last; slot++) {
         const entry = chunk[slot]!;
         if (entry <= 0) continue; // not a frame
         if (viewersAt(holder, base + slot) !== 0) continue;
