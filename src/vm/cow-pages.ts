@@ -26,7 +26,7 @@ import { PAGE_SIZE } from '../util/u64.ts';
 import { nodeAttribution } from './cow-attribution.ts';
 import { HoleCounts, WindowCover } from './cow-counts.ts';
 import { releaseNode } from './cow-release.ts';
-import { freeUnseen, viewersAt } from './cow-viewers.ts';
+import { freeUnseen, uniformViewers, viewersAt } from './cow-viewers.ts';
 import { forEachParentRun, liveHolder, SKIP_MIN_HOPS, SkipCache, segmentsOf } from './cow-walk.ts';
 import { EMPTY, entryFrame, frameEntry, isFrame, VmPageList, ZERO_MARKER } from './page-list.ts';
 import type { PageSource } from './page-source.ts';
@@ -420,10 +420,13 @@ export class VmCowPages {
     const ownEmpty = own.isEmpty;
     forEachParentRun(this, start, end, (holder, holderStart, holderEnd, delta) => {
       holder.pages.forEachChunk(holderStart, holderEnd, (chunk, base, from, to) => {
+        // Pages all seen by several VMOs are all copied: the run needs no page-by-page look.
+        const uniform = uniformViewers(holder, base + from, base + to);
+        if (uniform > 1) return;
         for (let slot = from; slot < to; slot++) {
           if (chunk[slot]! <= 0) continue; // not a frame
           if (!ownEmpty && own.get(base + slot - delta) !== EMPTY) continue;
-          if (viewersAt(holder, base + slot) === 1) needed--;
+          if (uniform === 1 || viewersAt(holder, base + slot) === 1) needed--;
         }
       });
     });

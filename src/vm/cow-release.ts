@@ -11,8 +11,8 @@
 // anyone else sees: its pages inside the child's window move into the child wherever the child
 // has no entry of its own, and the child takes its place in the tree.
 
-import { FrameUse } from '../pmm/pmm.ts';
-import { assert, panic } from '../util/assert.ts';
+import { FrameUse, type PhysicalMemory } from '../pmm/pmm.ts';
+import { assert } from '../util/assert.ts';
 import type { VmCowPages } from './cow-pages.ts';
 import { freeUnseen, viewersAt } from './cow-viewers.ts';
 import { segmentsOf } from './cow-walk.ts';
@@ -46,12 +46,16 @@ export function releaseNode(node: VmCowPages): void {
   node.parentLimit = 0;
   node.dead = true;
   node.skip = null;
+  assert(parent.children.length >= 1, 'hidden node left without children');
+  const heir = parent.children.length === 1 ? parent.children[0]! : null;
   if (segments !== null) freeUnseen(segments, 0, limit, pmm);
   else if (candidates !== null) {
-    for (const index of candidates) freeIfUnseen(parent, index);
+    // With one leaf left, the candidates are its entries: the merge below frees the parent's
+    // frames there (nobody sees them), so only what lies above the parent is looked up here.
+    const skipParentFrames = heir !== null && !heir.hidden;
+    for (const index of candidates) freeIfUnseen(parent, index, skipParentFrames);
   }
-  assert(parent.children.length >= 1, 'hidden node left without children');
-  if (parent.children.length === 1) mergeIntoChild(parent, parent.children[0]!);
+  if (heir !== null) mergeIntoChild(parent, heir);
 }
 
 /**
@@ -91,13 +95,17 @@ function blockedIndices(
   return out;
 }
 
-/** Frees the frame a lookup of `index` of `node` ends at, when nobody sees it any more. */
-function freeIfUnseen(node: VmCowPages, index: number): void {
+/**
+ * Frees the frame a lookup of `index` of `node` ends at, when nobody sees it any more (a frame
+ * of `node` itself is left alone when `skipOwnFrames`).
+ */
+function freeIfUnseen(node: VmCowPages, index: number, skipOwnFrames: boolean): void {
   let current = node;
   let at = index;
   for (;;) {
     const entry = current.pages.get(at);
     if (entry !== EMPTY) {
+      if (skipOwnFrames && current === node) return;
       if (isFrame(entry) && viewersAt(current, at) === 0) {
         current.pages.set(at, EMPTY);
         current.pmm.free(entryFrame(entry), FrameUse.vmo);
@@ -175,7 +183,9 @@ export function mergeIntoChild(hidden: VmCowPages, child: VmCowPages): void {
   const target = child.pages;
   // A leaf's skip list survives the merge (see cow-walk.ts), if it held before it.
   const childSkip = !child.hidden && child.skip?.validFor(child) ? child.skip : null;
-  // The hidden node's counts die with it.
+  // The hidden node's counts die with it. Its frames the child does not take (it holds an
+  // entry there, or they lie past its window) are seen by nobody: they are freed.
+  const pmm = hidden.pmm;
   target.dropReport();
   if (delta === 0 && !source.hasEntriesIn(windowEnd, ALL_PAGES)) {
     // The child's entries join the hidden node's list, which the child then takes: it already
@@ -190,14 +200,14 @@ export function mergeIntoChild(hidden: VmCowPages, child: VmCowPages): void {
       for (let slot = 0; slot < CHUNK; slot++) {
         const entry = chunk[slot]!;
         if (entry === EMPTY) continue;
-        if (isFrame(source.get(base + slot))) unseenPanic(base + slot);
-        source.set(base + slot, entry);
+        const old = source.set(base + slot, entry);
+        if (isFrame(old)) pmm.free(entryFrame(old), FrameUse.vmo);
       }
     });
     child.pages = source;
   } else {
     source.setReport(null, 0, 0);
-    moveIntoChild(source, target, delta, windowEnd);
+    moveIntoChild(source, target, delta, windowEnd, pmm);
   }
   const grandparent = hidden.parent;
   const newLimit = clampWindow(child.parentOffset, child.parentLimit, hidden.parentLimit);
@@ -239,21 +249,21 @@ export function mergeIntoChild(hidden: VmCowPages, child: VmCowPages): void {
   } else child.skip = null;
 }
 
-function unseenPanic(index: number): never {
-  panic(`hidden page ${index} outlived every VMO that could see it`);
-}
-
-/** Moves the entries of `source` in [delta, windowEnd) into `target` where it has none. */
+/**
+ * Moves the entries of `source` in [delta, windowEnd) into `target` where it has none; its
+ * other frames are freed.
+ */
 function moveIntoChild(
   source: VmPageList,
   target: VmPageList,
   delta: number,
   windowEnd: number,
+  pmm: PhysicalMemory,
 ): void {
   const wholeChunks = delta % CHUNK === 0;
   source.forEachChunk(0, ALL_PAGES, (chunk, base) => {
-    // A whole chunk moves at once where the child has none (offsets in line): the slots it
-    // holds past the child's window can only be markers nobody sees, which are dropped.
+    // A whole chunk moves at once where the child has none (offsets in line): what it holds
+    // past the child's window nobody sees, and is dropped.
     if (
       wholeChunks &&
       base >= delta &&
@@ -262,13 +272,16 @@ function moveIntoChild(
     ) {
       let outside = false;
       for (let slot = windowEnd - base; slot < CHUNK; slot++) {
-        if (chunk[slot]! > 0) unseenPanic(base + slot);
         if (chunk[slot] !== EMPTY) outside = true;
       }
       const moved = source.detachChunk(base / CHUNK)!;
       const key = (base - delta) / CHUNK;
       target.attachChunk(key, moved);
-      if (outside) target.clear(key * CHUNK + windowEnd - base, key * CHUNK + CHUNK, () => {});
+      if (outside) {
+        target.clear(key * CHUNK + windowEnd - base, key * CHUNK + CHUNK, (_index, entry) => {
+          if (isFrame(entry)) pmm.free(entryFrame(entry), FrameUse.vmo);
+        });
+      }
       return;
     }
     for (let slot = 0; slot < CHUNK; slot++) {
@@ -278,7 +291,7 @@ function moveIntoChild(
       const at = index - delta;
       if (index >= delta && index < windowEnd && target.get(at) === EMPTY) {
         target.set(at, entry);
-      } else if (isFrame(entry)) unseenPanic(index);
+      } else if (isFrame(entry)) pmm.free(entryFrame(entry), FrameUse.vmo);
     }
   });
 }

@@ -4,10 +4,11 @@
 // module of the layer that reads VmCowPages, VmObjectPaged, VMAR and page-table internals for
 // the snapshot; the accessors it uses are gathered at the top.
 //
-// Everything here only reads: no lookup caches are touched, no skip list is built, no frame is
-// allocated. The cost follows what exists: page lists are walked chunk by chunk over the
-// entries they hold, pages seen through ancestors come from the run segments the tree already
-// resolves (cow-walk.ts) cut against the holders' runs, never from a loop over every page.
+// Everything here only reads: no frame is allocated, no skip list is walked (a list a new
+// snapshot left to be derived when first used may be derived, which changes nothing it reads).
+// The cost follows what exists: page lists are walked chunk by chunk over the entries they
+// hold, pages seen through ancestors come from the run segments the tree already resolves
+// (cow-walk.ts) cut against the holders' runs, never from a loop over every page.
 
 import { ZX_CACHE_POLICY_CACHED } from '../abi/constants.ts';
 import { nameFlags } from '../abi/flags.ts';
