@@ -21,6 +21,8 @@ export class HoleCounts {
   private readonly spans = new Map<number, Int32Array>();
   private lastKey = -1;
   private lastSpan: Int32Array | undefined;
+  /** A span emptied before, kept for the next one (a snapshot writing and closing over and over). */
+  private spare: Int32Array | null = null;
 
   get(index: number): number {
     const key = Math.floor(index / SPAN);
@@ -38,7 +40,8 @@ export class HoleCounts {
     const key = Math.floor(index / SPAN);
     let span = key === this.lastKey ? this.lastSpan : this.spans.get(key);
     if (span === undefined) {
-      span = new Int32Array(SPAN + 1);
+      span = this.spare ?? new Int32Array(SPAN + 1);
+      this.spare = null;
       this.spans.set(key, span);
     }
     this.lastKey = key;
@@ -51,6 +54,7 @@ export class HoleCounts {
     if (old === 0 && now !== 0) span[NONZERO]!++;
     else if (old !== 0 && now === 0 && --span[NONZERO]! === 0) {
       this.spans.delete(key);
+      this.spare = span; // every slot is 0 again
       this.lastKey = -1;
       this.lastSpan = undefined;
     }
@@ -90,12 +94,30 @@ export class WindowCover {
   /** Sorted breakpoints and the count from each, rebuilt after a change. */
   private points: number[] | null = null;
   private counts: number[] = [];
+  /** When every window is the same one (the usual case): it, and how many there are. */
+  private simple = true;
+  private from = 0;
+  private to = 0;
+  private count = 0;
 
   add(from: number, to: number, delta: number): void {
     if (from >= to) return;
     this.bump(from, delta);
     this.bump(to, -delta);
     this.points = null;
+    const steps = this.steps;
+    this.simple = steps.size === 0 || steps.size === 2;
+    if (this.simple) {
+      this.count = 0;
+      this.from = 0;
+      this.to = 0;
+      for (const [at, step] of steps) {
+        if (step > 0) {
+          this.from = at;
+          this.count = step;
+        } else this.to = at;
+      }
+    }
   }
 
   private bump(at: number, delta: number): void {
@@ -106,6 +128,7 @@ export class WindowCover {
 
   /** The number of windows covering `index`. */
   at(index: number): number {
+    if (this.simple) return index >= this.from && index < this.to ? this.count : 0;
     let points = this.points;
     if (points === null) points = this.rebuild();
     let lo = 0;
@@ -121,6 +144,10 @@ export class WindowCover {
 
   /** The count over all of [from, to) when it is the same there, else -1. */
   constantOver(from: number, to: number): number {
+    if (this.simple) {
+      if (from >= this.from && to <= this.to) return this.count;
+      return to <= this.from || from >= this.to ? 0 : -1;
+    }
     let points = this.points;
     if (points === null) points = this.rebuild();
     let lo = 0;
