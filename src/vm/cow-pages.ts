@@ -191,7 +191,7 @@ export class VmCowPages {
       entry === EMPTY && this.parent !== null && index < this.parentLimit
         ? this.parentEntry(index)
         : EMPTY;
-    const needed = isFrame(seen) && this.foundHolder!.pages.getShare(this.foundIndex) === 0 ? 0 : 1;
+    const needed = isFrame(seen) && viewersAt(this.foundHolder!, this.foundIndex) === 1 ? 0 : 1;
     const pmm = this.pmm;
     let found: number | undefined = seen;
     if (pmm.freeFrames < needed + pmm.watermarkFrames) {
