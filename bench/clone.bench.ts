@@ -8,15 +8,13 @@
 // - Reading every page (1 MiB) of the deepest clone of chains of 1, 10, 100 and 1000 clones,
 //   each of which wrote one page before being cloned (so the chain is that deep: the pages sit
 //   in many different ancestors). Also the cold read, with the skip list rebuilt every time.
-// - A memory check, outside mitata: 1000 snapshots of a 64 MiB committed VMO that each write
-//   one page must hold at most 64 MiB + 1000 pages of frames (KMEM vmo_bytes), and the host
-//   heap may grow by a few MiB of bookkeeping at most (process.memoryUsage after gc).
+// - A memory check, outside mitata (snapshot-memory.ts): 1000 snapshots of a 64 MiB committed
+//   VMO that each write one page must hold exactly 64 MiB + 1000 pages of frames (KMEM
+//   vmo_bytes), and the host heap may grow by a few MiB of bookkeeping at most.
 //
 // Targets: creation at 2 MiB within 2x of 128 KiB and at least 20x faster than the eager copy
 // at 2 MiB; reading at depth 1000 at most 2x depth 1.
 
-import { ZX_INFO_KMEM_STATS } from '../src/abi/constants.ts';
-import { decodeZxInfoKmemStats, ZX_INFO_KMEM_STATS_SIZE } from '../src/abi/structs.ts';
 import {
   Kernel,
   ZX_OK,
@@ -33,10 +31,10 @@ import {
   type Comparison,
   do_not_optimize,
   flags,
-  markdownTable,
   runBenchmarks,
   summary,
 } from './harness.ts';
+import { snapshotMemoryCheck } from './snapshot-memory.ts';
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
@@ -296,72 +294,4 @@ await runBenchmarks({ title: 'clone: copy-on-write children vs eager copies', co
 
 // --- Memory: 1000 snapshots of 64 MiB that each write one page ---
 
-memoryCheck();
-
-function memoryCheck(): void {
-  const gc = globalThis.gc as () => void;
-  const count = flags.quick ? 100 : 1000;
-  const size = 64 * MiB;
-  const k = new Kernel({ memoryBytes: 256 * MiB });
-  const p = k.createProcess({ name: 'memory' });
-  const s = p.syscalls;
-  const vmo = committedVmo(p, size);
-  const resource = k.grantSystemResource(p);
-  const info = new Uint8Array(ZX_INFO_KMEM_STATS_SIZE);
-  const vmoBytes = () => {
-    ok(s.zx_object_get_info(resource, ZX_INFO_KMEM_STATS, info, info.length, null, null), 'KMEM');
-    return decodeZxInfoKmemStats(info).vmo_bytes;
-  };
-  gc();
-  const heapBefore = process.memoryUsage().heapUsed;
-  const framesBefore = vmoBytes();
-  const page = pattern(PAGE, 5);
-  const handles: number[] = [];
-  const t0 = performance.now();
-  for (let i = 0; i < count; i++) {
-    const out = { value: 0 };
-    ok(s.zx_vmo_create_child(vmo, ZX_VMO_CHILD_SNAPSHOT, 0, size, out), 'create_child');
-    ok(s.zx_vmo_write(out.value, page, ((i * 13) % (size / PAGE)) * PAGE, PAGE), 'write');
-    handles.push(out.value);
-  }
-  const elapsed = performance.now() - t0;
-  gc();
-  const heapAfter = process.memoryUsage().heapUsed;
-  const framesAfter = vmoBytes();
-  for (const h of handles) ok(s.zx_handle_close(h), 'close');
-  ok(s.zx_handle_close(vmo), 'close');
-  const framesEnd = vmoBytes();
-  const limit = BigInt(size + count * PAGE);
-  const heapGrowth = (heapAfter - heapBefore) / MiB;
-  const heapLimit = 4;
-  const framesOk = framesAfter <= limit && framesEnd === 0n;
-  const heapOk = heapGrowth <= heapLimit;
-  console.log(`\n### clone: ${count} snapshots of a 64 MiB committed VMO, each writing one page\n`);
-  console.log(
-    markdownTable(
-      ['measure', 'value', 'target', 'result'],
-      [
-        [
-          'frames held (KMEM vmo_bytes)',
-          `${(Number(framesAfter) / MiB).toFixed(2)} MiB (${(framesAfter - framesBefore) / 4096n} pages more than the original's ${size / PAGE})`,
-          `≤ 64 MiB + ${count} pages = ${(Number(limit) / MiB).toFixed(2)} MiB`,
-          framesOk ? 'pass' : '**FAIL**',
-        ],
-        [
-          'frames held after closing all',
-          `${framesEnd} bytes`,
-          '0',
-          framesEnd === 0n ? 'pass' : '**FAIL**',
-        ],
-        [
-          'host heap growth (heapUsed after gc)',
-          `${heapGrowth.toFixed(2)} MiB (${((heapGrowth * MiB) / count).toFixed(0)} bytes per snapshot)`,
-          `≤ ${heapLimit} MiB`,
-          heapOk ? 'pass' : '**FAIL**',
-        ],
-        ['time to make them all', `${elapsed.toFixed(0)} ms`, '', ''],
-      ],
-    ),
-  );
-  if (flags.check && !(framesOk && heapOk)) process.exitCode = 1;
-}
+snapshotMemoryCheck({ sizeMiB: 64, count: flags.quick ? 100 : 1000, heapLimitMiB: 4 });

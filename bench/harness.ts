@@ -78,6 +78,8 @@ export interface Comparison {
   maxRatio?: number;
   /** Target: subject throughput at least this fraction of the baseline's (0.6 = 60%). */
   minThroughput?: number;
+  /** Target: subject p50 at most this many nanoseconds. */
+  maxTimeNs?: number;
 }
 
 export interface ComparisonResult extends Comparison {
@@ -113,8 +115,14 @@ export function bench(name: string, fn: () => unknown): B {
 export async function runBenchmarks(options: {
   title: string;
   comparisons: readonly Comparison[];
+  /**
+   * Statistics measured outside mitata (a native program's figures), by benchmark name, for
+   * comparisons to use as subjects or baselines.
+   */
+  external?: ReadonlyMap<string, Stats>;
 }): Promise<Report> {
   const { stats, errors } = flags.quick ? await runQuick() : await runMitata();
+  for (const [name, external] of options.external ?? []) stats.set(name, external);
   for (const [name, error] of errors) console.error(`benchmark "${name}" failed: ${error}`);
   if (errors.size > 0) process.exitCode = 1;
 
@@ -136,7 +144,7 @@ export async function runBenchmarks(options: {
       baselineStats,
       ratio,
       ratioAvg,
-      pass: verdict(c, ratio),
+      pass: verdict(c, ratio, subjectStats.p50),
     });
   }
   printTable(options.title, comparisons);
@@ -185,11 +193,14 @@ function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-function verdict(c: Comparison, ratio: number): boolean | null {
-  if (c.maxRatio === undefined && c.minThroughput === undefined) return null;
+function verdict(c: Comparison, ratio: number, p50: number): boolean | null {
+  if (c.maxRatio === undefined && c.minThroughput === undefined && c.maxTimeNs === undefined) {
+    return null;
+  }
   let pass = true;
   if (c.maxRatio !== undefined) pass &&= ratio <= c.maxRatio;
   if (c.minThroughput !== undefined) pass &&= 1 / ratio >= c.minThroughput;
+  if (c.maxTimeNs !== undefined) pass &&= p50 <= c.maxTimeNs;
   return pass;
 }
 
@@ -197,6 +208,7 @@ function targetText(c: Comparison): string {
   const parts: string[] = [];
   if (c.maxRatio !== undefined) parts.push(`≤ ${c.maxRatio}x`);
   if (c.minThroughput !== undefined) parts.push(`≥ ${Math.round(c.minThroughput * 100)}%`);
+  if (c.maxTimeNs !== undefined) parts.push(`≤ ${time(c.maxTimeNs)}`);
   return parts.join(', ');
 }
 

@@ -3,13 +3,16 @@
 // src/cli/inspector-build.ts). Pick a scenario (or edit its code), run it, and step through
 // it: the run records kernel.inspect() after every syscall (record.ts), and the step controls
 // move through those states while the views redraw: the copy-on-write trees as a graph, each
-// VMO's attribution, the handle tables, address spaces and page tables, physical memory, and
-// the syscall trace. Plain DOM, native controls, arrow keys for steps.
+// VMO's attribution, the handle tables, address spaces and page tables, physical memory, the
+// pagers with their page requests, and the trace (syscalls, page faults and page-request
+// events). Plain DOM, native controls, arrow keys for steps.
 
-import type { SyscallEvent } from '../src/index.ts';
+import type { TraceEvent } from '../src/index.ts';
 import { moduleFromSource, type Recording, record } from './record.ts';
 import { type BuiltScenario, PRESELECTED, SCENARIOS } from './scenarios.ts';
+import { pagersView } from './views/pagers.ts';
 import { aspaceView, attributionTable, handlesTable, memoryView } from './views/tables.ts';
+import { traceRow } from './views/trace.ts';
 import { drawTree } from './views/tree.ts';
 
 function byId<T extends HTMLElement>(id: string): T {
@@ -43,6 +46,7 @@ const views = {
   handles: byId<HTMLElement>('handles-view'),
   aspaces: byId<HTMLElement>('aspaces-view'),
   memory: byId<HTMLElement>('memory-view'),
+  pagers: byId<HTMLElement>('pagers-view'),
 };
 
 let recording: Recording | null = null;
@@ -59,20 +63,21 @@ function cell(row: HTMLTableRowElement, className: string, text: string): HTMLTa
   return td;
 }
 
-function addTraceRow(index: number, event: SyscallEvent): void {
+function addTraceRow(index: number, event: TraceEvent): void {
+  const shown = traceRow(event);
   const row = traceBody.insertRow();
-  row.dataset.syscall = String(index);
+  row.dataset.event = String(index);
+  row.className = shown.kind;
   cell(row, 'n', String(index));
-  cell(row, 'call', event.syscall);
-  cell(row, 'args', event.args.map(([name, text]) => `${name}=${text}`).join(', '));
-  const result = event.statusName === '' ? String(event.status) : event.statusName;
+  cell(row, 'call', shown.call);
+  cell(row, 'args', shown.args);
   const badge = document.createElement('span');
-  badge.className = event.status === 0 || event.statusName === '' ? 'ok' : 'error';
-  badge.textContent = result;
+  badge.className = shown.error ? 'error' : 'ok';
+  badge.textContent = shown.result;
   // Why it failed, on hover (the traced scenario explains its errors).
-  if (event.reason !== undefined) badge.title = event.reason;
+  if (shown.reason !== null) badge.title = shown.reason;
   cell(row, 'status', '').append(badge);
-  cell(row, 'outs', event.outs.map(([name, text]) => `${name}=${text}`).join(' '));
+  cell(row, 'outs', shown.outs);
   row.addEventListener('click', () => {
     const at = recording?.steps.findIndex((s) => s.event === event) ?? -1;
     if (at >= 0) show(at);
@@ -89,8 +94,9 @@ function describeStep(index: number): string {
       : `${where}: the scenario's kernel.inspect(“${step.label}”) after ${step.syscalls} syscalls`;
   }
   const e = step.event;
-  const result = e.statusName === '' ? String(e.status) : e.statusName;
-  return `${where}: syscall ${step.syscalls}, ${e.syscall} = ${result}`;
+  const shown = traceRow(e);
+  if (e.kind !== 'syscall') return `${where}: ${shown.call} ${shown.args}: ${shown.result}`;
+  return `${where}: syscall ${step.syscalls}, ${shown.call} = ${shown.result}`;
 }
 
 /** Redraws every view for step `index`. */
@@ -113,11 +119,12 @@ function show(index: number): void {
   views.handles.replaceChildren(handlesTable(snapshot));
   views.aspaces.replaceChildren(aspaceView(snapshot));
   views.memory.replaceChildren(memoryView(snapshot));
+  views.pagers.replaceChildren(pagersView(snapshot));
   for (const row of traceBody.rows) {
-    const n = Number(row.dataset.syscall);
-    row.classList.toggle('done', n <= step.syscalls);
-    // The last syscall made by this step is the current one.
-    if (n === step.syscalls) row.setAttribute('aria-current', 'step');
+    const n = Number(row.dataset.event);
+    row.classList.toggle('done', n <= step.events);
+    // The last event of this step is the current one.
+    if (n === step.events) row.setAttribute('aria-current', 'step');
     else row.removeAttribute('aria-current');
   }
   traceBody.querySelector('tr[aria-current]')?.scrollIntoView?.({ block: 'nearest' });
@@ -147,12 +154,13 @@ async function run(name: string): Promise<void> {
     let n = 0;
     for (const step of recording.steps) if (step.event !== null) addTraceRow(++n, step.event);
     output.textContent = recording.output;
-    caption.textContent = `Every syscall that ${name} made, in order; the current step's is marked.`;
+    caption.textContent = `Every syscall, page fault and page-request event of ${name}, in order; the current step's is marked.`;
     stepper.hidden = false;
     show(recording.steps.length - 1);
   }
-  const syscalls = recording?.steps.filter((s) => s.event !== null) ?? [];
-  const errors = syscalls.filter((s) => s.event!.statusName !== '' && s.event!.status !== 0);
+  const events = recording?.steps.flatMap((s) => (s.event === null ? [] : [s.event])) ?? [];
+  const syscalls = events.filter((e) => e.kind === 'syscall');
+  const errors = syscalls.filter((e) => e.statusName !== '' && e.status !== 0);
   if (failure === undefined) {
     status.textContent = `${name} finished: ${syscalls.length} syscalls, ${errors.length} returned an error. Step through it with the arrow keys.`;
     app.dataset.state = 'done';

@@ -1,19 +1,24 @@
 // Running a scenario for stepping: the kernel runs it to the end once, with a tracer that takes
-// kernel.inspect() after every syscall, so that the step controls only move through recorded
+// kernel.inspect() after every syscall, page fault and page-request event, so that the step controls only move through recorded
 // states (inspect() never changes the kernel, so recording changes nothing the scenario sees).
 // A scenario comes as its built module or, once edited, as the editor's JavaScript, loaded as
 // a module whose `import ... from 'zxvm'` gets the kernel this page runs.
 
-import type { KernelSnapshot, SyscallEvent } from '../src/index.ts';
+import type { KernelSnapshot, TraceEvent } from '../src/index.ts';
 import * as zxvm from '../src/index.ts';
 import type { ScenarioModule } from './scenarios.ts';
 
-/** One state of the kernel: at the start, after a syscall, or where the scenario inspected it. */
+/**
+ * One state of the kernel: at the start, after a syscall, a fault or a page-request event, or
+ * where the scenario inspected it.
+ */
 export interface Step {
-  /** The syscall that led here; null for the start and for the scenario's inspect() points. */
-  readonly event: SyscallEvent | null;
+  /** The event that led here; null for the start and for the scenario's inspect() points. */
+  readonly event: TraceEvent | null;
   /** The number of syscalls made up to here. */
   readonly syscalls: number;
+  /** The number of events (syscalls, faults, page-request events) up to here. */
+  readonly events: number;
   readonly snapshot: KernelSnapshot;
   /** "start", or the label the scenario gave kernel.inspect(); null after a syscall. */
   readonly label: string | null;
@@ -58,13 +63,15 @@ export async function moduleFromSource(source: string): Promise<ScenarioModule> 
   }
 }
 
-/** Runs `scenario` in a fresh kernel named `name`, recording a state after every syscall. */
+/** Runs `scenario` in a fresh kernel named `name`, recording a state after every event. */
 export async function record(name: string, scenario: ScenarioModule): Promise<Recording> {
   const steps: Step[] = [];
   let syscalls = 0;
-  const tracer = (event: SyscallEvent) => {
-    syscalls++;
-    steps.push({ event, syscalls, snapshot: inspect(), label: null });
+  let events = 0;
+  const tracer = (event: TraceEvent) => {
+    if (event.kind === 'syscall') syscalls++;
+    events++;
+    steps.push({ event, syscalls, events, snapshot: inspect(), label: null });
   };
   const kernel = new zxvm.Kernel({ ...scenario.options, tracer });
   const inspect = kernel.inspect.bind(kernel);
@@ -72,11 +79,11 @@ export async function record(name: string, scenario: ScenarioModule): Promise<Re
   // syscall may have changed the kernel.
   kernel.inspect = (label?: string) => {
     const snapshot = inspect(label);
-    steps.push({ event: null, syscalls, snapshot, label: label ?? 'kernel.inspect()' });
+    steps.push({ event: null, syscalls, events, snapshot, label: label ?? 'kernel.inspect()' });
     return snapshot;
   };
   const proc = kernel.createProcess({ name });
-  steps.push({ event: null, syscalls: 0, snapshot: inspect('start'), label: 'start' });
+  steps.push({ event: null, syscalls: 0, events: 0, snapshot: inspect('start'), label: 'start' });
 
   let output = '';
   const original = console.log;

@@ -4,6 +4,7 @@
 
 import * as cowFaults from '../examples/cow-faults.ts';
 import * as discardablePressure from '../examples/discardable-pressure.ts';
+import * as pagerFile from '../examples/pager-file.ts';
 import * as sliceInMapping from '../examples/slice-in-mapping.ts';
 import * as snapshots from '../examples/snapshots.ts';
 import type { Kernel, KernelOptions, Process } from '../src/index.ts';
@@ -26,6 +27,7 @@ export const SCENARIOS: readonly BuiltScenario[] = [
   { name: 'slice-in-mapping', module: sliceInMapping, source: '' },
   { name: 'cow-faults', module: cowFaults, source: '' },
   { name: 'discardable-pressure', module: discardablePressure, source: '' },
+  { name: 'pager-file', module: pagerFile, source: '' },
 ];
 
 /** The scenario to select when the page opens (zxvm serve's), or null. */

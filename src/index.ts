@@ -14,7 +14,10 @@ export type {
   KernelSnapshot,
   MappingSnapshot,
   MemorySnapshot,
+  PageRequestSnapshot,
   PageRun,
+  PagerSnapshot,
+  PagerVmoSnapshot,
   PmmSnapshot,
   ProcessSnapshot,
   PteRun,
@@ -24,14 +27,23 @@ export type {
 } from './inspect.ts';
 export { INSPECT_VERSION } from './inspect.ts';
 export { Kernel, type KernelOptions } from './kernel.ts';
+export type { PageRequestAction } from './object/pager-dispatcher.ts';
 export type { HandleValue, Koid, Vaddr } from './object/types.ts';
 export { Process } from './process.ts';
 export {
+  type FaultEvent,
+  formatFaultEvent,
+  formatPageRequestEvent,
   formatSyscallEvent,
+  formatTraceEvent,
+  type PageRequestEvent,
   type SyscallEvent,
   type Syscalls,
   type SyscallTracer,
   type ThreadSyscalls,
+  type TraceEvent,
+  type Tracer,
 } from './syscalls/index.ts';
 export type { StartedThread, ThreadBody, ThreadOptions, ThreadSys } from './thread.ts';
 export { KernelPanic } from './util/assert.ts';
+export type { FaultResult } from './vm/fault-trace.ts';

@@ -20,6 +20,7 @@ import {
   type ProcessSnapshot,
   type VmoObjectSnapshot,
 } from './object/inspect-objects.ts';
+import type { PagerSnapshot } from './object/inspect-pagers.ts';
 import type { KernelCore } from './object/kernel-core.ts';
 import { encodeVmObjectInfo } from './syscalls/info-vmo.ts';
 import { type Decimal, decimalStrings, type InspectIds } from './util/inspect.ts';
@@ -32,6 +33,11 @@ export type {
   ProcessSnapshot,
   VmoObjectSnapshot,
 } from './object/inspect-objects.ts';
+export type {
+  PageRequestSnapshot,
+  PagerSnapshot,
+  PagerVmoSnapshot,
+} from './object/inspect-pagers.ts';
 export type { PmmSnapshot } from './pmm/inspect-pmm.ts';
 export type {
   AspaceSnapshot,
@@ -43,8 +49,11 @@ export type {
   VmarSnapshot,
 } from './vm/inspect-vm.ts';
 
-/** The version of the snapshot's shape; it changes when a field changes meaning or goes. */
-export const INSPECT_VERSION = 1;
+/**
+ * The version of the snapshot's shape; it changes when a field changes meaning or goes. 2:
+ * `pagers` describes the kernel's pagers (it was always empty in 1).
+ */
+export const INSPECT_VERSION = 2;
 
 /** zx_info_vmo_t as ZX_INFO_VMO gives it, u64 fields as decimal strings, flags also by name. */
 export type VmoInfoSnapshot = Omit<Decimal<ZxInfoVmo>, 'handle_rights'> & { flagNames: string[] };
@@ -74,8 +83,8 @@ export interface KernelSnapshot {
   vmos: VmoSnapshot[];
   /** Every node of every copy-on-write tree, hidden ones included, each tree root first. */
   nodes: CowNodeSnapshot[];
-  /** Pager objects (none until zxvm has pagers). */
-  pagers: never[];
+  /** Every pager a handle reaches, by koid, with the VMOs it backs and their page requests. */
+  pagers: PagerSnapshot[];
 }
 
 const FLAG_NAMES: readonly (readonly [number, string])[] = [
@@ -116,6 +125,6 @@ export function inspectKernel(
     processes: objects.processes,
     vmos,
     nodes: objects.nodes,
-    pagers: [],
+    pagers: objects.pagers,
   };
 }

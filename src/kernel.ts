@@ -23,7 +23,7 @@ import { ResourceDispatcher } from './object/resource-dispatcher.ts';
 import type { HandleValue } from './object/types.ts';
 import { MAX_MEMORY_BYTES } from './pmm/pmm.ts';
 import { Process } from './process.ts';
-import type { SyscallTracer } from './syscalls/index.ts';
+import { pageRequestEvent, type SyscallTracer } from './syscalls/index.ts';
 import { InspectIds } from './util/inspect.ts';
 
 export interface KernelOptions {
@@ -36,7 +36,7 @@ export interface KernelOptions {
   reclaimWatermarkBytes?: number | bigint;
   /** Seed of the generator behind handle values; the same seed gives the same values. */
   seed?: number;
-  /** Sees every syscall of every process (see Kernel.setTracer). */
+  /** Sees every syscall and fault of every process, and page requests (see Kernel.setTracer). */
   tracer?: SyscallTracer;
   /** Every process explains its errors (see Kernel.explain); off by default. */
   explain?: boolean;
@@ -80,15 +80,25 @@ export class Kernel {
       maxHandles,
     });
     this.tracer = options.tracer;
+    this.observePagers();
     this.explaining = options.explain ?? false;
   }
 
+  /** Pagers tell the tracer of their page requests, or no one (one check each). */
+  private observePagers(): void {
+    const tracer = this.tracer;
+    this.core.pagerTrace.observer =
+      tracer === undefined ? null : (record) => tracer(pageRequestEvent(record));
+  }
+
   /**
-   * Sends every later syscall of every process, present and future, to `tracer`, in the style
-   * of strace (formatSyscallEvent makes a line of text of each); null stops tracing.
+   * Sends every later syscall and page fault of every process, present and future, and what
+   * happens to every pager's page requests, to `tracer`, in the style of strace
+   * (formatTraceEvent makes a line of text of each); null stops tracing.
    */
   setTracer(tracer: SyscallTracer | null): void {
     this.tracer = tracer ?? undefined;
+    this.observePagers();
     this.viewRefs = this.viewRefs.filter((ref) => {
       ref.deref()?.setTracer(tracer);
       return ref.deref() !== undefined;

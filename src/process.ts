@@ -18,7 +18,7 @@ import { type ProcessDispatcher, processCallStatus } from './object/process-disp
 import type { HandleValue } from './object/types.ts';
 import { beginWait, type WaitResult } from './object/wait.ts';
 import type { SyscallContext } from './syscalls/context.ts';
-import { bindSyscalls, type Syscalls, type SyscallTracer } from './syscalls/index.ts';
+import { bindSyscalls, faultEvent, type Syscalls, type SyscallTracer } from './syscalls/index.ts';
 import type { UserMemory } from './syscalls/user.ts';
 import {
   type StartedThread,
@@ -27,7 +27,7 @@ import {
   type ThreadOptions,
   type ThreadRunner,
 } from './thread.ts';
-import { hostView, isHostBytes } from './util/host-bytes.ts';
+import { isHostBytes } from './util/host-bytes.ts';
 import type { Reason } from './util/reason.ts';
 
 export interface ProcessHandles {
@@ -36,24 +36,30 @@ export interface ProcessHandles {
   rootVmar: HandleValue;
 }
 
-/** The host's context: no thread, so a wait a call asks for is dropped (ZX_ERR_SHOULD_WAIT). */
-function hostContext(
-  core: KernelCore,
-  process: ProcessDispatcher,
-  user: UserMemory,
-): SyscallContext {
-  return {
-    core,
-    process,
-    user,
-    thread: null,
-    get blocker() {
-      return null;
-    },
-    set blocker(_dropped) {},
-    explain: false,
-    reason: null,
-  };
+/**
+ * The host's context: no thread, so a wait a call asks for is dropped (ZX_ERR_SHOULD_WAIT). A
+ * class, so that every syscall reads its fields at fixed offsets (an object literal with an
+ * accessor pair is kept as a dictionary, which costs each read a lookup).
+ */
+class HostContext implements SyscallContext {
+  readonly core: KernelCore;
+  readonly process: ProcessDispatcher;
+  readonly user: UserMemory;
+  readonly thread = null;
+  explain = false;
+  reason: Reason | null = null;
+
+  constructor(core: KernelCore, process: ProcessDispatcher, user: UserMemory) {
+    this.core = core;
+    this.process = process;
+    this.user = user;
+  }
+
+  get blocker(): null {
+    return null;
+  }
+
+  set blocker(_dropped: unknown) {}
 }
 
 export class Process {
@@ -93,21 +99,31 @@ export class Process {
     // The address space is the process's user memory: buffers passed to its syscalls as
     // virtual addresses go through the same translations and faults as load and store.
     this.user = object.aspace;
-    this.ctx = hostContext(core, object, this.user);
-    this.apiCtx = hostContext(core, object, this.user);
+    this.ctx = new HostContext(core, object, this.user);
+    this.apiCtx = new HostContext(core, object, this.user);
     this.tracer = tracer;
     this.explainAll = explain;
     this.syscalls = bindSyscalls(this.ctx, tracer, explain);
+    this.observeFaults();
+  }
+
+  /** Faults of the address space go to the tracer as events, or to no one (one check). */
+  private observeFaults(): void {
+    const tracer = this.tracer;
+    const object = this.object;
+    object.aspace.onFault =
+      tracer === undefined ? null : (fault) => tracer(faultEvent(object, fault));
   }
 
   /**
-   * Sends every later syscall of this process to `tracer` (null stops it); a traced process
-   * explains its errors (SyscallEvent.reason). The syscall object stays the same object; its
+   * Sends every later syscall and page fault of this process to `tracer` (null stops it); a
+   * traced process explains its errors (SyscallEvent.reason). The syscall object stays the same object; its
    * functions are rebound, so an untraced process pays nothing.
    */
   setTracer(tracer: SyscallTracer | null): void {
     this.tracer = tracer ?? undefined;
     this.rebind();
+    this.observeFaults();
   }
 
   /**
@@ -192,14 +208,13 @@ export class Process {
   load(vaddr: number | bigint, dst: Uint8Array): number {
     const alive = processCallStatus(this.object);
     if (alive !== ZX_OK) return alive;
+    // The address space touches the caller's array only through the intrinsic primitives
+    // (util/host-bytes.ts), so no view of it is made.
     if (!isHostBytes(dst)) return ZX_ERR_NOT_FOUND;
-    const bytes = hostView(dst);
     if (typeof vaddr === 'number' && vaddr >= 0 && Number.isSafeInteger(vaddr)) {
-      return this.object.aspace.loadAt(vaddr, bytes);
+      return this.object.aspace.loadAt(vaddr, dst);
     }
-    return typeof vaddr === 'bigint' && vaddr >= 0n
-      ? this.user.load(vaddr, bytes)
-      : ZX_ERR_NOT_FOUND;
+    return typeof vaddr === 'bigint' && vaddr >= 0n ? this.user.load(vaddr, dst) : ZX_ERR_NOT_FOUND;
   }
 
   /** Writes `src` at `vaddr` as the CPU would: ZX_OK or the fault's status, as for load. */
@@ -207,12 +222,11 @@ export class Process {
     const alive = processCallStatus(this.object);
     if (alive !== ZX_OK) return alive;
     if (!isHostBytes(src)) return ZX_ERR_NOT_FOUND;
-    const bytes = hostView(src);
     if (typeof vaddr === 'number' && vaddr >= 0 && Number.isSafeInteger(vaddr)) {
-      return this.object.aspace.storeAt(vaddr, bytes);
+      return this.object.aspace.storeAt(vaddr, src);
     }
     return typeof vaddr === 'bigint' && vaddr >= 0n
-      ? this.user.store(vaddr, bytes)
+      ? this.user.store(vaddr, src)
       : ZX_ERR_NOT_FOUND;
   }
 

@@ -102,6 +102,18 @@ export type ParamKind = ParamSpec['kind'];
 /** An error a syscall returns, with its cause in words, in the order Zircon checks. */
 export type ErrorSpec = readonly [status: string, cause: string];
 
+/**
+ * ZX_ERR_SHOULD_WAIT where a pager-backed VMO's pages are needed: `what` needs pages the pager
+ * has not supplied (a READ request) or, for ZX_VMO_TRAP_DIRTY, not yet let it dirty (a DIRTY
+ * request). A zx thread waits there; the host, which never waits, gets SHOULD_WAIT.
+ */
+export function pagerWait(what: string): ErrorSpec {
+  return [
+    'ZX_ERR_SHOULD_WAIT',
+    `${what} needs pager pages not supplied yet (READ request) or not yet dirty (DIRTY request, TRAP_DIRTY): the request is sent, and the host, which never waits, gets this where a thread waits`,
+  ];
+}
+
 export interface SyscallSpec {
   readonly name: string;
   /** One line: what the syscall does. */

@@ -1,6 +1,7 @@
 // A kernel.inspect() snapshot as text for `zxvm inspect`: the jobs and processes with their
 // handle tables, the copy-on-write trees with hidden nodes and page runs, the attribution table
-// (ZX_INFO_VMO), the address spaces with mappings and page-table runs, and physical memory.
+// (ZX_INFO_VMO), the address spaces with mappings and page-table runs, the pagers with their
+// page requests, and physical memory.
 // Colour comes from the output's style, so pipes get plain text.
 
 import type {
@@ -233,6 +234,37 @@ function memoryLines(snapshot: KernelSnapshot): string[] {
   ];
 }
 
+/** Each pager: the VMOs it backs (port, key, pages supplied, state) and their requests. */
+function pagerLines(snapshot: KernelSnapshot, style: Style): string[] {
+  const lines: string[] = [];
+  for (const pager of snapshot.pagers) {
+    lines.push(`  pager ${pager.koid}: ${plural(pager.vmos.length, 'VMO')}`);
+    for (const vmo of pager.vmos) {
+      const size = snapshot.vmos.find((v) => v.koid === vmo.vmoKoid)?.sizePages ?? 0;
+      const runs = vmo.supplied.map((r) =>
+        r.count === 1 ? `${r.start}` : `${r.start}-${r.start + r.count - 1}`,
+      );
+      const state = [vmo.detached ? 'detached' : 'attached'];
+      if (vmo.modified) state.push('modified');
+      if (vmo.trapDirty) state.push('TRAP_DIRTY');
+      for (const r of vmo.states) {
+        state.push(`${r.state} ${r.count === 1 ? r.start : `${r.start}-${r.start + r.count - 1}`}`);
+      }
+      lines.push(
+        `    VMO ${vmo.vmoKoid}: requests to port ${vmo.portKoid} key ${vmo.key}; ${vmo.suppliedPages} of ${size} pages supplied${runs.length > 0 ? ` (${runs.join(', ')})` : ''}; ${state.join(', ')}`,
+      );
+      for (const r of vmo.requests) {
+        const by = r.primaryThreadKoid === null ? 'the host' : `thread ${r.primaryThreadKoid}`;
+        const waiting = r.waitingThreadKoids.map((k) => `thread ${k}`).join(', ') || 'nobody';
+        lines.push(
+          `      ${r.command} [${hex(r.offset)}, +${hex(r.length)}) next ${hex(r.nextOffset)}, packet ${r.packet}, made by ${by}, ${style.dim(`waiting: ${waiting}`)}`,
+        );
+      }
+    }
+  }
+  return lines.length === 0 ? [style.dim('  none')] : lines;
+}
+
 /** The whole snapshot as text; `title` heads it. */
 export function snapshotText(snapshot: KernelSnapshot, title: string, style: Style): string {
   const section = (name: string) => ['', style.bold(name)];
@@ -253,6 +285,7 @@ export function snapshotText(snapshot: KernelSnapshot, title: string, style: Sty
     );
     lines.push(...vmarLines(p.addressSpace.root, '    ', style, true));
   }
+  lines.push(...section('Pagers and their page requests'), ...pagerLines(snapshot, style));
   lines.push(...section('Physical memory (ZX_INFO_KMEM_STATS)'), ...memoryLines(snapshot));
   return `${lines.join('\n')}\n`;
 }

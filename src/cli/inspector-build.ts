@@ -16,7 +16,13 @@ import { fileURLToPath } from 'node:url';
 export const PACKAGE_ROOT = resolve(fileURLToPath(new URL('../../', import.meta.url)));
 
 /** The example scenarios the page always offers, in the order it lists them. */
-export const EXAMPLES = ['snapshots', 'slice-in-mapping', 'cow-faults', 'discardable-pressure'];
+export const EXAMPLES = [
+  'snapshots',
+  'slice-in-mapping',
+  'cow-faults',
+  'discardable-pressure',
+  'pager-file',
+];
 
 /** The page's list of scenarios: a module of its own, replaced in the build. */
 const SCENARIOS_FILE = /[\\/]inspector[\\/]scenarios\.ts$/;

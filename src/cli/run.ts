@@ -1,5 +1,6 @@
-// `zxvm run <script>`: a scenario in a fresh kernel, with the syscalls traced as text or JSON
-// Lines, and a summary at the end (syscalls made, errors returned, memory as KMEM reports it).
+// `zxvm run <script>`: a scenario in a fresh kernel, with the syscalls, page faults and page
+// requests traced as text or JSON Lines, and a summary at the end (syscalls made, errors
+// returned, faults taken, memory as KMEM reports it).
 
 import { Console } from 'node:console';
 import { basename, extname } from 'node:path';
@@ -9,7 +10,12 @@ import { ZX_INFO_KMEM_STATS, ZX_OK } from '../abi/constants.ts';
 import { decodeZxInfoKmemStats, ZX_INFO_KMEM_STATS_SIZE } from '../abi/structs.ts';
 import { Kernel } from '../kernel.ts';
 import type { Process } from '../process.ts';
-import { formatSyscallEvent, type SyscallEvent } from '../syscalls/index.ts';
+import {
+  formatSyscallEvent,
+  formatTraceEvent,
+  type SyscallEvent,
+  type TraceEvent,
+} from '../syscalls/index.ts';
 import {
   type Command,
   EXIT_FAILED,
@@ -33,17 +39,21 @@ scenarios are loaded through tsx.
 
 Options:
   --trace          print one strace-style line per syscall to stderr (an error with its
-                   reason)
-  --json           print one JSON object per syscall to stdout (JSON Lines): process,
-                   syscall, args, status, statusName, reason (why an error), outs; the
-                   scenario's console output and the summary then go to stderr
+                   reason), and one per page fault and per page-request event
+  --json           print one JSON object per event to stdout (JSON Lines), its kind
+                   first: "syscall" (process, syscall, args, status, statusName,
+                   reason when an error, outs), "fault" (process, address, access,
+                   vmoKoid, vmoOffset, result, status, statusName, reason) or
+                   "page_request" (action, command, pagerKoid, vmoKoid, offset,
+                   length, status); the scenario's console output and the summary then
+                   go to stderr
   --memory <size>  simulated physical memory, in bytes or with a unit: 64M, 1G
                    (default: the scenario's own, else 4G; untouched memory costs nothing)
   --seed <n>       seed of the handle values (the same seed gives the same values)
   -h, --help       show this help
 
-At the end it prints a summary: syscalls made, errors returned, and the memory that
-zx_object_get_info(ZX_INFO_KMEM_STATS) reports.
+At the end it prints a summary: syscalls made, errors returned, page faults taken and
+page requests sent, and the memory that zx_object_get_info(ZX_INFO_KMEM_STATS) reports.
 
 Exit codes: 0 the scenario returned; 1 it threw, rejected, never finished or could not
 be loaded; 2 usage error.
@@ -56,6 +66,25 @@ Examples:
 interface Tally {
   syscalls: number;
   errors: Map<string, number>;
+  /** Faults by result. */
+  faults: Map<string, number>;
+  pageRequests: number;
+}
+
+/** Counts `event` in the summary's tally. */
+function count(tally: Tally, event: TraceEvent): void {
+  if (event.kind === 'fault') {
+    tally.faults.set(event.result, (tally.faults.get(event.result) ?? 0) + 1);
+    return;
+  }
+  if (event.kind === 'page_request') {
+    if (event.action === 'sent' && event.command !== 'COMPLETE') tally.pageRequests++;
+    return;
+  }
+  tally.syscalls++;
+  if (event.statusName !== '' && event.status !== ZX_OK) {
+    tally.errors.set(event.statusName, (tally.errors.get(event.statusName) ?? 0) + 1);
+  }
 }
 
 export const runCommand: Command = {
@@ -100,12 +129,9 @@ export const runCommand: Command = {
       return EXIT_FAILED;
     }
 
-    const tally: Tally = { syscalls: 0, errors: new Map() };
+    const tally: Tally = { syscalls: 0, errors: new Map(), faults: new Map(), pageRequests: 0 };
     kernel.setTracer((event) => {
-      tally.syscalls++;
-      if (event.statusName !== '' && event.status !== ZX_OK) {
-        tally.errors.set(event.statusName, (tally.errors.get(event.statusName) ?? 0) + 1);
-      }
+      count(tally, event);
       if (json) io.stdout.write(`${JSON.stringify(eventJson(event))}\n`);
       if (values.trace) io.stderr.write(`${traceLine(event, io.stderr)}\n`);
     });
@@ -155,9 +181,14 @@ export async function runScenario(call: () => unknown, json: boolean, io: Io): P
   }
 }
 
-/** The event as one JSON object; arguments and outs become objects keyed by their C names. */
-export function eventJson(event: SyscallEvent) {
+/**
+ * The event as one JSON object; a syscall's arguments and outs become objects keyed by their C
+ * names. Fault and page-request events are JSON-safe as they are.
+ */
+export function eventJson(event: TraceEvent) {
+  if (event.kind !== 'syscall') return event;
   return {
+    kind: event.kind,
     process: event.process,
     syscall: event.syscall,
     args: Object.fromEntries(event.args),
@@ -168,8 +199,21 @@ export function eventJson(event: SyscallEvent) {
   };
 }
 
-/** formatSyscallEvent's line, with the status in green (ZX_OK) or red (an error). */
-function traceLine(event: SyscallEvent, out: Output): string {
+/**
+ * formatTraceEvent's line; a syscall's status in green (ZX_OK) or red (an error), faults and
+ * page requests dim but for a failure, in red.
+ */
+function traceLine(event: TraceEvent, out: Output): string {
+  if (event.kind !== 'syscall') {
+    const line = formatTraceEvent(event);
+    if (!out.style.enabled) return line;
+    const failed = event.kind === 'fault' ? event.result === 'failed' : event.action === 'failed';
+    return failed ? out.style.red(line) : out.style.dim(line);
+  }
+  return syscallLine(event, out);
+}
+
+function syscallLine(event: SyscallEvent, out: Output): string {
   const line = formatSyscallEvent(event);
   const marker = ` = ${event.statusName}`;
   const at = line.lastIndexOf(marker);
@@ -205,6 +249,12 @@ function printSummary(
     errorCount === 0 ? 'no error returned' : `${errorCount} returned an error (${s.red(byStatus)})`;
   out.write(`\n${s.bold(`zxvm run ${script}`)}: ${verdict} in ${elapsedMs.toFixed(1)} ms\n`);
   out.write(`  syscalls  ${tally.syscalls} made, ${errors}\n`);
+  const faults = [...tally.faults.values()].reduce((a, b) => a + b, 0);
+  if (faults > 0 || tally.pageRequests > 0) {
+    const byResult = [...tally.faults].map(([result, n]) => `${result} ×${n}`).join(', ');
+    const requests = `${tally.pageRequests} page request${tally.pageRequests === 1 ? '' : 's'} sent`;
+    out.write(`  faults    ${faults} taken${faults > 0 ? ` (${byResult})` : ''}, ${requests}\n`);
+  }
   out.write(`  memory    ${memoryLine(kernel, proc)}\n`);
 }
 

@@ -3,6 +3,7 @@
 // returns their device addresses (physical addresses, with the stub IOMMU); each pin is a PMT.
 
 import {
+  ZX_BTI_PERM_WRITE,
   ZX_ERR_BAD_STATE,
   ZX_ERR_INVALID_ARGS,
   ZX_ERR_OUT_OF_RANGE,
@@ -80,7 +81,8 @@ export class BusTransactionInitiatorDispatcher extends Dispatcher {
     if (end > U64_MAX || end > object.sizeBytes) {
       return because(ZX_ERR_OUT_OF_RANGE, pastEnd, offset, size, object.sizeBytes);
     }
-    const frames = pinPages(object, Number(offset >> PAGE_SHIFT_N), Number(end >> PAGE_SHIFT_N));
+    const [first, last] = [Number(offset >> PAGE_SHIFT_N), Number(end >> PAGE_SHIFT_N)];
+    const frames = pinPages(object, first, last, (perms & ZX_BTI_PERM_WRITE) !== 0);
     if (typeof frames === 'number') return frames;
     // Driver code must stop the DMA of quarantined PMTs and release them before pinning more;
     // the stub IOMMU then maps nothing without a permission.

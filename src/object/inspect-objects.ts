@@ -22,12 +22,14 @@ import {
   inspectCowTrees,
   type VmoVmSnapshot,
 } from '../vm/inspect-vm.ts';
+import { treeSourceOf } from '../vm/pager-vmo.ts';
 import type { VmAddressRegion } from '../vm/vm-address-region.ts';
 import type { VmMapping } from '../vm/vm-mapping.ts';
 import type { VmObject } from '../vm/vm-object.ts';
 import type { BusTransactionInitiatorDispatcher } from './bti-dispatcher.ts';
 import type { Dispatcher } from './dispatcher.ts';
 import type { Handle } from './handle.ts';
+import { inspectPagers, type PagerSnapshot } from './inspect-pagers.ts';
 import { JobDispatcher } from './job-dispatcher.ts';
 import type { KernelCore } from './kernel-core.ts';
 import type { PinnedMemoryTokenDispatcher } from './pinned-memory-token-dispatcher.ts';
@@ -93,6 +95,8 @@ export interface ProcessSnapshot {
 
 /** A VMO as the VM layer sees it, plus what its kernel object adds. */
 export interface VmoObjectSnapshot extends VmoVmSnapshot {
+  /** The pager whose pages it shows (see `pagers`: a pager VMO, or a slice or reference of one). */
+  pagerKoid: number | null;
   /** Handles to it, in any table (a pinning PMT counts as one, as it does in Zircon). */
   handles: number;
   /** ZX_PROP_VMO_CONTENT_SIZE (decimal); null when no handle reaches the object (mapped only). */
@@ -104,6 +108,7 @@ export interface ObjectInspection {
   processes: ProcessSnapshot[];
   vmos: VmoObjectSnapshot[];
   nodes: CowNodeSnapshot[];
+  pagers: PagerSnapshot[];
   /** The VMOs of `vmos`, in the same order (for the kernel layer; not part of the snapshot). */
   vmoObjects: VmObject[];
 }
@@ -136,8 +141,11 @@ export function inspectObjects(core: KernelCore, ids: InspectIds): ObjectInspect
   const trees = inspectCowTrees([...dispatchers.keys(), ...mapped], ids);
   const vmos = trees.vmos.map((vmo, i): VmoObjectSnapshot => {
     const object = dispatchers.get(trees.objects[i]!);
+    // A child under a pager shows its root's pager, as ZX_INFO_VMO_PAGER_BACKED says.
+    const source = treeSourceOf(trees.objects[i]!);
     return {
       ...vmo,
+      pagerKoid: source === null ? null : source.provider.pagerKoid,
       handles: object?.handleCount ?? 0,
       contentSize: object === undefined ? null : object.contentSize.toString(),
     };
@@ -147,6 +155,7 @@ export function inspectObjects(core: KernelCore, ids: InspectIds): ObjectInspect
     processes: processes.map((process) => processSnapshot(process, koidOf)),
     vmos,
     nodes: trees.nodes,
+    pagers: inspectPagers(handles, trees.objects),
     vmoObjects: trees.objects,
   };
 }

@@ -10,6 +10,7 @@ import { EvictionPass, PagerEvictor } from '../vm/pager-eviction.ts';
 import { VmAspace } from '../vm/vm-aspace.ts';
 import { HandleArena, HandleTable } from './handle.ts';
 import { JobDispatcher } from './job-dispatcher.ts';
+import type { PagerTrace } from './pager-dispatcher.ts';
 import { ProcessDispatcher } from './process-dispatcher.ts';
 import { ResourceRegistry } from './resource-registry.ts';
 import { Scheduler } from './scheduler.ts';
@@ -48,6 +49,8 @@ export class KernelCore {
    * syscall context); a thread's call that returned ZX_ERR_SHOULD_WAIT parks on it.
    */
   readonly pageWait: PageWaitSlot = { blocker: null, caller: null };
+  /** Where pagers tell a tracer of their requests (Kernel.setTracer sets it). */
+  readonly pagerTrace: PagerTrace = { observer: null };
   private nextKoid = 1024;
   private rngState: number;
 

@@ -49,10 +49,12 @@ import {
 import { nameFlags } from '../abi/flags.ts';
 import { encodeZxVmoLockState, ZX_VMO_LOCK_STATE_SIZE, type ZxInfoVmo } from '../abi/structs.ts';
 import { because, hex } from '../util/reason.ts';
-import { roundUpPageU64 } from '../util/u64.ts';
+import { PAGE_SHIFT_N, roundUpPageU64 } from '../util/u64.ts';
+import { pagerStreamSize } from '../vm/pager-dirty.ts';
 import { hintPagerRange } from '../vm/pager-eviction.ts';
 import { isPagerBacked, pageSourceOf } from '../vm/pager-vmo.ts';
 import type { SnapshotType, UserTransfer, VmObject } from '../vm/vm-object.ts';
+import type { VmObjectPaged } from '../vm/vm-object-paged.ts';
 import { Dispatcher } from './dispatcher.ts';
 import type { Koid } from './types.ts';
 
@@ -250,13 +252,20 @@ export class VmObjectDispatcher extends Dispatcher {
     const vmo = this.vmo;
     if (size > vmo.sizeBytes) return because(ZX_ERR_OUT_OF_RANGE, pastSize, size, vmo.sizeBytes);
     const from = size < this.contentSize ? size : this.contentSize;
-    if (from < vmo.sizeBytes) {
-      const status = vmo.zero(from, vmo.sizeBytes);
+    const source = pageSourceOf(vmo);
+    // A pager's pages past the stream size are untracked zeros (pager-dirty.ts): only the
+    // partial page is zeroed here.
+    const to = source === null ? vmo.sizeBytes : (roundUpPageU64(from) ?? vmo.sizeBytes);
+    if (from < to && from < vmo.sizeBytes) {
+      const status = vmo.zero(from, to < vmo.sizeBytes ? to : vmo.sizeBytes);
       if (status !== ZX_OK) return status;
     }
+    if (source !== null) pagerStreamSize(vmo as VmObjectPaged, this.contentSize, size);
+    // As upstream, every mapping (through any VMO showing these pages) lets go of them from
+    // the page of the lower size on: a FAULT_BEYOND_STREAM_SIZE mapping then faults past the
+    // new size (OUT_OF_RANGE), also where it had mapped a page while the stream was larger.
+    (vmo as VmObjectPaged).unmapShared(Number(from >> PAGE_SHIFT_N), vmo.sizePages);
     this.contentSize = size;
-    const source = pageSourceOf(vmo);
-    if (source !== null) source.modified = true;
     return ZX_OK;
   }
 

@@ -7,6 +7,7 @@
 import {
   ZX_CHANNEL_WRITE_USE_IOVEC,
   ZX_ERR_BUFFER_TOO_SMALL,
+  ZX_ERR_CANCELED,
   ZX_ERR_INVALID_ARGS,
   ZX_ERR_TIMED_OUT,
   ZX_THREAD_STATE_BLOCKED_CHANNEL,
@@ -23,15 +24,35 @@ import {
   type MessageWaiter,
 } from '../object/channel-dispatcher.ts';
 import { armDeadline, deadlinePassed, shouldWait } from './blocking.ts';
+import { PEER_GONE, USE_IOVEC } from './channel.ts';
 import {
   buildMessageBytes,
   deliverMessage,
   removeUserHandles,
   takeMessageHandles,
 } from './channel-message.ts';
-import { objectWithRights, type SyscallContext } from './context.ts';
+import { fail, objectWithRights, type SyscallContext, unwritable } from './context.ts';
 import type { UserOut } from './impl.ts';
 import { copyIn, copyOutU32, type UserBuffer } from './user.ts';
+import { bitsOtherThan, deadlineGone } from './why.ts';
+
+const AWAITING_REPLY =
+  'the request is sent and the deadline is ahead: a thread would wait for the reply, the host cannot';
+const NO_REPLY = 'before the reply (the request stays sent)';
+
+function noTxid(length: number): string {
+  return `the request has ${length} bytes, fewer than a txid (4 bytes)`;
+}
+
+function replyTooBig(bytes: number, handles: number, numBytes: number, numHandles: number): string {
+  return `the reply has ${bytes} bytes and ${handles} handles; rd_num_bytes is ${numBytes}, rd_num_handles ${numHandles} (it is destroyed)`;
+}
+
+function callEnded(status: number): string {
+  return status === ZX_ERR_CANCELED
+    ? "the caller's handle to the channel was closed while it waited"
+    : 'the peer closed while the caller waited for the reply';
+}
 
 /** zx_channel_call(handle, options, deadline, args, actual_bytes, actual_handles) */
 export function zx_channel_call(
@@ -48,7 +69,9 @@ export function zx_channel_call(
   const call = decodeZxChannelCallArgs(raw);
   let consumed = false;
   const status = (() => {
-    if ((options & ~ZX_CHANNEL_WRITE_USE_IOVEC) !== 0) return ZX_ERR_INVALID_ARGS;
+    if ((options & ~ZX_CHANNEL_WRITE_USE_IOVEC) !== 0) {
+      return fail(ctx, ZX_ERR_INVALID_ARGS, bitsOtherThan, 'options', options, USE_IOVEC);
+    }
     const params = S.zx_channel_call.params;
     const channel = objectWithRights<ChannelDispatcher>(ctx, handle, params[0]);
     if (typeof channel === 'number') return channel;
@@ -60,7 +83,7 @@ export function zx_channel_call(
       call.wr_num_handles,
     );
     if (typeof data === 'number') return data;
-    if (data.length < 4) return ZX_ERR_INVALID_ARGS;
+    if (data.length < 4) return fail(ctx, ZX_ERR_INVALID_ARGS, noTxid, data.length);
     // From here the handles are consumed by taking them, whatever else goes wrong.
     consumed = true;
     let carried: MessagePacket['handles'] = [];
@@ -70,9 +93,12 @@ export function zx_channel_call(
       carried = taken;
     }
     const txid = channel.writeCall(new MessagePacket(data, carried, ctx.core.handleArena));
-    if (txid < 0) return txid;
-    if (deadlinePassed(ctx, deadline)) return ZX_ERR_TIMED_OUT;
-    return waitForReply(ctx, channel, txid, deadline, call, actualBytes, actualHandles);
+    if (txid < 0) return fail(ctx, txid, PEER_GONE);
+    if (deadlinePassed(ctx, deadline)) {
+      return fail(ctx, ZX_ERR_TIMED_OUT, deadlineGone, deadline, NO_REPLY);
+    }
+    const waited = waitForReply(ctx, channel, txid, deadline, call, actualBytes, actualHandles);
+    return fail(ctx, waited, AWAITING_REPLY);
   })();
   if (!consumed) removeUserHandles(ctx, call.wr_handles, call.wr_num_handles);
   return status;
@@ -105,12 +131,12 @@ function waitForReply(
         },
         cancel: (status) => {
           cancelTimer();
-          wake(() => status);
+          wake(() => fail(ctx, status, callEnded, status));
         },
       };
       const cancelTimer = armDeadline(ctx, deadline, () => {
         channel.removeCaller(waiter);
-        wake(() => ZX_ERR_TIMED_OUT);
+        wake(() => fail(ctx, ZX_ERR_TIMED_OUT, deadlineGone, deadline, NO_REPLY));
       });
       channel.addCaller(waiter);
       return () => {
@@ -133,13 +159,18 @@ function readReply(
 ): number {
   const bytes = reply.data.length;
   const handles = reply.handles.length;
-  if (call.rd_num_bytes < bytes || call.rd_num_handles < handles) {
+  const { rd_num_bytes: numBytes, rd_num_handles: numHandles } = call;
+  if (numBytes < bytes || numHandles < handles) {
     reply.destroy();
-    return ZX_ERR_BUFFER_TOO_SMALL;
+    return fail(ctx, ZX_ERR_BUFFER_TOO_SMALL, replyTooBig, bytes, handles, numBytes, numHandles);
   }
-  if (!copyOutU32(ctx.user, actualBytes, bytes) || !copyOutU32(ctx.user, actualHandles, handles)) {
+  if (!copyOutU32(ctx.user, actualBytes, bytes)) {
     reply.destroy();
-    return ZX_ERR_INVALID_ARGS;
+    return fail(ctx, ZX_ERR_INVALID_ARGS, unwritable, 'actual_bytes', actualBytes);
+  }
+  if (!copyOutU32(ctx.user, actualHandles, handles)) {
+    reply.destroy();
+    return fail(ctx, ZX_ERR_INVALID_ARGS, unwritable, 'actual_handles', actualHandles);
   }
   return deliverMessage(
     ctx,

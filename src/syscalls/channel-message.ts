@@ -21,9 +21,39 @@ import type { MessagePacket } from '../object/channel-dispatcher.ts';
 import type { Dispatcher } from '../object/dispatcher.ts';
 import { cancelWaitsThrough, type Handle } from '../object/handle.ts';
 import { isHostBytes } from '../util/host-bytes.ts';
+import { hex } from '../util/reason.ts';
 import { u64 } from './args.ts';
-import type { SyscallContext } from './context.ts';
+import { fail, lacksRights, noHandle, type SyscallContext } from './context.ts';
 import { beginCopyOut, copyIn, type UserBuffer } from './user.ts';
+
+const NULL_LIST = 'the buffer is NULL';
+
+function notPointer(value: unknown): string {
+  return `the buffer (${String(value)}) is neither host bytes nor a virtual address`;
+}
+
+function overLimit(name: string, value: number, limit: number): string {
+  return `${name} (${value}) is more than ${limit}`;
+}
+
+function reservedBits(index: number, value: number): string {
+  return `iovec ${index} has reserved bits (${hex(value)})`;
+}
+
+function unreadableIovec(address: bigint, capacity: number): string {
+  return `an iovec points at ${capacity} bytes at ${hex(address)}, not readable memory of this process`;
+}
+
+function cannotStore(vaddr: bigint, length: number): string {
+  return `${length} bytes cannot be written at ${hex(vaddr)}: not writable memory of this process`;
+}
+
+function listedHandle(status: number, index: number, value: number, rights: number): string {
+  const name = `handles[${index}]`;
+  if (status === ZX_ERR_BAD_HANDLE) return `${noHandle(name, value)} (or is listed twice)`;
+  if (status === ZX_ERR_ACCESS_DENIED) return lacksRights(name, rights, ZX_RIGHT_TRANSFER);
+  return `${name} is the channel written to`;
+}
 
 /** Zircon's kIovecChunkSize: up to this many iovecs are read (and checked) in one go. */
 const IOVEC_CHUNK = 16;
@@ -40,9 +70,9 @@ function readElements(
     const all = copyIn(ctx.user, buffer, (offset + count) * size);
     return typeof all === 'number' ? all : all.subarray(offset * size);
   }
-  if (buffer === null) return ZX_ERR_INVALID_ARGS;
+  if (buffer === null) return fail(ctx, ZX_ERR_INVALID_ARGS, NULL_LIST);
   const base = u64(buffer);
-  if (base === undefined) return ZX_ERR_INVALID_ARGS;
+  if (base === undefined) return fail(ctx, ZX_ERR_INVALID_ARGS, notPointer, buffer);
   return copyIn(ctx.user, base + BigInt(offset * size), count * size);
 }
 
@@ -56,12 +86,15 @@ function handleValues(bytes: Uint8Array, count: number): number[] {
  * where the list cannot be read. Used when a write fails before its handles were taken.
  */
 export function removeUserHandles(ctx: SyscallContext, handles: UserBuffer, count: number): void {
+  // Its own failures decide nothing: the reason of the status the call returns stays.
+  const reason = ctx.reason;
   for (let offset = 0; offset < count; offset += ZX_CHANNEL_MAX_MSG_HANDLES) {
     const chunk = Math.min(count - offset, ZX_CHANNEL_MAX_MSG_HANDLES);
     const bytes = readElements(ctx, handles, 4, offset, chunk);
-    if (typeof bytes === 'number') return;
+    if (typeof bytes === 'number') break;
     for (const value of handleValues(bytes, chunk)) ctx.process.handles.remove(value);
   }
+  ctx.reason = reason;
 }
 
 /** MessagePacket::Create from plain bytes: the limits, then a copy of the bytes. */
@@ -71,9 +104,17 @@ export function bytesMessage(
   numBytes: number,
   numHandles: number,
 ): Uint8Array | number {
-  if (numBytes > ZX_CHANNEL_MAX_MSG_BYTES || numHandles > ZX_CHANNEL_MAX_MSG_HANDLES) {
-    return ZX_ERR_OUT_OF_RANGE;
+  if (numBytes > ZX_CHANNEL_MAX_MSG_BYTES) {
+    return fail(
+      ctx,
+      ZX_ERR_OUT_OF_RANGE,
+      overLimit,
+      'num_bytes',
+      numBytes,
+      ZX_CHANNEL_MAX_MSG_BYTES,
+    );
   }
+  if (numHandles > ZX_CHANNEL_MAX_MSG_HANDLES) return tooManyHandles(ctx, numHandles);
   if (numBytes === 0) return new Uint8Array(0);
   const data = copyIn(ctx.user, bytes, numBytes);
   return typeof data === 'number' ? data : data.slice(0, numBytes);
@@ -90,9 +131,12 @@ export function iovecMessage(
   numIovecs: number,
   numHandles: number,
 ): Uint8Array | number {
-  if (numIovecs > ZX_CHANNEL_MAX_MSG_IOVEC) return ZX_ERR_OUT_OF_RANGE;
+  if (numIovecs > ZX_CHANNEL_MAX_MSG_IOVEC) {
+    const limit = ZX_CHANNEL_MAX_MSG_IOVEC;
+    return fail(ctx, ZX_ERR_OUT_OF_RANGE, overLimit, 'the number of iovecs', numIovecs, limit);
+  }
   const bounded = numIovecs <= IOVEC_CHUNK;
-  if (!bounded && numHandles > ZX_CHANNEL_MAX_MSG_HANDLES) return ZX_ERR_OUT_OF_RANGE;
+  if (!bounded && numHandles > ZX_CHANNEL_MAX_MSG_HANDLES) return tooManyHandles(ctx, numHandles);
   const parts: Uint8Array[] = [];
   let total = 0;
   for (let offset = 0; offset < numIovecs || (bounded && offset === 0); offset += IOVEC_CHUNK) {
@@ -107,22 +151,22 @@ export function iovecMessage(
     for (let i = 0; i < count; i++) {
       const at = i * ZX_CHANNEL_IOVEC_SIZE;
       const entry: [bigint, number] = [view.getBigUint64(at, true), view.getUint32(at + 8, true)];
-      if (view.getUint32(at + 12, true) !== 0) return ZX_ERR_INVALID_ARGS;
+      const reserved = view.getUint32(at + 12, true);
+      if (reserved !== 0) return fail(ctx, ZX_ERR_INVALID_ARGS, reservedBits, offset + i, reserved);
       if (bounded) {
         chunk.push(entry);
         total += entry[1];
         continue;
       }
       total += entry[1];
-      if (total > ZX_CHANNEL_MAX_MSG_BYTES) return ZX_ERR_OUT_OF_RANGE;
+      if (total > ZX_CHANNEL_MAX_MSG_BYTES) return tooManyBytes(ctx, total);
       const part = gather(ctx, entry);
       if (typeof part === 'number') return part;
       parts.push(part);
     }
     if (bounded) {
-      if (total > ZX_CHANNEL_MAX_MSG_BYTES || numHandles > ZX_CHANNEL_MAX_MSG_HANDLES) {
-        return ZX_ERR_OUT_OF_RANGE;
-      }
+      if (total > ZX_CHANNEL_MAX_MSG_BYTES) return tooManyBytes(ctx, total);
+      if (numHandles > ZX_CHANNEL_MAX_MSG_HANDLES) return tooManyHandles(ctx, numHandles);
       for (const entry of chunk) {
         const part = gather(ctx, entry);
         if (typeof part === 'number') return part;
@@ -143,7 +187,18 @@ export function iovecMessage(
 function gather(ctx: SyscallContext, [buffer, capacity]: [bigint, number]): Uint8Array | number {
   if (capacity === 0) return new Uint8Array(0);
   const bytes = new Uint8Array(capacity);
-  return ctx.user.load(buffer, bytes) === ZX_OK ? bytes : ZX_ERR_INVALID_ARGS;
+  if (ctx.user.load(buffer, bytes) === ZX_OK) return bytes;
+  return fail(ctx, ZX_ERR_INVALID_ARGS, unreadableIovec, buffer, capacity);
+}
+
+function tooManyBytes(ctx: SyscallContext, total: number): number {
+  const limit = ZX_CHANNEL_MAX_MSG_BYTES;
+  return fail(ctx, ZX_ERR_OUT_OF_RANGE, overLimit, "the iovecs' bytes", total, limit);
+}
+
+function tooManyHandles(ctx: SyscallContext, numHandles: number): number {
+  const limit = ZX_CHANNEL_MAX_MSG_HANDLES;
+  return fail(ctx, ZX_ERR_OUT_OF_RANGE, overLimit, 'num_handles', numHandles, limit);
 }
 
 /**
@@ -161,7 +216,9 @@ export function takeMessageHandles(
   if (typeof bytes === 'number') return bytes;
   let status = ZX_OK;
   const taken: Handle[] = [];
-  for (const value of handleValues(bytes, count)) {
+  const values = handleValues(bytes, count);
+  for (let index = 0; index < count; index++) {
+    const value = values[index]!;
     // A repeated value was taken the first time: the second lookup finds nothing. A taken
     // handle keeps its waits (they end when it is read or destroyed).
     const handle = ctx.process.handles.take(value);
@@ -172,7 +229,9 @@ export function takeMessageHandles(
     if (error === ZX_OK) taken.push(handle!);
     else {
       if (handle !== undefined) ctx.core.handleArena.destroy(handle);
-      if (status === ZX_OK) status = error;
+      if (status === ZX_OK) {
+        status = fail(ctx, error, listedHandle, error, index, value, handle?.rights ?? 0);
+      }
     }
   }
   if (status === ZX_OK) return taken;
@@ -197,10 +256,11 @@ export function copyBytesOut(
     dst.set(data);
     return ZX_OK;
   }
-  if (buffer === null) return ZX_ERR_INVALID_ARGS;
+  if (buffer === null) return fail(ctx, ZX_ERR_INVALID_ARGS, NULL_LIST);
   const vaddr = u64(buffer);
-  if (vaddr === undefined) return ZX_ERR_INVALID_ARGS;
-  return ctx.user.store(vaddr, data) === ZX_OK ? ZX_OK : ZX_ERR_INVALID_ARGS;
+  if (vaddr === undefined) return fail(ctx, ZX_ERR_INVALID_ARGS, notPointer, buffer);
+  if (ctx.user.store(vaddr, data) === ZX_OK) return ZX_OK;
+  return fail(ctx, ZX_ERR_INVALID_ARGS, cannotStore, vaddr, data.length);
 }
 
 /**

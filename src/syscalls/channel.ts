@@ -8,6 +8,7 @@ import {
   ZX_ERR_BUFFER_TOO_SMALL,
   ZX_ERR_INVALID_ARGS,
   ZX_ERR_NOT_SUPPORTED,
+  ZX_ERR_PEER_CLOSED,
   ZX_OK,
   ZX_POL_NEW_CHANNEL,
 } from '../abi/constants.ts';
@@ -19,10 +20,23 @@ import {
   removeUserHandles,
   takeMessageHandles,
 } from './channel-message.ts';
-import { objectWithRights, type SyscallContext } from './context.ts';
+import { fail, objectWithRights, type SyscallContext, unwritable } from './context.ts';
 import type { HandleOut, UserOut } from './impl.ts';
 import { enforcePolicy } from './policy.ts';
 import { copyOutU32, type UserBuffer } from './user.ts';
+import { bitsOtherThan, notZero } from './why.ts';
+
+const MAY_DISCARD = 'ZX_CHANNEL_READ_MAY_DISCARD';
+export const USE_IOVEC = 'ZX_CHANNEL_WRITE_USE_IOVEC';
+export const PEER_GONE = 'the peer is closed: the message and its handles are destroyed';
+const NO_MESSAGE =
+  'no message is queued and the peer is open: a thread would wait, the host cannot';
+const NO_MESSAGE_EVER = 'no message is queued and the peer is closed: none will come';
+
+/** Why a message does not fit the reader's buffers (ZX_ERR_BUFFER_TOO_SMALL). */
+function tooBig(bytes: number, handles: number, numBytes: number, numHandles: number): string {
+  return `the first message has ${bytes} bytes and ${handles} handles; num_bytes is ${numBytes}, num_handles ${numHandles}`;
+}
 
 /** zx_channel_create(options, out0, out1) */
 export function zx_channel_create(
@@ -31,7 +45,7 @@ export function zx_channel_create(
   out0: HandleOut,
   out1: HandleOut,
 ): number {
-  if (options !== 0) return ZX_ERR_INVALID_ARGS;
+  if (options !== 0) return fail(ctx, ZX_ERR_INVALID_ARGS, notZero, 'options', options >>> 0);
   const policy = enforcePolicy(ctx, ZX_POL_NEW_CHANNEL);
   if (policy !== ZX_OK) return policy;
   const [a, b] = ChannelDispatcher.createPair(ctx.core.newKoid(), ctx.core.newKoid());
@@ -61,22 +75,33 @@ export function zx_channel_read(
 ): number {
   const channel = objectWithRights<ChannelDispatcher>(ctx, handle, S.zx_channel_read.params[0]);
   if (typeof channel === 'number') return channel;
-  if ((options & ~ZX_CHANNEL_READ_MAY_DISCARD) !== 0) return ZX_ERR_NOT_SUPPORTED;
+  if ((options & ~ZX_CHANNEL_READ_MAY_DISCARD) !== 0) {
+    return fail(ctx, ZX_ERR_NOT_SUPPORTED, bitsOtherThan, 'options', options, MAY_DISCARD);
+  }
   const mayDiscard = (options & ZX_CHANNEL_READ_MAY_DISCARD) !== 0;
   const read = channel.read(numBytes, numHandles, mayDiscard);
-  if (read.status !== ZX_OK && read.status !== ZX_ERR_BUFFER_TOO_SMALL) return read.status;
+  if (read.status !== ZX_OK && read.status !== ZX_ERR_BUFFER_TOO_SMALL) {
+    return fail(
+      ctx,
+      read.status,
+      read.status === ZX_ERR_PEER_CLOSED ? NO_MESSAGE_EVER : NO_MESSAGE,
+    );
+  }
   const message = read.message;
   const lose = (status: number) => {
     message?.destroy();
     return status;
   };
   if (actualBytes !== null && !copyOutU32(ctx.user, actualBytes, read.bytes)) {
-    return lose(ZX_ERR_INVALID_ARGS);
+    return lose(fail(ctx, ZX_ERR_INVALID_ARGS, unwritable, 'actual_bytes', actualBytes));
   }
   if (actualHandles !== null && !copyOutU32(ctx.user, actualHandles, read.handles)) {
-    return lose(ZX_ERR_INVALID_ARGS);
+    return lose(fail(ctx, ZX_ERR_INVALID_ARGS, unwritable, 'actual_handles', actualHandles));
   }
-  if (read.status === ZX_ERR_BUFFER_TOO_SMALL) return lose(ZX_ERR_BUFFER_TOO_SMALL);
+  if (read.status === ZX_ERR_BUFFER_TOO_SMALL) {
+    const { bytes, handles } = read;
+    return lose(fail(ctx, ZX_ERR_BUFFER_TOO_SMALL, tooBig, bytes, handles, numBytes, numHandles));
+  }
   return deliverMessage(ctx, message!, bytes, numBytes, handles, numHandles);
 }
 
@@ -95,7 +120,9 @@ export function zx_channel_write(
 ): number {
   let consumed = false;
   const status = (() => {
-    if ((options & ~ZX_CHANNEL_WRITE_USE_IOVEC) !== 0) return ZX_ERR_INVALID_ARGS;
+    if ((options & ~ZX_CHANNEL_WRITE_USE_IOVEC) !== 0) {
+      return fail(ctx, ZX_ERR_INVALID_ARGS, bitsOtherThan, 'options', options, USE_IOVEC);
+    }
     const params = S.zx_channel_write.params;
     const channel = objectWithRights<ChannelDispatcher>(ctx, handle, params[0]);
     if (typeof channel === 'number') return channel;
@@ -108,7 +135,8 @@ export function zx_channel_write(
       carried = taken;
     }
     consumed = true;
-    return channel.write(new MessagePacket(data, carried, ctx.core.handleArena));
+    const written = channel.write(new MessagePacket(data, carried, ctx.core.handleArena));
+    return written === ZX_OK ? ZX_OK : fail(ctx, written, PEER_GONE);
   })();
   if (!consumed) removeUserHandles(ctx, handles, numHandles);
   return status;

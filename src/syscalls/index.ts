@@ -2,4 +2,17 @@
 
 export { bindSyscalls, bindThreadSyscalls, type Syscalls, type ThreadSyscalls } from './bind.ts';
 export { runOnThread } from './park.ts';
-export { formatSyscallEvent, type SyscallEvent, type SyscallTracer } from './trace.ts';
+export {
+  type FaultEvent,
+  faultEvent,
+  formatFaultEvent,
+  formatPageRequestEvent,
+  formatSyscallEvent,
+  formatTraceEvent,
+  type PageRequestEvent,
+  pageRequestEvent,
+  type SyscallEvent,
+  type SyscallTracer,
+  type TraceEvent,
+  type Tracer,
+} from './trace.ts';

@@ -22,11 +22,12 @@ import { deadlinePassed, shouldWait } from './blocking.ts';
 import { fail, handleWithRights, type SyscallContext, unwritable } from './context.ts';
 import type { UserOut } from './impl.ts';
 import { copyOutU32 } from './user.ts';
+import { notWaitable, unknownBits } from './why.ts';
 
 const WAIT_ASYNC_OPTIONS =
   ZX_WAIT_ASYNC_TIMESTAMP | ZX_WAIT_ASYNC_BOOT_TIMESTAMP | ZX_WAIT_ASYNC_EDGE;
 
-const NOT_WAITABLE = "handle's object cannot be waited on (a port, a VMAR, a resource)";
+const BOTH_CLOCKS = 'options has both ZX_WAIT_ASYNC_TIMESTAMP and ZX_WAIT_ASYNC_BOOT_TIMESTAMP';
 const WOULD_WAIT =
   'no signal is active and the deadline is ahead: a thread would wait, the host cannot';
 
@@ -65,7 +66,8 @@ export function zx_object_wait_one(
   const found = handleWithRights(ctx, handle, OBJECT_SYSCALLS.zx_object_wait_one.params[0]);
   if (typeof found === 'number') return found;
   const object = found.object;
-  if (!isWaitable(object)) return fail(ctx, ZX_ERR_NOT_SUPPORTED, NOT_WAITABLE);
+  if (!isWaitable(object))
+    return fail(ctx, ZX_ERR_NOT_SUPPORTED, notWaitable, 'handle', object.type);
   if ((object.signals & signals) !== 0) {
     return endWaitOne(ctx, observed, ZX_OK, object.signals, deadline);
   }
@@ -103,15 +105,19 @@ export function zx_object_wait_async(
   signals: number,
   options: number,
 ): number {
-  if ((options & ~WAIT_ASYNC_OPTIONS) !== 0) return ZX_ERR_INVALID_ARGS;
+  if ((options & ~WAIT_ASYNC_OPTIONS) !== 0) {
+    return fail(ctx, ZX_ERR_INVALID_ARGS, unknownBits, 'options', options & ~WAIT_ASYNC_OPTIONS);
+  }
   const bothClocks = ZX_WAIT_ASYNC_TIMESTAMP | ZX_WAIT_ASYNC_BOOT_TIMESTAMP;
-  if ((options & bothClocks) === bothClocks) return ZX_ERR_INVALID_ARGS;
+  if ((options & bothClocks) === bothClocks) return fail(ctx, ZX_ERR_INVALID_ARGS, BOTH_CLOCKS);
   const params = PORT_SYSCALLS.zx_object_wait_async.params;
   const target = handleWithRights(ctx, port, params[1]);
   if (typeof target === 'number') return target;
   const watched = handleWithRights(ctx, handle, params[0]);
   if (typeof watched === 'number') return watched;
-  if (!isWaitable(watched.object)) return ZX_ERR_NOT_SUPPORTED;
+  if (!isWaitable(watched.object)) {
+    return fail(ctx, ZX_ERR_NOT_SUPPORTED, notWaitable, 'handle', watched.object.type);
+  }
   const observer = (target.object as PortDispatcher).makeObserver(watched, key, signals, options);
   watched.object.addObserver(observer, (options & ZX_WAIT_ASYNC_EDGE) !== 0);
   return ZX_OK;

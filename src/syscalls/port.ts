@@ -15,19 +15,47 @@ import {
 } from '../abi/constants.ts';
 import { ZX_PORT_PACKET_SIZE } from '../abi/structs-ipc.ts';
 import { PORT_SYSCALLS as S } from '../abi/syscalls/port.ts';
-import { PortDispatcher, type PortPacket, type PortWaiter } from '../object/port-dispatcher.ts';
+import {
+  MAX_USER_PACKETS,
+  PortDispatcher,
+  type PortPacket,
+  type PortWaiter,
+} from '../object/port-dispatcher.ts';
 import { isWaitable } from '../object/waitable.ts';
+import { hex } from '../util/reason.ts';
 import { armDeadline, deadlinePassed, shouldWait } from './blocking.ts';
-import { handleWithRights, objectWithRights, type SyscallContext } from './context.ts';
+import { fail, handleWithRights, objectWithRights, type SyscallContext } from './context.ts';
 import type { HandleOut } from './impl.ts';
 import { enforcePolicy } from './policy.ts';
 import { beginCopyOut, copyIn, finishCopyOut, type UserBuffer } from './user.ts';
+import { deadlineGone, notWaitable, notZero } from './why.ts';
+
+function portOptions(options: number): string {
+  return `options ${hex(options >>> 0)} is neither 0 nor ZX_PORT_BIND_TO_INTERRUPT`;
+}
+
+const PORT_FULL = `the port already holds ${MAX_USER_PACKETS} user packets`;
+
+const EMPTY = 'with the port empty';
+
+const PORT_EMPTY =
+  'the port is empty and the deadline is ahead: a thread would wait, the host cannot';
+
+function noWaitOf(source: number, key: bigint): string {
+  return `no wait through source ${hex(source >>> 0)} with key ${key} is pending, and no packet of it is queued`;
+}
+
+function noKey(key: bigint): string {
+  return `no wait with key ${key} is pending on the port, and no packet with it is queued`;
+}
 
 /** zx_port_create(options, out): policy first, then the options (PortDispatcher::Create). */
 export function zx_port_create(ctx: SyscallContext, options: number, out: HandleOut): number {
   const policy = enforcePolicy(ctx, ZX_POL_NEW_PORT);
   if (policy !== ZX_OK) return policy;
-  if (options !== 0 && options !== ZX_PORT_BIND_TO_INTERRUPT) return ZX_ERR_INVALID_ARGS;
+  if (options !== 0 && options !== ZX_PORT_BIND_TO_INTERRUPT) {
+    return fail(ctx, ZX_ERR_INVALID_ARGS, portOptions, options);
+  }
   return out.set(
     new PortDispatcher(ctx.core.newKoid(), options, ctx.core.timers),
     ZX_DEFAULT_PORT_RIGHTS,
@@ -40,7 +68,7 @@ export function zx_port_queue(ctx: SyscallContext, handle: number, packet: UserB
   if (typeof port === 'number') return port;
   const bytes = copyIn(ctx.user, packet, ZX_PORT_PACKET_SIZE);
   if (typeof bytes === 'number') return bytes;
-  return port.queueUser(bytes) ? ZX_OK : ZX_ERR_SHOULD_WAIT;
+  return port.queueUser(bytes) ? ZX_OK : fail(ctx, ZX_ERR_SHOULD_WAIT, PORT_FULL);
 }
 
 /** Copies a dequeued packet out; a failed copy loses the packet, as in Zircon. */
@@ -65,8 +93,9 @@ export function zx_port_wait(
   if (typeof port === 'number') return port;
   const ready = port.dequeue();
   if (ready !== undefined) return copyOutPacket(ctx, packet, ready);
-  if (deadlinePassed(ctx, deadline)) return ZX_ERR_TIMED_OUT;
-  return shouldWait(ctx, {
+  if (deadlinePassed(ctx, deadline))
+    return fail(ctx, ZX_ERR_TIMED_OUT, deadlineGone, deadline, EMPTY);
+  const waited = shouldWait(ctx, {
     state: ZX_THREAD_STATE_BLOCKED_PORT,
     arm: (wake) => {
       const waiter: PortWaiter = {
@@ -77,7 +106,7 @@ export function zx_port_wait(
       };
       const cancelTimer = armDeadline(ctx, deadline, () => {
         port.removeWaiter(waiter);
-        wake(() => ZX_ERR_TIMED_OUT);
+        wake(() => fail(ctx, ZX_ERR_TIMED_OUT, deadlineGone, deadline, EMPTY));
       });
       port.addWaiter(waiter);
       return () => {
@@ -86,6 +115,7 @@ export function zx_port_wait(
       };
     },
   });
+  return fail(ctx, waited, PORT_EMPTY);
 }
 
 /**
@@ -102,10 +132,12 @@ export function zx_port_cancel(
   if (typeof port === 'number') return port;
   const watched = handleWithRights(ctx, source, S.zx_port_cancel.params[1]);
   if (typeof watched === 'number') return watched;
-  if (!isWaitable(watched.object)) return ZX_ERR_NOT_SUPPORTED;
+  if (!isWaitable(watched.object)) {
+    return fail(ctx, ZX_ERR_NOT_SUPPORTED, notWaitable, 'source', watched.object.type);
+  }
   const hadWait = watched.object.cancelByKey(watched, port, key);
   const hadPacket = port.cancelQueued(watched, key);
-  return hadWait || hadPacket ? ZX_OK : ZX_ERR_NOT_FOUND;
+  return hadWait || hadPacket ? ZX_OK : fail(ctx, ZX_ERR_NOT_FOUND, noWaitOf, source, key);
 }
 
 /** zx_port_cancel_key(handle, options, key): every wait and packet of the port under `key`. */
@@ -115,8 +147,8 @@ export function zx_port_cancel_key(
   options: number,
   key: bigint,
 ): number {
-  if (options !== 0) return ZX_ERR_INVALID_ARGS;
+  if (options !== 0) return fail(ctx, ZX_ERR_INVALID_ARGS, notZero, 'options', options >>> 0);
   const port = objectWithRights<PortDispatcher>(ctx, handle, S.zx_port_cancel_key.params[0]);
   if (typeof port === 'number') return port;
-  return port.cancelKey(key) ? ZX_OK : ZX_ERR_NOT_FOUND;
+  return port.cancelKey(key) ? ZX_OK : fail(ctx, ZX_ERR_NOT_FOUND, noKey, key);
 }

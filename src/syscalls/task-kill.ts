@@ -14,7 +14,7 @@ import {
 import { THREAD_SYSCALLS as S } from '../abi/syscalls/thread.ts';
 import type { JobDispatcher } from '../object/job-dispatcher.ts';
 import type { ProcessDispatcher } from '../object/process-dispatcher.ts';
-import { handleWithRights, type SyscallContext } from './context.ts';
+import { fail, handleWithRights, type SyscallContext, wrongType } from './context.ts';
 
 /** zx_task_kill(handle): the rights check comes before the type check, as in Zircon. */
 export function zx_task_kill(ctx: SyscallContext, handle: number): number {
@@ -28,8 +28,13 @@ export function zx_task_kill(ctx: SyscallContext, handle: number): number {
       killJob(found.object as JobDispatcher);
       return ZX_OK;
     default:
-      return ZX_ERR_WRONG_TYPE;
+      return fail(ctx, ZX_ERR_WRONG_TYPE, notTask, found.object.type);
   }
+}
+
+/** Why zx_task_kill refuses an object: it kills processes and jobs (threads no more). */
+function notTask(type: number): string {
+  return `${wrongType('handle', type, ZX_OBJ_TYPE_PROCESS)} or ZX_OBJ_TYPE_JOB`;
 }
 
 /** Kills every process and child job of `job`, then asserts ZX_JOB_TERMINATED on it. */

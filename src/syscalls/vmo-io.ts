@@ -40,9 +40,24 @@ export function readToUser(
 ): number {
   // Host memory large enough is copied into directly: the VM layer touches a caller's array
   // only through the intrinsic copy primitives (util/host-bytes.ts), so no view is needed.
+  // Number offsets need no PageRange (vmo.readAt); the rest is out of line, so that this stays
+  // small enough for the JIT to inline into the syscall.
   if (isHostBytes(buffer) && hostByteLength(buffer) >= length) {
-    return vmo.read(pageRangeOf(offset, length), buffer, 0);
+    return typeof offset === 'number'
+      ? vmo.readAt(offset, length, buffer)
+      : vmo.read(pageRangeOf(offset, length), buffer, 0);
   }
+  return readToUserSlow(vmo, user, buffer, offset, length);
+}
+
+/** readToUser into a short host array, NULL or a virtual address. */
+function readToUserSlow(
+  vmo: VmObjectPaged,
+  user: UserMemory,
+  buffer: UserBuffer,
+  offset: bigint | number,
+  length: number,
+): number {
   if (isHostBytes(buffer) || buffer === null) {
     const dst = beginCopyOut(buffer, length, ZX_ERR_NOT_FOUND);
     if (typeof dst === 'number') return dst;
@@ -76,8 +91,21 @@ export function writeFromUser(
   length: number,
 ): number {
   if (isHostBytes(buffer) && hostByteLength(buffer) >= length) {
-    return vmo.write(pageRangeOf(offset, length), buffer, 0);
+    return typeof offset === 'number'
+      ? vmo.writeAt(offset, length, buffer)
+      : vmo.write(pageRangeOf(offset, length), buffer, 0);
   }
+  return writeFromUserSlow(vmo, user, buffer, offset, length);
+}
+
+/** writeFromUser from a short host array, NULL or a virtual address. */
+function writeFromUserSlow(
+  vmo: VmObjectPaged,
+  user: UserMemory,
+  buffer: UserBuffer,
+  offset: bigint | number,
+  length: number,
+): number {
   if (isHostBytes(buffer) || buffer === null) {
     const src = copyIn(user, buffer, length, ZX_ERR_NOT_FOUND);
     if (typeof src === 'number') return src;

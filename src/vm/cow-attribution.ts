@@ -13,8 +13,9 @@
 
 import { PAGE_SIZE_N } from '../util/u64.ts';
 import type { VmCowPages } from './cow-pages.ts';
+import { uniformViewers, viewersAt } from './cow-viewers.ts';
 import { forEachParentRun } from './cow-walk.ts';
-import { EMPTY, SHARE_BASE } from './page-list.ts';
+import { EMPTY } from './page-list.ts';
 import type { VmoAttribution } from './vm-object.ts';
 
 const PAGE = PAGE_SIZE_N;
@@ -60,15 +61,16 @@ export function viewerCounts(
     start === 0 && end >= node.sizePages ? own.frameCount : own.countFrames(start, end);
   if (ownFrames > 0) byViewers.set(1, ownFrames);
   const ownEmpty = own.isEmpty;
-  const shareBase = SHARE_BASE;
   forEachParentRun(node, start, end, (holder, holderStart, holderEnd, delta) => {
     // Pages of a visible ancestor (a pager-backed VMO) are charged to it alone.
     if (!holder.hidden) return;
     holder.pages.forEachChunk(holderStart, holderEnd, (chunk, base, from, to) => {
+      // Where every page of the run has the same viewers, one count serves them all.
+      const uniform = uniformViewers(holder, base + from, base + to);
       for (let slot = from; slot < to; slot++) {
         if (chunk[slot]! <= 0) continue; // not a frame
         if (!ownEmpty && own.get(base + slot - delta) !== EMPTY) continue;
-        const k = chunk[shareBase + slot]! + 1;
+        const k = uniform >= 0 ? uniform : viewersAt(holder, base + slot);
         byViewers.set(k, (byViewers.get(k) ?? 0) + 1);
       }
     });

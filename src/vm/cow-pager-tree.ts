@@ -17,6 +17,7 @@
 import { ZX_OK } from '../abi/constants.ts';
 import type { VmCowPages } from './cow-pages.ts';
 import { clampWindow, releaseNode } from './cow-release.ts';
+import { readsZero } from './dirty-ranges.ts';
 import { EMPTY, isFrame } from './page-list.ts';
 
 /** The root of `node`'s tree. */
@@ -43,14 +44,14 @@ export function resolveAbove(node: VmCowPages, index: number): [VmCowPages, numb
 
 /**
  * The root page that page `index` of `node` needs from the pager, or -1 when the page is
- * present (its own entry, an ancestor's, zeros past a parent limit or past the root's zeroFrom).
+ * present (its own entry, an ancestor's, zeros past a parent limit or in a zero run of the root).
  */
 function missingRootPage(node: VmCowPages, index: number): number {
   if (node.pages.get(index) !== EMPTY) return -1;
   const [holder, at] = resolveAbove(node, index);
   if (holder.pages.get(at) !== EMPTY || holder.parent !== null) return -1;
   const source = holder.source;
-  if (source === null || at >= source.zeroFrom) return -1;
+  if (source === null || readsZero(source.runs.tagAt(at))) return -1;
   return at;
 }
 
@@ -96,7 +97,7 @@ export function pagerZeroMarkers(node: VmCowPages, start: number, end: number): 
     const entry = holder.pages.get(at);
     if (isFrame(entry)) found.push(page);
     else if (entry === EMPTY && holder.parent === null && holder.source !== null) {
-      if (at < holder.source.zeroFrom) found.push(page);
+      if (!readsZero(holder.source.runs.tagAt(at))) found.push(page);
     }
   }
   return found;

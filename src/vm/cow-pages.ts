@@ -3,9 +3,9 @@
 // A VMO made by zx_vmo_create owns a root node. Slices and references are views of their
 // parent's node (VmObjectPaged.cowOffset says where a slice starts in it). A snapshot child
 // gets a node of its own in the tree: the pages it shares with its parent move into a hidden
-// node above both (cow-clone.ts), which holds them with a share count per page (how many VMOs
-// besides one can see it). Visible nodes are always leaves; hidden nodes have two or more
-// children and never change a page in place.
+// node above both (cow-clone.ts). How many VMOs see each of its pages (Zircon's share count,
+// plus one) follows from the tree and is computed when asked (cow-viewers.ts). Visible nodes
+// are always leaves; hidden nodes have two or more children and never change a page in place.
 //
 // A slot of a node's page list holds a frame, a zero marker, or nothing. Nothing means "what
 // the parent shows" below parentLimit (offset by parentOffset into the parent) and zero past
@@ -24,26 +24,12 @@ import { assert } from '../util/assert.ts';
 import { fillBytes, setBytes } from '../util/host-bytes.ts';
 import { PAGE_SIZE } from '../util/u64.ts';
 import { nodeAttribution } from './cow-attribution.ts';
+import { HoleCounts, WindowCover } from './cow-counts.ts';
 import { notifyDescendants, pagerZeroMarkers } from './cow-pager-tree.ts';
 import { releaseNode } from './cow-release.ts';
-import {
-  firstSegmentAfter,
-  forEachParentRun,
-  liveHolder,
-  SKIP_MIN_HOPS,
-  SkipCache,
-  segmentsOf,
-} from './cow-walk.ts';
-import {
-  CHUNK,
-  EMPTY,
-  entryFrame,
-  frameEntry,
-  isFrame,
-  SHARE_BASE,
-  VmPageList,
-  ZERO_MARKER,
-} from './page-list.ts';
+import { freeUnseen, uniformViewers, viewersAt } from './cow-viewers.ts';
+import { forEachParentRun, liveHolder, SKIP_MIN_HOPS, SkipCache, segmentsOf } from './cow-walk.ts';
+import { EMPTY, entryFrame, frameEntry, isFrame, VmPageList, ZERO_MARKER } from './page-list.ts';
 import type { PageSource } from './page-source.ts';
 import type { VmoAttribution } from './vm-object.ts';
 
@@ -88,6 +74,11 @@ export class VmCowPages {
   readonly children: VmCowPages[] = [];
   /** Where this node sits in its parent's `children` (so removal is O(1)). */
   childSlot = -1;
+  /** The hidden ones among `children` (viewer counts look into them). */
+  readonly hiddenKids: VmCowPages[] = [];
+  /** A hidden node's children as units: their windows, and their entries per index. */
+  cover: WindowCover | null = null;
+  holes: HoleCounts | null = null;
   hidden = false;
   dead = false;
   /**
@@ -119,6 +110,25 @@ export class VmCowPages {
     this.pmm = pmm;
     this.owner = owner;
     this.sizePages = sizePages;
+  }
+
+  /** Makes this new node a hidden one, ready to take children. */
+  makeHidden(): void {
+    this.hidden = true;
+    this.cover = new WindowCover();
+    this.holes = new HoleCounts();
+  }
+
+  /** Lowers the parent limit: pages from `limit` on no longer look into the parent. */
+  lowerParentLimit(limit: number): void {
+    const old = this.parentLimit;
+    if (limit >= old) return;
+    const parent = this.parent;
+    if (parent?.hidden) {
+      parent.cover!.add(this.parentOffset + limit, this.parentOffset + old, -1);
+      this.pages.setReport(parent.holes, this.parentOffset, limit);
+    }
+    this.parentLimit = limit;
   }
 
   /** Frames this node holds itself. */
@@ -176,14 +186,32 @@ export class VmCowPages {
     return isFrame(entry) ? entryFrame(entry) : this.pmm.zeroFrame;
   }
 
-  /** The frame of page `index` once this node owns it (writable); or ZX_ERR_NO_MEMORY. */
+  /**
+   * The frame of page `index` once this node owns it (writable); or ZX_ERR_NO_MEMORY. The tree
+   * is walked once: what the ancestors show says whether a frame is needed (none when this node
+   * is the last to see the page, which then moves here), and requireOwned takes that entry.
+   */
   frameForWrite(index: number): number {
     const entry = this.pages.get(index);
     if (isFrame(entry)) return entryFrame(entry);
-    if (!this.pmm.ensureFree(this.allocationsFor(index, index + 1), this.owner)) {
-      return ZX_ERR_NO_MEMORY;
+    const seen =
+      entry === EMPTY && this.parent !== null && index < this.parentLimit
+        ? this.parentEntry(index)
+        : EMPTY;
+    // A visible ancestor's page (under a pager) is always copied.
+    const holder = this.foundHolder;
+    const taken = isFrame(seen) && holder!.hidden && viewersAt(holder!, this.foundIndex) === 1;
+    const needed = taken ? 0 : 1;
+    const pmm = this.pmm;
+    let found: number | undefined = seen;
+    if (pmm.freeFrames < needed + pmm.watermarkFrames) {
+      // Reclaiming may change the tree: count again and walk again.
+      if (!pmm.ensureFree(this.allocationsFor(index, index + 1), this.owner)) {
+        return ZX_ERR_NO_MEMORY;
+      }
+      found = undefined;
     }
-    const frame = this.requireOwned(index, false);
+    const frame = this.requireOwned(index, false, found);
     this.notifyRemoved(index, index + 1);
     return frame;
   }
@@ -329,12 +357,10 @@ export class VmCowPages {
     const markers = this.pagerTree
       ? pagerZeroMarkers(this, start, end)
       : this.parentFramesIn(start, end);
-    this.releaseRange(start, end);
-    if (end >= this.parentLimit && start < this.parentLimit) {
-      this.parentLimit = start;
-    } else {
-      for (const index of markers) this.pages.set(index, ZERO_MARKER);
-    }
+    this.releaseRange(start, end, () => {
+      if (end >= this.parentLimit && start < this.parentLimit) this.lowerParentLimit(start);
+      else for (const index of markers) this.pages.set(index, ZERO_MARKER);
+    });
     this.notifyRemoved(start, end);
   }
 
@@ -372,8 +398,7 @@ export class VmCowPages {
       this.sizePages = newPages;
       return ZX_OK;
     }
-    this.releaseRange(newPages, oldPages);
-    this.parentLimit = Math.min(this.parentLimit, newPages);
+    this.releaseRange(newPages, oldPages, () => this.lowerParentLimit(newPages));
     // Views are told while they still have the old size (references take the node's).
     this.notifyRemoved(newPages, oldPages);
     this.sizePages = newPages;
@@ -381,64 +406,19 @@ export class VmCowPages {
   }
 
   /**
-   * Drops everything [start, end) holds or sees: own frames are freed; a page seen in a hidden
-   * ancestor loses this node's share (and is freed when this node was its last viewer).
-   * `mergingParent` is the parent of a dying leaf when it is about to merge into the other
-   * child, a leaf: the pages it holds keep their shares, which the merge clears (that leaf is
-   * then their only viewer); only those nobody else sees are freed here.
+   * Drops everything [start, end) holds or sees: own frames are freed, then `hide` makes the
+   * node stop seeing its ancestors there (zero markers, a lower parent limit), and the pages of
+   * hidden ancestors it saw there that nobody sees any more are freed.
    */
-  releaseRange(start: number, end: number, mergingParent: VmCowPages | null = null): void {
+  releaseRange(start: number, end: number, hide: () => void): void {
     const limit = Math.min(end, this.parentLimit);
-    if (this.parent !== null && start < limit) {
-      // One flat loop (no callbacks): this runs over every page a closing snapshot saw.
-      const own = this.pages;
-      const ownEmpty = own.isEmpty;
-      const pmm = this.pmm;
-      const shareBase = SHARE_BASE;
-      const chunkSize = CHUNK;
-      const segments = segmentsOf(this, start, limit);
-      const { starts, ends, deltas } = segments;
-      for (let i = firstSegmentAfter(segments, start); i < starts.length; i++) {
-        if (starts[i]! >= limit) break;
-        const holder = liveHolder(segments, i);
-        // A visible ancestor (under a pager) keeps its pages: this node only looked at them.
-        if (!holder.hidden) continue;
-        const delta = deltas[i]!;
-        const from = Math.max(start, starts[i]!) + delta;
-        const to = Math.min(limit, ends[i]!) + delta;
-        const list = holder.pages;
-        const keepShares = holder === mergingParent;
-        // Most segments span a chunk or two: look those up directly instead of listing keys.
-        const firstKey = Math.floor(from / chunkSize);
-        const lastKey = Math.floor((to - 1) / chunkSize);
-        const keys = lastKey - firstKey < 4 ? null : list.keysIn(from, to);
-        const count = keys === null ? lastKey - firstKey + 1 : keys.length;
-        for (let k = 0; k < count; k++) {
-          const key = keys === null ? firstKey + k : keys[k]!;
-          const chunk = list.chunkAt(key);
-          if (chunk === undefined) continue;
-          // Only pages nobody else sees are freed; shares go with the merge.
-          if (keepShares && VmPageList.unsharedFrames(chunk) === 0) continue;
-          const base = key * chunkSize;
-          const last = Math.min(to - base, chunkSize);
-          for (let slot = Math.max(from - base, 0); slot < last; slot++) {
-            const entry = chunk[slot]!;
-            if (entry <= 0) continue; // not a frame
-            if (!ownEmpty && own.get(base + slot - delta) !== EMPTY) continue;
-            if (chunk[shareBase + slot]! > 0) {
-              if (!keepShares) VmPageList.addShare(chunk, slot, -1);
-            } else {
-              list.set(base + slot, EMPTY);
-              pmm.free(entry - 1, FrameUse.vmo);
-            }
-          }
-        }
-      }
-    }
+    const segments = this.parent !== null && start < limit ? segmentsOf(this, start, limit) : null;
     // Last page first, as in decommit(): the frames come back from the PMM in ascending order.
     this.pages.clearDescending(start, end, (_index, entry) => {
       if (isFrame(entry)) this.pmm.free(entryFrame(entry), FrameUse.vmo);
     });
+    hide();
+    if (segments !== null) freeUnseen(segments, start, limit, this.pmm);
   }
 
   /** Frees everything: the VMO is gone, or discarded. */
@@ -447,8 +427,9 @@ export class VmCowPages {
       this.decommit(0, Number.MAX_SAFE_INTEGER);
       return;
     }
-    this.releaseRange(0, Math.max(this.sizePages, this.parentLimit));
-    this.parentLimit = 0;
+    this.releaseRange(0, Math.max(this.sizePages, this.parentLimit), () =>
+      this.lowerParentLimit(0),
+    );
     this.notifyRemoved(0, this.sizePages);
   }
 
@@ -469,10 +450,13 @@ export class VmCowPages {
       // Pages of a visible ancestor (under a pager) are always copied, never taken over.
       if (!holder.hidden) return;
       holder.pages.forEachChunk(holderStart, holderEnd, (chunk, base, from, to) => {
-        if (VmPageList.unsharedFrames(chunk) === 0) return;
+        // Pages all seen by several VMOs are all copied: the run needs no page-by-page look.
+        const uniform = uniformViewers(holder, base + from, base + to);
+        if (uniform > 1) return;
         for (let slot = from; slot < to; slot++) {
-          if (chunk[slot]! <= 0 || chunk[SHARE_BASE + slot] !== 0) continue;
-          if (ownEmpty || own.get(base + slot - delta) === EMPTY) needed--;
+          if (chunk[slot]! <= 0) continue; // not a frame
+          if (!ownEmpty && own.get(base + slot - delta) !== EMPTY) continue;
+          if (uniform === 1 || viewersAt(holder, base + slot) === 1) needed--;
         }
       });
     });
@@ -576,33 +560,31 @@ export class VmCowPages {
    * Gives page `index` a frame of its own and returns it. The frames it may need were
    * reserved by the caller (allocationsFor). A page an ancestor holds is moved here when this
    * node is its last viewer, copied otherwise; other pages get a zeroed frame. When
-   * `overwritten`, the caller writes the whole page: nothing needs copying or zeroing.
+   * `overwritten`, the caller writes the whole page: nothing needs copying or zeroing. `seen` is
+   * what parentEntry() just returned for the page (foundHolder and foundIndex still say where),
+   * when the caller has looked already.
    */
-  private requireOwned(index: number, overwritten: boolean): number {
+  private requireOwned(index: number, overwritten: boolean, seen?: number): number {
     const pmm = this.pmm;
     const entry = this.pages.get(index);
     if (isFrame(entry)) return entryFrame(entry);
     if (entry === EMPTY && this.parent !== null && index < this.parentLimit) {
-      const found = this.parentEntry(index);
+      const found = seen ?? this.parentEntry(index);
       if (isFrame(found)) {
         const holder = this.foundHolder!;
         const at = this.foundIndex;
         assert(holder.hidden || this.pagerTree, 'a page held by a visible ancestor');
-        // A visible ancestor's page (under a pager) is copied: it stays where it is.
-        const share = holder.hidden ? holder.pages.getShare(at) : 1;
-        if (share === 0) {
+        // A visible ancestor's page (under a pager) is copied: it stays where it is. A hidden
+        // one's moves here when this node is its only viewer.
+        if (holder.hidden && viewersAt(holder, at) === 1) {
           holder.pages.set(at, EMPTY);
           this.pages.set(index, found);
           return entryFrame(found);
         }
-        if (holder.hidden) holder.pages.setShare(at, share - 1);
+        // Once this node holds its copy, the original has one viewer fewer (cow-counts.ts).
         const frame = pmm.alloc(FrameUse.vmo, false);
         if (!overwritten) {
-          const source = entryFrame(found);
-          const from = pmm.frameOffset(source);
-          pmm
-            .arenaOf(frame)
-            .set(pmm.arenaOf(source).subarray(from, from + PAGE_SIZE), pmm.frameOffset(frame));
+          pmm.arenaOf(frame).set(pmm.frameView(entryFrame(found)), pmm.frameOffset(frame));
         }
         this.pages.set(index, frameEntry(frame));
         return frame;

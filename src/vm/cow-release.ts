@@ -2,51 +2,146 @@
 // is left with one child into that child (Zircon's dead transition and
 // MergeContentWithChildLocked).
 //
-// A dying leaf first drops everything it sees (its own frames are freed; each page it sees in
-// a hidden ancestor loses its share, and is freed when the leaf was its last viewer). A hidden
-// node then left with a single child has nothing that anyone else sees: its pages inside the
-// child's window move into the child wherever the child has no entry of its own (whole chunks
-// at a time when the offsets line up), and the child takes its place in the tree.
+// A dying leaf frees its own frames and leaves its parent's counts (cow-counts.ts): every page
+// it saw then has one viewer fewer without being touched. Pages nobody sees any more are freed:
+// they can only be where no remaining child of the parent passes the lookup on, which is where
+// the remaining child that covers the leaf's window with the fewest entries holds an entry (or,
+// for a hidden child, where its own such child does). When some sibling holds nothing there,
+// closing costs what the leaf held. A hidden node then left with a single child has nothing that
+// anyone else sees: its pages inside the child's window move into the child wherever the child
+// has no entry of its own, and the child takes its place in the tree.
 
-import { assert, panic } from '../util/assert.ts';
+import { FrameUse, type PhysicalMemory } from '../pmm/pmm.ts';
+import { assert } from '../util/assert.ts';
 import { releaseOrphan } from './cow-pager-tree.ts';
 import type { VmCowPages } from './cow-pages.ts';
-import { CHUNK, EMPTY, isFrame, SHARE_BASE, VmPageList, ZERO_MARKER } from './page-list.ts';
+import { freeUnseen, viewersAt } from './cow-viewers.ts';
+import { segmentsOf } from './cow-walk.ts';
+import { CHUNK, EMPTY, entryFrame, isFrame, VmPageList, ZERO_MARKER } from './page-list.ts';
+
+const ALL_PAGES = Number.MAX_SAFE_INTEGER;
 
 /** A node with no view left dies: it releases its pages and leaves the tree. */
 export function releaseNode(node: VmCowPages): void {
   assert(!node.hidden && node.children.length === 0, 'releasing a node with children');
   assert(!node.dead, 'releasing a node twice');
-  const siblings = node.parent?.children;
-  const other = siblings?.length === 2 ? siblings[siblings[0] === node ? 1 : 0]! : null;
-  const merging = other?.hidden === false ? node.parent : null;
-  node.releaseRange(0, Math.max(node.sizePages, node.parentLimit), merging);
-  node.dead = true;
-  node.skip = null;
   const parent = node.parent;
-  if (parent === null) return;
+  if (parent === null) {
+    node.releaseAll();
+    node.dead = true;
+    node.skip = null;
+    return;
+  }
+  const from = node.parentOffset;
+  const to = from + node.parentLimit;
+  const limit = node.parentLimit;
+  // Where pages may be left without a viewer; when no sibling bounds that, everything seen. A
+  // visible parent (under a pager) keeps what it holds, and has only visible nodes above it.
+  const candidates = parent.hidden ? blockedIndices(parent, node, from, to) : [];
+  const segments = candidates === null && limit > 0 ? segmentsOf(node, 0, limit) : null;
+  const pmm = node.pmm;
+  node.pages.clearDescending(0, ALL_PAGES, (_index, entry) => {
+    if (isFrame(entry)) pmm.free(entryFrame(entry), FrameUse.vmo);
+  });
   removeChild(parent, node);
   node.parent = null;
   node.parentLimit = 0;
-  // Under a pager a visible node has children too: it may now die with its last one.
+  node.dead = true;
+  node.skip = null;
+  // Under a pager a visible node has children too: it keeps its pages (nobody counts them), and
+  // may now die with its last child.
   if (!parent.hidden) {
     releaseOrphan(parent);
     return;
   }
   assert(parent.children.length >= 1, 'hidden node left without children');
-  if (parent.children.length === 1) mergeIntoChild(parent, parent.children[0]!);
+  const heir = parent.children.length === 1 ? parent.children[0]! : null;
+  if (segments !== null) freeUnseen(segments, 0, limit, pmm);
+  else if (candidates !== null) {
+    // With one leaf left, the candidates are its entries: the merge below frees the parent's
+    // frames there (nobody sees them), so only what lies above the parent is looked up here.
+    const skipParentFrames = heir !== null && !heir.hidden;
+    for (const index of candidates) freeIfUnseen(parent, index, skipParentFrames);
+  }
+  if (heir !== null) mergeIntoChild(parent, heir);
+}
+
+/**
+ * Indices of [from, to) of `node` where no child but `exclude` may pass a lookup on: those of
+ * the covering child with the fewest entries (recursively, for a hidden one); null when no child
+ * covers the whole range.
+ */
+function blockedIndices(
+  node: VmCowPages,
+  exclude: VmCowPages | null,
+  from: number,
+  to: number,
+): number[] | null {
+  if (from >= to) return [];
+  let best: VmCowPages | null = null;
+  let bestCost = Infinity;
+  for (const child of node.children) {
+    if (child === exclude) continue;
+    const a = from - child.parentOffset;
+    if (a < 0 || to - child.parentOffset > child.parentLimit) continue;
+    const cost = child.pages.frameCount + child.pages.markerCount + (child.hidden ? 1 : 0);
+    if (cost < bestCost) {
+      best = child;
+      bestCost = cost;
+      if (cost === 0) break;
+    }
+  }
+  if (best === null) return null;
+  const shift = best.parentOffset;
+  const out: number[] = [];
+  best.pages.forEach(from - shift, to - shift, (index) => out.push(index + shift));
+  if (best.hidden) {
+    const below = blockedIndices(best, null, from - shift, to - shift);
+    if (below === null) return null;
+    for (const index of below) out.push(index + shift);
+  }
+  return out;
+}
+
+/**
+ * Frees the frame a lookup of `index` of `node` ends at, when nobody sees it any more (a frame
+ * of `node` itself is left alone when `skipOwnFrames`).
+ */
+function freeIfUnseen(node: VmCowPages, index: number, skipOwnFrames: boolean): void {
+  let current = node;
+  let at = index;
+  for (;;) {
+    const entry = current.pages.get(at);
+    if (entry !== EMPTY) {
+      if (skipOwnFrames && current === node) return;
+      if (isFrame(entry) && viewersAt(current, at) === 0) {
+        current.pages.set(at, EMPTY);
+        current.pmm.free(entryFrame(entry), FrameUse.vmo);
+      }
+      return;
+    }
+    if (current.parent === null || at >= current.parentLimit) return;
+    at += current.parentOffset;
+    current = current.parent;
+  }
 }
 
 // Tree links. A node knows its slot among its parent's children, so that closing one of many
-// siblings costs O(1), not the number of siblings.
+// siblings costs O(1), not the number of siblings. Linking a child also makes it one unit of
+// its parent's counts (cow-counts.ts), over its window.
 
-/** Makes `child` one more child of the hidden node `parent`. */
+/** Makes `child` (its parent window already set) one more child of the hidden node `parent`. */
 export function addChild(parent: VmCowPages, child: VmCowPages): void {
   child.childSlot = parent.children.length;
   parent.children.push(child);
+  if (child.hidden) parent.hiddenKids.push(child);
+  // A visible parent (under a pager) keeps no counts: its pages are its own.
+  if (!parent.hidden) return;
+  parent.cover!.add(child.parentOffset, child.parentOffset + child.parentLimit, 1);
+  child.pages.setReport(parent.holes, child.parentOffset, child.parentLimit);
 }
 
-/** Takes `child` out of its parent's children (the last child takes its slot). */
+/** Takes `child` out of its parent's children and counts (the last child takes its slot). */
 function removeChild(parent: VmCowPages, child: VmCowPages): void {
   const i = child.childSlot;
   assert(parent.children[i] === child, 'node missing from its parent');
@@ -56,15 +151,32 @@ function removeChild(parent: VmCowPages, child: VmCowPages): void {
     last.childSlot = i;
   }
   child.childSlot = -1;
+  if (child.hidden) dropHiddenKid(parent, child);
+  if (!parent.hidden) return;
+  parent.cover!.add(child.parentOffset, child.parentOffset + child.parentLimit, -1);
+  child.pages.setReport(null, 0, 0);
 }
 
-/** Puts `next` where `child` was among its parent's children. */
+function dropHiddenKid(parent: VmCowPages, child: VmCowPages): void {
+  const kids = parent.hiddenKids;
+  const k = kids.indexOf(child);
+  assert(k >= 0, 'hidden child missing from its parent');
+  kids[k] = kids[kids.length - 1]!;
+  kids.pop();
+}
+
+/**
+ * Puts `next` where `child` was among its parent's children. The counts are the caller's: a
+ * new hidden node taking a VMO's page list and window leaves them as they are.
+ */
 export function replaceChild(parent: VmCowPages, child: VmCowPages, next: VmCowPages): void {
   const i = child.childSlot;
   assert(parent.children[i] === child, 'node missing from its parent');
   parent.children[i] = next;
   next.childSlot = i;
   child.childSlot = -1;
+  if (child.hidden) dropHiddenKid(parent, child);
+  if (next.hidden) parent.hiddenKids.push(next);
 }
 
 /** clamp(offset, length, max) of Zircon: the part of [offset, offset + length) below max. */
@@ -82,66 +194,55 @@ export function mergeIntoChild(hidden: VmCowPages, child: VmCowPages): void {
   const target = child.pages;
   // A leaf's skip list survives the merge (see cow-walk.ts), if it held before it.
   const childSkip = !child.hidden && child.skip?.validFor(child) ? child.skip : null;
-  const wholeChunks = delta % CHUNK === 0;
-  if (delta === 0 && target.isEmpty && !source.hasEntriesIn(windowEnd, Number.MAX_SAFE_INTEGER)) {
-    // The child holds nothing of its own: it takes the hidden node's whole page list.
-    child.pages = source;
-    if (!child.hidden) source.clearAllShares();
-  } else {
-    source.forEachChunk(0, Number.MAX_SAFE_INTEGER, (chunk, base) => {
-      // A whole chunk moves at once where the child has none (offsets in line): the slots it
-      // holds past the child's window can only be markers nobody sees, which are dropped.
-      if (
-        wholeChunks &&
-        base >= delta &&
-        base < windowEnd &&
-        target.chunkAt((base - delta) / CHUNK) === undefined
-      ) {
-        let outside = false;
-        for (let slot = windowEnd - base; slot < CHUNK; slot++) {
-          if (chunk[slot]! > 0)
-            panic(`hidden page ${base + slot} outlived every VMO that could see it`);
-          if (chunk[slot] !== EMPTY) outside = true;
-        }
-        const moved = source.detachChunk(base / CHUNK)!;
-        // A leaf sees what it takes over alone: the share counts go (releaseNode may have left
-        // them for the merge to clear).
-        if (!child.hidden) VmPageList.clearShares(moved);
-        const key = (base - delta) / CHUNK;
-        target.attachChunk(key, moved);
-        if (outside) target.clear(key * CHUNK + windowEnd - base, key * CHUNK + CHUNK, () => {});
+  // The hidden node's counts die with it. Its frames the child does not take (it holds an
+  // entry there, or they lie past its window) are seen by nobody: they are freed.
+  const pmm = hidden.pmm;
+  target.dropReport();
+  if (delta === 0 && !source.hasEntriesIn(windowEnd, ALL_PAGES)) {
+    // The child's entries join the hidden node's list, which the child then takes: it already
+    // reports to the grandparent at the right indices. Whole chunks move where the hidden
+    // node has none.
+    target.forEachChunk(0, ALL_PAGES, (chunk, base) => {
+      const key = base / CHUNK;
+      if (source.chunkAt(key) === undefined) {
+        source.attachChunk(key, target.detachChunk(key)!);
         return;
       }
-      const shareBase = SHARE_BASE;
       for (let slot = 0; slot < CHUNK; slot++) {
         const entry = chunk[slot]!;
         if (entry === EMPTY) continue;
-        const index = base + slot;
-        const at = index - delta;
-        if (index >= delta && index < windowEnd && target.get(at) === EMPTY) {
-          // A leaf is the only viewer of what it takes over: its pages have no share count.
-          const share = child.hidden ? chunk[shareBase + slot]! : 0;
-          target.set(at, entry);
-          if (share > 0) target.setShare(at, share);
-        } else if (isFrame(entry)) {
-          panic(`hidden page ${index} outlived every VMO that could see it`);
-        }
+        const old = source.set(base + slot, entry);
+        if (isFrame(old)) pmm.free(entryFrame(old), FrameUse.vmo);
       }
     });
-  }
-  child.parentLimit = clampWindow(child.parentOffset, child.parentLimit, hidden.parentLimit);
-  child.parentOffset += hidden.parentOffset;
-  const grandparent = hidden.parent;
-  child.parent = grandparent;
-  if (grandparent !== null) {
-    replaceChild(grandparent, hidden, child);
+    child.pages = source;
   } else {
+    source.setReport(null, 0, 0);
+    moveIntoChild(source, target, delta, windowEnd, pmm);
+  }
+  const grandparent = hidden.parent;
+  const newLimit = clampWindow(child.parentOffset, child.parentLimit, hidden.parentLimit);
+  const newOffset = child.parentOffset + hidden.parentOffset;
+  if (grandparent !== null) {
+    // A visible grandparent (a pager root) keeps no counts.
+    const cover = grandparent.cover;
+    cover?.add(hidden.parentOffset, hidden.parentOffset + hidden.parentLimit, -1);
+    cover?.add(newOffset, newOffset + newLimit, 1);
+    replaceChild(grandparent, hidden, child);
+    child.parent = grandparent;
+    child.parentOffset = newOffset;
+    child.parentLimit = newLimit;
+    child.pages.setReport(grandparent.holes, newOffset, newLimit);
+  } else {
+    child.parent = null;
     child.parentOffset = 0;
     child.parentLimit = 0;
+    child.pages.setReport(null, 0, 0);
     // A root has nothing above it to hide: its zero markers would only cost metadata.
     if (!child.hidden && child.pages.markerCount > 0) dropMarkers(child.pages);
   }
   hidden.children.length = 0;
+  hidden.hiddenKids.length = 0;
   hidden.parent = null;
   hidden.pages = new VmPageList();
   hidden.dead = true;
@@ -150,13 +251,66 @@ export function mergeIntoChild(hidden: VmCowPages, child: VmCowPages): void {
   if (child.hidden) {
     hidden.mergedInto = child;
     hidden.mergedShift = delta;
-  } else if (childSkip !== null && grandparent !== null) childSkip.relink(child);
-  else child.skip = null;
+  } else if (childSkip !== null && grandparent !== null) {
+    // A list still waiting to be made from this hidden node's pages and the list above it:
+    // with the pages back in the child, that list above is the child's again (so a VMO
+    // snapshotted and closed over and over keeps one list, not a chain of pending ones).
+    const base = childSkip.pending?.hidden === hidden ? childSkip.pending.base : null;
+    if (base?.validFor(child) && childSkip.pending!.shift === 0) child.skip = base;
+    else childSkip.relink(child);
+  } else child.skip = null;
+}
+
+/**
+ * Moves the entries of `source` in [delta, windowEnd) into `target` where it has none; its
+ * other frames are freed.
+ */
+function moveIntoChild(
+  source: VmPageList,
+  target: VmPageList,
+  delta: number,
+  windowEnd: number,
+  pmm: PhysicalMemory,
+): void {
+  const wholeChunks = delta % CHUNK === 0;
+  source.forEachChunk(0, ALL_PAGES, (chunk, base) => {
+    // A whole chunk moves at once where the child has none (offsets in line): what it holds
+    // past the child's window nobody sees, and is dropped.
+    if (
+      wholeChunks &&
+      base >= delta &&
+      base < windowEnd &&
+      target.chunkAt((base - delta) / CHUNK) === undefined
+    ) {
+      let outside = false;
+      for (let slot = windowEnd - base; slot < CHUNK; slot++) {
+        if (chunk[slot] !== EMPTY) outside = true;
+      }
+      const moved = source.detachChunk(base / CHUNK)!;
+      const key = (base - delta) / CHUNK;
+      target.attachChunk(key, moved);
+      if (outside) {
+        target.clear(key * CHUNK + windowEnd - base, key * CHUNK + CHUNK, (_index, entry) => {
+          if (isFrame(entry)) pmm.free(entryFrame(entry), FrameUse.vmo);
+        });
+      }
+      return;
+    }
+    for (let slot = 0; slot < CHUNK; slot++) {
+      const entry = chunk[slot]!;
+      if (entry === EMPTY) continue;
+      const index = base + slot;
+      const at = index - delta;
+      if (index >= delta && index < windowEnd && target.get(at) === EMPTY) {
+        target.set(at, entry);
+      } else if (isFrame(entry)) pmm.free(entryFrame(entry), FrameUse.vmo);
+    }
+  });
 }
 
 /** Drops every zero marker of a list, visiting only the chunks that hold markers. */
 function dropMarkers(list: VmPageList): void {
-  list.forEachChunk(0, Number.MAX_SAFE_INTEGER, (chunk, base) => {
+  list.forEachChunk(0, ALL_PAGES, (chunk, base) => {
     if (VmPageList.markersIn(chunk) === 0) return;
     for (let slot = 0; slot < CHUNK; slot++) {
       if (chunk[slot] === ZERO_MARKER) list.set(base + slot, EMPTY);

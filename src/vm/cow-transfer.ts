@@ -11,16 +11,9 @@ import { ZX_ERR_NO_MEMORY } from '../abi/constants.ts';
 import { FrameUse } from '../pmm/pmm.ts';
 import { PAGE_SIZE } from '../util/u64.ts';
 import type { VmCowPages } from './cow-pages.ts';
+import { viewersAt } from './cow-viewers.ts';
 import { forEachParentRun } from './cow-walk.ts';
-import {
-  EMPTY,
-  entryFrame,
-  frameEntry,
-  isFrame,
-  SHARE_BASE,
-  VmPageList,
-  ZERO_MARKER,
-} from './page-list.ts';
+import { EMPTY, entryFrame, frameEntry, isFrame, ZERO_MARKER } from './page-list.ts';
 
 /** Taken pages: frame entries by page offset within the range (pages not listed are zero). */
 export interface SpliceList {
@@ -43,8 +36,10 @@ export function takePages(node: VmCowPages, start: number, end: number): SpliceL
     forEachParentRun(node, start, end, (holder, holderStart, holderEnd, delta) => {
       holder.pages.forEachChunk(holderStart, holderEnd, (chunk, base, from, to) => {
         for (let slot = from; slot < to; slot++) {
-          if (!isFrame(chunk[slot]!) || chunk[SHARE_BASE + slot] === 0) continue;
-          if (own.isEmpty || own.get(base + slot - delta) === EMPTY) copies++;
+          if (!isFrame(chunk[slot]!)) continue;
+          if (!own.isEmpty && own.get(base + slot - delta) !== EMPTY) continue;
+          // A visible ancestor's page (under a pager) is copied, never taken.
+          if (!holder.hidden || viewersAt(holder, base + slot) > 1) copies++;
         }
       });
     });
@@ -56,13 +51,12 @@ export function takePages(node: VmCowPages, start: number, end: number): SpliceL
           if (!isFrame(entry)) continue;
           const at = base + slot - delta;
           if (!own.isEmpty && own.get(at) !== EMPTY) continue;
-          const share = chunk[SHARE_BASE + slot]!;
-          if (share === 0) {
+          if (holder.hidden && viewersAt(holder, base + slot) === 1) {
             holder.pages.set(base + slot, EMPTY);
             taken.push({ offset: at - start, entry });
             continue;
           }
-          VmPageList.addShare(chunk, slot, -1);
+          // The original loses this viewer once the node's slot is cleared and marked below.
           const copy = pmm.alloc(FrameUse.vmo, false);
           const source = entryFrame(entry);
           const from4k = pmm.frameOffset(source);
@@ -101,8 +95,9 @@ export function supplyPages(
 ): void {
   const end = start + length;
   const markers = node.parent !== null ? node.parentFramesIn(start, end) : [];
-  node.releaseRange(start, end);
-  for (const index of markers) node.pages.set(index, ZERO_MARKER);
+  node.releaseRange(start, end, () => {
+    for (const index of markers) node.pages.set(index, ZERO_MARKER);
+  });
   for (let i = 0; i < list.offsets.length; i++) {
     node.pages.set(start + list.offsets[i]!, list.entries[i]!);
   }

@@ -215,21 +215,69 @@ function compressForwards(node: VmCowPages): void {
   }
 }
 
+/**
+ * How a skip list not made yet will be made: childSegments(hidden, shift, length, base's
+ * segments) when `hidden` is set (the list of a child of a new hidden node), else
+ * shiftedSegments(base's segments, shift, length) (a snapshot hung higher up).
+ */
+export interface Derivation {
+  base: SkipCache | null;
+  hidden: VmCowPages | null;
+  shift: number;
+  length: number;
+}
+
 /** A leaf's skip list: the segments of [0, parentLimit), valid for one link into the tree. */
 export class SkipCache {
-  readonly segments: Segments;
+  private made: Segments | null;
+  /** How to make the segments when first asked (a new snapshot's list is derived lazily). */
+  pending: Derivation | null;
   parent: VmCowPages;
   parentOffset: number;
   parentLimit: number;
   private cursor = 0;
 
-  /** The skip list of `node` as it is linked now: `segments`, or walked from the chain. */
-  constructor(node: VmCowPages, segments?: Segments) {
+  /**
+   * The skip list of `node` as it is linked now: `segments`, or made from `pending` when first
+   * used, or else walked from the chain now.
+   */
+  constructor(node: VmCowPages, segments?: Segments, pending?: Derivation) {
     assert(node.parent !== null, 'skip list of a root');
-    this.segments = segments ?? parentSegments(node, 0, node.parentLimit);
+    this.made = segments ?? null;
+    this.pending = pending ?? null;
+    if (this.made === null && this.pending === null) {
+      this.made = parentSegments(node, 0, node.parentLimit);
+    }
     this.parent = node.parent;
     this.parentOffset = node.parentOffset;
     this.parentLimit = node.parentLimit;
+  }
+
+  /**
+   * The segments. A list derived when first used reads the tree as it is then; that is as good
+   * as deriving it when the snapshot was made, since hidden nodes only lose pages their viewers
+   * no longer look up, and gain pages only by merges, which leave forwards (see the top). Lists
+   * pending on lists pending in turn (a VMO snapshotted again and again, never read) are made
+   * from the bottom up, without recursion.
+   */
+  get segments(): Segments {
+    if (this.made !== null) return this.made;
+    const chain: SkipCache[] = [];
+    for (let c: SkipCache | null = this; c !== null && c.made === null; c = c.pending!.base) {
+      chain.push(c);
+    }
+    for (let i = chain.length - 1; i >= 0; i--) chain[i]!.make();
+    return this.made!;
+  }
+
+  private make(): void {
+    const { base, hidden, shift, length } = this.pending!;
+    const above = base === null ? null : base.made!;
+    this.made =
+      hidden !== null
+        ? childSegments(hidden, shift, length, above)
+        : shiftedSegments(above!, shift, length);
+    this.pending = null;
   }
 
   /**

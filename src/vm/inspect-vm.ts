@@ -4,10 +4,11 @@
 // module of the layer that reads VmCowPages, VmObjectPaged, VMAR and page-table internals for
 // the snapshot; the accessors it uses are gathered at the top.
 //
-// Everything here only reads: no lookup caches are touched, no skip list is built, no frame is
-// allocated. The cost follows what exists: page lists are walked chunk by chunk over the
-// entries they hold, pages seen through ancestors come from the run segments the tree already
-// resolves (cow-walk.ts) cut against the holders' runs, never from a loop over every page.
+// Everything here only reads: no frame is allocated, no skip list is walked (a list a new
+// snapshot left to be derived when first used may be derived, which changes nothing it reads).
+// The cost follows what exists: page lists are walked chunk by chunk over the entries they
+// hold, pages seen through ancestors come from the run segments the tree already resolves
+// (cow-walk.ts) cut against the holders' runs, never from a loop over every page.
 
 import { ZX_CACHE_POLICY_CACHED } from '../abi/constants.ts';
 import { nameFlags } from '../abi/flags.ts';
@@ -17,10 +18,11 @@ import type { PhysicalMemory } from '../pmm/pmm.ts';
 import { type Decimal, decimalStrings, type InspectIds } from '../util/inspect.ts';
 import { PAGE_SIZE } from '../util/u64.ts';
 import type { VmCowPages } from './cow-pages.ts';
+import { shareCountAt } from './cow-viewers.ts';
 import { forEachParentRun } from './cow-walk.ts';
 import { type DiscardableList, DiscardState } from './discardable.ts';
 import { kmemStats, type ReclaimCounts } from './memory-stats.ts';
-import { EMPTY, SHARE_BASE } from './page-list.ts';
+import { EMPTY } from './page-list.ts';
 import { PTE_NONE, pteFrame, pteWritable } from './page-table.ts';
 import { PERM_WRITE, type VmAddressRegionOrMapping } from './region.ts';
 import type { VmAddressRegion } from './vm-address-region.ts';
@@ -43,7 +45,8 @@ function forEachEntry(
   node.pages.forEachChunk(0, ALL_PAGES, (chunk, base, from, to) => {
     for (let slot = from; slot < to; slot++) {
       const entry = chunk[slot]!;
-      if (entry !== EMPTY) visit(base + slot, entry, chunk[SHARE_BASE + slot]!);
+      if (entry === EMPTY) continue;
+      visit(base + slot, entry, entry > 0 ? shareCountAt(node, base + slot) : 0);
     }
   });
 }

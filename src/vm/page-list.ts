@@ -3,15 +3,16 @@
 // sequential walk does one Map lookup per 64 pages.
 //
 // An entry is an integer: EMPTY (nothing here: look at the parent, or read zeros), a frame
-// (stored as frame + 1, always positive), or ZERO_MARKER (zero, whatever the parent holds).
-// Beside each entry a chunk keeps the page's share count: in a hidden node, how many VMOs
-// besides one can see the page (Zircon keeps it in vm_page_t); it is 0 everywhere else. A chunk
-// also counts its entries, its frames, and its frames with no share (seen by one VMO only), so
-// whole chunks can be moved, and skipped when nothing in them can be freed. The chunks' keys are
-// also kept in order (SortedKeys), so a walk over any range costs the chunks there, not the
-// range's width.
+// (stored as frame + 1, always positive), or ZERO_MARKER (zero, whatever the parent holds). A
+// chunk also counts its entries and its frames, so whole chunks can be moved. The chunks' keys
+// are also kept in order (SortedKeys), so a walk over any range costs the chunks there, not the
+// range's width. Share counts are not stored: cow-viewers.ts computes them from the tree.
+//
+// The list of a node with a parent reports its entries below the node's parent limit into the
+// parent's HoleCounts (setReport), whichever operation adds or removes them.
 
 import { assert } from '../util/assert.ts';
+import type { HoleCounts } from './cow-counts.ts';
 import { SortedKeys } from './sorted-keys.ts';
 
 export const EMPTY = 0;
@@ -20,15 +21,11 @@ export const ZERO_MARKER = -1;
 
 /** Entries per chunk. */
 export const CHUNK = 64;
-/** Slot CHUNK of each chunk counts its non-empty entries. */
+/** Slot CHUNK of each chunk counts its non-empty entries... */
 const COUNT_SLOT = CHUNK;
-/** Slots SHARE_BASE + i hold the share count of entry i. */
-export const SHARE_BASE = CHUNK + 1;
-/** The slot after the share counts counts the chunk's frames... */
-const FRAME_SLOT = SHARE_BASE + CHUNK;
-/** ...and the next one those frames whose share count is 0. */
-const UNSHARED_SLOT = FRAME_SLOT + 1;
-const CHUNK_LENGTH = UNSHARED_SLOT + 1;
+/** ...and the next one its frames. */
+const FRAME_SLOT = CHUNK + 1;
+const CHUNK_LENGTH = FRAME_SLOT + 1;
 
 export function frameEntry(frame: number): number {
   return frame + 1;
@@ -55,6 +52,11 @@ export class VmPageList {
   frameCount = 0;
   /** Markers held. */
   markerCount = 0;
+  /** The parent's hole counts this list reports its entries into (null: none). */
+  private report: HoleCounts | null = null;
+  /** Entry i is reported at index i + reportShift, for i < reportLimit. */
+  private reportShift = 0;
+  private reportLimit = 0;
 
   get(index: number): number {
     const key = Math.floor(index / CHUNK);
@@ -68,7 +70,7 @@ export class VmPageList {
     return chunk === undefined ? EMPTY : chunk[index - key * CHUNK]!;
   }
 
-  /** Sets an entry (its share count becomes 0) and returns the one it replaced. */
+  /** Sets an entry and returns the one it replaced. */
   set(index: number, entry: number): number {
     const key = Math.floor(index / CHUNK);
     let chunk = key === this.lastKey ? this.lastChunk : this.chunks.get(key);
@@ -84,63 +86,77 @@ export class VmPageList {
     this.lastChunk = chunk;
     const slot = index - key * CHUNK;
     const old = chunk[slot]!;
-    if (old > 0 && chunk[SHARE_BASE + slot] === 0) chunk[UNSHARED_SLOT]!--;
-    chunk[SHARE_BASE + slot] = 0;
-    if (entry > 0) chunk[UNSHARED_SLOT]!++;
     if (old === entry) return old;
     chunk[slot] = entry;
     this.account(old, -1);
     this.account(entry, 1);
     if (old > 0) chunk[FRAME_SLOT]!--;
     if (entry > 0) chunk[FRAME_SLOT]!++;
-    if (old === EMPTY) chunk[COUNT_SLOT]!++;
-    else if (entry === EMPTY && --chunk[COUNT_SLOT]! === 0) {
-      this.spare = chunk;
-      this.chunks.delete(key);
-      this.order?.delete(key);
-      this.lastKey = -1;
-      this.lastChunk = undefined;
+    if (old === EMPTY) {
+      chunk[COUNT_SLOT]!++;
+      if (this.report !== null && index < this.reportLimit) {
+        this.report.add(index + this.reportShift, 1);
+      }
+    } else if (entry === EMPTY) {
+      if (this.report !== null && index < this.reportLimit) {
+        this.report.add(index + this.reportShift, -1);
+      }
+      if (--chunk[COUNT_SLOT]! === 0) {
+        this.spare = chunk;
+        this.chunks.delete(key);
+        this.order?.delete(key);
+        this.lastKey = -1;
+        this.lastChunk = undefined;
+      }
     }
     return old;
   }
 
-  /** The share count of the entry at `index` (0 where there is none). */
-  getShare(index: number): number {
-    const key = Math.floor(index / CHUNK);
-    const chunk = key === this.lastKey ? this.lastChunk : this.chunks.get(key);
-    return chunk === undefined ? 0 : chunk[SHARE_BASE + index - key * CHUNK]!;
+  /**
+   * Reports this list's entries below `limit` into `holes` at index + `shift` from now on,
+   * taking back what it reported before. Costs the entries whose reporting changes: nothing
+   * when only the limit is lowered past no entry.
+   */
+  setReport(holes: HoleCounts | null, shift: number, limit: number): void {
+    const old = this.report;
+    if (old !== null && old === holes && this.reportShift === shift) {
+      const was = this.reportLimit;
+      this.reportLimit = limit;
+      if (limit < was) this.reportRange(old, shift, limit, was, -1);
+      else if (limit > was) this.reportRange(old, shift, was, limit, 1);
+      return;
+    }
+    if (old !== null) this.reportRange(old, this.reportShift, 0, this.reportLimit, -1);
+    this.report = holes;
+    this.reportShift = shift;
+    this.reportLimit = holes === null ? 0 : limit;
+    if (holes !== null) this.reportRange(holes, shift, 0, limit, 1);
   }
 
-  /** Sets the share count of the (existing) entry at `index`. */
-  setShare(index: number, share: number): void {
-    const key = Math.floor(index / CHUNK);
-    const chunk = key === this.lastKey ? this.lastChunk : this.chunks.get(key);
-    assert(chunk !== undefined && chunk[index - key * CHUNK]! > 0, 'share of no frame');
-    VmPageList.addShare(
-      chunk,
-      index - key * CHUNK,
-      share - chunk[SHARE_BASE + index - key * CHUNK]!,
-    );
+  /** Stops reporting without taking anything back (the counts reported to are discarded). */
+  dropReport(): void {
+    this.report = null;
+    this.reportShift = 0;
+    this.reportLimit = 0;
   }
 
-  /** Adds `delta` to the share count of the frame in `slot` of a chunk. */
-  static addShare(chunk: Int32Array, slot: number, delta: number): void {
-    const old = chunk[SHARE_BASE + slot]!;
-    const share = old + delta;
-    assert(share >= 0, 'negative share count');
-    chunk[SHARE_BASE + slot] = share;
-    if (old === 0 && share > 0) chunk[UNSHARED_SLOT]!--;
-    else if (old > 0 && share === 0) chunk[UNSHARED_SLOT]!++;
+  private reportRange(
+    holes: HoleCounts,
+    shift: number,
+    from: number,
+    to: number,
+    delta: number,
+  ): void {
+    this.forEachChunk(from, to, (chunk, base, a, b) => {
+      for (let slot = a; slot < b; slot++) {
+        if (chunk[slot] !== EMPTY) holes.add(base + slot + shift, delta);
+      }
+    });
   }
 
   /** Markers (non-empty entries that are not frames) of a chunk. */
   static markersIn(chunk: Int32Array): number {
     return chunk[COUNT_SLOT]! - chunk[FRAME_SLOT]!;
-  }
-
-  /** Frames of a chunk that one VMO alone sees (share count 0). */
-  static unsharedFrames(chunk: Int32Array): number {
-    return chunk[UNSHARED_SLOT]!;
   }
 
   get isEmpty(): boolean {
@@ -162,7 +178,7 @@ export class VmPageList {
 
   /**
    * Visits, in ascending order, every chunk holding entries in [start, end). The visitor may
-   * change entries of the chunk it is given (through set(), or directly for share counts).
+   * change entries of the chunk it is given (through set()).
    */
   forEachChunk(start: number, end: number, visit: ChunkVisitor): void {
     if (start >= end || this.chunks.size === 0) return;
@@ -202,18 +218,32 @@ export class VmPageList {
     if (runStart >= 0) visit(runStart, runEnd);
   }
 
-  /** True when some entry lies in [start, end). */
+  /**
+   * True when some entry lies in [start, end): O(log n) for any range, since a chunk lying
+   * wholly inside the range holds an entry by being there.
+   */
   hasEntriesIn(start: number, end: number): boolean {
     if (start >= end || this.chunks.size === 0) return false;
-    for (const key of this.keysIn(start, end)) {
+    const lastKey = Math.floor((end - 1) / CHUNK);
+    let key = Math.floor(start / CHUNK);
+    for (;;) {
+      if (this.order === null) {
+        const keys = this.keysIn(key * CHUNK, end);
+        if (keys.length === 0) return false;
+        key = keys[0]!;
+      } else {
+        key = this.order.firstAtLeast(key);
+        if (key < 0 || key > lastKey) return false;
+      }
       const chunk = this.chunks.get(key)!;
       const base = key * CHUNK;
+      const from = Math.max(start, base) - base;
       const to = Math.min(end, base + CHUNK) - base;
-      for (let slot = Math.max(start, base) - base; slot < to; slot++) {
-        if (chunk[slot] !== EMPTY) return true;
-      }
+      if (from === 0 && to === CHUNK) return true;
+      for (let slot = from; slot < to; slot++) if (chunk[slot] !== EMPTY) return true;
+      if (key === lastKey) return false;
+      key++;
     }
-    return false;
   }
 
   /** Removes every entry in [start, end), handing each removed one to `release`. */
@@ -296,6 +326,7 @@ export class VmPageList {
       this.lastChunk = undefined;
     }
     this.accountChunk(chunk, -1);
+    this.reportChunk(key, chunk, -1);
     return chunk;
   }
 
@@ -309,54 +340,34 @@ export class VmPageList {
     this.lastKey = -1;
     this.lastChunk = undefined;
     this.accountChunk(chunk, 1);
+    this.reportChunk(key, chunk, 1);
   }
 
-  /**
-   * Sets the share count of every frame in slots [from, to) of a chunk to `share` (a chunk
-   * full of frames takes one fill).
-   */
-  static setFrameShares(chunk: Int32Array, from: number, to: number, share: number): void {
-    if (chunk[FRAME_SLOT] === CHUNK && from === 0 && to === CHUNK) {
-      chunk.fill(share, SHARE_BASE, FRAME_SLOT);
-      chunk[UNSHARED_SLOT] = share === 0 ? CHUNK : 0;
-      return;
-    }
-    for (let slot = from; slot < to; slot++) {
-      if (chunk[slot]! > 0) VmPageList.addShare(chunk, slot, share - chunk[SHARE_BASE + slot]!);
+  private reportChunk(key: number, chunk: Int32Array, delta: number): void {
+    const holes = this.report;
+    if (holes === null) return;
+    const base = key * CHUNK;
+    const last = Math.min(CHUNK, this.reportLimit - base);
+    for (let slot = 0; slot < last; slot++) {
+      if (chunk[slot] !== EMPTY) holes.add(base + slot + this.reportShift, delta);
     }
   }
 
-  /** Zeroes every share count of a chunk. */
-  static clearShares(chunk: Int32Array): void {
-    chunk.fill(0, SHARE_BASE, FRAME_SLOT);
-    chunk[UNSHARED_SLOT] = chunk[FRAME_SLOT]!;
-  }
-
-  /** Zeroes every share count (the pages now belong to one VMO). */
-  clearAllShares(): void {
-    for (const chunk of this.chunks.values()) VmPageList.clearShares(chunk);
-  }
-
-  /** Debug: recounts every chunk's entries, frames and unshared frames. */
+  /** Debug: recounts every chunk's entries and frames. */
   checkCounts(): void {
     let frames = 0;
     let markers = 0;
     for (const chunk of this.chunks.values()) {
       let count = 0;
       let chunkFrames = 0;
-      let unshared = 0;
       for (let slot = 0; slot < CHUNK; slot++) {
         const entry = chunk[slot]!;
         if (entry !== EMPTY) count++;
         if (entry < 0) markers++;
-        if (entry > 0) {
-          chunkFrames++;
-          if (chunk[SHARE_BASE + slot] === 0) unshared++;
-        } else assert(chunk[SHARE_BASE + slot] === 0, 'a share count without a frame');
+        if (entry > 0) chunkFrames++;
       }
       assert(count > 0 && count === chunk[COUNT_SLOT], 'chunk entry count is wrong');
       assert(chunkFrames === chunk[FRAME_SLOT], 'chunk frame count is wrong');
-      assert(unshared === chunk[UNSHARED_SLOT], 'chunk unshared-frame count is wrong');
       frames += chunkFrames;
     }
     assert(frames === this.frameCount && markers === this.markerCount, 'list counts are wrong');

@@ -19,18 +19,25 @@ import {
   ZX_PAGER_VMO_READ,
   ZX_THREAD_STATE_BLOCKED_PAGER,
 } from '../abi/constants.ts';
-import { FrameUse } from '../pmm/pmm.ts';
 import { assert } from '../util/assert.ts';
 import type { BlockerSlot, Wake } from '../util/blocker.ts';
+import { because } from '../util/reason.ts';
 import { awaitAncestorPages } from './cow-pager-tree.ts';
 import type { VmCowPages } from './cow-pages.ts';
-import { EMPTY, entryFrame, isFrame, type VmPageList, ZERO_MARKER } from './page-list.ts';
+import { DIRTY, PageRuns, readsZero, ZERO } from './dirty-ranges.ts';
+import type { VmPageList } from './page-list.ts';
+import { awaitDirty } from './pager-dirty.ts';
 import { EvictionHints } from './pager-eviction.ts';
+
+const MISSING_DETACHED =
+  'pages of the range were never supplied and the VMO is detached from its pager';
 
 /** A thread waiting on a request it joined (Zircon's overlap requests). */
 interface OverlapWaiter {
   /** The page it needs first. */
   readonly first: number;
+  /** Who waits (a thread, or null for the host), for kernel.inspect(). */
+  readonly caller: unknown;
   /** Set when a FAIL hit that page: the status it gets once the request completes. */
   failStatus: number | null;
 }
@@ -118,12 +125,11 @@ export class PageSource {
   /** Detached (zx_pager_detach_vmo, the VMO closed) or closed with its pager. */
   detached = false;
   /**
-   * Pages at or past this index read as zero without asking the pager: the VMO grew over them
-   * (Zircon tracks them as a dirty zero range). Infinity until a resize.
+   * Dirty, awaiting-clean and zero pages as runs (dirty-ranges.ts): pages past a growth or
+   * zeroed read as zero without asking the pager, and writes make pages dirty until the pager
+   * writes them back (pager-dirty.ts).
    */
-  zeroFrom = Number.POSITIVE_INFINITY;
-  /** Pages written since they were supplied (kept by a detach; never cleaned, no writeback yet). */
-  readonly dirty = new Set<number>();
+  readonly runs = new PageRuns();
   /**
    * ZX_PAGER_VMO_STATS_MODIFIED: set by writes, ZERO, resizes and stream-size changes since
    * zx_pager_query_vmo_stats last reset it; not by reads or commits.
@@ -133,6 +139,8 @@ export class PageSource {
   readonly hints = new EvictionHints();
   /** Outstanding READ requests, sorted by start, never overlapping. */
   private readonly requests: PageRequest[] = [];
+  /** Outstanding DIRTY requests, the same way. */
+  private readonly dirtyRequests: PageRequest[] = [];
 
   constructor(provider: PageProvider, slot: PageWaitSlot, trapDirty: boolean) {
     this.provider = provider;
@@ -145,18 +153,56 @@ export class PageSource {
   }
 
   /**
+   * The first page of [start, end) the pager must supply (no entry, and not a zero range), or
+   * `end`. Costs the entries and runs in the range.
+   */
+  firstMissing(pages: VmPageList, start: number, end: number): number {
+    let found = end;
+    this.runs.forEachPiece(start, end, (from, to, tag) => {
+      if (found < end || readsZero(tag)) return;
+      let at = from;
+      pages.forEachRun(from, to, (s, e) => {
+        if (s > at && found === end) found = at;
+        at = e;
+      });
+      if (found === end && at < to) found = at;
+    });
+    return found;
+  }
+
+  /** Where the run of missing pages from `first` (missing) ends, at most `end`. */
+  private missingEnd(pages: VmPageList, first: number, end: number): number {
+    let last = end;
+    pages.forEachRun(first, end, (s) => {
+      if (s < last) last = s;
+    });
+    this.runs.forEachPiece(first, last, (from, _to, tag) => {
+      if (readsZero(tag) && from < last) last = from;
+    });
+    return last;
+  }
+
+  /**
    * Pages [start, end) of `pages` must all be present: ZX_OK when they are. Otherwise a READ
    * request is sent (or an outstanding one joined) and ZX_ERR_SHOULD_WAIT returned, the wait in
    * the slot; ZX_ERR_BAD_STATE once detached.
    */
   require(pages: VmPageList, start: number, end: number): number {
-    const needEnd = Math.min(end, this.zeroFrom);
-    let first = start;
-    while (first < needEnd && pages.get(first) !== EMPTY) first++;
-    if (first >= needEnd) return ZX_OK;
-    if (this.detached) return ZX_ERR_BAD_STATE;
+    const first = this.firstMissing(pages, start, end);
+    if (first >= end) return ZX_OK;
+    if (this.detached) return because(ZX_ERR_BAD_STATE, MISSING_DETACHED);
+    return this.ask(ZX_PAGER_VMO_READ, first, this.missingEnd(pages, first, end));
+  }
+
+  /**
+   * Asks the pager for pages [first, last) with `command` (READ or DIRTY) and returns the wait:
+   * a request that starts inside an outstanding one joins it; a new one stops where an
+   * outstanding one begins.
+   */
+  ask(command: number, first: number, last: number): number {
+    const list = command === ZX_PAGER_VMO_READ ? this.requests : this.dirtyRequests;
     const caller = this.slot.caller;
-    const joined = this.requests.find((r) => r.start <= first && first < r.end);
+    const joined = list.find((r) => r.start <= first && first < r.end);
     if (joined !== undefined) {
       if (caller !== null && joined.primary === caller) {
         // The primary goes on after an early wake: same request, no new packet.
@@ -165,13 +211,12 @@ export class PageSource {
       }
       return this.waitAsOverlap(joined, first);
     }
-    let last = first + 1;
-    while (last < needEnd && pages.get(last) === EMPTY) last++;
+    let end = last;
     // Stop where an outstanding request begins: that part is already asked for.
-    for (const r of this.requests) if (r.start > first && r.start < last) last = r.start;
-    const request = new PageRequest(ZX_PAGER_VMO_READ, first, last, caller);
-    const at = this.requests.findIndex((r) => r.start > first);
-    this.requests.splice(at < 0 ? this.requests.length : at, 0, request);
+    for (const r of list) if (r.start > first && r.start < end) end = r.start;
+    const request = new PageRequest(command, first, end, caller);
+    const at = list.findIndex((r) => r.start > first);
+    list.splice(at < 0 ? list.length : at, 0, request);
     this.provider.send(request);
     return this.waitAsPrimary(request);
   }
@@ -186,8 +231,9 @@ export class PageSource {
   }
 
   private waitAsOverlap(request: PageRequest, first: number): number {
+    const caller = this.slot.caller;
     return this.wait((wake) => {
-      request.overlaps.set(wake, { first, failStatus: null });
+      request.overlaps.set(wake, { first, caller, failStatus: null });
       return () => request.overlaps.delete(wake);
     });
   }
@@ -202,10 +248,26 @@ export class PageSource {
    * withdrawn if still queued); one whose next needed page arrived wakes its primary early.
    */
   supplied(start: number, end: number): void {
-    for (const request of [...this.requests]) {
+    this.answered(this.requests, start, end);
+  }
+
+  /** Pages [start, end) were dirtied (ZX_PAGER_OP_DIRTY): DIRTY requests answered as supplied. */
+  dirtied(start: number, end: number): void {
+    this.answered(this.dirtyRequests, start, end);
+  }
+
+  private answered(list: PageRequest[], start: number, end: number): void {
+    for (const request of [...list]) {
       if (request.end <= start || request.start >= end) continue;
       if (request.answer(start, end)) this.complete(request);
       else if (request.offset >= start && request.offset < end) wakePrimary(request, undefined);
+    }
+  }
+
+  /** DIRTY requests touching [start, end) end without an answer: their callers look again. */
+  retryDirty(start: number, end: number): void {
+    for (const request of [...this.dirtyRequests]) {
+      if (request.end > start && request.start < end) this.complete(request);
     }
   }
 
@@ -215,7 +277,7 @@ export class PageSource {
    * answered, and overlaps that needed one of them fail once the request completes.
    */
   failed(start: number, end: number, status: number): void {
-    for (const request of [...this.requests]) {
+    for (const request of [...this.requests, ...this.dirtyRequests]) {
       if (request.end <= start || request.start >= end) continue;
       if (request.offset >= start && request.offset < end) {
         this.finish(request);
@@ -231,16 +293,18 @@ export class PageSource {
   }
 
   /**
-   * The VMO went from `oldPages` to `newPages`. Pages past the smaller size read as zero from
-   * now on (a later growth exposes zeros, not the pager's data); a shrink ends the requests
-   * past the new end, and their waiters look again.
+   * The VMO went from `oldPages` to `newPages`. A growth is a dirty zero range (it reads as
+   * zero, not as the pager's data); a shrink forgets the runs past the new end and ends the
+   * requests there, whose waiters look again.
    */
   resized(oldPages: number, newPages: number): void {
     this.modified = true;
-    this.zeroFrom = Math.min(this.zeroFrom, oldPages, newPages);
-    for (const page of [...this.dirty]) if (page >= newPages) this.dirty.delete(page);
-    if (newPages >= oldPages) return;
-    for (const request of [...this.requests]) {
+    if (newPages > oldPages) {
+      this.runs.set(oldPages, newPages, DIRTY | ZERO);
+      return;
+    }
+    this.runs.truncate(newPages);
+    for (const request of [...this.requests, ...this.dirtyRequests]) {
       if (request.end <= newPages) continue;
       this.finish(request);
       wakePrimary(request, undefined);
@@ -256,7 +320,7 @@ export class PageSource {
     if (this.detached) return;
     this.detached = true;
     this.hints.detached();
-    for (const request of [...this.requests]) {
+    for (const request of [...this.requests, ...this.dirtyRequests]) {
       this.finish(request);
       wakePrimary(request, () => ZX_ERR_BAD_STATE);
       for (const wake of takeOverlaps(request).keys()) wake(() => ZX_ERR_BAD_STATE);
@@ -275,9 +339,10 @@ export class PageSource {
   }
 
   private finish(request: PageRequest): void {
-    const i = this.requests.indexOf(request);
+    const list = request.command === ZX_PAGER_VMO_READ ? this.requests : this.dirtyRequests;
+    const i = list.indexOf(request);
     assert(i >= 0, 'finishing a request that is not outstanding');
-    this.requests.splice(i, 1);
+    list.splice(i, 1);
     this.provider.withdraw(request);
   }
 }
@@ -296,34 +361,12 @@ function takeOverlaps(request: PageRequest): Map<Wake, OverlapWaiter> {
 
 /**
  * Pages [start, end) of `node` present, or the wait for them (ZX_OK without a pager). When the
- * caller is about to `write` them, they count as dirty from then on.
+ * caller is about to `write` them, they must be dirty first (pager-dirty.ts).
  */
 export function awaitPages(node: VmCowPages, start: number, end: number, write = false): number {
   const source = node.source;
   // A child under a pager asks for the root's pages it sees (cow-pager-tree.ts).
   if (source === null) return node.pagerTree ? awaitAncestorPages(node, start, end) : ZX_OK;
-  const status = source.require(node.pages, start, end);
-  if (status === ZX_OK && write) {
-    source.modified = true;
-    for (let p = start; p < end; p++) source.dirty.add(p);
-  }
-  return status;
-}
-
-/**
- * ZERO of whole pages [start, end) of a pager-backed root: they read as zero from now on and
- * are dirty, without asking the pager (zero markers below zeroFrom; nothing at or past it).
- */
-export function zeroPagerPages(node: VmCowPages, start: number, end: number): void {
-  const source = node.source;
-  assert(source !== null, 'zeroing pager pages of a node without a pager');
-  node.pages.clearDescending(start, end, (_index, entry) => {
-    if (isFrame(entry)) node.pmm.free(entryFrame(entry), FrameUse.vmo);
-  });
-  for (let page = start; page < Math.min(end, source.zeroFrom); page++) {
-    node.pages.set(page, ZERO_MARKER);
-  }
-  for (let page = start; page < end; page++) source.dirty.add(page);
-  source.modified = true;
-  node.notifyRemoved(start, end);
+  if (write) return awaitDirty(node, source, start, end);
+  return source.require(node.pages, start, end);
 }

@@ -10,8 +10,8 @@
 // - ZX_VMO_OP_ALWAYS_NEED (after fetching the range) keeps its pages out of ordinary eviction
 //   (FollowHint skips them); only the last pass before ZX_ERR_NO_MEMORY, as Zircon's OOM-level
 //   eviction (IgnoreHint), takes them too.
-// Pinned pages, dirty pages and the zeros past a growth are never evicted, and neither are the
-// pages of the tree whose operation is asking for memory (it may be about to copy them).
+// Pinned pages, dirty and awaiting-clean pages and zero ranges are never evicted, and neither
+// are the pages of the tree whose operation is asking for memory (it may be about to copy them).
 //
 // The reclaimer's order (kernel-core.ts): DONT_NEED pages, then unlocked discardable VMOs (as
 // before), then clean pager pages, then ALWAYS_NEED ones.
@@ -42,12 +42,12 @@ export class EvictionHints {
 }
 
 /**
- * A page the pager supplied and nobody wrote since (it reads as the pager would supply it
- * again). The one place that says what "clean" means: dirty tracking refines it.
+ * A page the pager supplied and nobody dirtied since (it reads as the pager would supply it
+ * again). The one place that says what "clean" means for eviction.
  */
 export function isCleanPagerPage(root: VmCowPages, page: number): boolean {
-  const source = root.source!;
-  return page < source.zeroFrom && !source.dirty.has(page);
+  // A page without a run (dirty-ranges.ts) is clean; dirty, awaiting-clean and zero runs are not.
+  return root.source!.runs.tagAt(page) === 0;
 }
 
 /** Which pages a pass may evict. */

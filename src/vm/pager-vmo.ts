@@ -2,16 +2,25 @@
 // FailPageRequests and DetachSource for a user pager): placing supplied pages, failing
 // requests, detaching. The VMO itself is a VmObjectPaged whose root node has a PageSource.
 
-import { ZX_ERR_BAD_STATE, ZX_ERR_OUT_OF_RANGE, ZX_OK } from '../abi/constants.ts';
+import { ZX_ERR_BAD_STATE, ZX_OK } from '../abi/constants.ts';
 import { FrameUse, type PhysicalMemory } from '../pmm/pmm.ts';
 import { assert } from '../util/assert.ts';
+import { because } from '../util/reason.ts';
 import { PAGE_SHIFT_N, U64_MAX } from '../util/u64.ts';
+import { rootOf } from './cow-pager-tree.ts';
 import { CowSplice } from './cow-splice.ts';
+import { readsZero, UNTRACKED } from './dirty-ranges.ts';
 import type { DiscardableList } from './discardable.ts';
-import { EMPTY, entryFrame, isFrame, ZERO_MARKER } from './page-list.ts';
+import { entryFrame, isFrame } from './page-list.ts';
 import type { PageSource } from './page-source.ts';
+import { cleanPagesIn } from './pager-dirty.ts';
 import type { PageSplice, VmObject, VmoCreateOptions } from './vm-object.ts';
 import { VmObjectPaged } from './vm-object-paged.ts';
+import { outOfRange, overflow } from './vm-reasons.ts';
+
+/** How the pager syscalls name the range of the pager VMO. */
+const RANGE = 'offset + length';
+const DETACHED = 'the VMO is detached from its pager';
 
 /** A pager-backed VMO of `sizePages`: every page missing until supplied. */
 export function createPagerVmo(
@@ -32,23 +41,35 @@ export function pageSourceOf(vmo: VmObject): PageSource | null {
   return vmo instanceof VmObjectPaged ? vmo.cow.source : null;
 }
 
+/** The source at the root of a VMO's tree under a pager (its own, or its ancestors'), or null. */
+export function treeSourceOf(vmo: VmObject): PageSource | null {
+  return vmo instanceof VmObjectPaged && vmo.cow.pagerTree ? rootOf(vmo.cow).source : null;
+}
+
 /** ZX_INFO_VMO_PAGER_BACKED: the VMO's tree has a pager at its root (children included). */
 export function isPagerBacked(vmo: VmObject): boolean {
   return vmo instanceof VmObjectPaged && vmo.cow.pagerTree;
 }
 
 /** The byte range [offset, offset + length) as root pages, or OUT_OF_RANGE. */
-function rootPages(vmo: VmObjectPaged, offset: bigint, length: bigint): [number, number] | number {
+export function rootPages(
+  vmo: VmObjectPaged,
+  offset: bigint,
+  length: bigint,
+): [number, number] | number {
   const end = offset + length;
-  if (end > U64_MAX || end > vmo.sizeBytes) return ZX_ERR_OUT_OF_RANGE;
+  if (end > U64_MAX) return overflow(RANGE, offset, length);
+  if (end > vmo.sizeBytes) return outOfRange(RANGE, end, vmo.sizeBytes);
   const start = Number(offset >> PAGE_SHIFT_N) + vmo.cowOffset;
   return [start, start + Number(length >> PAGE_SHIFT_N)];
 }
 
 /**
  * zx_pager_supply_pages into `vmo`: each page of the range still missing takes the splice's
- * frame (a zero marker where the aux VMO had nothing); present pages keep theirs and the
- * splice's frame is freed. Requests the pages complete end, and their waiters go on.
+ * frame, or becomes a clean zero where the aux VMO had nothing (an UNTRACKED run, as upstream
+ * places a zero marker); present pages keep theirs and the splice's frame is freed. Requests
+ * the pages complete end, and their waiters go on. Costs the splice's entries and the VMO's
+ * entries and runs in the range, never its width.
  */
 export function supplyPagerPages(
   vmo: VmObjectPaged,
@@ -60,26 +81,52 @@ export function supplyPagerPages(
   assert(source !== null, 'supplying a VMO without a pager');
   const range = rootPages(vmo, offset, length);
   if (typeof range === 'number') return range;
-  if (source.detached) return ZX_ERR_BAD_STATE;
+  if (source.detached) return because(ZX_ERR_BAD_STATE, DETACHED);
   assert(pages instanceof CowSplice, 'pages taken from another kind of VMO');
   const [start, end] = range;
-  const list = pages.take();
+  const { offsets, entries } = pages.take();
   const node = vmo.cow;
+  const drop = (i: number) => {
+    const entry = entries[i]!;
+    if (isFrame(entry)) node.pmm.free(entryFrame(entry), FrameUse.vmo);
+  };
   let next = 0;
-  const supplyEnd = Math.min(end, source.zeroFrom);
-  for (let page = start; page < end; page++) {
-    let entry = ZERO_MARKER;
-    if (next < list.offsets.length && list.offsets[next] === page - start) {
-      entry = list.entries[next++]!;
+  for (const [from, to] of missingRuns(node, source, start, end)) {
+    // Splice pages for pages already present (or zero ranges, the VMO's own zeros) are freed.
+    while (next < offsets.length && start + offsets[next]! < from) drop(next++);
+    let at = from;
+    while (next < offsets.length && start + offsets[next]! < to) {
+      const page = start + offsets[next]!;
+      source.runs.set(at, page, UNTRACKED);
+      node.pages.set(page, entries[next++]!);
+      at = page + 1;
     }
-    // Pages past zeroFrom are the VMO's own zeros (Zircon's dirty zero range): kept, like any
-    // page already present.
-    if (page < supplyEnd && node.pages.get(page) === EMPTY) node.pages.set(page, entry);
-    else if (isFrame(entry)) node.pmm.free(entryFrame(entry), FrameUse.vmo);
+    source.runs.set(at, to, UNTRACKED);
   }
+  while (next < offsets.length) drop(next++);
   source.supplied(start, end);
   source.hints.supplied();
   return ZX_OK;
+}
+
+/** The runs of pages of [start, end) the pager has yet to supply: no entry, no zero range. */
+function missingRuns(
+  node: VmObjectPaged['cow'],
+  source: PageSource,
+  start: number,
+  end: number,
+): [number, number][] {
+  const runs: [number, number][] = [];
+  source.runs.forEachPiece(start, end, (from, to, tag) => {
+    if (readsZero(tag)) return;
+    let at = from;
+    node.pages.forEachRun(from, to, (s, e) => {
+      if (s > at) runs.push([at, s]);
+      at = e;
+    });
+    if (at < to) runs.push([at, to]);
+  });
+  return runs;
 }
 
 /**
@@ -96,7 +143,7 @@ export function failPagerRange(
   assert(source !== null, 'failing requests of a VMO without a pager');
   const range = rootPages(vmo, offset, length);
   if (typeof range === 'number') return range;
-  if (source.detached) return ZX_ERR_BAD_STATE;
+  if (source.detached) return because(ZX_ERR_BAD_STATE, DETACHED);
   source.failed(range[0], range[1], status);
   return ZX_OK;
 }
@@ -110,11 +157,5 @@ export function detachPagerVmo(vmo: VmObjectPaged): void {
   const source = node.source;
   assert(source !== null, 'detaching a VMO without a pager');
   source.detach(true);
-  const pmm = node.pmm;
-  const clean: number[] = [];
-  node.pages.forEach(0, Math.min(node.sizePages, source.zeroFrom), (page, entry) => {
-    if (source.dirty.has(page)) return;
-    if (!isFrame(entry) || pmm.pinCount(entryFrame(entry)) === 0) clean.push(page);
-  });
-  for (const page of clean) node.decommit(page, page + 1);
+  for (const page of cleanPagesIn(node, 0, node.sizePages)) node.decommit(page, page + 1);
 }

@@ -42,11 +42,17 @@ export function createContiguousVmo(
 }
 
 /**
- * Pins pages [start, end) of `vmo` (inside it) for DMA; the frames, or a status with nothing
- * left pinned. Each kind of VMO pins its own way (VmObject.pin).
+ * Pins pages [start, end) of `vmo` (inside it) for DMA, for the device to `write` them or only
+ * read them; the frames, or a status with nothing left pinned. Each kind of VMO pins its own
+ * way (VmObject.pin).
  */
-export function pinPages(vmo: VmObject, start: number, end: number): number[] | number {
-  return vmo.pin(start, end);
+export function pinPages(
+  vmo: VmObject,
+  start: number,
+  end: number,
+  write = true,
+): number[] | number {
+  return vmo.pin(start, end, write);
 }
 
 /** Undoes pinPages. */

@@ -61,6 +61,14 @@ export class SortedKeys {
     return out;
   }
 
+  /** The smallest key at least `from`, or -1 when there is none. */
+  firstAtLeast(from: number): number {
+    const b = this.blockFor(from);
+    if (b === this.blocks.length) return -1;
+    const block = this.blocks[b]!;
+    return block[lowerBound(block, from)]!;
+  }
+
   /** The index of the first block whose last key is at least `key` (blocks.length if none). */
   private blockFor(key: number): number {
     const blocks = this.blocks;

@@ -8,8 +8,10 @@
 import { ZX_ERR_NOT_FOUND, ZX_OK } from '../abi/constants.ts';
 import { copyFromFrame, copyIntoArena, FrameRunCopier } from '../pmm/frame-runs.ts';
 import type { PhysicalMemory } from '../pmm/pmm.ts';
+import { hostByteLength } from '../util/host-bytes.ts';
 import { because, hex } from '../util/reason.ts';
 import { PAGE_SIZE } from '../util/u64.ts';
+import { type FaultObserver, observeFault } from './fault-trace.ts';
 import { entryFrame, isFrame } from './page-list.ts';
 import { PageTable, PTE_NONE, pteFrame, pteWritable } from './page-table.ts';
 import { PERM_READ, PERM_RWX, PERM_WRITE } from './region.ts';
@@ -31,6 +33,8 @@ export class VmAspace {
   readonly root: VmAddressRegion;
   /** The mapping the last fault found (faults come in runs). */
   private lastMapping: VmMapping | null = null;
+  /** Told of every fault while set (a tracer; see fault-trace.ts); null costs one check. */
+  onFault: FaultObserver | null = null;
 
   constructor(pmm: PhysicalMemory, base: number, size: number) {
     this.pmm = pmm;
@@ -60,6 +64,13 @@ export class VmAspace {
    * ZX_ERR_OUT_OF_RANGE, ...).
    */
   fault(vpage: number, write: boolean): number {
+    const observer = this.onFault;
+    if (observer !== null) return observeFault(this, observer, vpage, write);
+    return this.resolveFault(vpage, write);
+  }
+
+  /** The fault itself, told to no one (fault() and the observed path call it). */
+  resolveFault(vpage: number, write: boolean): number {
     const mapping = this.findMapping(vpage * PAGE_SIZE);
     if (mapping === null) return because(ZX_ERR_NOT_FOUND, nothingMapped, vpage * PAGE_SIZE);
     return mapping.fault(vpage, write);
@@ -75,22 +86,26 @@ export class VmAspace {
   }
 
   /**
-   * load() at an address that is a safe integer. Pages whose frames are adjacent in one arena
+   * load() at an address that is a safe integer. `dst` may be a caller's array of any realm or
+   * subclass: it is touched only through the intrinsic primitives (util/host-bytes.ts). Pages whose frames are adjacent in one arena
    * are copied with one call. A read fault changes no frame (it only looks the page up), so a
    * run may go on across one.
    */
   loadAt(vaddr: number, dst: Uint8Array): number {
-    const length = dst.length;
+    const length = hostByteLength(dst);
     const table = this.pageTable;
     const firstPage = Math.floor(vaddr / PAGE_SIZE);
     const inFirst = vaddr - firstPage * PAGE_SIZE;
     if (length > 0 && inFirst + length <= PAGE_SIZE) {
-      // Within one page already translated (the common small access): copy straight out.
-      const pte = table.get(firstPage);
-      if (pte !== PTE_NONE) {
-        copyFromFrame(this.pmm, pteFrame(pte), inFirst, dst, length);
-        return ZX_OK;
+      // Within one page (the common small access): fault it in if need be, then copy out.
+      let pte = table.get(firstPage);
+      if (pte === PTE_NONE) {
+        const status = this.fault(firstPage, false);
+        if (status !== ZX_OK) return status;
+        pte = table.get(firstPage);
       }
+      copyFromFrame(this.pmm, pteFrame(pte), inFirst, dst, length);
+      return ZX_OK;
     }
     let addr = vaddr;
     let done = 0;
@@ -124,7 +139,7 @@ export class VmAspace {
   }
 
   /**
-   * store() at an address that is a safe integer. Write faults come first, page by page up to
+   * store() at an address that is a safe integer; `src` may be a caller's array, as for loadAt. Write faults come first, page by page up to
    * the first one that fails; then the bytes go in, runs of pages whose frames are adjacent in
    * one arena with one call. A later fault may have freed or replaced an earlier page's frame
    * (a fork, reclaiming), so each page's entry is looked at again, and faulted again if gone,
@@ -134,18 +149,22 @@ export class VmAspace {
     const table = this.pageTable;
     const firstPage = Math.floor(vaddr / PAGE_SIZE);
     const inFirst = vaddr - firstPage * PAGE_SIZE;
-    if (src.length > 0 && inFirst + src.length <= PAGE_SIZE) {
-      // Within one page already mapped writable: copy straight in.
-      const pte = table.get(firstPage);
-      if (pte !== PTE_NONE && pteWritable(pte)) {
-        const frame = pteFrame(pte);
-        const at = this.pmm.frameOffset(frame) + inFirst;
-        copyIntoArena(this.pmm.arenaOf(frame), at, src, 0, src.length);
-        return ZX_OK;
+    let length = hostByteLength(src);
+    if (length > 0 && inFirst + length <= PAGE_SIZE) {
+      // Within one page (the common small access): fault it in writable if need be, then copy
+      // straight in.
+      let pte = table.get(firstPage);
+      if (pte === PTE_NONE || !pteWritable(pte)) {
+        const status = this.fault(firstPage, true);
+        if (status !== ZX_OK) return status;
+        pte = table.get(firstPage);
       }
+      const frame = pteFrame(pte);
+      const at = this.pmm.frameOffset(frame) + inFirst;
+      copyIntoArena(this.pmm.arenaOf(frame), at, src, 0, length);
+      return ZX_OK;
     }
-    const endPage = Math.ceil((vaddr + src.length) / PAGE_SIZE);
-    let length = src.length;
+    const endPage = Math.ceil((vaddr + length) / PAGE_SIZE);
     let status = ZX_OK;
     for (let vpage = firstPage; vpage < endPage; vpage++) {
       const pte = table.get(vpage);

@@ -43,6 +43,10 @@ export class VmMapping extends VmAddressRegionOrMapping implements PageObserver 
   /** Protection ranges: [starts[i], starts[i + 1] or end) has permissions perms[i]. */
   private starts: number[];
   private perms: number[];
+  /** The VMO page a write fault of this mapping is resolving (-1 when none; see fault). */
+  private faultingPage = -1;
+  /** Whether that fault's own entry was left for the fault to replace. */
+  private faultingSkipped = false;
 
   constructor(
     aspace: VmAspace,
@@ -112,9 +116,23 @@ export class VmMapping extends VmAddressRegionOrMapping implements PageObserver 
     if (page >= this.vmo.sizePages || page >= this.streamLimitPages()) {
       return because(ZX_ERR_OUT_OF_RANGE, pastMappedEnd, vpage * PAGE_SIZE, page);
     }
-    const frame = write ? this.vmo.pageForWrite(page) : this.vmo.pageForRead(page);
-    if (frame < 0) return frame;
-    this.aspace.pageTable.set(vpage, makePte(frame, write));
+    if (!write) {
+      const frame = this.vmo.pageForRead(page);
+      if (frame < 0) return frame;
+      this.aspace.pageTable.set(vpage, makePte(frame, false));
+      return ZX_OK;
+    }
+    // A write that forks the page tells every mapping that its frame changed. This mapping's
+    // entry for it is replaced right after, so it is not dropped first: one change of the entry.
+    this.faultingPage = page;
+    this.faultingSkipped = false;
+    const frame = this.vmo.pageForWrite(page);
+    this.faultingPage = -1;
+    if (frame < 0) {
+      if (this.faultingSkipped) this.aspace.pageTable.unmap(vpage, vpage + 1);
+      return frame;
+    }
+    this.aspace.pageTable.set(vpage, makePte(frame, true));
     return ZX_OK;
   }
 
@@ -135,6 +153,10 @@ export class VmMapping extends VmAddressRegionOrMapping implements PageObserver 
   }
 
   pagesRemoved(start: number, end: number): void {
+    if (start === this.faultingPage && end === start + 1) {
+      this.faultingSkipped = true;
+      return;
+    }
     const range = this.vpagesOf(start, end);
     if (range !== null) this.aspace.pageTable.unmap(range[0], range[1]);
   }

@@ -15,6 +15,7 @@ import {
   ZX_ERR_UNAVAILABLE,
   ZX_OK,
 } from '../abi/constants.ts';
+import { copyFromFrame, copyIntoArena } from '../pmm/frame-runs.ts';
 import type { PhysicalMemory } from '../pmm/pmm.ts';
 import { assert } from '../util/assert.ts';
 import { because } from '../util/reason.ts';
@@ -27,7 +28,9 @@ import { CowSplice } from './cow-splice.ts';
 import { supplyPages, takePages } from './cow-transfer.ts';
 import { type DiscardableList, DiscardableTracker } from './discardable.ts';
 import { entryFrame, isFrame } from './page-list.ts';
-import { awaitPages, zeroPagerPages } from './page-source.ts';
+import { awaitPages } from './page-source.ts';
+import { zeroPagedRange } from './paged-zero.ts';
+import { forEachWriteBatch, markWritten } from './pager-dirty.ts';
 import {
   type LockResult,
   type PageSplice,
@@ -136,7 +139,14 @@ export class VmObjectPaged extends VmObject {
     const wait = awaitPages(this.cow, page + this.cowOffset, page + this.cowOffset + 1, true);
     if (wait !== ZX_OK) return wait;
     // Forks a page shared copy-on-write; the node unmaps the old frame from every view.
-    return this.cow.frameForWrite(page + this.cowOffset);
+    const frame = this.cow.frameForWrite(page + this.cowOffset);
+    if (frame >= 0) markWritten(this.cow, page + this.cowOffset, page + this.cowOffset + 1);
+    return frame;
+  }
+
+  /** Every mapping of pages [start, end), through this VMO or another view of its node, lets go. */
+  unmapShared(start: number, end: number): void {
+    this.cow.notifyRemoved(start + this.cowOffset, end + this.cowOffset);
   }
 
   /** The pages of [start, end) whose frames this VMO's node holds (a slice's, its parent's). */
@@ -167,12 +177,64 @@ export class VmObjectPaged extends VmObject {
     return ZX_OK;
   }
 
+  /**
+   * read() of `length` bytes at byte `offset` into dst[0...] (host memory at least that long).
+   * Within one page of a VMO not under a pager and not discarded (a 4 KiB read), the frame
+   * the page shows (its own, an ancestor's, or the zero page) is copied from directly.
+   */
+  readAt(offset: number, length: number, dst: Uint8Array): number {
+    const page = Math.floor(offset / PAGE_SIZE);
+    const inPage = offset - page * PAGE_SIZE;
+    const cow = this.cow;
+    if (inPage + length > PAGE_SIZE || cow.pagerTree || this.isDiscarded) {
+      return this.read({ page, inPage, length }, dst, 0);
+    }
+    copyFromFrame(cow.pmm, cow.frameForRead(page + this.cowOffset), inPage, dst, length);
+    return ZX_OK;
+  }
+
+  /**
+   * write() of `length` bytes of src[0...] at byte `offset`. Within one page the node already
+   * owns, of a VMO not under a pager and not discarded, the bytes go straight to its frame:
+   * nothing is allocated, forked or unmapped.
+   */
+  writeAt(offset: number, length: number, src: Uint8Array): number {
+    const page = Math.floor(offset / PAGE_SIZE);
+    const inPage = offset - page * PAGE_SIZE;
+    const cow = this.cow;
+    if (inPage + length <= PAGE_SIZE && !cow.pagerTree && !this.isDiscarded) {
+      const entry = cow.pages.get(page + this.cowOffset);
+      if (isFrame(entry)) {
+        const pmm = cow.pmm;
+        const frame = entryFrame(entry);
+        copyIntoArena(pmm.arenaOf(frame), pmm.frameOffset(frame) + inPage, src, 0, length);
+        return ZX_OK;
+      }
+    }
+    return this.write({ page, inPage, length }, src, 0);
+  }
+
   write(range: PageRange, src: Uint8Array, srcOffset: number): number {
     if (this.isDiscarded) return because(ZX_ERR_NOT_FOUND, why.DISCARDED);
+    if (this.cow.source !== null) return this.writePager(range, src, srcOffset);
     const wait = this.awaitRange(range, true);
     if (wait !== ZX_OK) return wait;
     // The node unmaps pages that get frames of their own (mappings showed the zero page).
     return this.cow.write(this.cowRange(range), src, srcOffset);
+  }
+
+  /** A write to pager-backed pages: 16 pages at a time, each batch dirtied first. */
+  private writePager(range: PageRange, src: Uint8Array, srcOffset: number): number {
+    return forEachWriteBatch(range, (batch, delta) => {
+      const wait = this.awaitRange(batch, true);
+      if (wait !== ZX_OK) return wait;
+      const status = this.cow.write(this.cowRange(batch), src, srcOffset + delta);
+      const start = batch.page + this.cowOffset;
+      if (status === ZX_OK) {
+        markWritten(this.cow, start, start + Math.ceil((batch.inPage + batch.length) / PAGE_SIZE));
+      }
+      return status;
+    });
   }
 
   override commit(startPage: number, endPage: number): number {
@@ -209,99 +271,28 @@ export class VmObjectPaged extends VmObject {
   }
 
   /**
-   * Whole pages [start, end) zeroed by ZERO: their frames go back to the PMM, except pinned
-   * ones and those of a contiguous VMO, which are cleared in place (they may not move).
-   */
-  private zeroWholePages(start: number, end: number): void {
-    // Node coordinates from here on. zeroPages frees (a snapshot also hides its ancestors'
-    // pages behind zero markers, since dropping them would let those show through).
-    const off = this.cowOffset;
-    if (!this.isContiguous && !this.hasPinnedPages(start, end)) {
-      // A pager-backed VMO keeps them as its own zeros: dropped, they would be asked for again.
-      if (this.cow.source !== null) zeroPagerPages(this.cow, start + off, end + off);
-      else this.cow.zeroPages(start + off, end + off);
-      return;
-    }
-    const pmm = this.cow.pmm;
-    const kept: number[] = [];
-    this.cow.pages.forEach(start + off, end + off, (page, entry) => {
-      if (isFrame(entry) && (this.isContiguous || pmm.pinCount(entryFrame(entry)) > 0)) {
-        kept.push(page);
-      }
-    });
-    let from = start + off;
-    for (const page of kept) {
-      this.cow.zeroWithinPage(page, 0, PAGE_SIZE);
-      if (from < page) this.cow.zeroPages(from, page);
-      from = page + 1;
-    }
-    if (from < end + off) this.cow.zeroPages(from, end + off);
-  }
-
-  /**
-   * Zeroes bytes [start, end) (both within the VMO): partial pages are zeroed in place, whole
-   * pages are given back to the PMM (a plain VMO has nothing beneath them to hide). Partial
-   * pages that hold data fail with BAD_STATE on an uncached VMO and NOT_FOUND on a discarded
-   * one, as Zircon's partial-page path does; every check happens before anything changes.
+   * Zeroes bytes [start, end) (both within the VMO): paged-zero.ts, in Zircon's order of checks.
    */
   override zero(start: bigint, end: bigint): number {
-    if (start >= end) return ZX_OK;
-    // Contiguous pages cannot be decommitted, and zeroing them in place needs a cached VMO.
-    if (this.isContiguous && !this.isCached) return because(ZX_ERR_BAD_STATE, why.NOT_CACHED);
-    const firstPage = Number(start >> PAGE_SHIFT_N);
-    const lastPage = Number((end - 1n) >> PAGE_SHIFT_N);
-    const headOffset = Number(start & PAGE_MASK_N);
-    const tailEnd = Number(((end - 1n) & PAGE_MASK_N) + 1n);
-    const headPartial = headOffset !== 0 || (firstPage === lastPage && tailEnd !== PAGE_SIZE);
-    const tailPartial = tailEnd !== PAGE_SIZE && (firstPage !== lastPage || !headPartial);
-    for (const [partial, page] of [
-      [headPartial, firstPage],
-      [tailPartial, lastPage],
-    ] as const) {
-      if (!partial) continue;
-      if (this.isDiscarded) return because(ZX_ERR_NOT_FOUND, why.DISCARDED);
-      // A partial page of a pager-backed VMO needs its content first.
-      const wait = awaitPages(this.cow, page + this.cowOffset, page + this.cowOffset + 1, true);
-      if (wait !== ZX_OK) return wait;
-      if (!this.isCached && this.cow.hasContent(page + this.cowOffset)) {
-        return because(ZX_ERR_BAD_STATE, why.UNCACHED_PARTIAL);
-      }
-    }
-    // A partial page that shows an ancestor's page is forked first (ZX_ERR_NO_MEMORY possible).
-    const off = this.cowOffset;
-    if (firstPage === lastPage) {
-      if (headPartial)
-        return this.cow.zeroWithinPage(firstPage + off, headOffset, tailEnd - headOffset);
-      this.zeroWholePages(firstPage, firstPage + 1);
-      return ZX_OK;
-    }
-    let wholeStart = firstPage;
-    if (headOffset !== 0) {
-      const status = this.cow.zeroWithinPage(firstPage + off, headOffset, PAGE_SIZE - headOffset);
-      if (status !== ZX_OK) return status;
-      wholeStart++;
-    }
-    let wholeEnd = lastPage + 1;
-    if (tailEnd !== PAGE_SIZE) {
-      const status = this.cow.zeroWithinPage(lastPage + off, 0, tailEnd);
-      if (status !== ZX_OK) return status;
-      wholeEnd--;
-    }
-    this.zeroWholePages(wholeStart, wholeEnd);
-    return ZX_OK;
+    return zeroPagedRange(this, start, end);
   }
 
   /**
    * Pins pages [start, end) for DMA: commits them (forking copy-on-write pages into this VMO)
-   * and pins their frames, which may then not be freed or moved.
+   * and pins their frames, which may then not be freed or moved. Pinned for the device to
+   * `write`, a pager-backed VMO's pages are dirtied first (one DIRTY request for the range, as
+   * upstream's pin asks once it has pinned); pinned to be read, they stay clean.
    */
-  pin(start: number, end: number): number[] | number {
+  pin(start: number, end: number, write: boolean): number[] | number {
     const status = this.commit(start, end);
     if (status !== ZX_OK) return status;
+    const off = this.cowOffset;
+    const wait = write ? awaitPages(this.cow, start + off, end + off, true) : ZX_OK;
+    if (wait !== ZX_OK) return wait;
     const pmm = this.cow.pmm;
     const frames: number[] = [];
     for (let page = start; page < end; page++) {
-      const frame = this.pageForWrite(page);
+      const frame = write ? this.pageForWrite(page) : this.cow.frameForWrite(page + off);
       if (frame < 0) {
         for (const pinned of frames) pmm.unpin(pinned);
         return frame;
@@ -545,6 +536,11 @@ export class VmObjectPaged extends VmObject {
     const end = offset + length;
     if (end > U64_MAX) return why.overflow(what, offset, length);
     return end > this.sizeBytes ? why.outOfRange(what, end, this.sizeBytes) : ZX_OK;
+  }
+
+  /** Hints matter only to pager-backed VMOs, which check the range (upstream's HintRange). */
+  override hintRange(offset: bigint, length: bigint): number {
+    return this.cow.source === null ? ZX_OK : this.checkRange(why.OP, offset, length);
   }
 
   /** Anonymous memory has nothing to fetch: only the range is checked. */

@@ -49,7 +49,7 @@ export class VmObjectPhysical extends VmObject {
   }
 
   /** Device memory is always pinned: its frames, with nothing to count. */
-  pin(start: number, end: number): number[] {
+  pin(start: number, end: number, _write: boolean): number[] {
     const frames: number[] = [];
     for (let page = start; page < end; page++) frames.push(this.baseFrame + page);
     return frames;

@@ -269,8 +269,11 @@ export abstract class VmObject {
   abstract pageForWrite(page: number): number;
   /** Calls `fn` with every page of [start, end) that has memory now (nothing is committed). */
   abstract lookup(start: number, end: number, fn: (page: number) => void): void;
-  /** Pins pages [start, end) for DMA: their frames, or a status with nothing left pinned. */
-  abstract pin(start: number, end: number): number[] | number;
+  /**
+   * Pins pages [start, end) for DMA, for the device to `write` them or only read them: their
+   * frames, or a status with nothing left pinned.
+   */
+  abstract pin(start: number, end: number, write: boolean): number[] | number;
   /** Undoes pin. */
   abstract unpin(frames: readonly number[]): void;
 

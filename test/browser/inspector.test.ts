@@ -18,17 +18,21 @@ import type { BrowserContext, Page } from 'playwright-core';
 
 import * as cowFaults from '../../examples/cow-faults.ts';
 import * as discardablePressure from '../../examples/discardable-pressure.ts';
+import * as pagerFile from '../../examples/pager-file.ts';
 import * as sliceInMapping from '../../examples/slice-in-mapping.ts';
 import * as snapshots from '../../examples/snapshots.ts';
 import { record } from '../../inspector/record.ts';
+import { pagerRows, requestRows } from '../../inspector/views/pagers.ts';
 import { attributionRows } from '../../inspector/views/tables.ts';
+import { traceTable } from '../../inspector/views/trace.ts';
 import { buildInspector, type InspectorBuild } from '../../scripts/build-inspector.ts';
-import { Kernel, type KernelOptions, type Process, type SyscallEvent } from '../../src/index.ts';
+import { Kernel, type KernelOptions, type Process, type TraceEvent } from '../../src/index.ts';
 import { type LaunchedChromium, launchChromium } from './chromium.ts';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const SCREENSHOT = join(repo, 'docs/inspector.png');
 const TREE_SCREENSHOT = join(repo, 'docs/inspector-tree.png');
+const PAGER_SCREENSHOT = join(repo, 'docs/inspector-pagers.png');
 
 interface ScenarioModule {
   default: (kernel: Kernel, proc: Process) => void | Promise<void>;
@@ -40,12 +44,13 @@ const SCENARIOS: Record<string, ScenarioModule> = {
   'slice-in-mapping': sliceInMapping,
   'cow-faults': cowFaults,
   'discardable-pressure': discardablePressure,
+  'pager-file': pagerFile,
 };
 
 /** The rows the page should show, from the same scenario run here under Node. */
 async function expectedRows(name: string): Promise<string[][]> {
   const scenario = SCENARIOS[name]!;
-  const events: SyscallEvent[] = [];
+  const events: TraceEvent[] = [];
   const kernel = new Kernel({ ...scenario.options, tracer: (e) => events.push(e) });
   const quiet = console.log;
   console.log = () => {};
@@ -54,13 +59,7 @@ async function expectedRows(name: string): Promise<string[][]> {
   } finally {
     console.log = quiet;
   }
-  return events.map((e, i) => [
-    String(i + 1),
-    e.syscall,
-    e.args.map(([k, v]) => `${k}=${v}`).join(', '),
-    e.statusName === '' ? String(e.status) : e.statusName,
-    e.outs.map(([k, v]) => `${k}=${v}`).join(' '),
-  ]);
+  return traceTable(events);
 }
 
 const TYPES: Record<string, string> = {
@@ -179,7 +178,9 @@ describe('the inspector page in headless Chromium', { timeout: 60_000 }, () => {
     const calls = shown.map((row) => row[1]);
     assert.equal(calls.filter((c) => c === 'zx_vmo_create_child').length, 3);
     assert.deepEqual(
-      shown.filter((row) => row[3] !== 'ZX_OK').map((row) => [row[1], row[3]]),
+      shown
+        .filter((row) => row[1]!.startsWith('zx_') && row[3] !== 'ZX_OK')
+        .map((row) => [row[1], row[3]]),
       [['zx_vmo_read', 'ZX_ERR_OUT_OF_RANGE']],
     );
     const errorBadges = await page.$$eval('#trace td.status .error', (cells) => cells.length);
@@ -276,6 +277,41 @@ describe('the inspector page in headless Chromium', { timeout: 60_000 }, () => {
     assert.equal(await page.getAttribute('#app', 'data-state'), 'done');
     const first = await page.$eval('#trace tbody tr', (tr) => tr.textContent ?? '');
     assert.match(first, /size=32768/);
+    assert.deepEqual(pageErrors, []);
+  });
+
+  it('shows the pager example: its faults and page requests in the trace, the pager view', async () => {
+    const page = await browser().newPage();
+    await page.goto(url);
+    await page.waitForSelector('#app[data-state="ready"]', { timeout: 10_000 });
+    assert.equal(await runFromKeyboard(page, 'pager-file'), 'done');
+    const shown = await tableRows(page);
+    assert.deepEqual(shown, await expectedRows('pager-file'));
+    const calls = shown.map((row) => row[1]);
+    assert.ok(calls.includes('fault read'), 'the reader faults');
+    assert.ok(calls.includes('page request READ'), 'the pager gets READ requests');
+    assert.ok(shown.some((row) => row[3] === 'waiting_on_pager'));
+
+    // The step where the scenario inspected itself: the reader waits, a request is in the port.
+    const quiet = console.log;
+    console.log = () => {};
+    const expected = await record('pager-file', pagerFile).finally(() => {
+      console.log = quiet;
+    });
+    const waiting = expected.steps.findIndex((s) => s.label === 'the reader waits for page 1');
+    assert.ok(waiting > 0);
+    await page.keyboard.press('Home');
+    for (let i = 0; i < waiting; i++) await page.keyboard.press('ArrowRight');
+    await page.waitForSelector(`#steps[data-step="${waiting}"]`);
+    const snapshot = expected.steps[waiting]!.snapshot;
+    const rowsOf = (id: string) =>
+      page.$$eval(`#${id} tbody tr`, (trs) =>
+        (trs as HTMLTableRowElement[]).map((tr) => [...tr.cells].map((c) => c.textContent ?? '')),
+      );
+    assert.deepEqual(await rowsOf('pager-vmos'), pagerRows(snapshot));
+    assert.deepEqual(await rowsOf('page-requests'), requestRows(snapshot));
+    assert.equal(requestRows(snapshot).length, 1);
+    await page.locator('#pagers-view').screenshot({ path: PAGER_SCREENSHOT });
     assert.deepEqual(pageErrors, []);
   });
 

@@ -224,6 +224,7 @@ export default (_kernel: Kernel, proc: Process): void => {
         // An error's event says why, after its status.
         const why = event.status === 0 ? [] : ['reason'];
         assert.deepEqual(Object.keys(event), [
+          'kind',
           'process',
           'syscall',
           'args',
@@ -249,6 +250,74 @@ export default (_kernel: Kernel, proc: Process): void => {
       // The scenario's console output and the summary moved to stderr.
       assert.match(stderr, /snapshot 3 {2}page 0: "version 3"/);
       assert.match(stderr, /syscalls {2}26 made/);
+    });
+
+    it('traces page faults and page requests too, as text and as JSON Lines', async () => {
+      const [text, json] = await Promise.all([
+        zxvm(['run', 'examples/pager-file.ts', '--trace']),
+        zxvm(['run', 'examples/pager-file.ts', '--json']),
+      ]);
+      assert.equal(text.code, 0, text.stderr);
+      const lines = text.stderr.trimEnd().split('\n');
+      const faults = lines.filter((l) => l.startsWith('[pager-file] fault '));
+      assert.deepEqual(
+        faults.map((l) => l.replace(/^.*: /, '')),
+        ['waits for the pager', 'mapped', 'waits for the pager', 'mapped'],
+      );
+      assert.match(faults[0]!, /^\[pager-file\] fault read 0x[\da-f]+ \(vmo \d+ offset 0x1000\): /);
+      const requests = lines.filter((l) => /^\[pager \d+\] page request/.test(l));
+      assert.deepEqual(
+        requests.map((l) => l.replace(/^\[pager \d+\] page request/, '').replace(/ vmo \d+/, '')),
+        [
+          ' READ [0x1000, +0x1000): sent',
+          ' [0x1000, +0x1000): supplied',
+          ' READ [0x1000, +0x1000): completed',
+          ' READ [0x2000, +0x1000): sent',
+          ' [0x2000, +0x1000): supplied',
+          ' READ [0x2000, +0x1000): completed',
+          ' [0x0, +0x4000): detached',
+          ' COMPLETE [0x0, +0x0): sent',
+        ],
+      );
+      // The supply's line comes before the syscall's own (the syscall is told once it returned).
+      const supplied = lines.findIndex((l) => l.endsWith('supplied'));
+      assert.match(lines[supplied + 2]!, /zx_pager_supply_pages\(.*\) = ZX_OK/);
+      assert.match(
+        text.stdout,
+        /faults {4}4 taken \(waiting_on_pager ×2, mapped ×2\), 2 page requests sent/,
+      );
+
+      assert.equal(json.code, 0, json.stderr);
+      const events = json.stdout
+        .trimEnd()
+        .split('\n')
+        .map((line) => JSON.parse(line));
+      const kinds = new Set(events.map((e) => e.kind));
+      assert.deepEqual([...kinds].sort(), ['fault', 'page_request', 'syscall']);
+      const fault = events.find((e) => e.kind === 'fault');
+      assert.deepEqual(Object.keys(fault), [
+        'kind',
+        'process',
+        'address',
+        'access',
+        'vmoKoid',
+        'vmoOffset',
+        'result',
+        'status',
+        'statusName',
+      ]);
+      assert.equal(fault.result, 'waiting_on_pager');
+      assert.equal(fault.statusName, 'ZX_ERR_SHOULD_WAIT');
+      const sent = events.find((e) => e.kind === 'page_request');
+      assert.deepEqual(sent, {
+        kind: 'page_request',
+        action: 'sent',
+        command: 'READ',
+        pagerKoid: sent.pagerKoid,
+        vmoKoid: fault.vmoKoid,
+        offset: '0x1000',
+        length: '0x1000',
+      });
     });
 
     it('takes --memory and --seed, and a scenario may ask for its own memory size', async () => {
@@ -380,8 +449,8 @@ export default (_kernel: Kernel, proc: Process): void => {
       assert.deepEqual(
         snapshots.map((s) => [s.version, s.label]),
         [
-          [1, 'the snapshot mapped: one page forked by a fault, one by the parent'],
-          [1, 'end'],
+          [2, 'the snapshot mapped: one page forked by a fault, one by the parent'],
+          [2, 'end'],
         ],
       );
       const [mapped, end] = snapshots;

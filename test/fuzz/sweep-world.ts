@@ -153,6 +153,19 @@ export function newWorld(seed: number, variant: Variant): World {
   h.vmarNoRights = m.one('zx_handle_duplicate', h.vmar, 0);
   h.deadVmar = m.make('zx_vmar_allocate', [h.root, CAN_MAP, 0, 4 * PAGE], 1)[0]!;
   m.ok('zx_vmar_destroy', h.deadVmar);
+  // Ports, channels and pagers: policy lets every variant make them.
+  h.port = m.one('zx_port_create', 0);
+  h.portNoRights = m.one('zx_handle_duplicate', h.port, 0);
+  [h.channel, h.peer] = m.make('zx_channel_create', [0], 1) as [number, number];
+  // A message waits on the channel.
+  m.ok('zx_channel_write', h.peer, 0, new Uint8Array(24).fill(3), 24, null, 0);
+  // Channels and pagers have no ZX_RIGHT_DUPLICATE: handles without rights come by replacing.
+  h.channelNoRights = m.one('zx_handle_replace', m.make('zx_channel_create', [0], 1)[0], 0);
+  const [lonely, gone] = m.make('zx_channel_create', [0], 1) as [number, number];
+  m.ok('zx_handle_close', gone);
+  h.peerClosed = lonely;
+  h.pager = m.one('zx_pager_create', 0);
+  h.pagerNoRights = m.one('zx_handle_replace', m.one('zx_pager_create', 0), 0);
   let rw = UNMAPPED;
   let ro = UNMAPPED;
   if (variant !== 'denied') {
@@ -182,6 +195,14 @@ export function newWorld(seed: number, variant: Variant): World {
     m.one('zx_vmar_map', h.vmar, rwPerms | ZX_VM_SPECIFIC, 0, h.vmo, 0, 2 * PAGE);
     rw = BigInt(m.one('zx_vmar_map', h.root, rwPerms, 0, h.vmo, 0, 2 * PAGE));
     ro = BigInt(m.one('zx_vmar_map', h.root, ZX_VM_PERM_READ, 0, h.vmo, 0, PAGE));
+    // A pager VMO with every page supplied, a read-only handle to it, and a detached one.
+    h.pagerVmo = m.one('zx_pager_create_vmo', h.pager, 0, h.port, 1n, 4 * PAGE);
+    const aux = m.one('zx_vmo_create', 4 * PAGE, 0);
+    m.ok('zx_pager_supply_pages', h.pager, h.pagerVmo, 0, 4 * PAGE, aux, 0);
+    m.ok('zx_handle_close', aux);
+    h.pagerVmoReadOnly = m.one('zx_handle_duplicate', h.pagerVmo, ZX_RIGHT_READ);
+    h.detachedVmo = m.one('zx_pager_create_vmo', h.pager, 0, h.port, 2n, 2 * PAGE);
+    m.ok('zx_pager_detach_vmo', h.pager, h.detachedVmo);
     h.closed = m.one('zx_vmo_create', PAGE, 0);
     m.ok('zx_handle_close', h.closed);
   }

@@ -1,5 +1,6 @@
 // Property: after any sequence of syscalls (create, write, every kind of child, close, map and
-// unmap, faults through load and store, commit and decommit, resize), kernel.inspect() agrees
+// unmap, faults through load and store, commit and decommit, resize, and a pager VMO's reads,
+// supplies, FAILs and detach), kernel.inspect() agrees
 // with zx_object_get_info (ZX_INFO_VMO for every VMO handle, ZX_INFO_KMEM_STATS,
 // ZX_INFO_PROCESS_MAPS) and with itself, survives JSON, and changes nothing (agreement.ts).
 // Statuses are not checked here: failing calls are part of the sequences too.
@@ -48,7 +49,10 @@ type Op =
   | { op: 'unmap'; mapping: number }
   | { op: 'touch'; mapping: number; page: number; write: boolean }
   | { op: 'range'; vmo: number; kind: number; page: number; pages: number }
-  | { op: 'resize'; vmo: number; pages: number };
+  | { op: 'resize'; vmo: number; pages: number }
+  | { op: 'supply'; page: number; pages: number; written: boolean }
+  | { op: 'fail'; page: number; pages: number }
+  | { op: 'detach' };
 
 const index = fc.nat(50);
 const page = fc.nat(MAX_PAGES - 1);
@@ -97,6 +101,12 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
     }),
   },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('resize'), vmo: index, pages: page }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({ op: fc.constant('supply'), page, pages, written: fc.boolean() }),
+  },
+  { weight: 1, arbitrary: fc.record({ op: fc.constant('fail'), page, pages }) },
+  { weight: 1, arbitrary: fc.constant({ op: 'detach' as const }) },
 );
 
 function pick<T>(list: readonly T[], i: number): T | undefined {
@@ -112,7 +122,14 @@ describe('kernel.inspect() agrees with zx_object_get_info', () => {
         const first = out(0);
         sys.zx_vmo_create(4 * PAGE, 0, first);
         sys.zx_vmo_write(first.value, new Uint8Array(4 * PAGE).fill(0xee), 0, 4 * PAGE);
-        const vmos: number[] = [first.value];
+        // A pager VMO among them: host reads of its missing pages send requests.
+        const pager = out(0);
+        const port = out(0);
+        const paged = out(0);
+        sys.zx_pager_create(0, pager);
+        sys.zx_port_create(0, port);
+        sys.zx_pager_create_vmo(pager.value, 0, port.value, 7n, MAX_PAGES * PAGE, paged);
+        const vmos: number[] = [first.value, paged.value];
         const mappings: { addr: bigint; pages: number }[] = [];
         let byte = 1;
         for (const step of ops) {
@@ -185,6 +202,25 @@ describe('kernel.inspect() agrees with zx_object_get_info', () => {
               if (vmo !== undefined) sys.zx_vmo_set_size(vmo, step.pages * PAGE);
               break;
             }
+            case 'supply': {
+              const aux = out(0);
+              const size = step.pages * PAGE;
+              sys.zx_vmo_create(size, 0, aux);
+              if (step.written) sys.zx_vmo_write(aux.value, new Uint8Array(size).fill(7), 0, size);
+              const offset = step.page * PAGE;
+              sys.zx_pager_supply_pages(pager.value, paged.value, offset, size, aux.value, 0);
+              sys.zx_handle_close(aux.value);
+              break;
+            }
+            case 'fail': {
+              const offset = step.page * PAGE;
+              const io = BigInt.asUintN(64, -40n); // ZX_ERR_IO
+              sys.zx_pager_op_range(pager.value, 1, paged.value, offset, step.pages * PAGE, io);
+              break;
+            }
+            case 'detach':
+              sys.zx_pager_detach_vmo(pager.value, paged.value);
+              break;
           }
           checkAgreement(kernel, proc);
         }
@@ -192,6 +228,8 @@ describe('kernel.inspect() agrees with zx_object_get_info', () => {
         // Everything closed and unmapped: no node, no VMO, no frame left.
         for (const m of mappings) sys.zx_vmar_unmap(proc.rootVmar, m.addr, m.pages * PAGE);
         for (const vmo of vmos) sys.zx_handle_close(vmo);
+        sys.zx_handle_close(pager.value);
+        sys.zx_handle_close(port.value);
         const empty = checkAgreement(kernel, proc);
         if (empty.nodes.length !== 0 || empty.vmos.length !== 0) {
           throw new Error('nodes or VMOs left after closing everything');

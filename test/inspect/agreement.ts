@@ -11,11 +11,17 @@ import {
   ZX_INFO_MAPS_TYPE_MAPPING,
   ZX_INFO_MAPS_TYPE_VMAR,
   ZX_INFO_PROCESS_MAPS,
+  ZX_INFO_VMO_PAGER_BACKED,
   ZX_INFO_VMO_VIA_HANDLE,
+  ZX_OBJ_TYPE_PAGER,
   ZX_OBJ_TYPE_VMO,
 } from '../../src/abi/constants.ts';
 import { nameFlags } from '../../src/abi/flags.ts';
-import { decodeZxInfoMaps, ZX_INFO_MAPS_SIZE } from '../../src/abi/structs.ts';
+import {
+  decodeZxInfoMaps,
+  decodeZxPagerVmoStats,
+  ZX_INFO_MAPS_SIZE,
+} from '../../src/abi/structs.ts';
 import type {
   CowNodeSnapshot,
   KernelSnapshot,
@@ -59,8 +65,7 @@ export function checkAgreement(
 ): KernelSnapshot {
   // JSON-safe: it survives a round trip unchanged.
   assert.deepEqual(JSON.parse(JSON.stringify(snapshot)), snapshot);
-  assert.equal(snapshot.version, 1);
-  assert.deepEqual(snapshot.pagers, []);
+  assert.equal(snapshot.version, 2);
 
   // ZX_INFO_KMEM_STATS, byte for byte.
   assert.deepEqual(snapshot.memory.kmem, decimal(kmemStats(kernel, proc)));
@@ -88,12 +93,18 @@ export function checkAgreement(
     assert.equal(vmo.info.size_bytes, String(vmo.sizePages * PAGE));
     assert.equal(vmo.info.num_children, String(vmo.childKoids.length));
     assert.equal(vmo.info.parent_koid, String(vmo.parentKoid ?? 0));
+    const pagerBacked = (info.flags & ZX_INFO_VMO_PAGER_BACKED) !== 0;
+    assert.equal(vmo.pagerKoid !== null, pagerBacked, `PAGER_BACKED of ${handle.koid}`);
   }
+  checkPagers(snapshot, proc);
 
   // Every frame the VMOs hold is in one node (contiguous ones included); none is counted twice.
   const held = snapshot.nodes.reduce((sum, node) => sum + node.frames, 0);
   assert.equal(held, frames.usedFrames.vmo, 'frames in nodes = KMEM vmo frames');
   const owners = new Map<number, number>();
+  const pagerNodes = new Set<number>();
+  for (const vmo of snapshot.vmos)
+    if (vmo.pagerKoid !== null && vmo.node !== null) pagerNodes.add(vmo.node);
   for (const node of snapshot.nodes) {
     let counted = 0;
     let markers = 0;
@@ -118,8 +129,16 @@ export function checkAgreement(
     assert.equal(counted, node.frames);
     assert.equal(markers, node.zeroMarkers);
     for (const child of node.children) assert.equal(nodes.get(child)?.parent, node.id);
-    if (!node.hidden) assert.deepEqual(node.children, []);
-    else assert.ok(node.children.length >= 2, 'a hidden node has two children or more');
+    if (node.hidden) assert.ok(node.children.length >= 2, 'a hidden node has two children or more');
+    else {
+      // Only under a pager does a visible node have children: hidden ones, or pager-backed VMOs'.
+      for (const child of node.children) {
+        assert.ok(
+          nodes.get(child)!.hidden || pagerNodes.has(child),
+          'a visible node with children',
+        );
+      }
+    }
   }
 
   // The runs add up to the attribution ZX_INFO_VMO reports (counted here independently).
@@ -136,6 +155,8 @@ export function checkAgreement(
     const to = from + vmo.sizePages;
     for (const run of node.pages) {
       if (run.state === 'zero') continue;
+      // A visible ancestor's pages (under a pager) are charged to it alone.
+      if (run.holder !== null && !nodes.get(run.holder)!.hidden) continue;
       const n = Math.max(0, Math.min(to, run.start + run.count) - Math.max(from, run.start));
       pages += n;
       if (run.share === 0) privatePages += n;
@@ -241,4 +262,75 @@ export function checkReadOnly(kernel: Kernel, proc: Process): KernelSnapshot {
   assert.deepEqual(second, first, 'a second inspect() sees the same kernel');
   assert.deepEqual(kmemStats(kernel, proc), before, 'inspect() changed no memory counter');
   return first;
+}
+
+/**
+ * The pagers: every VMO they back is in `vmos` naming them, its supplied pages are what its
+ * node holds, its requests lie in it without overlapping and at most one packet of it waits
+ * in the port; what zx_pager_query_vmo_stats says of each VMO that a pager handle of `proc`
+ * reaches is what the snapshot says.
+ */
+export function checkPagers(snapshot: KernelSnapshot, proc: Process): void {
+  const vmos = new Map(snapshot.vmos.map((vmo) => [vmo.koid, vmo]));
+  const nodes = new Map(snapshot.nodes.map((node) => [node.id, node]));
+  const me = snapshot.processes.find((p) => p.koid === proc.object.koid)!;
+  const koids = new Set(snapshot.pagers.map((pager) => pager.koid));
+  for (const vmo of snapshot.vmos) {
+    if (vmo.pagerKoid !== null) assert.ok(koids.has(vmo.pagerKoid), 'its pager is listed');
+  }
+  for (const pager of snapshot.pagers) {
+    for (const served of pager.vmos) {
+      const vmo = vmos.get(served.vmoKoid)!;
+      assert.equal(vmo.pagerKoid, pager.koid);
+      const node = nodes.get(vmo.node!)!;
+      const held = node.pages.filter((run) => run.state !== 'ancestor');
+      assert.deepEqual(
+        served.supplied,
+        mergedRuns(held.map((run) => ({ start: run.start, count: run.count }))),
+        'supplied pages are what the root holds',
+      );
+      let end = 0;
+      let inPort = 0;
+      for (const request of served.requests) {
+        const start = Number(request.offset) / PAGE;
+        assert.ok(start >= end, 'requests are sorted and do not overlap');
+        end = start + Number(request.length) / PAGE;
+        assert.ok(end <= vmo.sizePages && end > start);
+        if (request.packet === 'in_port') inPort++;
+        const next = Number(request.nextOffset) / PAGE;
+        assert.ok(next >= start && next < end, 'the next page needed is in the request');
+      }
+      assert.ok(inPort <= 1, 'one packet of a VMO in the port at a time');
+      const pagerHandle = me.handles.find((h) => h.koid === pager.koid);
+      const vmoHandle = me.handles.find((h) => h.koid === served.vmoKoid);
+      if (pagerHandle === undefined || vmoHandle === undefined) continue;
+      const buffer = new Uint8Array(4);
+      const status = proc.syscalls.zx_pager_query_vmo_stats(
+        pagerHandle.value,
+        vmoHandle.value,
+        0,
+        buffer,
+        4,
+      );
+      if (status !== 0) continue; // a handle without READ
+      const modified = decodeZxPagerVmoStats(buffer).modified !== 0;
+      assert.equal(served.modified, modified, `modified of ${served.vmoKoid}`);
+    }
+  }
+  assert.ok(
+    me.handles.every(
+      (h) => h.type !== nameFlags('obj_type', ZX_OBJ_TYPE_PAGER) || koids.has(h.koid),
+    ),
+  );
+}
+
+/** Adjacent runs joined. */
+function mergedRuns(runs: { start: number; count: number }[]): { start: number; count: number }[] {
+  const merged: { start: number; count: number }[] = [];
+  for (const run of runs) {
+    const last = merged.at(-1);
+    if (last !== undefined && last.start + last.count === run.start) last.count += run.count;
+    else merged.push({ ...run });
+  }
+  return merged;
 }

@@ -16,6 +16,7 @@ import {
   ZX_BTI_CONTIGUOUS,
   ZX_BTI_PERM_READ,
   ZX_BTI_PERM_WRITE,
+  ZX_ERR_IO,
   ZX_ERR_NO_MEMORY,
   ZX_ERR_OUT_OF_RANGE,
   ZX_INFO_PROCESS_MAPS,
@@ -23,6 +24,10 @@ import {
   ZX_INFO_VMAR_MAPS,
   ZX_INFO_VMO,
   ZX_OK,
+  ZX_PAGER_OP_DIRTY,
+  ZX_PAGER_OP_FAIL,
+  ZX_PAGER_OP_WRITEBACK_BEGIN,
+  ZX_PAGER_OP_WRITEBACK_END,
   ZX_PROP_VMO_CONTENT_SIZE,
   ZX_VM_MAP_RANGE,
   ZX_VM_PERM_READ,
@@ -48,6 +53,7 @@ import {
   ioStatuses,
   makeWorld,
   opStatuses,
+  PAGER_KINDS,
   RANGE_STATUSES,
   setSizeStatuses,
   slowest,
@@ -71,6 +77,9 @@ const KINDS: VmoKind[] = [
   'reference',
   'contiguous',
   'physical',
+  'pager',
+  'pagerDirty',
+  'pagerDetached',
 ];
 
 /** Offsets and lengths where per-page loops hurt, and around the 2^64 edge. */
@@ -187,7 +196,52 @@ type Op =
       length: bigint;
     }
   | { kind: 'pin'; vmo: VmoKind; options: number; offset: bigint; size: bigint }
+  | { kind: 'pager-op'; vmo: VmoKind; op: number; offset: bigint; length: bigint }
+  | { kind: 'query'; vmo: VmoKind; offset: bigint; length: bigint }
   | { kind: 'info' };
+
+/** zx_pager_op_range's ops, and SUPPLY (zx_pager_supply_pages from the aux VMO, same offset). */
+const SUPPLY = -1;
+const PAGER_OPS = [
+  ZX_PAGER_OP_FAIL,
+  ZX_PAGER_OP_DIRTY,
+  ZX_PAGER_OP_WRITEBACK_BEGIN,
+  ZX_PAGER_OP_WRITEBACK_END,
+  SUPPLY,
+];
+const pagerKind = fc.constantFrom(...PAGER_KINDS);
+
+/** A pager syscall over a range of a pager-backed VMO (`op` one of PAGER_OPS). */
+function pagerOp(w: World, of: VmoKind, op: number, offset: bigint, length: bigint): number {
+  const { sys } = w;
+  const vmo = w.vmos[of];
+  const label = `pager op ${op} on ${of} (0x${offset.toString(16)}, 0x${length.toString(16)})`;
+  if (op === SUPPLY) {
+    return timed(label, () =>
+      sys.zx_pager_supply_pages(w.pager, vmo, offset, length, w.aux, offset),
+    );
+  }
+  const data = op === ZX_PAGER_OP_FAIL ? BigInt.asUintN(64, BigInt(ZX_ERR_IO)) : 0n;
+  return timed(label, () => sys.zx_pager_op_range(w.pager, op, vmo, offset, length, data));
+}
+
+const dirtyRanges = new Uint8Array(16 * 24);
+
+function queryOp(w: World, of: VmoKind, offset: bigint, length: bigint): number {
+  const label = `query_dirty_ranges on ${of} (0x${offset.toString(16)}, 0x${length.toString(16)})`;
+  return timed(label, () =>
+    w.sys.zx_pager_query_dirty_ranges(
+      w.pager,
+      w.vmos[of],
+      offset,
+      length,
+      dirtyRanges,
+      dirtyRanges.length,
+      out(0n),
+      out(0n),
+    ),
+  );
+}
 
 const opArb: fc.Arbitrary<Op> = fc.oneof(
   fc.record({
@@ -257,6 +311,19 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
     ),
     offset: pageAligned,
     size: pageAligned,
+  }),
+  fc.record({
+    kind: fc.constant('pager-op' as const),
+    vmo: pagerKind,
+    op: fc.constantFrom(...PAGER_OPS),
+    offset: pageAligned,
+    length: pageAligned,
+  }),
+  fc.record({
+    kind: fc.constant('query' as const),
+    vmo: pagerKind,
+    offset: pageAligned,
+    length: pageAligned,
   }),
   fc.record({ kind: fc.constant('info' as const) }),
 );
@@ -338,6 +405,12 @@ function run(w: World, op: Op): void {
     case 'pin':
       status = pinOp(w, op.vmo, op.options, op.offset, op.size);
       break;
+    case 'pager-op':
+      status = pagerOp(w, op.vmo, op.op, op.offset, op.length);
+      break;
+    case 'query':
+      status = queryOp(w, op.vmo, op.offset, op.length);
+      break;
     case 'info':
       infoOps(w);
       return;
@@ -403,7 +476,15 @@ describe('calls over huge ranges cost what exists, not the range', () => {
         for (const options of [ZX_VMO_CHILD_SNAPSHOT, ZX_VMO_CHILD_SLICE]) {
           run(w, { kind: 'child', vmo: k, options, offset: aligned, size: length });
         }
-        run(w, { kind: 'pin', vmo: k, options: ZX_BTI_PERM_READ, offset: aligned, size: pages });
+        for (const options of [ZX_BTI_PERM_READ, ZX_BTI_PERM_READ | ZX_BTI_PERM_WRITE]) {
+          run(w, { kind: 'pin', vmo: k, options, offset: aligned, size: pages });
+        }
+        if (PAGER_KINDS.includes(k)) {
+          for (const op of PAGER_OPS) {
+            run(w, { kind: 'pager-op', vmo: k, op, offset: aligned, length: pages });
+          }
+          run(w, { kind: 'query', vmo: k, offset: aligned, length: pages });
+        }
         run(w, {
           kind: 'transfer',
           dst: k,

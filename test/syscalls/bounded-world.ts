@@ -14,9 +14,11 @@ import {
   ZX_ERR_NOT_FOUND,
   ZX_ERR_NOT_SUPPORTED,
   ZX_ERR_OUT_OF_RANGE,
+  ZX_ERR_SHOULD_WAIT,
   ZX_ERR_UNAVAILABLE,
   ZX_IOMMU_TYPE_STUB,
   ZX_OK,
+  ZX_PAGER_OP_DIRTY,
   ZX_STATUS_NAMES,
   ZX_VM_CAN_MAP_READ,
   ZX_VM_CAN_MAP_SPECIFIC,
@@ -46,6 +48,7 @@ import {
   ZX_VMO_OP_UNLOCK,
   ZX_VMO_OP_ZERO,
   ZX_VMO_RESIZABLE,
+  ZX_VMO_TRAP_DIRTY,
   ZX_VMO_UNBOUNDED,
 } from '../../src/abi/constants.ts';
 import type { Kernel } from '../../src/kernel.ts';
@@ -92,7 +95,13 @@ export type VmoKind =
   | 'slice'
   | 'reference'
   | 'contiguous'
-  | 'physical';
+  | 'physical'
+  | 'pager'
+  | 'pagerDirty'
+  | 'pagerDetached';
+
+/** The pager-backed kinds: a host call that needs their missing pages gets SHOULD_WAIT. */
+export const PAGER_KINDS: readonly VmoKind[] = ['pager', 'pagerDirty', 'pagerDetached'];
 
 export interface World {
   kernel: Kernel;
@@ -102,6 +111,10 @@ export interface World {
   freeAtStart: bigint;
   vmos: Record<VmoKind, number>;
   bti: number;
+  /** The pager of the pager-backed kinds, the port its requests go to, and an aux VMO. */
+  pager: number;
+  port: number;
+  aux: number;
   /** A 2^46-byte sub-VMAR, and the mappings in it. */
   vmar: number;
   vmarBase: bigint;
@@ -216,6 +229,38 @@ export function makeWorld(base: Base): World {
   const slice = snapshot(sys, plain, ZX_VMO_CHILD_SLICE, 1n << 39n, 1n << 61n);
   const reference = snapshot(sys, resizable, ZX_VMO_CHILD_REFERENCE, 0n, 0n);
 
+  // Pager-backed VMOs: 2^62 bytes with pages supplied far apart (one of them written), an
+  // unbounded TRAP_DIRTY one with a dirty page and a dirty zero range, and a detached one.
+  const aux = createVmo(sys, 1n << 62n);
+  const pager = out(0);
+  expectStatus(sys.zx_pager_create(0, pager), ZX_OK, 'pager');
+  const port = out(0);
+  expectStatus(sys.zx_port_create(0, port), ZX_OK, 'port');
+  const pagerVmo = (options: number, size: bigint, supplied: bigint[]) => {
+    const handle = out(0);
+    const status = sys.zx_pager_create_vmo(pager.value, options, port.value, 1n, size, handle);
+    expectStatus(status, ZX_OK, 'zx_pager_create_vmo');
+    for (const at of supplied) {
+      write(aux, at);
+      const moved = sys.zx_pager_supply_pages(pager.value, handle.value, at, 4096n, aux, at);
+      expectStatus(moved, ZX_OK, 'supply');
+    }
+    return handle.value;
+  };
+  const paged = pagerVmo(0, 1n << 62n, [0n, 1n << 40n, (1n << 62n) - 4096n]);
+  write(paged, 1n << 40n);
+  const pagedDirty = pagerVmo(ZX_VMO_TRAP_DIRTY | ZX_VMO_UNBOUNDED, 0n, [0n, 1n << 50n]);
+  const dirtied = sys.zx_pager_op_range(pager.value, ZX_PAGER_OP_DIRTY, pagedDirty, 0n, 4096n, 0n);
+  expectStatus(dirtied, ZX_OK, 'OP_DIRTY');
+  expectStatus(sys.zx_vmo_write(pagedDirty, TAG, 0n, TAG.length), ZX_OK, 'write');
+  expectStatus(
+    sys.zx_vmo_op_range(pagedDirty, ZX_VMO_OP_ZERO, 1n << 45n, 1n << 44n, null, 0),
+    ZX_OK,
+    'ZERO',
+  );
+  const detached = pagerVmo(0, 1n << 52n, [3n * 4096n]);
+  expectStatus(sys.zx_pager_detach_vmo(pager.value, detached), ZX_OK, 'detach');
+
   const iommu = out(0);
   expectStatus(
     sys.zx_iommu_create(resource, ZX_IOMMU_TYPE_STUB, new Uint8Array(1), 1, iommu),
@@ -238,6 +283,7 @@ export function makeWorld(base: Base): World {
   map(sys, vmar.handle, rw | ZX_VM_MAP_RANGE, at(3n << 43n), contiguous.value, 0, 64 * PAGE);
   map(sys, vmar.handle, rw | ZX_VM_MAP_RANGE, at(1n << 45n), physical.value, 0, 256 * PAGE);
   map(sys, vmar.handle, ZX_VM_PERM_READ | ZX_VM_SPECIFIC, at(3n << 44n), plain, 0, 1n << 42n);
+  map(sys, vmar.handle, rw, at(9n << 42n), paged, 0, 1n << 42n);
   for (const offset of [0n, 1n << 40n, (1n << 44n) + 7n * 4096n, (1n << 44n) + (1n << 42n)]) {
     expectStatus(proc.store(vmar.addr + offset, TAG), ZX_OK, 'store');
   }
@@ -257,8 +303,14 @@ export function makeWorld(base: Base): World {
       reference,
       contiguous: contiguous.value,
       physical: physical.value,
+      pager: paged,
+      pagerDirty: pagedDirty,
+      pagerDetached: detached,
     },
     bti: bti.value,
+    pager: pager.value,
+    port: port.value,
+    aux,
     vmar: vmar.handle,
     vmarBase: vmar.addr,
     extra: [],
@@ -273,7 +325,7 @@ export function closeWorld(w: World): void {
   w.pmts.length = 0;
   const destroyed = sys.zx_vmar_destroy(w.vmar);
   assert.ok(destroyed === ZX_OK || destroyed === ZX_ERR_BAD_STATE, statusName(destroyed));
-  const handles = [...w.extra, ...Object.values(w.vmos), w.bti, w.vmar];
+  const handles = [...w.extra, ...Object.values(w.vmos), w.bti, w.vmar, w.pager, w.port, w.aux];
   w.extra.length = 0;
   for (const h of handles) expectStatus(sys.zx_handle_close(h), ZX_OK, 'close');
   const end = kmemStats(w.kernel, w.proc);
@@ -285,7 +337,8 @@ export function closeWorld(w: World): void {
 export function disposeWorld(w: World): void {
   for (const pmt of w.pmts) w.sys.zx_pmt_unpin(pmt);
   w.sys.zx_vmar_destroy(w.vmar);
-  for (const h of [...w.extra, ...Object.values(w.vmos), w.bti, w.vmar]) w.sys.zx_handle_close(h);
+  const handles = [...w.extra, ...Object.values(w.vmos), w.bti, w.vmar, w.pager, w.port, w.aux];
+  for (const h of handles) w.sys.zx_handle_close(h);
 }
 
 export const VMO_OPS = [
@@ -314,6 +367,26 @@ function roundUp(value: bigint): bigint {
  * the kernel has is NO_MEMORY for COMMIT: the call must say so at once.
  */
 export function opStatuses(
+  w: World,
+  kind: VmoKind,
+  op: number,
+  offset: bigint,
+  length: bigint,
+): number[] {
+  return withPager(kind, anonymousOpStatuses(w, kind, op, offset, length));
+}
+
+/**
+ * A pager-backed VMO may, where the call gets as far as its pages, ask its pager for them
+ * (SHOULD_WAIT: the host never waits) or find itself detached with pages missing (BAD_STATE).
+ */
+function withPager(kind: VmoKind, statuses: number[]): number[] {
+  if (!PAGER_KINDS.includes(kind)) return statuses;
+  const far = statuses.some((s) => s === ZX_OK || s === ZX_ERR_NO_MEMORY || s === ZX_ERR_NOT_FOUND);
+  return far ? [...statuses, ZX_ERR_SHOULD_WAIT, ZX_ERR_BAD_STATE] : statuses;
+}
+
+function anonymousOpStatuses(
   w: World,
   kind: VmoKind,
   op: number,
@@ -369,7 +442,9 @@ export function opStatuses(
       return [ZX_ERR_NOT_SUPPORTED];
     case ZX_VMO_OP_DONT_NEED:
     case ZX_VMO_OP_ALWAYS_NEED:
-      return [ZX_OK];
+      // Only pager-backed VMOs look at the range of a hint.
+      if (!PAGER_KINDS.includes(kind)) return [ZX_OK];
+      return end > U64_MAX || end > size.value ? [ZX_ERR_OUT_OF_RANGE] : [ZX_OK];
     case ZX_VMO_OP_PREFETCH:
       return end > U64_MAX || roundUp(end) > U64_MAX || roundUp(end) > size.value
         ? [ZX_ERR_OUT_OF_RANGE]
@@ -397,8 +472,8 @@ export function ioStatuses(
   if (length === 0n) return [ZX_OK];
   const target = (w.proc.object.handles.get(w.vmos[kind])!.object as VmObjectDispatcher).vmo;
   const discarded = target instanceof VmObjectPaged && target.isDiscarded;
-  if (length > 64n || discarded) return [ZX_ERR_NOT_FOUND];
-  return write ? [ZX_OK, ZX_ERR_NO_MEMORY] : [ZX_OK];
+  if (length > 64n || discarded) return withPager(kind, [ZX_ERR_NOT_FOUND]);
+  return withPager(kind, write ? [ZX_OK, ZX_ERR_NO_MEMORY] : [ZX_OK]);
 }
 
 /** The statuses of zx_vmo_set_size(`size`) (only the resizable VMO has the RESIZE right). */
@@ -423,5 +498,6 @@ export const RANGE_STATUSES = new Set([
   ZX_ERR_NOT_FOUND,
   ZX_ERR_NOT_SUPPORTED,
   ZX_ERR_OUT_OF_RANGE,
+  ZX_ERR_SHOULD_WAIT,
   ZX_ERR_UNAVAILABLE,
 ]);

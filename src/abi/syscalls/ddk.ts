@@ -20,6 +20,7 @@ import {
   family,
   handle,
   outHandle,
+  pagerWait,
   u32,
   u64,
 } from '../syscall-spec.ts';
@@ -158,6 +159,7 @@ export const DDK_SYSCALLS = family({
         'unknown options; COMPRESS with CONTIGUOUS; CONTIGUOUS on a VMO that is not contiguous; size 0',
       ],
       ['ZX_ERR_OUT_OF_RANGE', "the range goes past the VMO's end"],
+      pagerWait('committing (and, for ZX_BTI_PERM_WRITE, dirtying) the range'),
       ['ZX_ERR_NO_MEMORY', 'committing the range runs out of memory'],
       ['ZX_ERR_NOT_FOUND', 'the VMO was discarded'],
       [

@@ -10,9 +10,10 @@ import {
   ZX_RIGHT_READ,
   ZX_RIGHT_WRITE,
 } from '../constants.ts';
-import { bufferOut, family, handle, outHandle, u32, u64 } from '../syscall-spec.ts';
+import { bufferOut, family, handle, outHandle, outU64, u32, u64 } from '../syscall-spec.ts';
 
 const PAGER_TEST = 'test/syscalls/pager/pager-syscalls.test.ts';
+const WRITEBACK_TEST = 'test/syscalls/pager/pager-writeback.test.ts';
 
 /** The pager then the pager's VMO, looked up as supply_pages and op_range do. */
 const PAGER_AND_VMO = [
@@ -23,6 +24,16 @@ const PAGER_AND_VMO = [
   ['ZX_ERR_WRONG_TYPE', 'pager_vmo is not a VMO'],
   ['ZX_ERR_ACCESS_DENIED', 'pager_vmo lacks ZX_RIGHT_WRITE'],
   ['ZX_ERR_INVALID_ARGS', 'pager_vmo was not created by pager'],
+] as const;
+
+/** The pager then its VMO, which must be readable: the queries. */
+const PAGER_AND_READABLE_VMO = [
+  ['ZX_ERR_BAD_HANDLE', 'pager names nothing in this process'],
+  ['ZX_ERR_WRONG_TYPE', 'pager is not a pager'],
+  ['ZX_ERR_ACCESS_DENIED', 'pager lacks ZX_RIGHT_MANAGE_VMO'],
+  ['ZX_ERR_BAD_HANDLE', 'pager_vmo names nothing in this process'],
+  ['ZX_ERR_WRONG_TYPE', 'pager_vmo is not a VMO'],
+  ['ZX_ERR_ACCESS_DENIED', 'pager_vmo lacks ZX_RIGHT_READ'],
 ] as const;
 
 export const PAGER_SYSCALLS = family({
@@ -65,6 +76,7 @@ export const PAGER_SYSCALLS = family({
         'options has bits other than RESIZABLE, TRAP_DIRTY and UNBOUNDED, or both RESIZABLE and UNBOUNDED; out cannot be written',
       ],
       ['ZX_ERR_OUT_OF_RANGE', 'size rounds up past the largest VMO'],
+      ['ZX_ERR_NO_MEMORY', "the kernel's handle arena is full (the VMO is destroyed)"],
     ],
     test: PAGER_TEST,
   },
@@ -121,7 +133,7 @@ export const PAGER_SYSCALLS = family({
   },
   zx_pager_op_range: {
     summary:
-      "Acts on a range of the pager's VMO: FAIL ends its page requests with the status in data.",
+      "Acts on a range of the pager's VMO: FAIL ends its page requests with the status in data; DIRTY dirties pages (answering DIRTY requests); WRITEBACK_BEGIN and WRITEBACK_END clean them.",
     params: [
       handle('pager', ZX_OBJ_TYPE_PAGER, ZX_RIGHT_MANAGE_VMO),
       u32('op'),
@@ -138,12 +150,16 @@ export const PAGER_SYSCALLS = family({
         'ZX_ERR_INVALID_ARGS',
         'FAIL with data other than IO, IO_DATA_INTEGRITY, BAD_STATE, NO_SPACE or BUFFER_TOO_SMALL',
       ],
+      [
+        'ZX_ERR_INVALID_ARGS',
+        'DIRTY or WRITEBACK_END with data other than 0; WRITEBACK_BEGIN with data other than 0 or ZX_VMO_DIRTY_RANGE_IS_ZERO',
+      ],
+      ['ZX_ERR_NOT_SUPPORTED', 'op is not FAIL, DIRTY, WRITEBACK_BEGIN or WRITEBACK_END'],
       ['ZX_ERR_OUT_OF_RANGE', 'the range passes the end of pager_vmo'],
       ['ZX_ERR_BAD_STATE', 'FAIL on a detached VMO'],
-      [
-        'ZX_ERR_NOT_SUPPORTED',
-        'op is not FAIL (DIRTY, WRITEBACK_BEGIN and WRITEBACK_END are not modelled yet)',
-      ],
+      ['ZX_ERR_NOT_SUPPORTED', 'DIRTY on a VMO created without ZX_VMO_TRAP_DIRTY'],
+      ['ZX_ERR_NOT_FOUND', 'DIRTY over a page the pager never supplied (its DIRTY requests retry)'],
+      ['ZX_ERR_NO_MEMORY', 'DIRTY cannot commit the zero pages of the range'],
     ],
     test: PAGER_TEST,
   },
@@ -159,19 +175,41 @@ export const PAGER_SYSCALLS = family({
     ],
     rights: 'pager: ZX_RIGHT_MANAGE_VMO; pager_vmo: ZX_RIGHT_READ',
     errors: [
-      ['ZX_ERR_BAD_HANDLE', 'pager names nothing in this process'],
-      ['ZX_ERR_WRONG_TYPE', 'pager is not a pager'],
-      ['ZX_ERR_ACCESS_DENIED', 'pager lacks ZX_RIGHT_MANAGE_VMO'],
-      ['ZX_ERR_BAD_HANDLE', 'pager_vmo names nothing in this process'],
-      ['ZX_ERR_WRONG_TYPE', 'pager_vmo is not a VMO'],
-      ['ZX_ERR_ACCESS_DENIED', 'pager_vmo lacks ZX_RIGHT_READ'],
-      ['ZX_ERR_INVALID_ARGS', 'pager_vmo was not created by pager'],
+      ...PAGER_AND_READABLE_VMO,
+      ['ZX_ERR_INVALID_ARGS', 'pager_vmo was not created by pager, or is a slice or reference'],
       ['ZX_ERR_BUFFER_TOO_SMALL', 'buffer_size is less than 4 (one zx_pager_vmo_stats_t)'],
       [
         'ZX_ERR_INVALID_ARGS',
         'options has bits other than ZX_PAGER_RESET_VMO_STATS; buffer cannot be written (a reset still happened)',
       ],
+      ['ZX_ERR_NOT_FOUND', 'buffer is host memory shorter than 4 bytes (a reset still happened)'],
     ],
     test: PAGER_TEST,
+  },
+  zx_pager_query_dirty_ranges: {
+    summary:
+      "Copies out the dirty ranges (zx_vmo_dirty_range_t, zero ranges flagged ZX_VMO_DIRTY_RANGE_IS_ZERO) of a range of the pager's VMO.",
+    params: [
+      handle('pager', ZX_OBJ_TYPE_PAGER, ZX_RIGHT_MANAGE_VMO),
+      handle('pager_vmo', ZX_OBJ_TYPE_VMO, ZX_RIGHT_READ),
+      u64('offset'),
+      u64('length'),
+      bufferOut('buffer', 'buffer_size'),
+      u64('buffer_size'),
+      outU64('actual'),
+      outU64('avail'),
+    ],
+    rights: 'pager: ZX_RIGHT_MANAGE_VMO; pager_vmo: ZX_RIGHT_READ',
+    errors: [
+      ...PAGER_AND_READABLE_VMO,
+      [
+        'ZX_ERR_INVALID_ARGS',
+        'pager_vmo was not created by pager, or is a slice or reference; offset or length is not page aligned',
+      ],
+      ['ZX_ERR_OUT_OF_RANGE', 'the range passes the end of pager_vmo'],
+      ['ZX_ERR_INVALID_ARGS', 'buffer, actual or avail cannot be written'],
+      ['ZX_ERR_NOT_FOUND', 'host buffer shorter than the ranges copied'],
+    ],
+    test: WRITEBACK_TEST,
   },
 });

@@ -8,7 +8,16 @@ import {
   ZX_RIGHT_NONE,
   ZX_RIGHT_OP_CHILDREN,
 } from '../constants.ts';
-import { bufferOut, family, handle, outHandle, outU64, u32, u64 } from '../syscall-spec.ts';
+import {
+  bufferOut,
+  family,
+  handle,
+  outHandle,
+  outU64,
+  pagerWait,
+  u32,
+  u64,
+} from '../syscall-spec.ts';
 
 const ALLOCATE_TEST = 'test/syscalls/vmar/allocate.test.ts';
 const MAP_TEST = 'test/syscalls/vmar/map.test.ts';
@@ -212,6 +221,9 @@ export const VMAR_SYSCALLS = family({
       ['ZX_ERR_OUT_OF_RANGE', 'a piece that starts past the end of its VMO'],
       ['ZX_ERR_BAD_STATE', "DECOMMIT over pinned pages; ZERO of an uncached VMO's partial pages"],
       ['ZX_ERR_NOT_FOUND', 'the VMO was discarded'],
+      pagerWait(
+        'COMMIT, PREFETCH, ALWAYS_NEED or ZERO of partial pages of a mapped pager-backed VMO',
+      ),
       ['ZX_ERR_NO_MEMORY', 'COMMIT runs out of memory (it stops there, keeping what it did)'],
     ],
     test: 'test/syscalls/vmar/op-range.test.ts',

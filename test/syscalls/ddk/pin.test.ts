@@ -21,10 +21,12 @@ import {
   ZX_ERR_NO_MEMORY,
   ZX_ERR_NOT_FOUND,
   ZX_ERR_OUT_OF_RANGE,
+  ZX_ERR_SHOULD_WAIT,
   ZX_ERR_WRONG_TYPE,
   ZX_HANDLE_INVALID,
   ZX_OBJ_TYPE_PMT,
   ZX_OK,
+  ZX_PAGER_OP_DIRTY,
   ZX_RIGHT_MAP,
   ZX_RIGHT_READ,
   ZX_RIGHT_WRITE,
@@ -33,6 +35,7 @@ import {
   ZX_VMO_OP_DECOMMIT,
   ZX_VMO_OP_ZERO,
   ZX_VMO_RESIZABLE,
+  ZX_VMO_TRAP_DIRTY,
 } from '../../../src/abi/constants.ts';
 import {
   ARENA_FULL,
@@ -52,6 +55,7 @@ import {
   vmoInfo,
   writeVmo,
 } from '../../helpers.ts';
+import { pagedSetup, requestRanges, supplyDisk } from '../pager/pager-helpers.ts';
 import { mmioBase, pattern } from '../vmar/vmar-helpers.ts';
 import { bti, contiguousVmo, P, physicalVmo, pin, pinStatus } from './ddk-helpers.ts';
 
@@ -310,5 +314,51 @@ describe('zx_bti_pin and zx_pmt_unpin', () => {
     );
     expectFailure(proc, status, ZX_ERR_NO_MEMORY, ARENA_FULL);
     assert.equal(kernel.core.pmm.pinnedFrames, 0);
+  });
+});
+
+// The host is no zx thread: where a thread would wait for the pager, it gets SHOULD_WAIT.
+describe('zx_bti_pin of a pager-backed VMO, from the host', () => {
+  it('gives ZX_ERR_SHOULD_WAIT on missing pages (READ), and on clean TRAP_DIRTY pages pinned for write (DIRTY)', () => {
+    const { kernel, sys, proc } = newProcess();
+    const b = bti(kernel, proc);
+    const { pager, port, vmo } = pagedSetup(sys, 4, ZX_VMO_TRAP_DIRTY);
+    const perms = ZX_BTI_PERM_READ | ZX_BTI_PERM_WRITE;
+    expectStatus(pinStatus(sys, b, perms, vmo, P, 2n * P, 2), ZX_ERR_SHOULD_WAIT);
+    assert.deepEqual(requestRanges(sys, port), [['READ', 1, 2]]);
+    supplyDisk(sys, pager, vmo, 1, 2);
+    expectStatus(pinStatus(sys, b, perms, vmo, P, 2n * P, 2), ZX_ERR_SHOULD_WAIT);
+    assert.deepEqual(requestRanges(sys, port), [['DIRTY', 1, 2]]);
+    expectStatus(sys.zx_pager_op_range(pager, ZX_PAGER_OP_DIRTY, vmo, P, 2n * P, 0n), ZX_OK);
+    const { pmt } = pin(sys, b, perms, vmo, PAGE, 2 * PAGE, 2);
+    assert.equal(vmoInfo(sys, vmo).committed_bytes, 2n * P);
+    expectStatus(sys.zx_pmt_unpin(pmt), ZX_OK);
+  });
+
+  it('a pin for the device to read keeps TRAP_DIRTY pages clean: no DIRTY request, nothing dirty', () => {
+    const { kernel, sys, proc } = newProcess();
+    const b = bti(kernel, proc);
+    const { pager, port, vmo } = pagedSetup(sys, 4, ZX_VMO_TRAP_DIRTY);
+    supplyDisk(sys, pager, vmo, 0, 4);
+    const { pmt } = pin(sys, b, ZX_BTI_PERM_READ, vmo, 0, 4 * PAGE, 4);
+    assert.deepEqual(requestRanges(sys, port), []);
+    const actual = out(-1n);
+    const buffer = new Uint8Array(64);
+    const query = sys.zx_pager_query_dirty_ranges(pager, vmo, 0n, 4n * P, buffer, 64, actual, null);
+    expectStatus(query, ZX_OK);
+    assert.equal(actual.value, 0n, 'no dirty range');
+    expectStatus(sys.zx_pmt_unpin(pmt), ZX_OK);
+  });
+
+  it('a stream-size shrink keeps pinned pages (cleared in place) and drops the rest', () => {
+    const { kernel, sys, proc } = newProcess();
+    const b = bti(kernel, proc);
+    const { pager, vmo } = pagedSetup(sys, 4);
+    supplyDisk(sys, pager, vmo, 0, 4);
+    const { pmt } = pin(sys, b, ZX_BTI_PERM_READ, vmo, 2 * PAGE, PAGE, 1);
+    expectStatus(sys.zx_vmo_set_stream_size(vmo, 0n), ZX_OK);
+    assert.equal(vmoInfo(sys, vmo).committed_bytes, P, 'only the pinned page');
+    assert.deepEqual(readVmo(sys, vmo, 2 * PAGE, PAGE), new Uint8Array(PAGE));
+    expectStatus(sys.zx_pmt_unpin(pmt), ZX_OK);
   });
 });

@@ -36,6 +36,7 @@ import {
 import { decodeZxInfoVmo, ZX_INFO_VMO_SIZE } from '../../../src/abi/structs.ts';
 import type { Syscalls } from '../../../src/syscalls/index.ts';
 import { expectStatus, out, PAGE, readVmo, vmoInfo, writeVmo } from '../../helpers.ts';
+import { checkTree } from '../../vm/cow/tree-helpers.ts';
 import { threadState } from '../ipc-helpers.ts';
 import { load, map } from '../vmar/vmar-helpers.ts';
 import { diskPage, pagerWorld, readRequest, supplyDisk, takeRequests } from './pager-helpers.ts';
@@ -530,5 +531,35 @@ describe('pager children: snapshots of modified children (snapshot.cc)', () => {
     assert.equal(root.populated_bytes, BigInt(2 * PAGE));
     assert.equal(kid.populated_bytes, BigInt(PAGE));
     assert.equal(kid.parent_koid, root.koid);
+  });
+});
+
+describe('pager children: the computed share counts (cow-counts.ts) under a visible root', () => {
+  const diskWord = (page: number) =>
+    Number(new DataView(diskPage(page).buffer).getBigUint64(0, true));
+
+  it('hidden nodes below the root count only their own pages; the root keeps its pages', () => {
+    const { proc, sys, pager, vmo } = setup(4);
+    supplyDisk(sys, pager, vmo, 0, 4);
+    const oneWay = child(sys, vmo, ALOW);
+    const modified = child(sys, oneWay, MODIFIED);
+    checkTree(proc, vmo);
+    setWord(sys, oneWay, 0xa, 1);
+    const twoWay = child(sys, oneWay, MODIFIED);
+    setWord(sys, twoWay, 0xb, 2);
+    for (const h of [vmo, oneWay, modified, twoWay]) checkTree(proc, h);
+    // The root's pages are copied, never moved: it still reads the disk's bytes.
+    assert.deepEqual(readVmo(sys, vmo, PAGE, PAGE), diskPage(1));
+    assert.equal(word(sys, oneWay, 1), 0xa);
+    assert.equal(word(sys, modified, 1), diskWord(1));
+    assert.equal(word(sys, twoWay, 1), 0xa);
+    assert.equal(word(sys, twoWay, 2), 0xb);
+    // Closing the two-way snapshot frees only its page; the root's stay for the others.
+    expectStatus(sys.zx_handle_close(twoWay), ZX_OK);
+    for (const h of [vmo, oneWay, modified]) checkTree(proc, h);
+    expectStatus(sys.zx_handle_close(vmo), ZX_OK);
+    checkTree(proc, oneWay);
+    assert.equal(word(sys, modified, 2), diskWord(2));
+    assert.equal(word(sys, oneWay, 1), 0xa);
   });
 });

@@ -3,7 +3,12 @@
 
 import assert from 'node:assert/strict';
 
-import { ZX_OK, ZX_PAGER_VMO_READ, ZX_PKT_TYPE_PAGE_REQUEST } from '../../../src/abi/constants.ts';
+import {
+  ZX_OK,
+  ZX_PAGER_VMO_DIRTY,
+  ZX_PAGER_VMO_READ,
+  ZX_PKT_TYPE_PAGE_REQUEST,
+} from '../../../src/abi/constants.ts';
 import type { Syscalls } from '../../../src/syscalls/index.ts';
 import { createVmo, expectStatus, newProcess, out, PAGE } from '../../helpers.ts';
 import { createPort, drainPackets } from '../ipc-helpers.ts';
@@ -105,4 +110,21 @@ export function pagerWorld(key: bigint, pages: number, options = 0) {
 /** The READ request for pages [offset, offset + length) under `key`, as takeRequests gives it. */
 export function readRequest(key: bigint, offset: number, length: number): Request {
   return { command: ZX_PAGER_VMO_READ, key, offset, length };
+}
+
+/** A pager, its port, and a VMO of `pages` pages it backs (key 1), nothing supplied yet. */
+export function pagedSetup(sys: Syscalls, pages: number, options = 0) {
+  const pager = createPager(sys);
+  const port = createPort(sys);
+  const vmo = createPagedVmo(sys, pager, port, 1n, pages, options);
+  return { pager, port, vmo };
+}
+
+/** The commands and page ranges of the requests queued on `port`: ['READ', 0, 1], ... */
+export function requestRanges(sys: Syscalls, port: number): [string, number, number][] {
+  return takeRequests(sys, port).map((r) => [
+    r.command === ZX_PAGER_VMO_READ ? 'READ' : r.command === ZX_PAGER_VMO_DIRTY ? 'DIRTY' : '?',
+    r.offset,
+    r.length,
+  ]);
 }

@@ -17,6 +17,7 @@ import {
   ZX_ERR_IO_DATA_INTEGRITY,
   ZX_ERR_NO_MEMORY,
   ZX_ERR_NO_SPACE,
+  ZX_ERR_NOT_FOUND,
   ZX_ERR_NOT_SUPPORTED,
   ZX_ERR_OUT_OF_RANGE,
   ZX_ERR_WRONG_TYPE,
@@ -34,6 +35,7 @@ import {
   ZX_RIGHT_MANAGE_VMO,
   ZX_RIGHT_READ,
   ZX_RIGHT_RESIZE,
+  ZX_RIGHT_SAME_RIGHTS,
   ZX_RIGHT_WRITE,
   ZX_VMO_CHILD_SNAPSHOT,
   ZX_VMO_DISCARDABLE,
@@ -143,7 +145,23 @@ describe('zx_pager_create_vmo', () => {
     expectStatus(create(pager, ZX_VMO_DISCARDABLE, port), ZX_ERR_INVALID_ARGS);
     expectStatus(create(pager, ZX_VMO_RESIZABLE | ZX_VMO_UNBOUNDED, port), ZX_ERR_INVALID_ARGS);
     expectStatus(create(pager, 0, port, 0xffff_ffff_ffff_ffffn), ZX_ERR_OUT_OF_RANGE);
+    // UNBOUNDED: size is the stream size, which may not pass the largest VMO.
+    expectStatus(
+      create(pager, ZX_VMO_UNBOUNDED, port, 0xffff_ffff_ffff_ffffn),
+      ZX_ERR_OUT_OF_RANGE,
+    );
+    expectStatus(create(pager, ZX_VMO_UNBOUNDED, port, VMO_MAX_SIZE + 1n), ZX_ERR_OUT_OF_RANGE);
     expectStatus(sys.zx_pager_create_vmo(pager, 0, port, 0n, 0n, null), ZX_ERR_INVALID_ARGS);
+  });
+
+  it('gives NO_MEMORY when the handle arena is full, and destroys the VMO', () => {
+    const { proc, sys } = newProcess(newKernel({ maxHandles: 8 }));
+    const pager = createPager(sys);
+    const port = createPort(sys);
+    while (sys.zx_handle_duplicate(proc.self, ZX_RIGHT_SAME_RIGHTS, out(0)) === ZX_OK) {}
+    const made = out(0);
+    expectStatus(sys.zx_pager_create_vmo(pager, 0, port, 0n, BigInt(PAGE), made), ZX_ERR_NO_MEMORY);
+    assert.equal(made.value, 0);
   });
 });
 
@@ -331,6 +349,9 @@ describe('zx_pager_query_vmo_stats', () => {
     expectStatus(query(pager, vmo, 2, 3), ZX_ERR_BUFFER_TOO_SMALL);
     expectStatus(query(pager, vmo, 2), ZX_ERR_INVALID_ARGS);
     expectStatus(sys.zx_pager_query_vmo_stats(pager, vmo, 0, null, 4), ZX_ERR_INVALID_ARGS);
+    // Host memory shorter than buffer_size says (the contract's NOT_FOUND).
+    const short = new Uint8Array(2);
+    expectStatus(sys.zx_pager_query_vmo_stats(pager, vmo, 0, short, 4), ZX_ERR_NOT_FOUND);
   });
 
   // ZIRCON-FACTS.md (from pager-writeback.cc): writes, ZERO, resizes and stream-size changes
@@ -353,5 +374,27 @@ describe('zx_pager_query_vmo_stats', () => {
     expectStatus(sys.zx_vmo_set_stream_size(vmo, BigInt(PAGE)), ZX_OK);
     assert.equal(stats(sys, pager, vmo, ZX_PAGER_RESET_VMO_STATS), ZX_PAGER_VMO_STATS_MODIFIED);
     assert.equal(stats(sys, pager, vmo), 0);
+  });
+});
+
+describe('zx_pager_op_range: DIRTY (more in pager-writeback.test.ts)', () => {
+  // PagerWriteback.InvalidPagerOpRange: "dirty an unsupplied page".
+  it('DIRTY over a page never supplied is ZX_ERR_NOT_FOUND', () => {
+    const { sys } = newProcess();
+    const pager = createPager(sys);
+    const port = createPort(sys);
+    const vmo = createPagedVmo(sys, pager, port, 1n, 1, 0x8 /* ZX_VMO_TRAP_DIRTY */);
+    const status = sys.zx_pager_op_range(pager, 2 /* ZX_PAGER_OP_DIRTY */, vmo, 0n, 4096n, 0n);
+    assert.equal(status, ZX_ERR_NOT_FOUND);
+  });
+
+  it('DIRTY that cannot commit the zero pages of its range is ZX_ERR_NO_MEMORY', () => {
+    const { sys } = newProcess(newKernel({ memoryBytes: 64 * 4096 }));
+    const pager = createPager(sys);
+    const port = createPort(sys);
+    const vmo = createPagedVmo(sys, pager, port, 1n, 1, 0x8 | ZX_VMO_RESIZABLE);
+    assert.equal(sys.zx_vmo_set_size(vmo, 1024 * 4096), ZX_OK);
+    const status = sys.zx_pager_op_range(pager, 2, vmo, 4096n, 1023n * 4096n, 0n);
+    assert.equal(status, ZX_ERR_NO_MEMORY);
   });
 });

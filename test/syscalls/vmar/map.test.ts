@@ -58,6 +58,7 @@ import {
   vmoInfo,
   writeVmo,
 } from '../../helpers.ts';
+import { diskByte, pagedSetup, supplyDisk } from '../pager/pager-helpers.ts';
 import {
   allocate,
   expectCleanTables,
@@ -620,4 +621,74 @@ describe('zx_vmar_map', () => {
     );
     expectStatus(untyped(sys).zx_vmar_map('x', R, 0, vmo, 0, PAGE, out(0n)), ZX_ERR_BAD_HANDLE);
   });
+});
+
+// Issue 9 item 6: upstream's SetStreamSize unmaps, from every mapping, the pages from the
+// lower of the old and new stream sizes to the end of the VMO (object/vm_object_dispatcher.cc);
+// a FAULT_BEYOND_STREAM_SIZE mapping then faults past the new size with OUT_OF_RANGE.
+describe('zx_vmar_map: FAULT_BEYOND_STREAM_SIZE mappings when the stream size changes', () => {
+  const BEYOND = RW | ZX_VM_ALLOW_FAULTS | ZX_VM_FAULT_BEYOND_STREAM_SIZE;
+
+  for (const backing of ['anonymous', 'pager-backed'] as const) {
+    const setup = () => {
+      const p = newProcess();
+      let vmo: number;
+      if (backing === 'anonymous') vmo = createVmo(p.sys, 4 * PAGE);
+      else {
+        const paged = pagedSetup(p.sys, 4);
+        supplyDisk(p.sys, paged.pager, paged.vmo, 0, 4);
+        vmo = paged.vmo;
+      }
+      const addr = map(p.sys, p.proc.rootVmar, BEYOND, 0, vmo, 0, 4 * PAGE);
+      // A second mapping, through another VMAR: it loses the pages too.
+      const other = map(p.sys, p.proc.rootVmar, BEYOND, 0, vmo, 0, 4 * PAGE);
+      return { ...p, vmo, addr, other };
+    };
+
+    it(`${backing}: a shrink takes back the pages past the new size, the partial page stays`, () => {
+      const { sys, proc, vmo, addr, other } = setup();
+      for (const base of [addr, other]) {
+        expectStatus(storeStatus(proc, base + 3n * BigInt(PAGE), 7), ZX_OK);
+        expectStatus(loadStatus(proc, base + 2n * BigInt(PAGE)), ZX_OK);
+        expectStatus(storeStatus(proc, base + BigInt(PAGE) + 100n, 9), ZX_OK);
+      }
+      expectStatus(sys.zx_vmo_set_stream_size(vmo, BigInt(PAGE + 10)), ZX_OK);
+      for (const base of [addr, other]) {
+        for (const page of [2n, 3n]) {
+          const at = base + page * BigInt(PAGE);
+          expectStatus(loadStatus(proc, at), ZX_ERR_OUT_OF_RANGE, `load of page ${page}`);
+          expectStatus(storeStatus(proc, at), ZX_ERR_OUT_OF_RANGE, `store to page ${page}`);
+        }
+        // The page holding the new size is mapped again: its bytes up to the size, zeros past.
+        const kept = backing === 'anonymous' ? 0 : diskByte(1);
+        assert.deepEqual(
+          load(proc, base + BigInt(PAGE) + 8n, 4),
+          new Uint8Array([kept, kept, 0, 0]),
+        );
+        assert.deepEqual(load(proc, base + BigInt(PAGE) + 100n, 1), new Uint8Array(1));
+      }
+      expectCleanTables(proc);
+    });
+
+    it(`${backing}: pages faulted in while the stream size was larger are taken back too`, () => {
+      const { sys, proc, vmo, addr } = setup();
+      expectStatus(sys.zx_vmo_set_stream_size(vmo, BigInt(PAGE)), ZX_OK);
+      expectStatus(loadStatus(proc, addr + 3n * BigInt(PAGE)), ZX_ERR_OUT_OF_RANGE);
+      expectStatus(sys.zx_vmo_set_stream_size(vmo, BigInt(4 * PAGE)), ZX_OK);
+      // Read faults only: nothing is committed or written that a zeroing would free.
+      expectStatus(loadStatus(proc, addr + 3n * BigInt(PAGE)), ZX_OK);
+      expectStatus(loadStatus(proc, addr + 2n * BigInt(PAGE)), ZX_OK);
+      expectStatus(sys.zx_vmo_set_stream_size(vmo, BigInt(PAGE)), ZX_OK);
+      for (const page of [1n, 2n, 3n]) {
+        expectStatus(loadStatus(proc, addr + page * BigInt(PAGE)), ZX_ERR_OUT_OF_RANGE);
+      }
+      expectStatus(loadStatus(proc, addr), ZX_OK);
+      // Grown again, the pages read as zero, and a store there commits one.
+      expectStatus(sys.zx_vmo_set_stream_size(vmo, BigInt(4 * PAGE)), ZX_OK);
+      assert.deepEqual(load(proc, addr + 2n * BigInt(PAGE), 4), new Uint8Array(4));
+      expectStatus(storeStatus(proc, addr + 2n * BigInt(PAGE), 5), ZX_OK);
+      assert.deepEqual(readVmo(sys, vmo, 2 * PAGE, 1), new Uint8Array([5]));
+      expectCleanTables(proc);
+    });
+  }
 });

@@ -14,6 +14,7 @@ import {
   ZX_ERR_NOT_FOUND,
   ZX_ERR_NOT_SUPPORTED,
   ZX_ERR_OUT_OF_RANGE,
+  ZX_ERR_SHOULD_WAIT,
   ZX_ERR_WRONG_TYPE,
   ZX_HANDLE_INVALID,
   ZX_OK,
@@ -58,6 +59,7 @@ import {
   vmoInfo,
   writeVmo,
 } from '../../helpers.ts';
+import { diskPage, pagedSetup, requestRanges, supplyDisk } from '../pager/pager-helpers.ts';
 import {
   allocate,
   expectCleanTables,
@@ -412,4 +414,27 @@ describe('zx_vmar_op_range', () => {
       ZX_ERR_NOT_FOUND,
     );
   });
+});
+
+// The host is no zx thread: where a thread would wait for the pager, it gets SHOULD_WAIT.
+describe('zx_vmar_op_range over a pager-backed VMO, from the host', () => {
+  for (const [name, op] of [
+    ['COMMIT', ZX_VMAR_OP_COMMIT],
+    ['PREFETCH', ZX_VMAR_OP_PREFETCH],
+    ['ALWAYS_NEED', ZX_VMAR_OP_ALWAYS_NEED],
+  ] as const) {
+    it(`${name} gives ZX_ERR_SHOULD_WAIT on missing pages, having sent the READ request`, () => {
+      const { sys, proc, vmar: sub } = fixture();
+      const vmar = sub.handle;
+      const { pager, port, vmo } = pagedSetup(sys, 4);
+      const addr = map(sys, vmar, RW, 0, vmo, 0, 4 * PAGE);
+      expectStatus(sys.zx_vmar_op_range(vmar, op, addr + P, 2n * P, null, 0), ZX_ERR_SHOULD_WAIT);
+      assert.deepEqual(requestRanges(sys, port), [['READ', 1, 2]]);
+      supplyDisk(sys, pager, vmo, 1, 2);
+      expectStatus(sys.zx_vmar_op_range(vmar, op, addr + P, 2n * P, null, 0), ZX_OK);
+      // The pages are mapped now: reading them faults no more.
+      assert.equal(translationCount(proc), 2);
+      assert.deepEqual(load(proc, addr + 2n * P, PAGE), diskPage(2));
+    });
+  }
 });

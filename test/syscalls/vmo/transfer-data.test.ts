@@ -14,6 +14,7 @@ import {
   ZX_ERR_NO_MEMORY,
   ZX_ERR_NOT_SUPPORTED,
   ZX_ERR_OUT_OF_RANGE,
+  ZX_ERR_SHOULD_WAIT,
   ZX_ERR_WRONG_TYPE,
   ZX_IOMMU_TYPE_STUB,
   ZX_OK,
@@ -34,6 +35,7 @@ import {
   out,
   PAGE,
   pinVmoPages,
+  readVmo,
   systemResource,
   vmoInfo,
 } from '../../helpers.ts';
@@ -45,6 +47,7 @@ import {
   tags,
   writeTag,
 } from '../../vm/cow/tree-helpers.ts';
+import { diskPage, pagedSetup, requestRanges, supplyDisk } from '../pager/pager-helpers.ts';
 
 const P = BigInt(PAGE);
 
@@ -269,5 +272,19 @@ describe('zx_vmo_transfer_data moves pages', () => {
     const dst = createVmo(sys, PAGE);
     const ro = duplicate(sys, src, ZX_DEFAULT_VMO_RIGHTS & ~ZX_RIGHT_WRITE);
     expectStatus(sys.zx_vmo_transfer_data(dst, 0, 0, PAGE, ro, 0), ZX_ERR_ACCESS_DENIED);
+  });
+});
+
+// The host is no zx thread: where a thread would wait for the pager, it gets SHOULD_WAIT.
+describe('zx_vmo_transfer_data from a pager-backed VMO, from the host', () => {
+  it('gives ZX_ERR_SHOULD_WAIT on missing source pages, having sent the READ request', () => {
+    const { sys } = newProcess();
+    const { pager, port, vmo } = pagedSetup(sys, 4);
+    const dst = createVmo(sys, 4 * PAGE);
+    expectStatus(sys.zx_vmo_transfer_data(dst, 0, 0n, 2n * P, vmo, P), ZX_ERR_SHOULD_WAIT);
+    assert.deepEqual(requestRanges(sys, port), [['READ', 1, 2]]);
+    supplyDisk(sys, pager, vmo, 1, 2);
+    expectStatus(sys.zx_vmo_transfer_data(dst, 0, 0n, 2n * P, vmo, P), ZX_OK);
+    assert.deepEqual(readVmo(sys, dst, PAGE, PAGE), diskPage(2));
   });
 });

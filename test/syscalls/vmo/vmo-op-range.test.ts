@@ -15,6 +15,7 @@ import {
   ZX_ERR_NOT_FOUND,
   ZX_ERR_NOT_SUPPORTED,
   ZX_ERR_OUT_OF_RANGE,
+  ZX_ERR_SHOULD_WAIT,
   ZX_ERR_UNAVAILABLE,
   ZX_ERR_WRONG_TYPE,
   ZX_OK,
@@ -55,6 +56,7 @@ import {
   vmoInfo,
   writeVmo,
 } from '../../helpers.ts';
+import { diskPage, pagedSetup, requestRanges, supplyDisk } from '../pager/pager-helpers.ts';
 
 function op(
   sys: Syscalls,
@@ -480,5 +482,40 @@ describe('zx_vmo_op_range: hints and PREFETCH', () => {
     const { sys } = newProcess();
     const writeOnly = duplicate(sys, createVmo(sys, PAGE), ZX_RIGHT_WRITE);
     expectStatus(op(sys, writeOnly, ZX_VMO_OP_PREFETCH, 0, PAGE), ZX_ERR_ACCESS_DENIED);
+  });
+});
+
+// The host is no zx thread: where a thread would wait for the pager, it gets SHOULD_WAIT.
+describe('zx_vmo_op_range: pager-backed VMOs, from the host', () => {
+  for (const [name, code, offset, size] of [
+    ['COMMIT', ZX_VMO_OP_COMMIT, PAGE, 2 * PAGE],
+    ['PREFETCH', ZX_VMO_OP_PREFETCH, PAGE, 2 * PAGE],
+    ['ALWAYS_NEED', ZX_VMO_OP_ALWAYS_NEED, PAGE, 2 * PAGE],
+    ['ZERO of a partial page', ZX_VMO_OP_ZERO, PAGE + 8, 16],
+  ] as const) {
+    it(`${name} gives ZX_ERR_SHOULD_WAIT on missing pages, having sent the READ request`, () => {
+      const { sys } = newProcess();
+      const { pager, port, vmo } = pagedSetup(sys, 4);
+      expectStatus(op(sys, vmo, code, offset, size), ZX_ERR_SHOULD_WAIT);
+      const pages = Math.ceil((offset + size) / PAGE) - 1;
+      assert.deepEqual(requestRanges(sys, port), [['READ', 1, pages]]);
+      supplyDisk(sys, pager, vmo, 1, pages);
+      expectStatus(op(sys, vmo, code, offset, size), ZX_OK);
+      const expected = diskPage(1);
+      if (code === ZX_VMO_OP_ZERO) expected.fill(0, 8, 24);
+      assert.deepEqual(readVmo(sys, vmo, PAGE, PAGE), expected);
+    });
+  }
+
+  it('DONT_NEED asks the pager for nothing but checks the range; DECOMMIT is not supported', () => {
+    const { sys } = newProcess();
+    const { port, vmo } = pagedSetup(sys, 4);
+    expectStatus(op(sys, vmo, ZX_VMO_OP_DONT_NEED, 0, 4 * PAGE), ZX_OK);
+    // Hints are ignored, range and all, but by pager-backed VMOs (upstream's HintRange).
+    expectStatus(op(sys, vmo, ZX_VMO_OP_DONT_NEED, PAGE, 4 * PAGE), ZX_ERR_OUT_OF_RANGE);
+    expectStatus(op(sys, vmo, ZX_VMO_OP_ALWAYS_NEED, PAGE, 4 * PAGE), ZX_ERR_OUT_OF_RANGE);
+    expectStatus(op(sys, createVmo(sys, PAGE), ZX_VMO_OP_DONT_NEED, PAGE, 4 * PAGE), ZX_OK);
+    expectStatus(op(sys, vmo, ZX_VMO_OP_DECOMMIT, 0, 4 * PAGE), ZX_ERR_NOT_SUPPORTED);
+    assert.deepEqual(requestRanges(sys, port), []);
   });
 });

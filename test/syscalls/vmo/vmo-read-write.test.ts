@@ -16,12 +16,15 @@ import {
   ZX_ERR_NOT_FOUND,
   ZX_ERR_NOT_SUPPORTED,
   ZX_ERR_OUT_OF_RANGE,
+  ZX_ERR_SHOULD_WAIT,
   ZX_ERR_WRONG_TYPE,
   ZX_OK,
+  ZX_PAGER_OP_DIRTY,
   ZX_RIGHT_NONE,
   ZX_RIGHT_READ,
   ZX_RIGHT_WRITE,
   ZX_VMO_RESIZABLE,
+  ZX_VMO_TRAP_DIRTY,
 } from '../../../src/abi/constants.ts';
 import type { Syscalls } from '../../../src/syscalls/index.ts';
 import { VMO_MAX_SIZE } from '../../../src/vm/vm-object.ts';
@@ -41,6 +44,7 @@ import {
   vmoInfo,
   writeVmo,
 } from '../../helpers.ts';
+import { diskPage, pagedSetup, requestRanges, supplyDisk } from '../pager/pager-helpers.ts';
 import { mmioBase, mmioResource } from '../vmar/vmar-helpers.ts';
 
 const both = [
@@ -332,4 +336,35 @@ describe('zx_vmo_read and zx_vmo_write: ranges and buffers', () => {
       expectStatus(call(sys, h, null, 0, 1), ZX_ERR_BAD_STATE);
     });
   }
+});
+
+// The host is no zx thread: where a thread would wait for the pager, it gets SHOULD_WAIT.
+describe('zx_vmo_read and zx_vmo_write: pager-backed VMOs, from the host', () => {
+  it('zx_vmo_read gives ZX_ERR_SHOULD_WAIT on missing pages, having sent the READ request', () => {
+    const { sys } = newProcess();
+    const { pager, port, vmo } = pagedSetup(sys, 4);
+    expectStatus(sys.zx_vmo_read(vmo, new Uint8Array(10), PAGE + 5, 10), ZX_ERR_SHOULD_WAIT);
+    assert.deepEqual(requestRanges(sys, port), [['READ', 1, 1]]);
+    supplyDisk(sys, pager, vmo, 1, 1);
+    assert.deepEqual(readVmo(sys, vmo, PAGE + 5, 10), diskPage(1).subarray(0, 10));
+  });
+
+  it('zx_vmo_write gives ZX_ERR_SHOULD_WAIT on missing pages, and on clean TRAP_DIRTY ones', () => {
+    const { sys } = newProcess();
+    const { pager, port, vmo } = pagedSetup(sys, 4, ZX_VMO_TRAP_DIRTY);
+    const bytes = filled(10, 0x5a);
+    expectStatus(sys.zx_vmo_write(vmo, bytes, 2 * PAGE, 10), ZX_ERR_SHOULD_WAIT);
+    assert.deepEqual(requestRanges(sys, port), [['READ', 2, 1]]);
+    supplyDisk(sys, pager, vmo, 2, 1);
+    // Supplied, but clean: the pager must let it be dirtied first.
+    expectStatus(sys.zx_vmo_write(vmo, bytes, 2 * PAGE, 10), ZX_ERR_SHOULD_WAIT);
+    assert.deepEqual(requestRanges(sys, port), [['DIRTY', 2, 1]]);
+    assert.deepEqual(readVmo(sys, vmo, 2 * PAGE, 10), diskPage(2).subarray(0, 10));
+    expectStatus(
+      sys.zx_pager_op_range(pager, ZX_PAGER_OP_DIRTY, vmo, 2n * 4096n, 4096n, 0n),
+      ZX_OK,
+    );
+    expectStatus(sys.zx_vmo_write(vmo, bytes, 2 * PAGE, 10), ZX_OK);
+    assert.deepEqual(readVmo(sys, vmo, 2 * PAGE, 10), bytes);
+  });
 });

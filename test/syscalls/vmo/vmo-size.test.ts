@@ -14,6 +14,7 @@ import {
   ZX_ERR_NOT_FOUND,
   ZX_ERR_NOT_SUPPORTED,
   ZX_ERR_OUT_OF_RANGE,
+  ZX_ERR_SHOULD_WAIT,
   ZX_ERR_UNAVAILABLE,
   ZX_ERR_WRONG_TYPE,
   ZX_IOMMU_TYPE_STUB,
@@ -55,6 +56,7 @@ import {
   writeVmo,
 } from '../../helpers.ts';
 import { child } from '../../vm/cow/tree-helpers.ts';
+import { diskPage, pagedSetup, requestRanges, supplyDisk } from '../pager/pager-helpers.ts';
 import { mmioBase, mmioResource } from '../vmar/vmar-helpers.ts';
 
 function sizeOf(sys: Syscalls, h: number): bigint {
@@ -423,5 +425,20 @@ describe('zx_vmo_get_stream_size and zx_vmo_set_stream_size', () => {
     const h = createVmo(sys, PAGE);
     expectStatus(sys.zx_vmo_get_stream_size(h, null), ZX_ERR_INVALID_ARGS);
     expectStatus(sys.zx_vmo_set_stream_size(h, 0.25), ZX_ERR_INVALID_ARGS);
+  });
+});
+
+// The host is no zx thread: where a thread would wait for the pager, it gets SHOULD_WAIT.
+describe('zx_vmo_set_stream_size of a pager-backed VMO, from the host', () => {
+  it('gives ZX_ERR_SHOULD_WAIT when the partial page to zero is missing, having sent the READ request', () => {
+    const { sys } = newProcess();
+    const { pager, port, vmo } = pagedSetup(sys, 4);
+    expectStatus(sys.zx_vmo_set_stream_size(vmo, BigInt(PAGE + 100)), ZX_ERR_SHOULD_WAIT);
+    assert.equal(streamSizeOf(sys, vmo), BigInt(4 * PAGE), 'unchanged');
+    assert.deepEqual(requestRanges(sys, port), [['READ', 1, 1]]);
+    supplyDisk(sys, pager, vmo, 1, 1);
+    expectStatus(sys.zx_vmo_set_stream_size(vmo, BigInt(PAGE + 100)), ZX_OK);
+    assert.equal(streamSizeOf(sys, vmo), BigInt(PAGE + 100));
+    assert.deepEqual(readVmo(sys, vmo, PAGE, PAGE), diskPage(1).fill(0, 100));
   });
 });

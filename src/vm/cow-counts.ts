@@ -1,0 +1,177 @@
+// What a hidden node of the copy-on-write tree keeps so that share counts need no per-page
+// bookkeeping when snapshots are made or closed (cow-viewers.ts computes them from it).
+//
+// Every child of a hidden node counts as one unit over its window: WindowCover adds up the
+// children's windows (a piecewise-constant count over the node's page indices, kept as
+// breakpoints), and HoleCounts counts, per page index, the children that hold an entry there
+// (a frame or a marker hides what lies above). A child's page list reports its entries into its
+// parent's HoleCounts itself (VmPageList.setReport), so a child that writes, forks, drops or
+// takes pages keeps the counts right in O(1) per page, and a page list that moves to another
+// node with the same window (a new hidden parent taking a snapshot's pages) keeps reporting
+// where it did.
+
+import { assert } from '../util/assert.ts';
+
+const SPAN = 64;
+/** Slot SPAN of each span counts its non-zero slots. */
+const NONZERO = SPAN;
+
+/** Per-index counts, stored only where they are not zero. */
+export class HoleCounts {
+  private readonly spans = new Map<number, Int32Array>();
+  private lastKey = -1;
+  private lastSpan: Int32Array | undefined;
+  /** A span emptied before, kept for the next one (a snapshot writing and closing over and over). */
+  private spare: Int32Array | null = null;
+
+  get(index: number): number {
+    const key = Math.floor(index / SPAN);
+    let span: Int32Array | undefined;
+    if (key === this.lastKey) span = this.lastSpan;
+    else {
+      span = this.spans.get(key);
+      this.lastKey = key;
+      this.lastSpan = span;
+    }
+    return span === undefined ? 0 : span[index - key * SPAN]!;
+  }
+
+  add(index: number, delta: number): void {
+    const key = Math.floor(index / SPAN);
+    let span = key === this.lastKey ? this.lastSpan : this.spans.get(key);
+    if (span === undefined) {
+      span = this.spare ?? new Int32Array(SPAN + 1);
+      this.spare = null;
+      this.spans.set(key, span);
+    }
+    this.lastKey = key;
+    this.lastSpan = span;
+    const slot = index - key * SPAN;
+    const old = span[slot]!;
+    const now = old + delta;
+    assert(now >= 0, 'negative hole count');
+    span[slot] = now;
+    if (old === 0 && now !== 0) span[NONZERO]!++;
+    else if (old !== 0 && now === 0 && --span[NONZERO]! === 0) {
+      this.spans.delete(key);
+      this.spare = span; // every slot is 0 again
+      this.lastKey = -1;
+      this.lastSpan = undefined;
+    }
+  }
+
+  /** True when some count in [from, to) is not zero (a range within one span of 64). */
+  anyIn(from: number, to: number): boolean {
+    const key = Math.floor(from / SPAN);
+    const span = this.spans.get(key);
+    if (span === undefined) return false;
+    const base = key * SPAN;
+    for (let i = from - base; i < to - base; i++) if (span[i] !== 0) return true;
+    return false;
+  }
+
+  /** Every non-zero count, as [index, count] pairs in no particular order (for checks). */
+  entries(): [number, number][] {
+    const out: [number, number][] = [];
+    for (const [key, span] of this.spans) {
+      for (let slot = 0; slot < SPAN; slot++) {
+        if (span[slot] !== 0) out.push([key * SPAN + slot, span[slot]!]);
+      }
+    }
+    return out;
+  }
+
+  /** Host bytes of bookkeeping. */
+  get metadataBytes(): number {
+    return this.spans.size * (SPAN + 1) * 4;
+  }
+}
+
+/** How many windows [from, to) cover each index: range adds, point queries. */
+export class WindowCover {
+  /** Net change of the count at each breakpoint. */
+  private readonly steps = new Map<number, number>();
+  /** Sorted breakpoints and the count from each, rebuilt after a change. */
+  private points: number[] | null = null;
+  private counts: number[] = [];
+  /** When every window is the same one (the usual case): it, and how many there are. */
+  private simple = true;
+  private from = 0;
+  private to = 0;
+  private count = 0;
+
+  add(from: number, to: number, delta: number): void {
+    if (from >= to) return;
+    this.bump(from, delta);
+    this.bump(to, -delta);
+    this.points = null;
+    const steps = this.steps;
+    this.simple = steps.size === 0 || steps.size === 2;
+    if (this.simple) {
+      this.count = 0;
+      this.from = 0;
+      this.to = 0;
+      for (const [at, step] of steps) {
+        if (step > 0) {
+          this.from = at;
+          this.count = step;
+        } else this.to = at;
+      }
+    }
+  }
+
+  private bump(at: number, delta: number): void {
+    const next = (this.steps.get(at) ?? 0) + delta;
+    if (next === 0) this.steps.delete(at);
+    else this.steps.set(at, next);
+  }
+
+  /** The number of windows covering `index`. */
+  at(index: number): number {
+    if (this.simple) return index >= this.from && index < this.to ? this.count : 0;
+    let points = this.points;
+    if (points === null) points = this.rebuild();
+    let lo = 0;
+    let hi = points.length;
+    // The last breakpoint at or before index.
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (points[mid]! <= index) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo === 0 ? 0 : this.counts[lo - 1]!;
+  }
+
+  /** The count over all of [from, to) when it is the same there, else -1. */
+  constantOver(from: number, to: number): number {
+    if (this.simple) {
+      if (from >= this.from && to <= this.to) return this.count;
+      return to <= this.from || from >= this.to ? 0 : -1;
+    }
+    let points = this.points;
+    if (points === null) points = this.rebuild();
+    let lo = 0;
+    let hi = points.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (points[mid]! <= from) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo < points.length && points[lo]! < to) return -1;
+    return lo === 0 ? 0 : this.counts[lo - 1]!;
+  }
+
+  private rebuild(): number[] {
+    const points = [...this.steps.keys()].sort((a, b) => a - b);
+    const counts: number[] = [];
+    let count = 0;
+    for (const p of points) {
+      count += this.steps.get(p)!;
+      counts.push(count);
+    }
+    assert(count === 0, 'windows do not close');
+    this.points = points;
+    this.counts = counts;
+    return points;
+  }
+}
