@@ -40,6 +40,7 @@ export class VmMapping extends VmAddressRegionOrMapping implements PageObserver 
   readonly options: MappingOptions;
   /** Set once the syscall that made it succeeded: only then may it merge with neighbours. */
   mergeable = false;
+  readonly announcesTranslations = true;
   /** Set once it installed a translation: from then on the VMO tells it of page changes. */
   private translates = false;
   /** Protection ranges: [starts[i], starts[i + 1] or end) has permissions perms[i]. */

@@ -32,6 +32,11 @@ export interface PageObserver {
   pagesWriteProtected(start: number, end: number): void;
   /** The address space of a mapping (share_count counts distinct ones). */
   readonly aspace?: unknown;
+  /**
+   * True for an observer that calls VmObject.translates before its first translation (a
+   * mapping): until then it is not told of changes. Others are told from the start.
+   */
+  readonly announcesTranslations?: boolean;
 }
 
 export interface VmoCreateOptions {
@@ -212,6 +217,7 @@ export abstract class VmObject {
   addMapping(observer: PageObserver): void {
     this.mappingCount++;
     this.observers.add(observer);
+    if (observer.announcesTranslations !== true) this.translating.add(observer);
   }
 
   removeMapping(observer: PageObserver): void {
