@@ -250,6 +250,35 @@ export class PhysicalMemory {
     return ARENA_FRAMES;
   }
 
+  /**
+   * Gives the host back the arenas of RAM whose frames are all free; returns the bytes released.
+   * Their frames stay free (on the free stack or above the high-water mark): an arena is made
+   * again, zeroed, when one of them is next used. Costs the free frames, so it is a call made when
+   * wanted (Kernel.releaseFreeMemory), never on the allocation path. Device memory (MMIO) keeps
+   * its arenas: their bytes are the device's.
+   */
+  releaseFreeArenas(): number {
+    const ramArenas = Math.ceil(this.totalFrames / ARENA_FRAMES);
+    const free = new Int32Array(ramArenas);
+    for (let i = 0; i < this.freeTop; i++) free[this.freeStack[i]! >>> ARENA_SHIFT]!++;
+    let released = 0;
+    for (let index = 0; index < ramArenas; index++) {
+      const arena = this.arenas[index];
+      if (arena === undefined) continue;
+      const first = index * ARENA_FRAMES;
+      const frames = arena.byteLength / PAGE_SIZE;
+      const untouched = Math.max(
+        0,
+        Math.min(first + frames, this.totalFrames) - Math.max(first, this.highWater),
+      );
+      if (free[index]! + untouched < frames) continue;
+      this.arenas[index] = undefined;
+      this.frameViews[index] = undefined;
+      released += arena.byteLength;
+    }
+    return released;
+  }
+
   /** Host bytes actually allocated for arenas (for the memory benchmarks). */
   hostArenaBytes(): number {
     let total = 0;

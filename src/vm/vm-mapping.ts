@@ -40,6 +40,9 @@ export class VmMapping extends VmAddressRegionOrMapping implements PageObserver 
   readonly options: MappingOptions;
   /** Set once the syscall that made it succeeded: only then may it merge with neighbours. */
   mergeable = false;
+  readonly announcesTranslations = true;
+  /** Set once it installed a translation: from then on the VMO tells it of page changes. */
+  private translates = false;
   /** Protection ranges: [starts[i], starts[i + 1] or end) has permissions perms[i]. */
   private starts: number[];
   private perms: number[];
@@ -115,6 +118,10 @@ export class VmMapping extends VmAddressRegionOrMapping implements PageObserver 
     const page = this.vmoPage + (vpage - this.basePage);
     if (page >= this.vmo.sizePages || page >= this.streamLimitPages()) {
       return because(ZX_ERR_OUT_OF_RANGE, pastMappedEnd, vpage * PAGE_SIZE, page);
+    }
+    if (!this.translates) {
+      this.translates = true;
+      this.vmo.translates(this);
     }
     if (!write) {
       const frame = this.vmo.pageForRead(page);
@@ -221,8 +228,13 @@ export class VmMapping extends VmAddressRegionOrMapping implements PageObserver 
       if ((this.permsAt(vpage * PAGE_SIZE) & PERM_READ) === 0) return;
       if (table.get(vpage) !== PTE_NONE) return;
       const frame = this.vmo.pageForRead(page);
-      if (frame >= 0 && frame !== this.aspace.pmm.zeroFrame)
+      if (frame >= 0 && frame !== this.aspace.pmm.zeroFrame) {
+        if (!this.translates) {
+          this.translates = true;
+          this.vmo.translates(this);
+        }
         table.set(vpage, makePte(frame, false));
+      }
     };
     this.vmo.lookup(first, last, install);
   }
@@ -271,6 +283,11 @@ export class VmMapping extends VmAddressRegionOrMapping implements PageObserver 
       this.permsAt(end),
       this.options,
     );
+    if (this.translates) {
+      // The part above keeps the translations there: it must hear of changes too.
+      upper.translates = true;
+      this.vmo.translates(upper);
+    }
     const ranges = this.protectionsIn(end, this.end);
     upper.starts = ranges.map(([from]) => from);
     upper.perms = ranges.map(([, , perms]) => perms);
@@ -311,6 +328,10 @@ export class VmMapping extends VmAddressRegionOrMapping implements PageObserver 
       this.perms.push(perms);
     }
     // Its translations stay: they are keyed by address and still right for this mapping.
+    if (next.translates && !this.translates) {
+      this.translates = true;
+      this.vmo.translates(this);
+    }
     next.vmo.removeMapping(next);
   }
 

@@ -32,6 +32,11 @@ export interface PageObserver {
   pagesWriteProtected(start: number, end: number): void;
   /** The address space of a mapping (share_count counts distinct ones). */
   readonly aspace?: unknown;
+  /**
+   * True for an observer that calls VmObject.translates before its first translation (a
+   * mapping): until then it is not told of changes. Others are told from the start.
+   */
+  readonly announcesTranslations?: boolean;
 }
 
 export interface VmoCreateOptions {
@@ -114,6 +119,12 @@ export abstract class VmObject {
   mappingCount = 0;
   /** Mappings (and other observers) told when pages go away or become shared. */
   readonly observers = new Set<PageObserver>();
+  /**
+   * The observers that may hold translations (they installed one since they were made): only
+   * these are told of changes, so a page's first fault costs nothing per untouched mapping,
+   * however many mappings the VMO has.
+   */
+  private readonly translating = new Set<PageObserver>();
   /** Called when the last mapping goes (the VMO may then be destroyed if no handle is left). */
   onLastMappingGone: (() => void) | null = null;
   /** The kind of child this VMO was made as; null for one made by a create syscall. */
@@ -211,22 +222,29 @@ export abstract class VmObject {
   addMapping(observer: PageObserver): void {
     this.mappingCount++;
     this.observers.add(observer);
+    if (observer.announcesTranslations !== true) this.translating.add(observer);
   }
 
   removeMapping(observer: PageObserver): void {
     assert(this.mappingCount > 0, 'removing a mapping of an unmapped VMO');
     this.observers.delete(observer);
+    this.translating.delete(observer);
     if (--this.mappingCount === 0) this.onLastMappingGone?.();
   }
 
   /** Tells every mapping to drop its translations of pages [start, end). */
   unmapPages(start: number, end: number): void {
-    for (const observer of this.observers) observer.pagesRemoved(start, end);
+    for (const observer of this.translating) observer.pagesRemoved(start, end);
   }
 
   /** Tells every mapping that pages [start, end) became copy-on-write shared. */
   writeProtectPages(start: number, end: number): void {
-    for (const observer of this.observers) observer.pagesWriteProtected(start, end);
+    for (const observer of this.translating) observer.pagesWriteProtected(start, end);
+  }
+
+  /** `observer` (a mapping of this VMO) is about to install a translation. */
+  translates(observer: PageObserver): void {
+    this.translating.add(observer);
   }
 
   /** Makes `child` one of this VMO's children. */

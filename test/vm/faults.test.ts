@@ -95,6 +95,40 @@ describe('page faults', () => {
     expectCleanTables(proc);
   });
 
+  it('tell only the mappings that hold translations when a page changes (issue 8: 100,000 mappings)', () => {
+    const { sys, proc } = newProcess();
+    const vmo = createVmo(sys, 2 * PAGE);
+    const untouched: bigint[] = [];
+    for (let i = 0; i < 2000; i++) untouched.push(map(sys, proc.rootVmar, RW, 0, vmo, 0, 2 * PAGE));
+    const reader = map(sys, proc.rootVmar, R, 0, vmo, 0, 2 * PAGE);
+    const writer = map(sys, proc.rootVmar, RW, 0, vmo, 0, 2 * PAGE);
+    load(proc, reader, 2 * PAGE); // the zero page, read-only
+    const told = new Set<unknown>();
+    const aspace = proc.object.aspace;
+    const mappingOf = (addr: bigint) => aspace.findMapping(Number(addr));
+    const spied = mappingOf(reader)!;
+    const original = Object.getPrototypeOf(spied).pagesRemoved;
+    Object.getPrototypeOf(spied).pagesRemoved = function (this: unknown, a: number, b: number) {
+      told.add(this);
+      return original.call(this, a, b);
+    };
+    try {
+      store(proc, writer + 5n, new Uint8Array([7]));
+    } finally {
+      Object.getPrototypeOf(spied).pagesRemoved = original;
+    }
+    // The first write commits the page: the reader (it showed the zero page) is told, the
+    // writer at most, and none of the 2000 mappings that never faulted.
+    assert.ok(told.has(spied));
+    assert.ok(told.size <= 2, `${told.size} mappings told`);
+    assert.deepEqual(load(proc, reader + 5n, 1), new Uint8Array([7]));
+    // A mapping that faults later hears of later changes.
+    assert.deepEqual(load(proc, untouched[0]! + P, 1), new Uint8Array([0]));
+    store(proc, writer + P, new Uint8Array([9]));
+    assert.deepEqual(load(proc, untouched[0]! + P, 1), new Uint8Array([9]));
+    expectCleanTables(proc);
+  });
+
   it('refuse what the protection forbids: ZX_ERR_ACCESS_DENIED', () => {
     const { sys, proc } = newProcess();
     const vmo = createVmo(sys, PAGE);
