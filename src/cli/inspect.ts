@@ -6,19 +6,10 @@
 import { basename, extname } from 'node:path';
 
 import type { KernelSnapshot } from '../inspect.ts';
-import { Kernel } from '../kernel.ts';
-import {
-  type Command,
-  EXIT_FAILED,
-  EXIT_OK,
-  kernelFlags,
-  parseCommandLine,
-  stringOption,
-  UsageError,
-} from './common.ts';
+import { type Command, EXIT_FAILED, EXIT_OK, parseCommandLine } from './common.ts';
 import { snapshotText } from './inspect-text.ts';
-import { printError, runScenario } from './run.ts';
-import { loadScenario, ScenarioError, scriptArgument } from './scenario.ts';
+import { openScenario, printError, runScenario } from './run.ts';
+import { scriptArgument } from './scenario.ts';
 
 const HELP = `Usage: zxvm inspect <script.{js,mjs,ts}> [options]
 
@@ -66,28 +57,11 @@ export const inspectCommand: Command = {
       return EXIT_OK;
     }
     const { shown, path } = scriptArgument(positionals, io.cwd);
-    const flags = kernelFlags(line);
     const json = values.json === true;
 
-    let scenario: Awaited<ReturnType<typeof loadScenario>>;
-    try {
-      scenario = await loadScenario(path);
-    } catch (error) {
-      if (!(error instanceof ScenarioError)) throw error;
-      printError(io.stderr, error.message, error.cause);
-      return EXIT_FAILED;
-    }
-    let kernel: Kernel;
-    try {
-      kernel = new Kernel({ ...scenario.options, ...flags });
-    } catch (error) {
-      if (error instanceof RangeError && flags.memoryBytes !== undefined) {
-        throw new UsageError(`--memory ${stringOption(line, 'memory')}: ${error.message}`);
-      }
-      printError(io.stderr, 'the kernel options are not usable', error);
-      return EXIT_FAILED;
-    }
-
+    const opened = await openScenario(path, line, io);
+    if (typeof opened === 'number') return opened;
+    const { scenario, kernel } = opened;
     // Every snapshot the scenario takes is kept (and still returned to it).
     const taken: KernelSnapshot[] = [];
     const inspect = kernel.inspect.bind(kernel);

@@ -18,6 +18,7 @@ import {
 } from '../syscalls/index.ts';
 import {
   type Command,
+  type CommandLine,
   EXIT_FAILED,
   EXIT_OK,
   type Io,
@@ -27,7 +28,7 @@ import {
   stringOption,
   UsageError,
 } from './common.ts';
-import { loadScenario, ScenarioError, scriptArgument } from './scenario.ts';
+import { loadScenario, ScenarioError, type ScenarioModule, scriptArgument } from './scenario.ts';
 
 const HELP = `Usage: zxvm run <script.{js,mjs,ts}> [options]
 
@@ -104,30 +105,13 @@ export const runCommand: Command = {
       return EXIT_OK;
     }
     const { shown, path } = scriptArgument(positionals, io.cwd);
-    const flags = kernelFlags(line);
     const json = values.json === true;
     // With --json, stdout carries nothing but the syscall objects.
     const report = json ? io.stderr : io.stdout;
 
-    let scenario: Awaited<ReturnType<typeof loadScenario>>;
-    try {
-      scenario = await loadScenario(path);
-    } catch (error) {
-      if (!(error instanceof ScenarioError)) throw error;
-      printError(io.stderr, error.message, error.cause);
-      return EXIT_FAILED;
-    }
-
-    let kernel: Kernel;
-    try {
-      kernel = new Kernel({ ...scenario.options, ...flags });
-    } catch (error) {
-      if (error instanceof RangeError && flags.memoryBytes !== undefined) {
-        throw new UsageError(`--memory ${stringOption(line, 'memory')}: ${error.message}`);
-      }
-      printError(io.stderr, 'the kernel options are not usable', error);
-      return EXIT_FAILED;
-    }
+    const opened = await openScenario(path, line, io);
+    if (typeof opened === 'number') return opened;
+    const { scenario, kernel } = opened;
 
     const tally: Tally = { syscalls: 0, errors: new Map(), faults: new Map(), pageRequests: 0 };
     kernel.setTracer((event) => {
@@ -224,6 +208,35 @@ function syscallLine(event: SyscallEvent, out: Output): string {
   const prefix = prefixEnd > 0 ? out.style.dim(head.slice(0, prefixEnd)) : '';
   const rest = line.slice(at + marker.length);
   return `${prefix}${head.slice(prefixEnd)} = ${paint(event.statusName)}${rest}`;
+}
+
+/**
+ * Loads the scenario at `path` and makes its kernel (its own options, then the command line's
+ * --memory and --seed); or the exit code, with the error printed, when either fails.
+ */
+export async function openScenario(
+  path: string,
+  line: CommandLine,
+  io: Io,
+): Promise<{ scenario: ScenarioModule; kernel: Kernel } | number> {
+  let scenario: ScenarioModule;
+  try {
+    scenario = await loadScenario(path);
+  } catch (error) {
+    if (!(error instanceof ScenarioError)) throw error;
+    printError(io.stderr, error.message, error.cause);
+    return EXIT_FAILED;
+  }
+  const flags = kernelFlags(line);
+  try {
+    return { scenario, kernel: new Kernel({ ...scenario.options, ...flags }) };
+  } catch (error) {
+    if (error instanceof RangeError && flags.memoryBytes !== undefined) {
+      throw new UsageError(`--memory ${stringOption(line, 'memory')}: ${error.message}`);
+    }
+    printError(io.stderr, 'the kernel options are not usable', error);
+    return EXIT_FAILED;
+  }
 }
 
 export function printError(out: Output, what: string, error: unknown): void {

@@ -211,7 +211,7 @@ export class VmCowPages {
       }
       found = undefined;
     }
-    const frame = this.requireOwned(index, false, found);
+    const frame = this.requireOwned(index, false, found, taken);
     this.notifyRemoved(index, index + 1);
     return frame;
   }
@@ -562,9 +562,15 @@ export class VmCowPages {
    * node is its last viewer, copied otherwise; other pages get a zeroed frame. When
    * `overwritten`, the caller writes the whole page: nothing needs copying or zeroing. `seen` is
    * what parentEntry() just returned for the page (foundHolder and foundIndex still say where),
-   * when the caller has looked already.
+   * when the caller has looked already; `seenMoves` then says whether the caller counted this
+   * node as its only viewer, so the count is not made twice.
    */
-  private requireOwned(index: number, overwritten: boolean, seen?: number): number {
+  private requireOwned(
+    index: number,
+    overwritten: boolean,
+    seen?: number,
+    seenMoves?: boolean,
+  ): number {
     const pmm = this.pmm;
     const entry = this.pages.get(index);
     if (isFrame(entry)) return entryFrame(entry);
@@ -576,7 +582,11 @@ export class VmCowPages {
         assert(holder.hidden || this.pagerTree, 'a page held by a visible ancestor');
         // A visible ancestor's page (under a pager) is copied: it stays where it is. A hidden
         // one's moves here when this node is its only viewer.
-        if (holder.hidden && viewersAt(holder, at) === 1) {
+        const moves =
+          seen !== undefined && seenMoves !== undefined
+            ? seenMoves
+            : holder.hidden && viewersAt(holder, at) === 1;
+        if (moves) {
           holder.pages.set(at, EMPTY);
           this.pages.set(index, found);
           return entryFrame(found);
