@@ -538,9 +538,12 @@ export class VmObjectPaged extends VmObject {
     return end > this.sizeBytes ? why.outOfRange(what, end, this.sizeBytes) : ZX_OK;
   }
 
-  /** Hints matter only to pager-backed VMOs, which check the range (upstream's HintRange). */
+  /**
+   * Hints matter only to VMOs in a tree with a user pager at its root (children included), which
+   * check the range (upstream's HintRange, can_root_source_evict_locked).
+   */
   override hintRange(offset: bigint, length: bigint): number {
-    return this.cow.source === null ? ZX_OK : this.checkRange(why.OP, offset, length);
+    return this.cow.pagerTree ? this.checkRange(why.OP, offset, length) : ZX_OK;
   }
 
   /** Anonymous memory has nothing to fetch: only the range is checked. */

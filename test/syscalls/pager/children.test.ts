@@ -31,11 +31,12 @@ import {
   ZX_VMO_OP_ALWAYS_NEED,
   ZX_VMO_OP_COMMIT,
   ZX_VMO_OP_DECOMMIT,
+  ZX_VMO_OP_DONT_NEED,
   ZX_VMO_RESIZABLE,
 } from '../../../src/abi/constants.ts';
 import { decodeZxInfoVmo, ZX_INFO_VMO_SIZE } from '../../../src/abi/structs.ts';
 import type { Syscalls } from '../../../src/syscalls/index.ts';
-import { expectStatus, out, PAGE, readVmo, vmoInfo, writeVmo } from '../../helpers.ts';
+import { createVmo, expectStatus, out, PAGE, readVmo, vmoInfo, writeVmo } from '../../helpers.ts';
 import { checkTree } from '../../vm/cow/tree-helpers.ts';
 import { threadState } from '../ipc-helpers.ts';
 import { load, map } from '../vmar/vmar-helpers.ts';
@@ -278,6 +279,33 @@ describe('pager children: page requests', () => {
     assert.deepEqual(takeRequests(sys, port), [read(26, 1)]);
     supplyDisk(sys, pager, vmo, 26, 1);
     expectStatus((await t.done) as number, ZX_OK);
+  });
+
+  // VmObjectPaged::HintRange checks the range whenever the tree's root has a user pager
+  // (can_root_source_evict_locked), children included, detached or not; anonymous VMOs ignore
+  // hints whatever the range. (Found by test/model/pager-model.test.ts.)
+  it('DONT_NEED and ALWAYS_NEED past the end of a child are OUT_OF_RANGE, as of the root', () => {
+    const { sys, pager, vmo } = setup(2);
+    supplyDisk(sys, pager, vmo, 0, 2);
+    const clone = child(sys, vmo, ALOW, 0, PAGE);
+    const slice = child(sys, vmo, ZX_VMO_CHILD_SLICE, PAGE, PAGE);
+    for (const op of [ZX_VMO_OP_DONT_NEED, ZX_VMO_OP_ALWAYS_NEED]) {
+      for (const h of [vmo, clone, slice]) {
+        const size = Number(vmoInfo(sys, h).size_bytes);
+        expectStatus(sys.zx_vmo_op_range(h, op, 0, size, null, 0), ZX_OK);
+        expectStatus(sys.zx_vmo_op_range(h, op, 0, size + PAGE, null, 0), ZX_ERR_OUT_OF_RANGE);
+      }
+    }
+    expectStatus(sys.zx_pager_detach_vmo(pager, vmo), ZX_OK);
+    expectStatus(
+      sys.zx_vmo_op_range(clone, ZX_VMO_OP_DONT_NEED, 0, 2 * PAGE, null, 0),
+      ZX_ERR_OUT_OF_RANGE,
+    );
+    const anonymous = createVmo(sys, PAGE);
+    const snapshot = child(sys, anonymous, ZX_VMO_CHILD_SNAPSHOT, 0, PAGE);
+    for (const h of [anonymous, snapshot]) {
+      expectStatus(sys.zx_vmo_op_range(h, ZX_VMO_OP_DONT_NEED, 0, 8 * PAGE, null, 0), ZX_OK);
+    }
   });
 
   // Pager.DecommitTest, Pager.CloneDetachTest
