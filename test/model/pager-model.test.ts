@@ -31,6 +31,7 @@ import {
   ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE,
   ZX_VMO_CHILD_SNAPSHOT_MODIFIED,
   ZX_VMO_OP_COMMIT,
+  ZX_VMO_OP_DONT_NEED,
 } from '../../src/abi/constants.ts';
 import type { ThreadSys } from '../../src/thread.ts';
 import { createVmo, kmemStats, out, PAGE } from '../helpers.ts';
@@ -78,6 +79,7 @@ type Step =
   | { kind: 'child'; vmo: number; type: number; offset: number; pages: number }
   | { kind: 'close'; vmo: number }
   | { kind: 'resize'; pages: number }
+  | { kind: 'dontNeed'; vmo: number; start: number; count: number }
   | { kind: 'evict'; count: number };
 
 /** A range [start, end) of the root's pages from two generated numbers (null when empty). */
@@ -347,6 +349,25 @@ async function runStep(w: World, step: Step): Promise<void> {
       oracle.resize(step.pages);
       return;
     }
+    case 'dontNeed': {
+      const v = w.pick(step.vmo);
+      const pages = w.pagesOf(v);
+      const start = step.start % (pages + 1);
+      const end = Math.min(start + step.count, pages + (step.count & 1));
+      const expected = end > pages ? ZX_ERR_OUT_OF_RANGE : ZX_OK;
+      const status = sys.zx_vmo_op_range(
+        v.handle,
+        ZX_VMO_OP_DONT_NEED,
+        start * PAGE,
+        (end - start) * PAGE,
+        null,
+        0,
+      );
+      expectStatus(status, expected, what);
+      tally(`dontNeed of ${v.kind} ${statusName(status)}`);
+      if (status === ZX_OK) oracle.dontNeed(v.node, v.offset + start, v.offset + end);
+      return;
+    }
     case 'evict': {
       const clean = oracle.cleanPages();
       if (oracle.detached || clean.length === 0) return;
@@ -363,7 +384,7 @@ async function runStep(w: World, step: Step): Promise<void> {
       );
       expectStatus(status, ZX_OK, `${what}: COMMIT under pressure`);
       expectStatus(sys.zx_handle_close(filler), ZX_OK, what);
-      for (const p of clean.slice(0, count)) oracle.pages[p] = null;
+      oracle.evict(count);
       tally('evicted pages');
       return;
     }
@@ -500,6 +521,15 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
     weight: 3,
   },
   { arbitrary: fc.record({ kind: fc.constant('evict' as const), count: nat(8) }), weight: 3 },
+  {
+    arbitrary: fc.record({
+      kind: fc.constant('dontNeed' as const),
+      vmo: anyVmo,
+      start: nat(8),
+      count: nat(8),
+    }),
+    weight: 2,
+  },
 );
 
 const runArb = fc.record({

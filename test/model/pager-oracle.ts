@@ -64,6 +64,8 @@ export class PagerOracle {
   readonly pages: RootPage[];
   readonly disk: Uint8Array[] = [];
   detached = false;
+  /** Root pages hinted ZX_VMO_OP_DONT_NEED and not yet tried by eviction, in hint order. */
+  readonly hinted = new Set<number>();
   private nextId = 1;
 
   readonly trapDirty: boolean;
@@ -218,6 +220,43 @@ export class PagerOracle {
     }
   }
 
+  /**
+   * ZX_VMO_OP_DONT_NEED on pages [start, end) of `node`: the root frames it sees there now are
+   * first in line for eviction (a child's own pages take no hint).
+   */
+  dontNeed(node: Node, start: number, end: number): void {
+    for (let i = start; i < end; i++) {
+      const found = this.resolve(node, i);
+      if (found?.node === this.root && this.pages[found.index]?.kind === 'frame') {
+        this.hinted.add(found.index);
+      }
+    }
+  }
+
+  /**
+   * Memory pressure evicts `count` clean pages: the DONT_NEED ones first, in the order they were
+   * hinted (each page tried loses its hint), then the others in page order.
+   */
+  evict(count: number): void {
+    let evicted = 0;
+    const take = (p: number) => {
+      const page = this.pages[p];
+      if (page?.kind !== 'frame' || page.state !== 'clean') return;
+      this.pages[p] = null;
+      evicted++;
+    };
+    for (const p of [...this.hinted]) {
+      if (evicted === count) return;
+      this.hinted.delete(p);
+      take(p);
+    }
+    for (let p = 0; p < this.size && evicted < count; p++) {
+      if (this.pages[p]?.kind !== 'frame') continue;
+      this.hinted.delete(p);
+      take(p);
+    }
+  }
+
   /** The clean frames, in page order (what eviction may take). */
   cleanPages(): number[] {
     const clean: number[] = [];
@@ -363,37 +402,62 @@ export class PagerOracle {
     return all;
   }
 
+  /** For each hidden node, how many visible nodes see each of its pages. */
+  private hiddenViewers(): Map<Node, Map<number, number>> {
+    const viewers = new Map<Node, Map<number, number>>();
+    for (const n of this.nodes()) {
+      if (n.hidden) continue;
+      for (let i = 0; i < n.size; i++) {
+        const found = this.resolve(n, i);
+        if (!found?.node.hidden) continue;
+        let counts = viewers.get(found.node);
+        if (counts === undefined) {
+          counts = new Map();
+          viewers.set(found.node, counts);
+        }
+        counts.set(found.index, (counts.get(found.index) ?? 0) + 1);
+      }
+    }
+    return viewers;
+  }
+
   /**
    * Drops the pages of hidden nodes that no live VMO sees any more (the kernel frees them as it
    * goes), and returns the frames in use.
    */
   collect(): number {
-    const seen = new Map<Node, Set<number>>();
-    const nodes = this.nodes();
-    for (const n of nodes) {
-      if (n.hidden) continue;
-      for (let i = 0; i < n.size; i++) {
-        const found = this.resolve(n, i);
-        if (found?.node.hidden) {
-          let set = seen.get(found.node);
-          if (set === undefined) {
-            set = new Set();
-            seen.set(found.node, set);
-          }
-          set.add(found.index);
-        }
-      }
-    }
+    const viewers = this.hiddenViewers();
     const rootAlive = this.root.views > 0 || this.root.children.size > 0;
     let frames = rootAlive ? this.pages.filter((p) => p?.kind === 'frame').length : 0;
-    for (const n of nodes) {
+    for (const n of this.nodes()) {
       if (n.hidden) {
-        const keep = seen.get(n) ?? new Set();
-        for (const p of [...n.own.keys()]) if (!keep.has(p)) n.own.delete(p);
+        const seen = viewers.get(n);
+        for (const p of [...n.own.keys()]) if (!seen?.has(p)) n.own.delete(p);
       }
       frames += n.own.size;
     }
     return frames;
+  }
+
+  /**
+   * What ZX_INFO_VMO charges a child's node, in pages: its own pages and the pages of hidden
+   * ancestors it sees (pages of the root and of visible ancestors are theirs), the latter
+   * shared equally by the visible nodes that see them.
+   */
+  attribution(node: Node): { pages: number; privatePages: number; scaledPages: number } {
+    const viewers = this.hiddenViewers();
+    let pages = node.own.size;
+    let privatePages = node.own.size;
+    let scaledPages = node.own.size;
+    for (let i = 0; i < node.size; i++) {
+      const found = this.resolve(node, i);
+      if (!found?.node.hidden) continue;
+      const sharers = viewers.get(found.node)!.get(found.index)!;
+      pages++;
+      if (sharers === 1) privatePages++;
+      scaledPages += 1 / sharers;
+    }
+    return { pages, privatePages, scaledPages };
   }
 
   /** Visible nodes whose VMO is closed but which one-way children keep (nobody is charged). */

@@ -24,7 +24,11 @@ import {
   ZX_VMO_RESIZABLE,
   ZX_VMO_TRAP_DIRTY,
 } from '../../src/abi/constants.ts';
-import { decodeZxVmoDirtyRange, ZX_VMO_DIRTY_RANGE_SIZE } from '../../src/abi/structs.ts';
+import {
+  decodeZxVmoDirtyRange,
+  ZX_VMO_DIRTY_RANGE_SIZE,
+  type ZxInfoVmo,
+} from '../../src/abi/structs.ts';
 import type { Syscalls } from '../../src/syscalls/index.ts';
 import { createVmo, kmemStats, newKernel, newProcess, out, PAGE, vmoInfo } from '../helpers.ts';
 import { createPort, drainPackets } from '../syscalls/ipc-helpers.ts';
@@ -181,10 +185,7 @@ export class World {
       }
       const info = vmoInfo(this.sys, v.handle);
       assert.equal(info.size_bytes, BigInt(pages * PAGE), `size of ${v.kind} after ${what}`);
-      if (v.kind === 'clone' && !v.node.parent!.hidden) {
-        const own = BigInt(v.node.own.size * PAGE);
-        assert.equal(info.committed_bytes, own, `committed bytes of a one-way child after ${what}`);
-      }
+      if (v.kind === 'clone') this.checkCharge(v, info, what);
     }
     this.takePackets();
     const rootFrames = oracle.pages.filter((p) => p?.kind === 'frame').length;
@@ -205,6 +206,20 @@ export class World {
         this.views.map((v) => v.handle),
       );
     }
+  }
+
+  /** A child's committed, private and scaled bytes as the oracle counts them. */
+  private checkCharge(v: View, info: ZxInfoVmo, what: string): void {
+    const want = this.oracle.attribution(v.node);
+    const where = `of ${v.kind} ${v.handle} after ${what}`;
+    assert.equal(info.committed_bytes, BigInt(want.pages * PAGE), `committed bytes ${where}`);
+    const privateBytes = BigInt(want.privatePages * PAGE);
+    assert.equal(info.populated_private_bytes, privateBytes, `private bytes ${where}`);
+    const scaled =
+      Number(info.populated_scaled_bytes) +
+      Number(info.populated_fractional_scaled_bytes) / 2 ** 63;
+    const diff = Math.abs(scaled - want.scaledPages * PAGE);
+    assert.ok(diff < 1e-3, `scaled bytes ${where}: ${scaled}, expected ${want.scaledPages * PAGE}`);
   }
 
   /** Every visible node has a VMO of its own open (slices and references are charged nothing). */
@@ -256,7 +271,11 @@ export class World {
       this.views.splice(this.views.indexOf(v), 1);
       this.oracle.closeView(v.node);
       const frames = this.oracle.collect();
-      assert.equal(kmemStats(this.kernel, this.t.proc).vmo_bytes, BigInt(frames * PAGE), 'close');
+      assert.equal(
+        kmemStats(this.kernel, this.t.proc).vmo_bytes,
+        BigInt(frames * PAGE),
+        `frames in use after closing a ${v.kind}`,
+      );
     }
     const stats = kmemStats(this.kernel, this.t.proc);
     assert.equal(stats.vmo_bytes, 0n, 'frames held after closing everything');
