@@ -25,11 +25,14 @@ import {
   ZX_PAGER_OP_WRITEBACK_END,
   ZX_PAGER_VMO_DIRTY,
   ZX_PAGER_VMO_READ,
+  ZX_VM_PERM_READ,
+  ZX_VM_PERM_WRITE,
   ZX_VMO_CHILD_REFERENCE,
   ZX_VMO_CHILD_SLICE,
   ZX_VMO_CHILD_SNAPSHOT,
   ZX_VMO_CHILD_SNAPSHOT_AT_LEAST_ON_WRITE,
   ZX_VMO_CHILD_SNAPSHOT_MODIFIED,
+  ZX_VMO_DIRTY_RANGE_IS_ZERO,
   ZX_VMO_OP_COMMIT,
   ZX_VMO_OP_DONT_NEED,
 } from '../../src/abi/constants.ts';
@@ -63,6 +66,7 @@ type Step =
       length: number;
       answers: number;
       status: number;
+      mapped: boolean;
     }
   | {
       kind: 'threadWrite';
@@ -73,9 +77,10 @@ type Step =
       seed: number;
       answers: number;
       status: number;
+      mapped: boolean;
     }
   | { kind: 'opDirty'; start: number; count: number }
-  | { kind: 'writeback'; begin: boolean; start: number; count: number }
+  | { kind: 'writeback'; begin: boolean; zero: boolean; start: number; count: number }
   | { kind: 'child'; vmo: number; type: number; offset: number; pages: number }
   | { kind: 'close'; vmo: number }
   | { kind: 'resize'; pages: number }
@@ -130,6 +135,22 @@ function readOracle(w: World, v: View, offset: number, length: number): Uint8Arr
     i += n;
   }
   return result;
+}
+
+/** Maps all of `v` readable and writable in the process (null when it has no pages). */
+function mapView(w: World, v: View): bigint | null {
+  const size = w.pagesOf(v) * PAGE;
+  if (size === 0) return null;
+  const addr = out(0n);
+  const perms = ZX_VM_PERM_READ | ZX_VM_PERM_WRITE;
+  const status = w.sys.zx_vmar_map(w.t.proc.rootVmar, perms, 0, v.handle, 0, size, addr);
+  expectStatus(status, ZX_OK, 'zx_vmar_map');
+  return addr.value;
+}
+
+function unmapView(w: World, v: View, at: bigint): void {
+  const size = w.pagesOf(v) * PAGE;
+  expectStatus(w.sys.zx_vmar_unmap(w.t.proc.rootVmar, at, size), ZX_OK, 'zx_vmar_unmap');
 }
 
 const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -237,17 +258,22 @@ async function runStep(w: World, step: Step): Promise<void> {
     case 'threadRead': {
       const v = w.pick(step.vmo);
       const size = w.pagesOf(v) * PAGE;
-      const offset = Math.min(step.offset, size);
+      const offset = step.offset % (size + 1);
       const length = Math.min(step.length, size - offset);
       const buffer = new Uint8Array(length);
+      const at = step.mapped ? mapView(w, v) : null;
       const { result, failed } = await withPager(
         w,
-        (th) => th.zx_vmo_read(v.handle, buffer, offset, length),
+        (th) =>
+          at === null
+            ? th.zx_vmo_read(v.handle, buffer, offset, length)
+            : th.load(at + BigInt(offset), buffer),
         step.answers,
         step.status,
         what,
       );
-      tally(`threadRead ${statusName(result)}`);
+      if (at !== null) unmapView(w, v, at);
+      tally(`threadRead${at === null ? '' : ' (mapped)'} ${statusName(result)}`);
       if (result === ZX_OK) expectBytes(buffer, readOracle(w, v, offset, length), what);
       else expectFailure(w, v, offset, length, false, result, failed, what);
       return;
@@ -257,18 +283,23 @@ async function runStep(w: World, step: Step): Promise<void> {
       const pages = w.pagesOf(v);
       if (pages === 0) return;
       const page = step.page % pages;
-      const at = step.at % PAGE;
-      const length = Math.min(step.length, PAGE - at);
-      const offset = page * PAGE + at;
+      const inPage = step.at % PAGE;
+      const length = Math.min(step.length, PAGE - inPage);
+      const offset = page * PAGE + inPage;
       const data = bytesFor(step.seed, length);
+      const at = step.mapped ? mapView(w, v) : null;
       const { result, failed } = await withPager(
         w,
-        (th) => th.zx_vmo_write(v.handle, data, offset, length),
+        (th) =>
+          at === null
+            ? th.zx_vmo_write(v.handle, data, offset, length)
+            : th.store(at + BigInt(offset), data),
         step.answers,
         step.status,
         what,
       );
-      tally(`threadWrite ${v.kind} ${statusName(result)}`);
+      if (at !== null) unmapView(w, v, at);
+      tally(`threadWrite ${v.kind}${at === null ? '' : ' (mapped)'} ${statusName(result)}`);
       if (result === ZX_OK) writeOracle(w, v, offset, data);
       else expectFailure(w, v, offset, length, true, result, failed, what);
       return;
@@ -290,8 +321,10 @@ async function runStep(w: World, step: Step): Promise<void> {
       const range = rootRange(w, step.start, step.count);
       if (range === null) return;
       const code = step.begin ? ZX_PAGER_OP_WRITEBACK_BEGIN : ZX_PAGER_OP_WRITEBACK_END;
-      expectStatus(w.op(code, ...range), ZX_OK, what);
-      if (step.begin) oracle.writebackBegin(...range);
+      // BEGIN with IS_ZERO: the pager writes zeros, so only zero ranges await clean.
+      const data = step.begin && step.zero ? ZX_VMO_DIRTY_RANGE_IS_ZERO : 0n;
+      expectStatus(w.op(code, ...range, data), ZX_OK, what);
+      if (step.begin) oracle.writebackBegin(...range, step.zero);
       else oracle.writebackEnd(...range);
       return;
     }
@@ -476,6 +509,7 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
       length: byteLength,
       answers,
       status: failStatus,
+      mapped: fc.boolean(),
     }),
     weight: 6,
   },
@@ -489,6 +523,7 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
       seed: nat(255),
       answers,
       status: failStatus,
+      mapped: fc.boolean(),
     }),
     weight: 9,
   },
@@ -500,6 +535,7 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
     arbitrary: fc.record({
       kind: fc.constant('writeback' as const),
       begin: fc.boolean(),
+      zero: fc.nat(3).map((n) => n === 0),
       start: nat(8),
       count: nat(8),
     }),

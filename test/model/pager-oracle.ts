@@ -188,11 +188,14 @@ export class PagerOracle {
     }
   }
 
-  writebackBegin(start: number, end: number): void {
+  /** WRITEBACK_BEGIN; with `zeroOnly` (IS_ZERO) pages that hold data stay dirty. */
+  writebackBegin(start: number, end: number, zeroOnly: boolean): void {
     for (let p = start; p < end; p++) {
       const page = this.pages[p];
       if (page?.kind === 'zero') page.awaiting = true;
-      else if (page?.kind === 'frame' && page.state === 'dirty') page.state = 'awaiting';
+      else if (page?.kind === 'frame' && page.state === 'dirty' && !zeroOnly) {
+        page.state = 'awaiting';
+      }
     }
   }
 
