@@ -150,7 +150,10 @@ export class VmAspace {
     const firstPage = Math.floor(vaddr / PAGE_SIZE);
     const inFirst = vaddr - firstPage * PAGE_SIZE;
     let length = hostByteLength(src);
-    if (length > 0 && inFirst + length <= PAGE_SIZE) {
+    // Nothing to write touches nothing, as load() of nothing reads nothing (no write fault, so
+    // no copy-on-write fork, commit or DIRTY request for the page the address falls in).
+    if (length === 0) return ZX_OK;
+    if (inFirst + length <= PAGE_SIZE) {
       // Within one page (the common small access): fault it in writable if need be, then copy
       // straight in.
       let pte = table.get(firstPage);

@@ -95,6 +95,18 @@ describe('page faults', () => {
     expectCleanTables(proc);
   });
 
+  it('touch nothing for an empty load or store, at any offset in a page (as an empty copy)', () => {
+    const { sys, proc } = newProcess();
+    const vmo = createVmo(sys, 2 * PAGE);
+    const a = map(sys, proc.rootVmar, RW, 0, vmo, 0, 2 * PAGE);
+    for (const at of [a, a + 1n, a + P - 1n, a + P + 7n]) {
+      expectStatus(proc.store(at, new Uint8Array(0)), ZX_OK);
+      expectStatus(proc.load(at, new Uint8Array(0)), ZX_OK);
+    }
+    assert.equal(vmoInfo(sys, vmo).committed_bytes, 0n, 'an empty store committed a page');
+    assert.equal(translationCount(proc), 0);
+  });
+
   it('tell only the mappings that hold translations when a page changes (issue 8: 100,000 mappings)', () => {
     const { sys, proc } = newProcess();
     const vmo = createVmo(sys, 2 * PAGE);
