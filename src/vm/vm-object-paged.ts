@@ -22,15 +22,15 @@ import { because } from '../util/reason.ts';
 import { PAGE_MASK_N, PAGE_SHIFT_N, PAGE_SIZE, roundUpPageU64, U64_MAX } from '../util/u64.ts';
 import { NO_ATTRIBUTION, nodeAttribution } from './cow-attribution.ts';
 import { createReferenceChild, createSliceChild, createSnapshotChild } from './cow-child.ts';
-import { clampChildLimits } from './cow-pager-tree.ts';
+import { clampChildLimits, rootOf } from './cow-pager-tree.ts';
 import { type PageRange, VmCowPages } from './cow-pages.ts';
 import { CowSplice } from './cow-splice.ts';
 import { supplyPages, takePages } from './cow-transfer.ts';
 import { type DiscardableList, DiscardableTracker } from './discardable.ts';
 import { entryFrame, isFrame } from './page-list.ts';
-import { awaitPages } from './page-source.ts';
+import { awaitCommitPages, awaitPages } from './page-source.ts';
 import { zeroPagedRange } from './paged-zero.ts';
-import { forEachWriteBatch, markWritten } from './pager-dirty.ts';
+import { commitPagerPages, forEachWriteBatch, markWritten } from './pager-dirty.ts';
 import {
   type LockResult,
   type PageSplice,
@@ -240,8 +240,8 @@ export class VmObjectPaged extends VmObject {
   override commit(startPage: number, endPage: number): number {
     if (this.isDiscarded) return because(ZX_ERR_NOT_FOUND, why.DISCARDED);
     const [start, end] = [startPage + this.cowOffset, endPage + this.cowOffset];
-    const wait = awaitPages(this.cow, start, end);
-    return wait !== ZX_OK ? wait : this.cow.commit(start, end);
+    const wait = awaitCommitPages(this.cow, start, end);
+    return wait !== ZX_OK ? wait : commitPagerPages(this.cow, start, end);
   }
 
   override decommit(startPage: number, endPage: number): number {
@@ -461,19 +461,28 @@ export class VmObjectPaged extends VmObject {
    * The pages covering [offset, offset + length), rounded out to page boundaries, or
    * ZX_ERR_OUT_OF_RANGE when the range overflows or passes the end of the VMO.
    */
-  private roundedPages(offset: bigint, length: bigint): [number, number] | number {
+  private roundedPages(offset: bigint, length: bigint, trim = false): [number, number] | number {
     const end = offset + length;
     if (end > U64_MAX) return why.overflow(why.OP, offset, length);
     const roundedEnd = roundUpPageU64(end);
+    if (roundedEnd !== null && roundedEnd > this.sizeBytes && trim) {
+      const size = this.sizePages;
+      return [Math.min(Number(offset >> PAGE_SHIFT_N), size), size];
+    }
     if (roundedEnd === null || roundedEnd > this.sizeBytes) {
       return why.outOfRange('the range rounded out to pages', roundedEnd ?? end, this.sizeBytes);
     }
     return [Number(offset >> PAGE_SHIFT_N), Number(roundedEnd >> PAGE_SHIFT_N)];
   }
 
-  /** The range is rounded out to pages; a discarded VMO is NOT_FOUND. */
+  /**
+   * The range is rounded out to pages; a discarded VMO is NOT_FOUND. A thread's COMMIT that a
+   * shrink overtook while it waited for a pager is trimmed to the new size, and is done once
+   * nothing is left (CommitRangeInternal's TrimRange).
+   */
   override commitRange(offset: bigint, length: bigint): number {
-    const pages = this.roundedPages(offset, length);
+    const overtaken = this.cow.pagerTree && rootOf(this.cow).source?.resumed === true;
+    const pages = this.roundedPages(offset, length, overtaken);
     if (typeof pages === 'number') return pages;
     if (pages[0] === pages[1]) return ZX_OK;
     return this.commit(pages[0], pages[1]);
