@@ -380,6 +380,16 @@ export function awaitPages(node: VmCowPages, start: number, end: number, write =
 }
 
 /**
+ * awaitPages for a read or a write of the pages (zx_vmo_read, zx_vmo_write, a page fault): once
+ * they are present, a pager-backed root's are the newest in the eviction order.
+ */
+export function accessPages(node: VmCowPages, start: number, end: number, write = false): number {
+  const status = awaitPages(node, start, end, write);
+  if (status === ZX_OK) node.source?.hints.accessed(start, end);
+  return status;
+}
+
+/**
  * Pages [start, end) of `node` present and ready to be committed (COMMIT, pin), or the wait for
  * them: as awaitPages for a read, and a pager-backed root's zero ranges among them need dirtying
  * first (pager-dirty.ts).

@@ -1,20 +1,35 @@
-// Evicting pager-backed pages under memory pressure (Zircon's Evictor and VmCowPages::ReclaimPage
-// for user-pager pages, 2025).
+// Evicting pager-backed pages under memory pressure (Zircon's Evictor, page queues and
+// VmCowPages::ReclaimPage for user-pager pages, 2025).
 //
 // A page the pager supplied and nobody wrote since is clean: the pager can supply it again, so
 // the kernel may free it when memory runs short, and the next access asks for it anew. Zircon
-// keeps such pages in page queues aged by access; zxvm has no access bits to harvest, and ages
-// whole VMOs instead, by when they were last supplied (least recently supplied first). Hints
-// order it further, as Zircon's do:
+// keeps such pages in page queues ordered by age: an access moves a page to the newest queue
+// (MarkAccessed), and reclaim takes from the oldest. zxvm keeps one age list of the pager-backed
+// roots' pages, least recently used first:
+// - a supply puts the pages it placed last (newest);
+// - an access zxvm makes itself moves the page last at once: zx_vmo_read and zx_vmo_write of the
+//   VMO (or of a slice or reference, which share its pages), and a page fault through a mapping;
+// - loads and stores through a mapping that is already there only set the frame's accessed bit
+//   (PhysicalMemory.accessed, a CPU's page-table A bit); the evictor harvests it when the page
+//   comes up for eviction, moving the page last instead, as Zircon's harvest of accessed bits
+//   does. Between harvests such a page is as old as its last supply, fault or syscall access.
+// Accesses through a snapshot child age nothing (the child's node holds no age of the root's).
+// Hints order it further, as Zircon's do:
 // - ZX_VMO_OP_DONT_NEED puts the range's present pages first in line (Zircon's DontNeed queue);
 // - ZX_VMO_OP_ALWAYS_NEED (after fetching the range) keeps its pages out of ordinary eviction
 //   (FollowHint skips them); only the last pass before ZX_ERR_NO_MEMORY, as Zircon's OOM-level
 //   eviction (IgnoreHint), takes them too.
-// Pinned pages, dirty and awaiting-clean pages and zero ranges are never evicted, and neither
-// are the pages of the tree whose operation is asking for memory (it may be about to copy them).
+// Pinned pages, dirty and awaiting-clean pages and zero ranges are never evicted (they keep
+// their place), and neither are the pages of the tree whose operation is asking for memory (it
+// may be about to copy them).
+//
+// The age list holds a node per page ever supplied or accessed: marking an access costs one
+// lookup and relinking, no allocation after the page's first. Nodes of pages gone meanwhile
+// (decommitted, zeroed, cut) are dropped when the evictor or a count meets them, and all of a
+// root's when it leaves the order.
 //
 // The reclaimer's order (kernel-core.ts): DONT_NEED pages, then unlocked discardable VMOs (as
-// before), then clean pager pages, then ALWAYS_NEED ones.
+// before), then clean pager pages oldest first, then ALWAYS_NEED ones.
 
 import { FrameUse } from '../pmm/pmm.ts';
 import { PAGE_SHIFT_N, PAGE_SIZE_N } from '../util/u64.ts';
@@ -23,16 +38,34 @@ import type { VmCowPages } from './cow-pages.ts';
 import { EMPTY, entryFrame, isFrame } from './page-list.ts';
 import type { VmObject } from './vm-object.ts';
 
-/** What the hints said of a pager-backed root's pages (root page indices). */
+/** A pager-backed root's page in the age list. */
+interface AgedPage {
+  readonly root: VmCowPages;
+  readonly page: number;
+  older: AgedPage | null;
+  newer: AgedPage | null;
+}
+
+/** What the hints said of a pager-backed root's pages (root page indices), and their ages. */
 export class EvictionHints {
   readonly alwaysNeed = new Set<number>();
   readonly dontNeed = new Set<number>();
+  /** The root's pages in the evictor's age list. */
+  readonly ages = new Map<number, AgedPage>();
   evictor: PagerEvictor | null = null;
   root: VmCowPages | null = null;
 
-  /** Pages were supplied: the VMO is the newest in line. */
-  supplied(): void {
-    if (this.root !== null) this.evictor?.touch(this.root);
+  /**
+   * Pages [start, end) of the root were supplied or accessed: those holding a frame are the
+   * newest in line. Costs the entries in the range.
+   */
+  accessed(start: number, end: number): void {
+    const evictor = this.evictor;
+    const root = this.root;
+    if (evictor === null || root === null) return;
+    root.pages.forEach(start, end, (page, entry) => {
+      if (isFrame(entry)) evictor.touch(root, page);
+    });
   }
 
   /** No more pages will come (detached, or the VMO is gone): out of the eviction order. */
@@ -62,60 +95,117 @@ export const EvictionPass = {
 export type EvictionPass = (typeof EvictionPass)[keyof typeof EvictionPass];
 
 export class PagerEvictor {
-  /** Pager-backed roots, least recently supplied first (a Set keeps insertion order). */
+  /** Pager-backed roots, in the order they were made (DONT_NEED pages go root by root). */
   private readonly roots = new Set<VmCowPages>();
-  /** The root supplied last (touching it again changes nothing). */
-  private newest: VmCowPages | null = null;
+  /** The age list: oldest page first. */
+  private oldest: AgedPage | null = null;
+  private newest: AgedPage | null = null;
   /** Pages evicted so far (Zircon's pager_backed_pages_evicted counter). */
   evicted = 0;
 
-  /** A new pager-backed root. */
+  /** A new pager-backed root. Its pages' accesses through mappings are seen from now on. */
   track(root: VmCowPages): void {
     const hints = root.source!.hints;
     hints.evictor = this;
     hints.root = root;
     this.roots.add(root);
+    root.pmm.trackAccess();
   }
 
   untrack(root: VmCowPages): void {
     this.roots.delete(root);
-    if (this.newest === root) this.newest = null;
+    const ages = root.source!.hints.ages;
+    for (const aged of ages.values()) this.unlink(aged);
+    ages.clear();
   }
 
-  touch(root: VmCowPages): void {
-    if (this.newest === root) return;
-    this.roots.delete(root);
-    this.roots.add(root);
-    this.newest = root;
+  /** Page `page` of `root` was supplied or accessed: it is the newest in line. O(1). */
+  touch(root: VmCowPages, page: number): void {
+    const ages = root.source!.hints.ages;
+    let aged = ages.get(page);
+    if (aged === undefined) {
+      aged = { root, page, older: null, newer: null };
+      ages.set(page, aged);
+    } else if (aged === this.newest) return;
+    else this.unlink(aged);
+    aged.older = this.newest;
+    if (this.newest === null) this.oldest = aged;
+    else this.newest.newer = aged;
+    this.newest = aged;
+  }
+
+  private unlink(aged: AgedPage): void {
+    if (aged.older === null) this.oldest = aged.newer;
+    else aged.older.newer = aged.newer;
+    if (aged.newer === null) this.newest = aged.older;
+    else aged.newer.older = aged.older;
+    aged.older = aged.newer = null;
+  }
+
+  /** Forgets `aged`: its page holds no frame any more. */
+  private drop(aged: AgedPage): void {
+    this.unlink(aged);
+    aged.root.source!.hints.ages.delete(aged.page);
   }
 
   /**
-   * Evicts pages allowed by `pass` until `enough()` holds, oldest VMO first, never from the tree
-   * of `exclude` (the VMO whose operation needs the memory).
+   * Evicts pages allowed by `pass` until `enough()` holds, least recently used first, never
+   * from the tree of `exclude` (the VMO whose operation needs the memory).
    */
   evict(pass: EvictionPass, enough: () => boolean, exclude: unknown): void {
     const spared = excludedRoot(exclude);
-    for (const root of [...this.roots]) {
-      if (root.dead) {
-        this.roots.delete(root);
-        continue;
+    if (pass === EvictionPass.dontNeed) {
+      for (const root of this.roots) {
+        if (root === spared || root.dead) continue;
+        for (const page of [...root.source!.hints.dontNeed]) {
+          if (enough()) return;
+          this.evictPage(root, page);
+        }
       }
-      if (root === spared) continue;
-      const hints = root.source!.hints;
-      const pages: number[] = [];
-      const followHint = pass !== EvictionPass.ignoreHint;
-      if (pass === EvictionPass.dontNeed) pages.push(...hints.dontNeed);
-      else {
-        root.pages.forEach(0, root.sizePages, (page, entry) => {
-          if (isFrame(entry)) pages.push(page);
-        });
-      }
-      for (const page of pages) {
-        if (enough()) return;
-        if (followHint && hints.alwaysNeed.has(page)) continue;
-        this.evictPage(root, page);
-      }
+      return;
     }
+    const followHint = pass === EvictionPass.followHint;
+    this.evictOldest(followHint, enough, spared);
+    // Pages that hold a frame but no age yet (cleaned by a writeback) join the line last.
+    if (!enough() && this.adoptUnaged()) this.evictOldest(followHint, enough, spared);
+  }
+
+  /** The age list's pass of evict(). */
+  private evictOldest(followHint: boolean, enough: () => boolean, spared: VmCowPages | null) {
+    const accessed = this.roots.size === 0 ? null : firstRoot(this.roots).pmm.accessed;
+    // Pages moved last (their accessed bit harvested) come up again at most once more.
+    let aged = this.oldest;
+    while (aged !== null && !enough()) {
+      const next = aged.newer;
+      const { root, page } = aged;
+      const entry = root.pages.get(page);
+      if (root.dead || !isFrame(entry)) this.drop(aged);
+      else if (root !== spared) {
+        const frame = entryFrame(entry);
+        if (accessed !== null && accessed[frame] === 1) {
+          accessed[frame] = 0;
+          this.touch(root, page);
+        } else if (!followHint || !root.source!.hints.alwaysNeed.has(page)) {
+          this.evictPage(root, page);
+        }
+      }
+      aged = next;
+    }
+  }
+
+  /** Puts every root's frames that have no age last in line: whether there were any. */
+  private adoptUnaged(): boolean {
+    let adopted = false;
+    for (const root of this.roots) {
+      if (root.dead) continue;
+      const ages = root.source!.hints.ages;
+      root.pages.forEach(0, root.sizePages, (page, entry) => {
+        if (!isFrame(entry) || ages.has(page)) return;
+        this.touch(root, page);
+        adopted = true;
+      });
+    }
+    return adopted;
   }
 
   /** Frees page `page` of `root` when it is a clean, unpinned frame. */
@@ -127,6 +217,8 @@ export class PagerEvictor {
     const frame = entryFrame(entry);
     if (root.pmm.pinCount(frame) > 0) return;
     hints.alwaysNeed.delete(page);
+    const aged = hints.ages.get(page);
+    if (aged !== undefined) this.drop(aged);
     root.pages.set(page, EMPTY);
     root.pmm.free(frame, FrameUse.vmo);
     root.notifyRemoved(page, page + 1);
@@ -139,7 +231,7 @@ export class PagerEvictor {
   /**
    * Pager-backed pages by what ZX_INFO_KMEM_STATS reports of them: every clean, unpinned frame
    * is reclaimable; those hinted DONT_NEED count as the oldest, the others as the newest (zxvm
-   * does not age pages further).
+   * does not bucket its age list further).
    */
   counts(): { total: number; newest: number; oldest: number } {
     let total = 0;
@@ -156,6 +248,10 @@ export class PagerEvictor {
     }
     return { total, newest: total - oldest, oldest };
   }
+}
+
+function firstRoot(roots: Set<VmCowPages>): VmCowPages {
+  return roots.values().next().value as VmCowPages;
 }
 
 /** The root of the tree whose operation asks for memory, if `exclude` is a VMO in one. */

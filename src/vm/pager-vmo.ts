@@ -99,13 +99,14 @@ export function supplyPagerPages(
       const page = start + offsets[next]!;
       source.runs.set(at, page, UNTRACKED);
       node.pages.set(page, entries[next++]!);
+      // A supplied page is the newest in the eviction order.
+      source.hints.accessed(page, page + 1);
       at = page + 1;
     }
     source.runs.set(at, to, UNTRACKED);
   }
   while (next < offsets.length) drop(next++);
   source.supplied(start, end);
-  source.hints.supplied();
   return ZX_OK;
 }
 

@@ -28,7 +28,7 @@ import { CowSplice } from './cow-splice.ts';
 import { supplyPages, takePages } from './cow-transfer.ts';
 import { type DiscardableList, DiscardableTracker } from './discardable.ts';
 import { entryFrame, isFrame } from './page-list.ts';
-import { awaitCommitPages, awaitPages } from './page-source.ts';
+import { accessPages, awaitCommitPages, awaitPages } from './page-source.ts';
 import { zeroPagedRange } from './paged-zero.ts';
 import { commitPagerPages, forEachWriteBatch, markWritten } from './pager-dirty.ts';
 import {
@@ -123,9 +123,10 @@ export class VmObjectPaged extends VmObject {
    * for this snapshot (shared: map it read-only), or the shared zero page for content never
    * written (nothing is committed). A negative status on failure (NOT_FOUND when discarded).
    */
-  pageForRead(page: number): number {
+  pageForRead(page: number, access = true): number {
     if (this.isDiscarded) return because(ZX_ERR_NOT_FOUND, why.DISCARDED);
-    const wait = awaitPages(this.cow, page + this.cowOffset, page + this.cowOffset + 1);
+    const [start, end] = [page + this.cowOffset, page + this.cowOffset + 1];
+    const wait = access ? accessPages(this.cow, start, end) : awaitPages(this.cow, start, end);
     if (wait !== ZX_OK) return wait;
     return this.cow.frameForRead(page + this.cowOffset);
   }
@@ -136,7 +137,7 @@ export class VmObjectPaged extends VmObject {
    */
   pageForWrite(page: number): number {
     if (this.isDiscarded) return because(ZX_ERR_NOT_FOUND, why.DISCARDED);
-    const wait = awaitPages(this.cow, page + this.cowOffset, page + this.cowOffset + 1, true);
+    const wait = accessPages(this.cow, page + this.cowOffset, page + this.cowOffset + 1, true);
     if (wait !== ZX_OK) return wait;
     // Forks a page shared copy-on-write; the node unmaps the old frame from every view.
     const frame = this.cow.frameForWrite(page + this.cowOffset);
@@ -161,7 +162,7 @@ export class VmObjectPaged extends VmObject {
   private awaitRange(range: PageRange, write = false): number {
     const start = range.page + this.cowOffset;
     const end = start + Math.ceil((range.inPage + range.length) / PAGE_SIZE);
-    return awaitPages(this.cow, start, end, write);
+    return accessPages(this.cow, start, end, write);
   }
 
   /** `range` in the pages of `cow`. */
