@@ -23,10 +23,10 @@
 // their place), and neither are the pages of the tree whose operation is asking for memory (it
 // may be about to copy them).
 //
-// The age list holds a node per page ever supplied or accessed: marking an access costs one
-// lookup and relinking, no allocation after the page's first. Nodes of pages gone meanwhile
-// (decommitted, zeroed, cut) are dropped when the evictor or a count meets them, and all of a
-// root's when it leaves the order.
+// The age list links the frames themselves, as Zircon links vm_page_t into its queues
+// (page-ages.ts): marking an access costs a few array stores, no allocation. Frames whose page
+// let them go meanwhile (decommitted, zeroed, cut), or whose root left the order (detached,
+// gone), leave the line when the evictor meets them.
 //
 // The reclaimer's order (kernel-core.ts): DONT_NEED pages, then unlocked discardable VMOs (as
 // before), then clean pager pages oldest first, then ALWAYS_NEED ones.
@@ -35,37 +35,38 @@ import { FrameUse } from '../pmm/pmm.ts';
 import { PAGE_SHIFT_N, PAGE_SIZE_N } from '../util/u64.ts';
 import { resolveAbove, rootOf } from './cow-pager-tree.ts';
 import type { VmCowPages } from './cow-pages.ts';
+import { NO_FRAME, PageAgeList } from './page-ages.ts';
 import { EMPTY, entryFrame, isFrame } from './page-list.ts';
 import type { VmObject } from './vm-object.ts';
 
-/** A pager-backed root's page in the age list. */
-interface AgedPage {
-  readonly root: VmCowPages;
-  readonly page: number;
-  older: AgedPage | null;
-  newer: AgedPage | null;
-}
-
-/** What the hints said of a pager-backed root's pages (root page indices), and their ages. */
+/** What the hints said of a pager-backed root's pages (root page indices), and its number. */
 export class EvictionHints {
   readonly alwaysNeed = new Set<number>();
   readonly dontNeed = new Set<number>();
-  /** The root's pages in the evictor's age list. */
-  readonly ages = new Map<number, AgedPage>();
   evictor: PagerEvictor | null = null;
   root: VmCowPages | null = null;
+  /** The root's number in the evictor's age list (0 until tracked). */
+  id = 0;
 
   /**
    * Pages [start, end) of the root were supplied or accessed: those holding a frame are the
-   * newest in line. Costs the entries in the range.
+   * newest in line. Callers pass the pages they just read, wrote or placed, so this costs what
+   * they did, and a few array stores a page.
    */
   accessed(start: number, end: number): void {
     const evictor = this.evictor;
     const root = this.root;
     if (evictor === null || root === null) return;
-    root.pages.forEach(start, end, (page, entry) => {
-      if (isFrame(entry)) evictor.touch(root, page);
-    });
+    const pages = root.pages;
+    for (let page = start; page < end; page++) {
+      const entry = pages.get(page);
+      if (isFrame(entry)) evictor.ages.touch(entryFrame(entry), this.id, page);
+    }
+  }
+
+  /** `frame` now holds page `page` of the root (a supply): the newest in line. */
+  placed(frame: number, page: number): void {
+    this.evictor?.ages.touch(frame, this.id, page);
   }
 
   /** No more pages will come (detached, or the VMO is gone): out of the eviction order. */
@@ -95,11 +96,11 @@ export const EvictionPass = {
 export type EvictionPass = (typeof EvictionPass)[keyof typeof EvictionPass];
 
 export class PagerEvictor {
-  /** Pager-backed roots, in the order they were made (DONT_NEED pages go root by root). */
-  private readonly roots = new Set<VmCowPages>();
-  /** The age list: oldest page first. */
-  private oldest: AgedPage | null = null;
-  private newest: AgedPage | null = null;
+  /** Pager-backed roots by number, in the order they were made. */
+  private readonly roots = new Map<number, VmCowPages>();
+  private nextId = 1;
+  /** The line of the roots' frames, least recently used first (page-ages.ts). */
+  readonly ages = new PageAgeList();
   /** Pages evicted so far (Zircon's pager_backed_pages_evicted counter). */
   evicted = 0;
 
@@ -108,44 +109,14 @@ export class PagerEvictor {
     const hints = root.source!.hints;
     hints.evictor = this;
     hints.root = root;
-    this.roots.add(root);
+    hints.id = this.nextId++;
+    this.roots.set(hints.id, root);
     root.pmm.trackAccess();
   }
 
+  /** The root leaves the order; its frames still in line leave it when the evictor meets them. */
   untrack(root: VmCowPages): void {
-    this.roots.delete(root);
-    const ages = root.source!.hints.ages;
-    for (const aged of ages.values()) this.unlink(aged);
-    ages.clear();
-  }
-
-  /** Page `page` of `root` was supplied or accessed: it is the newest in line. O(1). */
-  touch(root: VmCowPages, page: number): void {
-    const ages = root.source!.hints.ages;
-    let aged = ages.get(page);
-    if (aged === undefined) {
-      aged = { root, page, older: null, newer: null };
-      ages.set(page, aged);
-    } else if (aged === this.newest) return;
-    else this.unlink(aged);
-    aged.older = this.newest;
-    if (this.newest === null) this.oldest = aged;
-    else this.newest.newer = aged;
-    this.newest = aged;
-  }
-
-  private unlink(aged: AgedPage): void {
-    if (aged.older === null) this.oldest = aged.newer;
-    else aged.older.newer = aged.newer;
-    if (aged.newer === null) this.newest = aged.older;
-    else aged.newer.older = aged.older;
-    aged.older = aged.newer = null;
-  }
-
-  /** Forgets `aged`: its page holds no frame any more. */
-  private drop(aged: AgedPage): void {
-    this.unlink(aged);
-    aged.root.source!.hints.ages.delete(aged.page);
+    this.roots.delete(root.source!.hints.id);
   }
 
   /**
@@ -155,7 +126,7 @@ export class PagerEvictor {
   evict(pass: EvictionPass, enough: () => boolean, exclude: unknown): void {
     const spared = excludedRoot(exclude);
     if (pass === EvictionPass.dontNeed) {
-      for (const root of this.roots) {
+      for (const root of this.roots.values()) {
         if (root === spared || root.dead) continue;
         for (const page of [...root.source!.hints.dontNeed]) {
           if (enough()) return;
@@ -166,42 +137,44 @@ export class PagerEvictor {
     }
     const followHint = pass === EvictionPass.followHint;
     this.evictOldest(followHint, enough, spared);
-    // Pages that hold a frame but no age yet (cleaned by a writeback) join the line last.
+    // Pages that hold a frame but no place in line (cleaned by a writeback) join it last.
     if (!enough() && this.adoptUnaged()) this.evictOldest(followHint, enough, spared);
   }
 
-  /** The age list's pass of evict(). */
+  /** The age line's pass of evict(). */
   private evictOldest(followHint: boolean, enough: () => boolean, spared: VmCowPages | null) {
-    const accessed = this.roots.size === 0 ? null : firstRoot(this.roots).pmm.accessed;
-    // Pages moved last (their accessed bit harvested) come up again at most once more.
-    let aged = this.oldest;
-    while (aged !== null && !enough()) {
-      const next = aged.newer;
-      const { root, page } = aged;
-      const entry = root.pages.get(page);
-      if (root.dead || !isFrame(entry)) this.drop(aged);
-      else if (root !== spared) {
-        const frame = entryFrame(entry);
+    const ages = this.ages;
+    const accessed = this.roots.values().next().value?.pmm.accessed ?? null;
+    // Frames moved last (their accessed bit harvested) come up again at most once more.
+    let frame = ages.oldest;
+    while (frame !== NO_FRAME && !enough()) {
+      const next = ages.newerThan(frame);
+      const root = this.roots.get(ages.ownerOf(frame));
+      const page = ages.pageOf(frame);
+      const entry = root?.pages.get(page);
+      // A frame whose page let it go (or whose root left) leaves the line.
+      if (root === undefined || root.dead || !isFrame(entry!) || entryFrame(entry!) !== frame) {
+        ages.remove(frame);
+      } else if (root !== spared) {
         if (accessed !== null && accessed[frame] === 1) {
           accessed[frame] = 0;
-          this.touch(root, page);
+          ages.touch(frame, ages.ownerOf(frame), page);
         } else if (!followHint || !root.source!.hints.alwaysNeed.has(page)) {
           this.evictPage(root, page);
         }
       }
-      aged = next;
+      frame = next;
     }
   }
 
-  /** Puts every root's frames that have no age last in line: whether there were any. */
+  /** Puts every root's frames that are not in line last in it: whether there were any. */
   private adoptUnaged(): boolean {
     let adopted = false;
-    for (const root of this.roots) {
+    for (const [id, root] of this.roots) {
       if (root.dead) continue;
-      const ages = root.source!.hints.ages;
       root.pages.forEach(0, root.sizePages, (page, entry) => {
-        if (!isFrame(entry) || ages.has(page)) return;
-        this.touch(root, page);
+        if (!isFrame(entry) || this.ages.ownerOf(entryFrame(entry)) === id) return;
+        this.ages.touch(entryFrame(entry), id, page);
         adopted = true;
       });
     }
@@ -217,8 +190,7 @@ export class PagerEvictor {
     const frame = entryFrame(entry);
     if (root.pmm.pinCount(frame) > 0) return;
     hints.alwaysNeed.delete(page);
-    const aged = hints.ages.get(page);
-    if (aged !== undefined) this.drop(aged);
+    this.ages.remove(frame);
     root.pages.set(page, EMPTY);
     root.pmm.free(frame, FrameUse.vmo);
     root.notifyRemoved(page, page + 1);
@@ -236,7 +208,7 @@ export class PagerEvictor {
   counts(): { total: number; newest: number; oldest: number } {
     let total = 0;
     let oldest = 0;
-    for (const root of this.roots) {
+    for (const root of this.roots.values()) {
       if (root.dead) continue;
       const hints = root.source!.hints;
       root.pages.forEach(0, root.sizePages, (page, entry) => {
@@ -248,10 +220,6 @@ export class PagerEvictor {
     }
     return { total, newest: total - oldest, oldest };
   }
-}
-
-function firstRoot(roots: Set<VmCowPages>): VmCowPages {
-  return roots.values().next().value as VmCowPages;
 }
 
 /** The root of the tree whose operation asks for memory, if `exclude` is a VMO in one. */

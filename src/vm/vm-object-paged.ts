@@ -313,26 +313,6 @@ export class VmObjectPaged extends VmObject {
 
   // --- Discardable VMOs ---
 
-  /** ZX_VMO_OP_LOCK: returns whether the VMO had been discarded (it now reads as zeros). */
-  lock(): boolean {
-    assert(this.discardable !== null, 'lock of a VMO that is not discardable');
-    return this.discardable.lock();
-  }
-
-  tryLock(): number {
-    assert(this.discardable !== null, 'try-lock of a VMO that is not discardable');
-    if (this.discardable.isDiscarded) return because(ZX_ERR_UNAVAILABLE, why.DISCARDED);
-    this.discardable.lock();
-    return ZX_OK;
-  }
-
-  unlock(): number {
-    assert(this.discardable !== null, 'unlock of a VMO that is not discardable');
-    if (this.discardable.lockCount === 0) return because(ZX_ERR_BAD_STATE, 'the VMO is not locked');
-    this.discardable.unlock();
-    return ZX_OK;
-  }
-
   /** Called by the reclaimer: drops every page; the VMO answers NOT_FOUND until locked. */
   discard(): number {
     assert(this.discardable !== null, 'discarding a VMO that is not discardable');
@@ -521,19 +501,27 @@ export class VmObjectPaged extends VmObject {
     return ZX_OK;
   }
 
+  /** ZX_VMO_OP_LOCK: whether the VMO had been discarded (it now reads as zeros). */
   override lockRange(offset: bigint, length: bigint): LockResult | number {
     const status = this.checkLockRange(offset, length);
-    return status !== ZX_OK ? status : { discarded: this.lock() };
+    return status !== ZX_OK ? status : { discarded: this.discardable!.lock() };
   }
 
   override tryLockRange(offset: bigint, length: bigint): number {
     const status = this.checkLockRange(offset, length);
-    return status !== ZX_OK ? status : this.tryLock();
+    if (status !== ZX_OK) return status;
+    if (this.discardable!.isDiscarded) return because(ZX_ERR_UNAVAILABLE, why.DISCARDED);
+    this.discardable!.lock();
+    return ZX_OK;
   }
 
   override unlockRange(offset: bigint, length: bigint): number {
     const status = this.checkLockRange(offset, length);
-    return status !== ZX_OK ? status : this.unlock();
+    if (status !== ZX_OK) return status;
+    if (this.discardable!.lockCount === 0)
+      return because(ZX_ERR_BAD_STATE, 'the VMO is not locked');
+    this.discardable!.unlock();
+    return ZX_OK;
   }
 
   override cacheOp(offset: bigint, length: bigint): number {
