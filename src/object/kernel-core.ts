@@ -48,7 +48,7 @@ export class KernelCore {
    * Where the VM leaves the wait of an operation that needs pages from a pager (it has no
    * syscall context); a thread's call that returned ZX_ERR_SHOULD_WAIT parks on it.
    */
-  readonly pageWait: PageWaitSlot = { blocker: null, caller: null };
+  readonly pageWait: PageWaitSlot = { blocker: null, caller: null, resumed: false };
   /** Where pagers tell a tracer of their requests (Kernel.setTracer sets it). */
   readonly pagerTrace: PagerTrace = { observer: null };
   private nextKoid = 1024;

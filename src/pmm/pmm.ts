@@ -63,6 +63,12 @@ export class PhysicalMemory {
   private highWater = 0;
   private readonly used = new Float64Array(4);
   reclaimer: Reclaimer | null = null;
+  /**
+   * Accessed bits, a byte per RAM frame (a CPU's page-table A bits): loads and stores through
+   * mappings set them, the pager evictor harvests them (vm/pager-eviction.ts). Null until a
+   * pager-backed VMO needs them, so a kernel without one pays a null check per access.
+   */
+  accessed: Uint8Array | null = null;
 
   constructor(memoryBytes: number, watermarkBytes: number) {
     assert(memoryBytes >= PAGE_SIZE * 2, 'memory must hold at least two pages');
@@ -77,6 +83,11 @@ export class PhysicalMemory {
     this.frameViews = new Array(this.arenas.length);
     this.freeStack = new Int32Array(1024);
     this.zeroFrame = this.takeFrame(FrameUse.wired);
+  }
+
+  /** Loads and stores through mappings set accessed bits from now on. */
+  trackAccess(): void {
+    this.accessed ??= new Uint8Array(this.totalFrames);
   }
 
   get freeFrames(): number {

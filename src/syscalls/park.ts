@@ -20,9 +20,14 @@ function never(): Promise<number> {
 
 /**
  * Runs `attempt` as the context's thread: its status, or a promise of the status where the
- * thread waits. `attempt` runs again (from the start) when a wait ends with a plain wake().
+ * thread waits. `attempt` runs again (from the start) when a wait ends with a plain wake(), with
+ * the page-wait slot's `resumed` set (an operation a shrink overtook may trim its range).
  */
-export function runOnThread(ctx: SyscallContext, attempt: () => number): number | Promise<number> {
+export function runOnThread(
+  ctx: SyscallContext,
+  attempt: () => number,
+  resumed = false,
+): number | Promise<number> {
   const thread = ctx.thread;
   if (thread === null) return attempt();
   if (thread.isDead) return never();
@@ -35,14 +40,16 @@ export function runOnThread(ctx: SyscallContext, attempt: () => number): number 
   const pageWait = ctx.core.pageWait;
   pageWait.blocker = null;
   pageWait.caller = thread;
+  pageWait.resumed = resumed;
   const status = attempt();
   pageWait.caller = null;
+  pageWait.resumed = false;
   const blocker = ctx.blocker ?? (status === ZX_ERR_SHOULD_WAIT ? pageWait.blocker : null);
   ctx.blocker = null;
   pageWait.blocker = null;
   if (thread.isDead) return never();
   if (blocker === null) return status;
-  return park(ctx, blocker, () => runOnThread(ctx, attempt));
+  return park(ctx, blocker, () => runOnThread(ctx, attempt, true));
 }
 
 /** Parks the context's thread on `blocker`; `retry` is what a plain wake() runs. */

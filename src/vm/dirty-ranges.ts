@@ -57,6 +57,13 @@ export class PageRuns {
     return i < this.starts.length && this.starts[i]! <= page ? this.tags[i]! : 0;
   }
 
+  /** The run holding `page` as [start, end, tag], or null when no run holds it. */
+  runAt(page: number): [number, number, number] | null {
+    const i = this.firstEndingAfter(page);
+    if (i >= this.starts.length || this.starts[i]! > page) return null;
+    return [this.starts[i]!, this.ends[i]!, this.tags[i]!];
+  }
+
   /**
    * Calls visit(from, to, tag) for each piece of [start, end), runs and the gaps between them
    * (tag 0), in order. Costs the runs in the range.

@@ -26,7 +26,7 @@ import { awaitAncestorPages } from './cow-pager-tree.ts';
 import type { VmCowPages } from './cow-pages.ts';
 import { DIRTY, PageRuns, readsZero, ZERO } from './dirty-ranges.ts';
 import type { VmPageList } from './page-list.ts';
-import { awaitDirty } from './pager-dirty.ts';
+import { awaitDirty, awaitZeroCommit } from './pager-dirty.ts';
 import { EvictionHints } from './pager-eviction.ts';
 
 const MISSING_DETACHED =
@@ -103,6 +103,11 @@ export class PageRequest {
 export interface PageWaitSlot extends BlockerSlot {
   /** The thread whose call is running (null for the host): tells a primary from an overlap. */
   caller: unknown;
+  /**
+   * The running call is a thread's, run again after it waited (Zircon's loop after
+   * PageRequest::Wait): an operation whose range a shrink overtook may trim it.
+   */
+  resumed: boolean;
 }
 
 /** The pager's side of a source (Zircon's PagerProxy): it delivers requests as packets. */
@@ -292,10 +297,17 @@ export class PageSource {
     }
   }
 
+  /** Whether the running call is a thread's, run again after a wait (see PageWaitSlot). */
+  get resumed(): boolean {
+    return this.slot.resumed;
+  }
+
   /**
    * The VMO went from `oldPages` to `newPages`. A growth is a dirty zero range (it reads as
-   * zero, not as the pager's data); a shrink forgets the runs past the new end and ends the
-   * requests there, whose waiters look again.
+   * zero, not as the pager's data). A shrink forgets the runs past the new end, and the pages
+   * it cut count as supplied and dirtied (VmCowPages::ResizeLocked): a request answered in full
+   * so completes and its waiters look again; one still waiting for a page below the new end
+   * goes on (Pager.ResizeCommitTest).
    */
   resized(oldPages: number, newPages: number): void {
     this.modified = true;
@@ -304,12 +316,8 @@ export class PageSource {
       return;
     }
     this.runs.truncate(newPages);
-    for (const request of [...this.requests, ...this.dirtyRequests]) {
-      if (request.end <= newPages) continue;
-      this.finish(request);
-      wakePrimary(request, undefined);
-      for (const wake of takeOverlaps(request).keys()) wake();
-    }
+    this.answered(this.requests, newPages, oldPages);
+    this.answered(this.dirtyRequests, newPages, oldPages);
   }
 
   /**
@@ -369,4 +377,25 @@ export function awaitPages(node: VmCowPages, start: number, end: number, write =
   if (source === null) return node.pagerTree ? awaitAncestorPages(node, start, end) : ZX_OK;
   if (write) return awaitDirty(node, source, start, end);
   return source.require(node.pages, start, end);
+}
+
+/**
+ * awaitPages for a read or a write of the pages (zx_vmo_read, zx_vmo_write, a page fault): once
+ * they are present, a pager-backed root's are the newest in the eviction order.
+ */
+export function accessPages(node: VmCowPages, start: number, end: number, write = false): number {
+  const status = awaitPages(node, start, end, write);
+  if (status === ZX_OK) node.source?.hints.accessed(start, end);
+  return status;
+}
+
+/**
+ * Pages [start, end) of `node` present and ready to be committed (COMMIT, pin), or the wait for
+ * them: as awaitPages for a read, and a pager-backed root's zero ranges among them need dirtying
+ * first (pager-dirty.ts).
+ */
+export function awaitCommitPages(node: VmCowPages, start: number, end: number): number {
+  const source = node.source;
+  if (source === null) return awaitPages(node, start, end);
+  return awaitZeroCommit(node, source, start, end);
 }

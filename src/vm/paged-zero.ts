@@ -8,38 +8,52 @@ import { because } from '../util/reason.ts';
 import { PAGE_MASK_N, PAGE_SHIFT_N, PAGE_SIZE } from '../util/u64.ts';
 import { entryFrame, isFrame } from './page-list.ts';
 import { awaitPages } from './page-source.ts';
-import { zeroPagerPages } from './pager-dirty.ts';
+import { markWritten, zeroPagerPages } from './pager-dirty.ts';
 import type { VmObjectPaged } from './vm-object-paged.ts';
 import * as why from './vm-reasons.ts';
 
 /**
  * Whole pages [start, end) zeroed by ZERO: their frames go back to the PMM, except pinned
- * ones and those of a contiguous VMO, which are cleared in place (they may not move).
+ * ones and those of a contiguous VMO, which are cleared in place (they may not move). A pinned
+ * page of a pager-backed VMO cleared in place is written, so it is dirtied first: a TRAP_DIRTY
+ * VMO asks DIRTY for it, the pages before it already zeroed (PagerWriteback.OpZeroPinned).
  */
-function zeroWholePages(vmo: VmObjectPaged, start: number, end: number): void {
+function zeroWholePages(vmo: VmObjectPaged, start: number, end: number): number {
   // Node coordinates from here on. zeroPages frees (a snapshot also hides its ancestors'
   // pages behind zero markers, since dropping them would let those show through).
   const off = vmo.cowOffset;
+  const cow = vmo.cow;
+  // A pager-backed VMO keeps them as its own zeros: dropped, they would be asked for again.
+  const free = (from: number, to: number) => {
+    if (cow.source !== null) zeroPagerPages(cow, from, to);
+    else cow.zeroPages(from, to);
+  };
   if (!vmo.isContiguous && !vmo.hasPinnedPages(start, end)) {
-    // A pager-backed VMO keeps them as its own zeros: dropped, they would be asked for again.
-    if (vmo.cow.source !== null) zeroPagerPages(vmo.cow, start + off, end + off);
-    else vmo.cow.zeroPages(start + off, end + off);
-    return;
+    free(start + off, end + off);
+    return ZX_OK;
   }
-  const pmm = vmo.cow.pmm;
+  const pmm = cow.pmm;
   const kept: number[] = [];
-  vmo.cow.pages.forEach(start + off, end + off, (page, entry) => {
+  cow.pages.forEach(start + off, end + off, (page, entry) => {
     if (isFrame(entry) && (vmo.isContiguous || pmm.pinCount(entryFrame(entry)) > 0)) {
       kept.push(page);
     }
   });
   let from = start + off;
   for (const page of kept) {
-    vmo.cow.zeroWithinPage(page, 0, PAGE_SIZE);
-    if (from < page) vmo.cow.zeroPages(from, page);
+    if (from < page) free(from, page);
     from = page + 1;
+    if (cow.source === null) {
+      cow.zeroWithinPage(page, 0, PAGE_SIZE);
+      continue;
+    }
+    const wait = awaitPages(cow, page, page + 1, true);
+    if (wait !== ZX_OK) return wait;
+    cow.zeroWithinPage(page, 0, PAGE_SIZE);
+    markWritten(cow, page, page + 1);
   }
-  if (from < end + off) vmo.cow.zeroPages(from, end + off);
+  if (from < end + off) free(from, end + off);
+  return ZX_OK;
 }
 
 /**
@@ -76,8 +90,7 @@ export function zeroPagedRange(vmo: VmObjectPaged, start: bigint, end: bigint): 
   if (firstPage === lastPage) {
     if (headPartial)
       return vmo.cow.zeroWithinPage(firstPage + off, headOffset, tailEnd - headOffset);
-    zeroWholePages(vmo, firstPage, firstPage + 1);
-    return ZX_OK;
+    return zeroWholePages(vmo, firstPage, firstPage + 1);
   }
   let wholeStart = firstPage;
   if (headOffset !== 0) {
@@ -91,6 +104,5 @@ export function zeroPagedRange(vmo: VmObjectPaged, start: bigint, end: bigint): 
     if (status !== ZX_OK) return status;
     wholeEnd--;
   }
-  zeroWholePages(vmo, wholeStart, wholeEnd);
-  return ZX_OK;
+  return zeroWholePages(vmo, wholeStart, wholeEnd);
 }

@@ -44,43 +44,70 @@ export const MAX_WRITE_WAIT_PAGES = 16;
 
 const DETACHED = 'the VMO is detached from its pager: no DIRTY request can be sent';
 
-/** The first page of [start, end) whose tag is not exactly DIRTY, or `end`. */
-function firstNotDirty(runs: PageRuns, start: number, end: number): number {
+/** The first page of [start, end) whose tag passes `test`, or `end`. */
+function firstWhere(runs: PageRuns, start: number, end: number, test: (tag: number) => boolean) {
   let found = end;
   runs.forEachPiece(start, end, (from, _to, tag) => {
-    if (found === end && tag !== DIRTY) found = from;
-  });
-  return found;
-}
-
-/** The first page at or after `start` (below `end`) whose tag is exactly DIRTY, or `end`. */
-function firstDirty(runs: PageRuns, start: number, end: number): number {
-  let found = end;
-  runs.forEachPiece(start, end, (from, _to, tag) => {
-    if (found === end && tag === DIRTY) found = from;
+    if (found === end && test(tag)) found = from;
   });
   return found;
 }
 
 /**
- * Pages [start, end) of a pager-backed root are about to be written: ZX_OK once they are all
- * present and may be written, marking them dirty (and the VMO modified); otherwise the READ or
- * DIRTY request's wait (ZX_ERR_SHOULD_WAIT), or a status.
+ * The wait before pages [start, end) of a pager-backed root change, or ZX_OK: on a TRAP_DIRTY
+ * VMO the first run of pages whose tag `needsDirty` picks (before the first missing page) gets
+ * one DIRTY request; a missing page gets a READ request.
  */
-export function awaitDirty(node: VmCowPages, source: PageSource, start: number, end: number) {
+function awaitPrepared(
+  node: VmCowPages,
+  source: PageSource,
+  start: number,
+  end: number,
+  needsDirty: (tag: number) => boolean,
+): number {
   const missing = source.firstMissing(node.pages, start, end);
   if (source.trapDirty) {
-    const first = firstNotDirty(source.runs, start, missing);
+    const first = firstWhere(source.runs, start, missing, needsDirty);
     if (first < missing) {
       if (source.detached) return because(ZX_ERR_BAD_STATE, DETACHED);
-      return source.ask(ZX_PAGER_VMO_DIRTY, first, firstDirty(source.runs, first, missing));
+      const last = firstWhere(source.runs, first, missing, (tag) => !needsDirty(tag));
+      return source.ask(ZX_PAGER_VMO_DIRTY, first, last);
     }
   }
-  if (missing < end) return source.require(node.pages, missing, end);
+  return missing < end ? source.require(node.pages, missing, end) : ZX_OK;
+}
+
+/**
+ * Pages [start, end) of a pager-backed root are about to be written: ZX_OK once they are all
+ * present and may be written, marking them dirty (and the VMO modified); otherwise the READ or
+ * DIRTY request's wait (ZX_ERR_SHOULD_WAIT), or a status. Pages not exactly Dirty (clean,
+ * awaiting clean, zero) need dirtying.
+ */
+export function awaitDirty(node: VmCowPages, source: PageSource, start: number, end: number) {
+  const wait = awaitPrepared(node, source, start, end, (tag) => tag !== DIRTY);
+  if (wait !== ZX_OK) return wait;
   source.modified = true;
   // Zero pages stay zero until the write commits them (markWritten).
   source.runs.update(start, end, (tag) => (readsZero(tag) ? DIRTY | ZERO : DIRTY));
   return ZX_OK;
+}
+
+/**
+ * Pages [start, end) of a pager-backed root are about to be committed (COMMIT, pin): ZX_OK once
+ * they are all present. Committing a page of a zero range gives it a frame, which writes it
+ * (VmCowPages::CommitRangeLocked prepares such pages for write): a TRAP_DIRTY VMO first sends
+ * one DIRTY request for the run of zero-range pages that comes first, as a write would. Clean
+ * pages need nothing, and nothing marks the VMO modified (a commit is not a write).
+ */
+export function awaitZeroCommit(node: VmCowPages, source: PageSource, start: number, end: number) {
+  return awaitPrepared(node, source, start, end, (tag) => (tag & ZERO) !== 0);
+}
+
+/** Commits pages [start, end) of `node`; under a pager the zero-range pages among them are Dirty. */
+export function commitPagerPages(node: VmCowPages, start: number, end: number): number {
+  const status = node.commit(start, end);
+  if (status === ZX_OK) node.source?.runs.update(start, end, (t) => ((t & ZERO) !== 0 ? DIRTY : t));
+  return status;
 }
 
 /** Pages [start, end) of `node` now hold the bytes written to them (committed): Dirty. */
@@ -120,6 +147,7 @@ export function forEachWriteBatch(
 export function zeroPagerPages(node: VmCowPages, start: number, end: number): void {
   const source = node.source;
   assert(source !== null, 'zeroing pager pages of a node without a pager');
+  if (start >= end) return;
   const kept: number[] = [];
   source.runs.forEachPiece(start, end, (from, to, tag) => {
     if (tag !== 0) return;
@@ -135,9 +163,19 @@ export function zeroPagerPages(node: VmCowPages, start: number, end: number): vo
     node.pages.set(page, ZERO_MARKER);
     source.runs.set(page, page + 1, 0);
   }
+  // A zero range awaiting clean that this one extends is dirty again as a whole: the writeback
+  // the pager began does not cover the pages zeroed now (PagerWriteback.OpZeroWriteback).
+  if (source.runs.tagAt(start) === (DIRTY | ZERO)) resetAwaitingZero(source.runs, start - 1);
+  if (source.runs.tagAt(end - 1) === (DIRTY | ZERO)) resetAwaitingZero(source.runs, end);
   source.modified = true;
   node.notifyRemoved(start, end);
   source.supplied(start, end);
+}
+
+/** The zero range awaiting clean that holds `page` (if any) is dirty again, all of it. */
+function resetAwaitingZero(runs: PageRuns, page: number): void {
+  const run = page < 0 ? null : runs.runAt(page);
+  if (run !== null && run[2] === (AWAITING_CLEAN | ZERO)) runs.set(run[0], run[1], DIRTY | ZERO);
 }
 
 /**

@@ -1,38 +1,72 @@
-// Evicting pager-backed pages under memory pressure (Zircon's Evictor and VmCowPages::ReclaimPage
-// for user-pager pages, 2025).
+// Evicting pager-backed pages under memory pressure (Zircon's Evictor, page queues and
+// VmCowPages::ReclaimPage for user-pager pages, 2025).
 //
 // A page the pager supplied and nobody wrote since is clean: the pager can supply it again, so
 // the kernel may free it when memory runs short, and the next access asks for it anew. Zircon
-// keeps such pages in page queues aged by access; zxvm has no access bits to harvest, and ages
-// whole VMOs instead, by when they were last supplied (least recently supplied first). Hints
-// order it further, as Zircon's do:
+// keeps such pages in page queues ordered by age: an access moves a page to the newest queue
+// (MarkAccessed), and reclaim takes from the oldest. zxvm keeps one age list of the pager-backed
+// roots' pages, least recently used first:
+// - a supply puts the pages it placed last (newest);
+// - an access zxvm makes itself moves the page last at once: zx_vmo_read and zx_vmo_write of the
+//   VMO (or of a slice or reference, which share its pages), and a page fault through a mapping;
+// - loads and stores through a mapping that is already there only set the frame's accessed bit
+//   (PhysicalMemory.accessed, a CPU's page-table A bit); the evictor harvests it when the page
+//   comes up for eviction, moving the page last instead, as Zircon's harvest of accessed bits
+//   does. Between harvests such a page is as old as its last supply, fault or syscall access.
+// Accesses through a snapshot child age nothing (the child's node holds no age of the root's).
+// Hints order it further, as Zircon's do:
 // - ZX_VMO_OP_DONT_NEED puts the range's present pages first in line (Zircon's DontNeed queue);
 // - ZX_VMO_OP_ALWAYS_NEED (after fetching the range) keeps its pages out of ordinary eviction
 //   (FollowHint skips them); only the last pass before ZX_ERR_NO_MEMORY, as Zircon's OOM-level
 //   eviction (IgnoreHint), takes them too.
-// Pinned pages, dirty and awaiting-clean pages and zero ranges are never evicted, and neither
-// are the pages of the tree whose operation is asking for memory (it may be about to copy them).
+// Pinned pages, dirty and awaiting-clean pages and zero ranges are never evicted (they keep
+// their place), and neither are the pages of the tree whose operation is asking for memory (it
+// may be about to copy them).
+//
+// The age list links the frames themselves, as Zircon links vm_page_t into its queues
+// (page-ages.ts): marking an access costs a few array stores, no allocation. Frames whose page
+// let them go meanwhile (decommitted, zeroed, cut), or whose root left the order (detached,
+// gone), leave the line when the evictor meets them.
 //
 // The reclaimer's order (kernel-core.ts): DONT_NEED pages, then unlocked discardable VMOs (as
-// before), then clean pager pages, then ALWAYS_NEED ones.
+// before), then clean pager pages oldest first, then ALWAYS_NEED ones.
 
 import { FrameUse } from '../pmm/pmm.ts';
 import { PAGE_SHIFT_N, PAGE_SIZE_N } from '../util/u64.ts';
 import { resolveAbove, rootOf } from './cow-pager-tree.ts';
 import type { VmCowPages } from './cow-pages.ts';
+import { NO_FRAME, PageAgeList } from './page-ages.ts';
 import { EMPTY, entryFrame, isFrame } from './page-list.ts';
 import type { VmObject } from './vm-object.ts';
 
-/** What the hints said of a pager-backed root's pages (root page indices). */
+/** What the hints said of a pager-backed root's pages (root page indices), and its number. */
 export class EvictionHints {
   readonly alwaysNeed = new Set<number>();
   readonly dontNeed = new Set<number>();
   evictor: PagerEvictor | null = null;
   root: VmCowPages | null = null;
+  /** The root's number in the evictor's age list (0 until tracked). */
+  id = 0;
 
-  /** Pages were supplied: the VMO is the newest in line. */
-  supplied(): void {
-    if (this.root !== null) this.evictor?.touch(this.root);
+  /**
+   * Pages [start, end) of the root were supplied or accessed: those holding a frame are the
+   * newest in line. Callers pass the pages they just read, wrote or placed, so this costs what
+   * they did, and a few array stores a page.
+   */
+  accessed(start: number, end: number): void {
+    const evictor = this.evictor;
+    const root = this.root;
+    if (evictor === null || root === null) return;
+    const pages = root.pages;
+    for (let page = start; page < end; page++) {
+      const entry = pages.get(page);
+      if (isFrame(entry)) evictor.ages.touch(entryFrame(entry), this.id, page);
+    }
+  }
+
+  /** `frame` now holds page `page` of the root (a supply): the newest in line. */
+  placed(frame: number, page: number): void {
+    this.evictor?.ages.touch(frame, this.id, page);
   }
 
   /** No more pages will come (detached, or the VMO is gone): out of the eviction order. */
@@ -62,60 +96,89 @@ export const EvictionPass = {
 export type EvictionPass = (typeof EvictionPass)[keyof typeof EvictionPass];
 
 export class PagerEvictor {
-  /** Pager-backed roots, least recently supplied first (a Set keeps insertion order). */
-  private readonly roots = new Set<VmCowPages>();
-  /** The root supplied last (touching it again changes nothing). */
-  private newest: VmCowPages | null = null;
+  /** Pager-backed roots by number, in the order they were made. */
+  private readonly roots = new Map<number, VmCowPages>();
+  private nextId = 1;
+  /** The line of the roots' frames, least recently used first (page-ages.ts). */
+  readonly ages = new PageAgeList();
   /** Pages evicted so far (Zircon's pager_backed_pages_evicted counter). */
   evicted = 0;
 
-  /** A new pager-backed root. */
+  /** A new pager-backed root. Its pages' accesses through mappings are seen from now on. */
   track(root: VmCowPages): void {
     const hints = root.source!.hints;
     hints.evictor = this;
     hints.root = root;
-    this.roots.add(root);
+    hints.id = this.nextId++;
+    this.roots.set(hints.id, root);
+    root.pmm.trackAccess();
   }
 
+  /** The root leaves the order; its frames still in line leave it when the evictor meets them. */
   untrack(root: VmCowPages): void {
-    this.roots.delete(root);
-    if (this.newest === root) this.newest = null;
-  }
-
-  touch(root: VmCowPages): void {
-    if (this.newest === root) return;
-    this.roots.delete(root);
-    this.roots.add(root);
-    this.newest = root;
+    this.roots.delete(root.source!.hints.id);
   }
 
   /**
-   * Evicts pages allowed by `pass` until `enough()` holds, oldest VMO first, never from the tree
-   * of `exclude` (the VMO whose operation needs the memory).
+   * Evicts pages allowed by `pass` until `enough()` holds, least recently used first, never
+   * from the tree of `exclude` (the VMO whose operation needs the memory).
    */
   evict(pass: EvictionPass, enough: () => boolean, exclude: unknown): void {
     const spared = excludedRoot(exclude);
-    for (const root of [...this.roots]) {
-      if (root.dead) {
-        this.roots.delete(root);
-        continue;
+    if (pass === EvictionPass.dontNeed) {
+      for (const root of this.roots.values()) {
+        if (root === spared || root.dead) continue;
+        for (const page of [...root.source!.hints.dontNeed]) {
+          if (enough()) return;
+          this.evictPage(root, page);
+        }
       }
-      if (root === spared) continue;
-      const hints = root.source!.hints;
-      const pages: number[] = [];
-      const followHint = pass !== EvictionPass.ignoreHint;
-      if (pass === EvictionPass.dontNeed) pages.push(...hints.dontNeed);
-      else {
-        root.pages.forEach(0, root.sizePages, (page, entry) => {
-          if (isFrame(entry)) pages.push(page);
-        });
-      }
-      for (const page of pages) {
-        if (enough()) return;
-        if (followHint && hints.alwaysNeed.has(page)) continue;
-        this.evictPage(root, page);
-      }
+      return;
     }
+    const followHint = pass === EvictionPass.followHint;
+    this.evictOldest(followHint, enough, spared);
+    // Pages that hold a frame but no place in line (cleaned by a writeback) join it last.
+    if (!enough() && this.adoptUnaged()) this.evictOldest(followHint, enough, spared);
+  }
+
+  /** The age line's pass of evict(). */
+  private evictOldest(followHint: boolean, enough: () => boolean, spared: VmCowPages | null) {
+    const ages = this.ages;
+    const accessed = this.roots.values().next().value?.pmm.accessed ?? null;
+    // Frames moved last (their accessed bit harvested) come up again at most once more.
+    let frame = ages.oldest;
+    while (frame !== NO_FRAME && !enough()) {
+      const next = ages.newerThan(frame);
+      const root = this.roots.get(ages.ownerOf(frame));
+      const page = ages.pageOf(frame);
+      const entry = root?.pages.get(page);
+      // A frame whose page let it go (or whose root left) leaves the line.
+      if (root === undefined || root.dead || !isFrame(entry!) || entryFrame(entry!) !== frame) {
+        ages.remove(frame);
+      } else if (root !== spared) {
+        if (accessed !== null && accessed[frame] === 1) {
+          accessed[frame] = 0;
+          ages.touch(frame, ages.ownerOf(frame), page);
+        } else if (!followHint || !root.source!.hints.alwaysNeed.has(page)) {
+          this.evictPage(root, page);
+        }
+      }
+      frame = next;
+    }
+  }
+
+  /** Puts every root's frames that are not in line last in it: whether there were any. */
+  private adoptUnaged(): boolean {
+    let adopted = false;
+    for (const [id, root] of this.roots) {
+      if (root.dead) continue;
+      root.pages.forEach(0, root.sizePages, (page, entry) => {
+        if (!isFrame(entry) || this.ages.ownerOf(entryFrame(entry)) === id) return;
+        this.ages.touch(entryFrame(entry), id, page);
+        adopted = true;
+      });
+    }
+    return adopted;
   }
 
   /** Frees page `page` of `root` when it is a clean, unpinned frame. */
@@ -127,6 +190,7 @@ export class PagerEvictor {
     const frame = entryFrame(entry);
     if (root.pmm.pinCount(frame) > 0) return;
     hints.alwaysNeed.delete(page);
+    this.ages.remove(frame);
     root.pages.set(page, EMPTY);
     root.pmm.free(frame, FrameUse.vmo);
     root.notifyRemoved(page, page + 1);
@@ -139,12 +203,12 @@ export class PagerEvictor {
   /**
    * Pager-backed pages by what ZX_INFO_KMEM_STATS reports of them: every clean, unpinned frame
    * is reclaimable; those hinted DONT_NEED count as the oldest, the others as the newest (zxvm
-   * does not age pages further).
+   * does not bucket its age list further).
    */
   counts(): { total: number; newest: number; oldest: number } {
     let total = 0;
     let oldest = 0;
-    for (const root of this.roots) {
+    for (const root of this.roots.values()) {
       if (root.dead) continue;
       const hints = root.source!.hints;
       root.pages.forEach(0, root.sizePages, (page, entry) => {

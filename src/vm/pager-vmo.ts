@@ -98,14 +98,16 @@ export function supplyPagerPages(
     while (next < offsets.length && start + offsets[next]! < to) {
       const page = start + offsets[next]!;
       source.runs.set(at, page, UNTRACKED);
-      node.pages.set(page, entries[next++]!);
+      const entry = entries[next++]!;
+      node.pages.set(page, entry);
+      // A supplied page is the newest in the eviction order.
+      if (isFrame(entry)) source.hints.placed(entryFrame(entry), page);
       at = page + 1;
     }
     source.runs.set(at, to, UNTRACKED);
   }
   while (next < offsets.length) drop(next++);
   source.supplied(start, end);
-  source.hints.supplied();
   return ZX_OK;
 }
 

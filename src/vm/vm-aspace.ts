@@ -99,10 +99,15 @@ export class VmAspace {
     if (length > 0 && inFirst + length <= PAGE_SIZE) {
       // Within one page (the common small access): fault it in if need be, then copy out.
       let pte = table.get(firstPage);
+      const accessed = this.pmm.accessed;
       if (pte === PTE_NONE) {
         const status = this.fault(firstPage, false);
         if (status !== ZX_OK) return status;
         pte = table.get(firstPage);
+      } else if (accessed !== null) {
+        // The accessed bit, as the CPU sets it (the pager evictor harvests it); a fault marks
+        // the page's access itself.
+        accessed[pteFrame(pte)] = 1;
       }
       copyFromFrame(this.pmm, pteFrame(pte), inFirst, dst, length);
       return ZX_OK;
@@ -110,6 +115,7 @@ export class VmAspace {
     let addr = vaddr;
     let done = 0;
     const runs = new FrameRunCopier(this.pmm, dst, true);
+    const accessed = this.pmm.accessed;
     let status = ZX_OK;
     while (done < length) {
       const vpage = Math.floor(addr / PAGE_SIZE);
@@ -120,7 +126,7 @@ export class VmAspace {
         status = this.fault(vpage, false);
         if (status !== ZX_OK) break;
         pte = table.get(vpage);
-      }
+      } else if (accessed !== null) accessed[pteFrame(pte)] = 1;
       runs.add(pteFrame(pte), inPage, chunk, done);
       done += chunk;
       addr += chunk;
@@ -157,11 +163,12 @@ export class VmAspace {
       // Within one page (the common small access): fault it in writable if need be, then copy
       // straight in.
       let pte = table.get(firstPage);
+      const accessed = this.pmm.accessed;
       if (pte === PTE_NONE || !pteWritable(pte)) {
         const status = this.fault(firstPage, true);
         if (status !== ZX_OK) return status;
         pte = table.get(firstPage);
-      }
+      } else if (accessed !== null) accessed[pteFrame(pte)] = 1;
       const frame = pteFrame(pte);
       const at = this.pmm.frameOffset(frame) + inFirst;
       copyIntoArena(this.pmm.arenaOf(frame), at, src, 0, length);
@@ -188,6 +195,7 @@ export class VmAspace {
     let addr = vaddr;
     let done = 0;
     const runs = new FrameRunCopier(this.pmm, src, false);
+    const accessed = this.pmm.accessed;
     while (done < length) {
       const vpage = Math.floor(addr / PAGE_SIZE);
       const inPage = addr - vpage * PAGE_SIZE;
@@ -199,7 +207,7 @@ export class VmAspace {
         const status = this.fault(vpage, true);
         if (status !== ZX_OK) return status;
         pte = table.get(vpage);
-      }
+      } else if (accessed !== null) accessed[pteFrame(pte)] = 1;
       runs.add(pteFrame(pte), inPage, chunk, done);
       done += chunk;
       addr += chunk;
@@ -246,7 +254,7 @@ export class VmAspace {
         problems.push(`${where} is past the end of its VMO`);
         return;
       }
-      const expected = vmo.pageForRead(page);
+      const expected = vmo.pageForRead(page, false);
       if (frame !== expected) {
         problems.push(`${where} maps frame ${frame} but the VMO shows ${expected} there`);
       }

@@ -227,7 +227,8 @@ export class VmMapping extends VmAddressRegionOrMapping implements PageObserver 
       const table = this.aspace.pageTable;
       if ((this.permsAt(vpage * PAGE_SIZE) & PERM_READ) === 0) return;
       if (table.get(vpage) !== PTE_NONE) return;
-      const frame = this.vmo.pageForRead(page);
+      // Mapping what is there is no access (Zircon's MapRange does not mark pages accessed).
+      const frame = this.vmo.pageForRead(page, false);
       if (frame >= 0 && frame !== this.aspace.pmm.zeroFrame) {
         if (!this.translates) {
           this.translates = true;

@@ -22,15 +22,15 @@ import { because } from '../util/reason.ts';
 import { PAGE_MASK_N, PAGE_SHIFT_N, PAGE_SIZE, roundUpPageU64, U64_MAX } from '../util/u64.ts';
 import { NO_ATTRIBUTION, nodeAttribution } from './cow-attribution.ts';
 import { createReferenceChild, createSliceChild, createSnapshotChild } from './cow-child.ts';
-import { clampChildLimits } from './cow-pager-tree.ts';
+import { clampChildLimits, rootOf } from './cow-pager-tree.ts';
 import { type PageRange, VmCowPages } from './cow-pages.ts';
 import { CowSplice } from './cow-splice.ts';
 import { supplyPages, takePages } from './cow-transfer.ts';
 import { type DiscardableList, DiscardableTracker } from './discardable.ts';
 import { entryFrame, isFrame } from './page-list.ts';
-import { awaitPages } from './page-source.ts';
+import { accessPages, awaitCommitPages, awaitPages } from './page-source.ts';
 import { zeroPagedRange } from './paged-zero.ts';
-import { forEachWriteBatch, markWritten } from './pager-dirty.ts';
+import { commitPagerPages, forEachWriteBatch, markWritten } from './pager-dirty.ts';
 import {
   type LockResult,
   type PageSplice,
@@ -123,9 +123,10 @@ export class VmObjectPaged extends VmObject {
    * for this snapshot (shared: map it read-only), or the shared zero page for content never
    * written (nothing is committed). A negative status on failure (NOT_FOUND when discarded).
    */
-  pageForRead(page: number): number {
+  pageForRead(page: number, access = true): number {
     if (this.isDiscarded) return because(ZX_ERR_NOT_FOUND, why.DISCARDED);
-    const wait = awaitPages(this.cow, page + this.cowOffset, page + this.cowOffset + 1);
+    const [start, end] = [page + this.cowOffset, page + this.cowOffset + 1];
+    const wait = access ? accessPages(this.cow, start, end) : awaitPages(this.cow, start, end);
     if (wait !== ZX_OK) return wait;
     return this.cow.frameForRead(page + this.cowOffset);
   }
@@ -136,7 +137,7 @@ export class VmObjectPaged extends VmObject {
    */
   pageForWrite(page: number): number {
     if (this.isDiscarded) return because(ZX_ERR_NOT_FOUND, why.DISCARDED);
-    const wait = awaitPages(this.cow, page + this.cowOffset, page + this.cowOffset + 1, true);
+    const wait = accessPages(this.cow, page + this.cowOffset, page + this.cowOffset + 1, true);
     if (wait !== ZX_OK) return wait;
     // Forks a page shared copy-on-write; the node unmaps the old frame from every view.
     const frame = this.cow.frameForWrite(page + this.cowOffset);
@@ -161,7 +162,7 @@ export class VmObjectPaged extends VmObject {
   private awaitRange(range: PageRange, write = false): number {
     const start = range.page + this.cowOffset;
     const end = start + Math.ceil((range.inPage + range.length) / PAGE_SIZE);
-    return awaitPages(this.cow, start, end, write);
+    return accessPages(this.cow, start, end, write);
   }
 
   /** `range` in the pages of `cow`. */
@@ -240,8 +241,8 @@ export class VmObjectPaged extends VmObject {
   override commit(startPage: number, endPage: number): number {
     if (this.isDiscarded) return because(ZX_ERR_NOT_FOUND, why.DISCARDED);
     const [start, end] = [startPage + this.cowOffset, endPage + this.cowOffset];
-    const wait = awaitPages(this.cow, start, end);
-    return wait !== ZX_OK ? wait : this.cow.commit(start, end);
+    const wait = awaitCommitPages(this.cow, start, end);
+    return wait !== ZX_OK ? wait : commitPagerPages(this.cow, start, end);
   }
 
   override decommit(startPage: number, endPage: number): number {
@@ -311,26 +312,6 @@ export class VmObjectPaged extends VmObject {
   }
 
   // --- Discardable VMOs ---
-
-  /** ZX_VMO_OP_LOCK: returns whether the VMO had been discarded (it now reads as zeros). */
-  lock(): boolean {
-    assert(this.discardable !== null, 'lock of a VMO that is not discardable');
-    return this.discardable.lock();
-  }
-
-  tryLock(): number {
-    assert(this.discardable !== null, 'try-lock of a VMO that is not discardable');
-    if (this.discardable.isDiscarded) return because(ZX_ERR_UNAVAILABLE, why.DISCARDED);
-    this.discardable.lock();
-    return ZX_OK;
-  }
-
-  unlock(): number {
-    assert(this.discardable !== null, 'unlock of a VMO that is not discardable');
-    if (this.discardable.lockCount === 0) return because(ZX_ERR_BAD_STATE, 'the VMO is not locked');
-    this.discardable.unlock();
-    return ZX_OK;
-  }
 
   /** Called by the reclaimer: drops every page; the VMO answers NOT_FOUND until locked. */
   discard(): number {
@@ -461,19 +442,28 @@ export class VmObjectPaged extends VmObject {
    * The pages covering [offset, offset + length), rounded out to page boundaries, or
    * ZX_ERR_OUT_OF_RANGE when the range overflows or passes the end of the VMO.
    */
-  private roundedPages(offset: bigint, length: bigint): [number, number] | number {
+  private roundedPages(offset: bigint, length: bigint, trim = false): [number, number] | number {
     const end = offset + length;
     if (end > U64_MAX) return why.overflow(why.OP, offset, length);
     const roundedEnd = roundUpPageU64(end);
+    if (roundedEnd !== null && roundedEnd > this.sizeBytes && trim) {
+      const size = this.sizePages;
+      return [Math.min(Number(offset >> PAGE_SHIFT_N), size), size];
+    }
     if (roundedEnd === null || roundedEnd > this.sizeBytes) {
       return why.outOfRange('the range rounded out to pages', roundedEnd ?? end, this.sizeBytes);
     }
     return [Number(offset >> PAGE_SHIFT_N), Number(roundedEnd >> PAGE_SHIFT_N)];
   }
 
-  /** The range is rounded out to pages; a discarded VMO is NOT_FOUND. */
+  /**
+   * The range is rounded out to pages; a discarded VMO is NOT_FOUND. A thread's COMMIT that a
+   * shrink overtook while it waited for a pager is trimmed to the new size, and is done once
+   * nothing is left (CommitRangeInternal's TrimRange).
+   */
   override commitRange(offset: bigint, length: bigint): number {
-    const pages = this.roundedPages(offset, length);
+    const overtaken = this.cow.pagerTree && rootOf(this.cow).source?.resumed === true;
+    const pages = this.roundedPages(offset, length, overtaken);
     if (typeof pages === 'number') return pages;
     if (pages[0] === pages[1]) return ZX_OK;
     return this.commit(pages[0], pages[1]);
@@ -511,19 +501,27 @@ export class VmObjectPaged extends VmObject {
     return ZX_OK;
   }
 
+  /** ZX_VMO_OP_LOCK: whether the VMO had been discarded (it now reads as zeros). */
   override lockRange(offset: bigint, length: bigint): LockResult | number {
     const status = this.checkLockRange(offset, length);
-    return status !== ZX_OK ? status : { discarded: this.lock() };
+    return status !== ZX_OK ? status : { discarded: this.discardable!.lock() };
   }
 
   override tryLockRange(offset: bigint, length: bigint): number {
     const status = this.checkLockRange(offset, length);
-    return status !== ZX_OK ? status : this.tryLock();
+    if (status !== ZX_OK) return status;
+    if (this.discardable!.isDiscarded) return because(ZX_ERR_UNAVAILABLE, why.DISCARDED);
+    this.discardable!.lock();
+    return ZX_OK;
   }
 
   override unlockRange(offset: bigint, length: bigint): number {
     const status = this.checkLockRange(offset, length);
-    return status !== ZX_OK ? status : this.unlock();
+    if (status !== ZX_OK) return status;
+    if (this.discardable!.lockCount === 0)
+      return because(ZX_ERR_BAD_STATE, 'the VMO is not locked');
+    this.discardable!.unlock();
+    return ZX_OK;
   }
 
   override cacheOp(offset: bigint, length: bigint): number {

@@ -281,8 +281,11 @@ export abstract class VmObject {
 
   // --- Page-level operations, on ranges already checked ---
 
-  /** The frame a read fault maps for `page` (inside the VMO), or a negative status. */
-  abstract pageForRead(page: number): number;
+  /**
+   * The frame a read fault maps for `page` (inside the VMO), or a negative status. `access`
+   * false looks without aging the page for eviction (MAP_RANGE, debug checks).
+   */
+  abstract pageForRead(page: number, access?: boolean): number;
   /** The frame a write fault maps for `page`, which is then this VMO's alone. */
   abstract pageForWrite(page: number): number;
   /** Calls `fn` with every page of [start, end) that has memory now (nothing is committed). */

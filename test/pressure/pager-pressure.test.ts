@@ -1,8 +1,9 @@
 // Pager-backed VMOs under memory pressure: a small kernel, pages supplied by a pager, then RAM
 // filled by COMMITs of a regular VMO. The kernel must evict clean pager pages (supplied and not
 // written since) before failing with ZX_ERR_NO_MEMORY, only as many as the allocation needs,
-// least recently supplied VMO first, DONT_NEED pages before all others and ALWAYS_NEED pages
-// only as the last resort; never dirty or pinned pages. An evicted page is asked for again on
+// least recently used page first (supplied, read, written, faulted in, or touched through a
+// mapping), DONT_NEED pages before all others and ALWAYS_NEED pages only as the last resort;
+// never dirty or pinned pages. An evicted page is asked for again on
 // its next access. ZX_INFO_KMEM_STATS reports the reclaimable pages, ZX_INFO_VMO the evictions.
 // (Zircon's evictor and VmCowPages::ReclaimPage; Pager.EvictionHints* in pager.cc.)
 
@@ -13,6 +14,8 @@ import {
   ZX_ERR_NO_MEMORY,
   ZX_ERR_SHOULD_WAIT,
   ZX_OK,
+  ZX_VM_MAP_RANGE,
+  ZX_VM_PERM_READ,
   ZX_VMO_OP_ALWAYS_NEED,
   ZX_VMO_OP_COMMIT,
   ZX_VMO_OP_DONT_NEED,
@@ -38,6 +41,7 @@ import {
   supplyDisk,
   takeRequests,
 } from '../syscalls/pager/pager-helpers.ts';
+import { map } from '../syscalls/vmar/vmar-helpers.ts';
 
 const MIB = 1024 * 1024;
 
@@ -164,5 +168,61 @@ describe('pager-backed pages under memory pressure', () => {
     takeRequests(sys, port);
     expectStatus(sys.zx_vmo_read(child.value, new Uint8Array(8), PAGE, 8), ZX_ERR_SHOULD_WAIT);
     assert.deepEqual(takeRequests(sys, port), [readRequest(1n, 1, 1)]);
+  });
+});
+
+describe('the eviction order: pages by their last access', () => {
+  const range = (from: number, to: number) => [...Array(to - from).keys()].map((p) => p + from);
+
+  it('pages read since their supply are evicted after the ones nobody touched', () => {
+    const { sys, free, supplied, fill } = machine();
+    const vmo = supplied(1n, 8);
+    for (const page of [2, 0, 3, 1])
+      expectStatus(sys.zx_vmo_read(vmo, new Uint8Array(8), page * PAGE, 8), ZX_OK);
+    // Pages 4..7 are the oldest now; then 2, 0, 3, 1 in the order they were read.
+    expectStatus(fill(free() + 6), ZX_OK);
+    assert.equal(committedPages(sys, vmo), 2);
+    assert.deepEqual(present(sys, vmo, 8), [1, 3]);
+  });
+
+  it('across VMOs: the older VMO written to and read is kept, the newer untouched one goes', () => {
+    const { sys, free, supplied, fill } = machine();
+    const older = supplied(1n, 8);
+    const newer = supplied(2n, 8);
+    expectStatus(sys.zx_vmo_read(older, new Uint8Array(8 * PAGE), 0, 8 * PAGE), ZX_OK);
+    expectStatus(fill(free() + 8), ZX_OK);
+    assert.equal(committedPages(sys, older), 8);
+    assert.equal(committedPages(sys, newer), 0);
+    // A write makes a page dirty: it stays; the clean ones go, oldest first.
+    expectStatus(sys.zx_vmo_write(older, new Uint8Array([7]), 5 * PAGE, 1), ZX_OK);
+    expectStatus(fill(free() + 7), ZX_OK);
+    assert.deepEqual(present(sys, older, 8), [5]);
+  });
+
+  it('a fault ages the page at once; a load through its mapping sets the accessed bit, harvested when it comes up', () => {
+    const { proc, sys, free, supplied, fill } = machine();
+    const vmo = supplied(1n, 8);
+    const addr = map(sys, proc.rootVmar, ZX_VM_PERM_READ, 0, vmo, 0, 8 * PAGE);
+    const touch = (page: number) =>
+      expectStatus(proc.load(addr + BigInt(page * PAGE), new Uint8Array(1)), ZX_OK);
+    // Faults in page order, then zx_vmo_read makes pages 4..7 newer still.
+    for (const page of range(0, 8)) touch(page);
+    expectStatus(sys.zx_vmo_read(vmo, new Uint8Array(4 * PAGE), 4 * PAGE, 4 * PAGE), ZX_OK);
+    // Loads of pages 0 and 1 through the translations the faults made: only accessed bits.
+    touch(0);
+    touch(1);
+    // Pages 0 and 1 come up first, were accessed, so go last; 2 and 3 are evicted.
+    expectStatus(fill(free() + 2), ZX_OK);
+    assert.deepEqual(present(sys, vmo, 8), [0, 1, 4, 5, 6, 7]);
+  });
+
+  it('ZX_VM_MAP_RANGE maps the pages that are there without aging them', () => {
+    const { proc, sys, free, supplied, fill } = machine();
+    const vmo = supplied(1n, 4);
+    const other = supplied(2n, 4);
+    map(sys, proc.rootVmar, ZX_VM_PERM_READ | ZX_VM_MAP_RANGE, 0, vmo, 0, 4 * PAGE);
+    expectStatus(fill(free() + 4), ZX_OK);
+    assert.equal(committedPages(sys, vmo), 0);
+    assert.equal(committedPages(sys, other), 4);
   });
 });

@@ -5,10 +5,14 @@ import assert from 'node:assert/strict';
 
 import {
   ZX_OK,
+  ZX_PAGER_RESET_VMO_STATS,
   ZX_PAGER_VMO_DIRTY,
   ZX_PAGER_VMO_READ,
+  ZX_PAGER_VMO_STATS_MODIFIED,
   ZX_PKT_TYPE_PAGE_REQUEST,
+  ZX_VMO_DIRTY_RANGE_IS_ZERO,
 } from '../../../src/abi/constants.ts';
+import { decodeZxVmoDirtyRange, ZX_VMO_DIRTY_RANGE_SIZE } from '../../../src/abi/structs.ts';
 import type { Syscalls } from '../../../src/syscalls/index.ts';
 import { createVmo, expectStatus, newProcess, out, PAGE } from '../../helpers.ts';
 import { createPort, drainPackets } from '../ipc-helpers.ts';
@@ -127,4 +131,36 @@ export function requestRanges(sys: Syscalls, port: number): [string, number, num
     r.offset,
     r.length,
   ]);
+}
+
+/** zx_pager_query_dirty_ranges over the first `pages` pages, as [offset, length, zero] in pages. */
+export function dirtyRanges(sys: Syscalls, pager: number, vmo: number, pages: number) {
+  const buffer = new Uint8Array(64 * ZX_VMO_DIRTY_RANGE_SIZE);
+  const actual = out(0n);
+  const avail = out(0n);
+  const status = sys.zx_pager_query_dirty_ranges(
+    pager,
+    vmo,
+    0n,
+    BigInt(pages * PAGE),
+    buffer,
+    buffer.length,
+    actual,
+    avail,
+  );
+  expectStatus(status, ZX_OK, 'zx_pager_query_dirty_ranges');
+  assert.equal(actual.value, avail.value);
+  return Array.from({ length: Number(actual.value) }, (_, i) => {
+    const r = decodeZxVmoDirtyRange(buffer.subarray(i * ZX_VMO_DIRTY_RANGE_SIZE));
+    const P = BigInt(PAGE);
+    return [Number(r.offset / P), Number(r.length / P), r.options === ZX_VMO_DIRTY_RANGE_IS_ZERO];
+  });
+}
+
+/** zx_pager_query_dirty_ranges' modified flag, reset as it is read (VerifyModified). */
+export function modified(sys: Syscalls, pager: number, vmo: number): boolean {
+  const buffer = new Uint8Array(4);
+  const status = sys.zx_pager_query_vmo_stats(pager, vmo, ZX_PAGER_RESET_VMO_STATS, buffer, 4);
+  expectStatus(status, ZX_OK, 'zx_pager_query_vmo_stats');
+  return new DataView(buffer.buffer).getUint32(0, true) === ZX_PAGER_VMO_STATS_MODIFIED;
 }

@@ -21,10 +21,8 @@ import {
   ZX_PAGER_OP_FAIL,
   ZX_PAGER_OP_WRITEBACK_BEGIN,
   ZX_PAGER_OP_WRITEBACK_END,
-  ZX_PAGER_RESET_VMO_STATS,
   ZX_PAGER_VMO_DIRTY,
   ZX_PAGER_VMO_READ,
-  ZX_PAGER_VMO_STATS_MODIFIED,
   ZX_RIGHT_READ,
   ZX_VM_PERM_READ,
   ZX_VM_PERM_WRITE,
@@ -36,14 +34,15 @@ import {
   ZX_VMO_UNBOUNDED,
 } from '../../../src/abi/constants.ts';
 import { decodeZxVmoDirtyRange, ZX_VMO_DIRTY_RANGE_SIZE } from '../../../src/abi/structs.ts';
-import type { Syscalls } from '../../../src/syscalls/index.ts';
 import { createVmo, expectStatus, newProcess, out, PAGE, readVmo, vmoInfo } from '../../helpers.ts';
 import { createPort } from '../ipc-helpers.ts';
 import { map } from '../vmar/vmar-helpers.ts';
 import {
   createPagedVmo,
   createPager,
+  dirtyRanges,
   diskPage,
+  modified,
   supplyDisk,
   takeRequests,
 } from './pager-helpers.ts';
@@ -75,37 +74,6 @@ function setup(pages: number, options = ZX_VMO_TRAP_DIRTY) {
     ranges: (pages = 1 << 20) => dirtyRanges(p.sys, pager, vmo, pages),
     modified: () => modified(p.sys, pager, vmo),
   };
-}
-
-/** zx_pager_query_dirty_ranges over the first `pages` pages, as [offset, length, zero] in pages. */
-function dirtyRanges(sys: Syscalls, pager: number, vmo: number, pages: number) {
-  const buffer = new Uint8Array(64 * ZX_VMO_DIRTY_RANGE_SIZE);
-  const actual = out(0n);
-  const avail = out(0n);
-  const status = sys.zx_pager_query_dirty_ranges(
-    pager,
-    vmo,
-    0n,
-    BigInt(pages) * P,
-    buffer,
-    buffer.length,
-    actual,
-    avail,
-  );
-  expectStatus(status, ZX_OK, 'zx_pager_query_dirty_ranges');
-  assert.equal(actual.value, avail.value);
-  return Array.from({ length: Number(actual.value) }, (_, i) => {
-    const r = decodeZxVmoDirtyRange(buffer.subarray(i * ZX_VMO_DIRTY_RANGE_SIZE));
-    return [Number(r.offset / P), Number(r.length / P), r.options === ZX_VMO_DIRTY_RANGE_IS_ZERO];
-  });
-}
-
-/** zx_pager_query_dirty_ranges' modified flag, reset as it is read (VerifyModified). */
-function modified(sys: Syscalls, pager: number, vmo: number): boolean {
-  const buffer = new Uint8Array(4);
-  const status = sys.zx_pager_query_vmo_stats(pager, vmo, ZX_PAGER_RESET_VMO_STATS, buffer, 4);
-  expectStatus(status, ZX_OK, 'zx_pager_query_vmo_stats');
-  return new DataView(buffer.buffer).getUint32(0, true) === ZX_PAGER_VMO_STATS_MODIFIED;
 }
 
 const DIRTY = ZX_PAGER_VMO_DIRTY;
