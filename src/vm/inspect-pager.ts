@@ -29,7 +29,6 @@ export interface PageSourceVm {
   trapDirty: boolean;
   /** ZX_PAGER_VMO_STATS_MODIFIED as zx_pager_query_vmo_stats would report it now. */
   modified: boolean;
-  /** Pages at or past this read as zero without asking the pager (after a resize); or null. */
   /** The pager-state runs (dirty, awaiting clean, zero) as [start, end, tag] page triples. */
   stateRuns: [number, number, number][];
   /** Runs of pages present in the VMO (supplied, or written past a growth), by start. */

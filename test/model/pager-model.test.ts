@@ -456,7 +456,11 @@ async function runStep(w: World, step: Step): Promise<void> {
       );
       expectStatus(status, ZX_OK, `${what}: COMMIT under pressure`);
       expectStatus(sys.zx_handle_close(filler), ZX_OK, what);
-      oracle.evict(count);
+      const fromHints = oracle.evictHinted(count);
+      const present = w.presentRootPages();
+      const gone = oracle.cleanPages().filter((p) => !present.has(p));
+      assert.equal(fromHints + gone.length, count, `${what}: clean pages evicted`);
+      for (const p of gone) oracle.evictPage(p);
       tally('evicted pages');
       return;
     }

@@ -7,6 +7,8 @@
 // is the first page found walking up from it, and the frames in use are the root's, every
 // visible node's own, and those of hidden nodes that some live VMO still sees.
 
+import assert from 'node:assert/strict';
+
 import { PAGE } from '../helpers.ts';
 
 export type DirtyState = 'clean' | 'dirty' | 'awaiting';
@@ -237,27 +239,32 @@ export class PagerOracle {
   }
 
   /**
-   * Memory pressure evicts `count` clean pages: the DONT_NEED ones first, in the order they were
-   * hinted (each page tried loses its hint), then the others in page order.
+   * Memory pressure evicts `count` clean pages, the DONT_NEED ones first, in the order they were
+   * hinted (each page tried loses its hint); returns how many of them it took. Which other clean
+   * pages go is the kernel's choice of the least recently used (zxvm ages pages by access, which
+   * this oracle does not model): the caller reads it from the kernel, checks it against
+   * cleanPages() and applies it with evictPage. test/pressure/pager-pressure.test.ts checks the
+   * age order itself.
    */
-  evict(count: number): void {
+  evictHinted(count: number): number {
     let evicted = 0;
-    const take = (p: number) => {
+    for (const p of [...this.hinted]) {
+      if (evicted === count) break;
+      this.hinted.delete(p);
       const page = this.pages[p];
-      if (page?.kind !== 'frame' || page.state !== 'clean') return;
+      if (page?.kind !== 'frame' || page.state !== 'clean') continue;
       this.pages[p] = null;
       evicted++;
-    };
-    for (const p of [...this.hinted]) {
-      if (evicted === count) return;
-      this.hinted.delete(p);
-      take(p);
     }
-    for (let p = 0; p < this.size && evicted < count; p++) {
-      if (this.pages[p]?.kind !== 'frame') continue;
-      this.hinted.delete(p);
-      take(p);
-    }
+    return evicted;
+  }
+
+  /** Clean page `p` was evicted (the kernel's choice, checked by the caller). */
+  evictPage(p: number): void {
+    const page = this.pages[p];
+    assert(page?.kind === 'frame' && page.state === 'clean', `page ${p} evicted while not clean`);
+    this.pages[p] = null;
+    this.hinted.delete(p);
   }
 
   /** The clean frames, in page order (what eviction may take). */

@@ -30,7 +30,16 @@ import {
   type ZxInfoVmo,
 } from '../../src/abi/structs.ts';
 import type { Syscalls } from '../../src/syscalls/index.ts';
-import { createVmo, kmemStats, newKernel, newProcess, out, PAGE, vmoInfo } from '../helpers.ts';
+import {
+  createVmo,
+  handleBasic,
+  kmemStats,
+  newKernel,
+  newProcess,
+  out,
+  PAGE,
+  vmoInfo,
+} from '../helpers.ts';
 import { createPort, drainPackets } from '../syscalls/ipc-helpers.ts';
 import { createPagedVmo, createPager } from '../syscalls/pager/pager-helpers.ts';
 import { checkAttributionSum } from '../vm/cow/tree-helpers.ts';
@@ -165,6 +174,21 @@ export class World {
     const expected = this.oracle.detached ? ZX_ERR_BAD_STATE : ZX_OK;
     expectStatus(this.op(ZX_PAGER_OP_FAIL, start, end, BigInt(status)), expected, what);
     this.answered(start, end, null);
+  }
+
+  /** The root's pages that hold content now (kernel.inspect()'s supplied runs). */
+  presentRootPages(): Set<number> {
+    const koid = Number(handleBasic(this.sys, this.root).koid);
+    const present = new Set<number>();
+    for (const pager of this.kernel.inspect().pagers) {
+      for (const vmo of pager.vmos) {
+        if (vmo.vmoKoid !== koid) continue;
+        for (const run of vmo.supplied) {
+          for (let p = run.start; p < run.start + run.count; p++) present.add(p);
+        }
+      }
+    }
+    return present;
   }
 
   // --- Checks ---
