@@ -13,15 +13,17 @@ export const DIRTY = 1;
 export const AWAITING_CLEAN = 2;
 /** With DIRTY or AWAITING_CLEAN: no page, reads as zero (a dirty zero interval). */
 export const ZERO = 4;
-/**
- * No page, reads as zero, not dirty: past the stream size (Zircon's untracked zero interval),
- * or supplied as zero (the aux VMO had no page there; Zircon's clean zero marker).
- */
+/** No page, reads as zero, not dirty: past the stream size (Zircon's untracked zero interval). */
 export const UNTRACKED = 8;
+/**
+ * No page, reads as zero, clean: supplied as zero (the aux VMO had no page there; Zircon's
+ * marker). Unlike UNTRACKED it goes on detach, as Zircon's DetachSource empties markers.
+ */
+export const CLEAN_ZERO = 16;
 
 /** Whether pages with `tag` read as zero without a page (and without asking the pager). */
 export function readsZero(tag: number): boolean {
-  return (tag & (ZERO | UNTRACKED)) !== 0;
+  return (tag & (ZERO | UNTRACKED | CLEAN_ZERO)) !== 0;
 }
 
 /** Whether pages with `tag` are dirty for zx_pager_query_dirty_ranges. */

@@ -28,6 +28,7 @@ import { PAGE_SHIFT_N, PAGE_SIZE, roundUpPageU64 } from '../util/u64.ts';
 import type { PageRange, VmCowPages } from './cow-pages.ts';
 import {
   AWAITING_CLEAN,
+  CLEAN_ZERO,
   DIRTY,
   isDirty,
   type PageRuns,
@@ -158,7 +159,9 @@ export function zeroPagerPages(node: VmCowPages, start: number, end: number): vo
   node.pages.clearDescending(start, end, (_index, entry) => {
     if (isFrame(entry)) node.pmm.free(entryFrame(entry), FrameUse.vmo);
   });
-  source.runs.update(start, end, (tag) => (tag === UNTRACKED ? tag : DIRTY | ZERO));
+  source.runs.update(start, end, (tag) =>
+    tag === UNTRACKED || tag === CLEAN_ZERO ? tag : DIRTY | ZERO,
+  );
   for (const page of kept) {
     node.pages.set(page, ZERO_MARKER);
     source.runs.set(page, page + 1, 0);

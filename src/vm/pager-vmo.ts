@@ -9,7 +9,7 @@ import { because } from '../util/reason.ts';
 import { PAGE_SHIFT_N, U64_MAX } from '../util/u64.ts';
 import { rootOf } from './cow-pager-tree.ts';
 import { CowSplice } from './cow-splice.ts';
-import { readsZero, UNTRACKED } from './dirty-ranges.ts';
+import { CLEAN_ZERO, readsZero } from './dirty-ranges.ts';
 import type { DiscardableList } from './discardable.ts';
 import { entryFrame, isFrame } from './page-list.ts';
 import type { PageSource } from './page-source.ts';
@@ -66,7 +66,7 @@ export function rootPages(
 
 /**
  * zx_pager_supply_pages into `vmo`: each page of the range still missing takes the splice's
- * frame, or becomes a clean zero where the aux VMO had nothing (an UNTRACKED run, as upstream
+ * frame, or becomes a clean zero where the aux VMO had nothing (a CLEAN_ZERO run, as upstream
  * places a zero marker); present pages keep theirs and the splice's frame is freed. Requests
  * the pages complete end, and their waiters go on. Costs the splice's entries and the VMO's
  * entries and runs in the range, never its width.
@@ -97,14 +97,14 @@ export function supplyPagerPages(
     let at = from;
     while (next < offsets.length && start + offsets[next]! < to) {
       const page = start + offsets[next]!;
-      source.runs.set(at, page, UNTRACKED);
+      source.runs.set(at, page, CLEAN_ZERO);
       const entry = entries[next++]!;
       node.pages.set(page, entry);
       // A supplied page is the newest in the eviction order.
       if (isFrame(entry)) source.hints.placed(entryFrame(entry), page);
       at = page + 1;
     }
-    source.runs.set(at, to, UNTRACKED);
+    source.runs.set(at, to, CLEAN_ZERO);
   }
   while (next < offsets.length) drop(next++);
   source.supplied(start, end);
@@ -152,7 +152,9 @@ export function failPagerRange(
 
 /**
  * zx_pager_detach_vmo: waiters fail with BAD_STATE, COMPLETE is sent, and the clean pages are
- * dropped; dirty ones (written, or past a growth) and pinned ones stay.
+ * dropped, those supplied as zero included (DetachSource empties markers: the next access fails
+ * as any missing page does); dirty ones (written, or past a growth), pinned ones and the
+ * untracked zeros past the stream size stay.
  */
 export function detachPagerVmo(vmo: VmObjectPaged): void {
   const node = vmo.cow;
@@ -160,4 +162,12 @@ export function detachPagerVmo(vmo: VmObjectPaged): void {
   assert(source !== null, 'detaching a VMO without a pager');
   source.detach(true);
   for (const page of cleanPagesIn(node, 0, node.sizePages)) node.decommit(page, page + 1);
+  const zeros: [number, number][] = [];
+  source.runs.forEachPiece(0, node.sizePages, (from, to, tag) => {
+    if (tag === CLEAN_ZERO) zeros.push([from, to]);
+  });
+  for (const [from, to] of zeros) {
+    source.runs.set(from, to, 0);
+    node.notifyRemoved(from, to);
+  }
 }

@@ -551,6 +551,21 @@ describe('page requests: failing, detaching, shrinking', () => {
     assert.deepEqual(readVmo(sys, vmo, PAGE, 1), new Uint8Array([42]));
   });
 
+  // Upstream VmCowPages::DetachSource: "A marker is a clean zero page. Replace it with an empty
+  // slot." A page supplied as zero (the aux VMO had none there) goes like any clean page; the
+  // zeros past the stream size are not markers and stay.
+  it('detach drops pages supplied as zero too: reading them is BAD_STATE', () => {
+    const { sys, pager, vmo } = setup(3);
+    const aux = createVmo(sys, 2 * PAGE);
+    expectStatus(sys.zx_pager_supply_pages(pager, vmo, 0n, BigInt(2 * PAGE), aux, 0n), ZX_OK);
+    supplyDisk(sys, pager, vmo, 2, 1);
+    assert.deepEqual(readVmo(sys, vmo, 0, 2 * PAGE), new Uint8Array(2 * PAGE));
+    expectStatus(sys.zx_pager_detach_vmo(pager, vmo), ZX_OK);
+    for (const page of [0, 1, 2]) {
+      expectStatus(sys.zx_vmo_read(vmo, new Uint8Array(1), page * PAGE, 1), ZX_ERR_BAD_STATE);
+    }
+  });
+
   // ZIRCON-FACTS.md: "ZX_VMO_OP_ZERO turns whole pages into dirty zero ranges"; partial pages
   // need their content first.
   it('ZERO of whole pages asks nothing and reads zero; a partial page is fetched first', () => {
