@@ -51,6 +51,25 @@ export interface PagerTrace {
   observer: ((record: PageRequestRecord) => void) | null;
 }
 
+/** A page request's packet (or COMPLETE's) in the port: its proxy hears when it is taken. */
+class RequestPacket implements PortPacket {
+  readonly bytes: Uint8Array;
+  readonly key: bigint;
+  readonly handle = null;
+  readonly user = false;
+  private readonly proxy: PagerProxy;
+
+  constructor(bytes: Uint8Array, proxy: PagerProxy) {
+    this.bytes = bytes;
+    this.key = proxy.key;
+    this.proxy = proxy;
+  }
+
+  onTaken(): void {
+    this.proxy.taken(this);
+  }
+}
+
 export class PagerProxy implements PageProvider {
   readonly pagerKoid: number;
   /** The koid of the VMO this proxy serves. */
@@ -172,19 +191,16 @@ export class PagerProxy implements PageProvider {
       const [offset, length] = [what.start * PAGE_SIZE, (what.end - what.start) * PAGE_SIZE];
       encodePageRequestPacket(bytes, this.keyBytes, what.command, offset, length);
     }
-    const packet: PortPacket = {
-      bytes,
-      key: this.key,
-      handle: null,
-      user: false,
-      onTaken: () => {
-        if (this.inPort?.packet !== packet) return;
-        this.inPort = null;
-        this.flush();
-      },
-    };
+    const packet = new RequestPacket(bytes, this);
     this.inPort = { what, packet };
     this.port.queueKernel(packet);
+  }
+
+  /** The pager took `packet` from the port: the next one may go. */
+  taken(packet: PortPacket): void {
+    if (this.inPort?.packet !== packet) return;
+    this.inPort = null;
+    this.flush();
   }
 
   /** The pager is gone: nothing more is sent, and what waits in the port is taken back. */

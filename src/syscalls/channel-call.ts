@@ -11,6 +11,7 @@ import {
   ZX_ERR_INVALID_ARGS,
   ZX_ERR_TIMED_OUT,
   ZX_THREAD_STATE_BLOCKED_CHANNEL,
+  ZX_TIME_INFINITE,
 } from '../abi/constants.ts';
 import {
   decodeZxChannelCallArgs,
@@ -23,6 +24,7 @@ import {
   MessagePacket,
   type MessageWaiter,
 } from '../object/channel-dispatcher.ts';
+import type { BlockedCall, Blocker, Finish } from '../util/blocker.ts';
 import { armDeadline, deadlinePassed, shouldWait } from './blocking.ts';
 import { PEER_GONE, USE_IOVEC } from './channel.ts';
 import {
@@ -114,39 +116,81 @@ function waitForReply(
   actualBytes: UserOut,
   actualHandles: UserOut,
 ): number {
-  return shouldWait(ctx, {
-    state: ZX_THREAD_STATE_BLOCKED_CHANNEL,
-    arm: (wake) => {
-      let reply: MessagePacket | null = null;
-      const waiter: MessageWaiter = {
-        txid,
-        deliver: (message) => {
-          reply = message;
-          cancelTimer();
-          wake(() => {
-            const taken = reply!;
-            reply = null;
-            return readReply(ctx, taken, call, actualBytes, actualHandles);
-          });
-        },
-        cancel: (status) => {
-          cancelTimer();
-          wake(() => fail(ctx, status, callEnded, status));
-        },
-      };
-      const cancelTimer = armDeadline(ctx, deadline, () => {
-        channel.removeCaller(waiter);
-        wake(() => fail(ctx, ZX_ERR_TIMED_OUT, deadlineGone, deadline, NO_REPLY));
-      });
-      channel.addCaller(waiter);
-      return () => {
-        channel.removeCaller(waiter);
-        cancelTimer();
-        (reply as MessagePacket | null)?.destroy();
-        reply = null;
-      };
-    },
-  });
+  return shouldWait(
+    ctx,
+    new ReplyWait(ctx, channel, txid, deadline, call, actualBytes, actualHandles),
+  );
+}
+
+/** A zx_channel_call waiting for its reply: the blocker, the channel's waiter and the finish. */
+class ReplyWait implements Blocker, MessageWaiter, Finish {
+  readonly state = ZX_THREAD_STATE_BLOCKED_CHANNEL;
+  readonly txid: number;
+  private readonly ctx: SyscallContext;
+  private readonly channel: ChannelDispatcher;
+  private readonly deadline: bigint;
+  private readonly args: ZxChannelCallArgs;
+  private readonly actualBytes: UserOut;
+  private readonly actualHandles: UserOut;
+  private call: BlockedCall | null = null;
+  private reply: MessagePacket | null = null;
+  private cancelTimer: (() => void) | null = null;
+
+  constructor(
+    ctx: SyscallContext,
+    channel: ChannelDispatcher,
+    txid: number,
+    deadline: bigint,
+    args: ZxChannelCallArgs,
+    actualBytes: UserOut,
+    actualHandles: UserOut,
+  ) {
+    this.ctx = ctx;
+    this.channel = channel;
+    this.txid = txid;
+    this.deadline = deadline;
+    this.args = args;
+    this.actualBytes = actualBytes;
+    this.actualHandles = actualHandles;
+  }
+
+  arm(call: BlockedCall): void {
+    this.call = call;
+    if (this.deadline < ZX_TIME_INFINITE) {
+      this.cancelTimer = armDeadline(this.ctx, this.deadline, () => this.timedOut());
+    }
+    this.channel.addCaller(this);
+  }
+
+  disarm(): void {
+    this.channel.removeCaller(this);
+    this.cancelTimer?.();
+    this.reply?.destroy();
+    this.reply = null;
+  }
+
+  deliver(message: MessagePacket): void {
+    this.reply = message;
+    this.cancelTimer?.();
+    this.call!.wake(this);
+  }
+
+  cancel(status: number): void {
+    this.cancelTimer?.();
+    this.call!.wake(() => fail(this.ctx, status, callEnded, status));
+  }
+
+  private timedOut(): void {
+    this.channel.removeCaller(this);
+    this.call!.wake(() => fail(this.ctx, ZX_ERR_TIMED_OUT, deadlineGone, this.deadline, NO_REPLY));
+  }
+
+  /** On the woken thread's turn: the reply read into the call's buffers. */
+  finish(): number {
+    const taken = this.reply!;
+    this.reply = null;
+    return readReply(this.ctx, taken, this.args, this.actualBytes, this.actualHandles);
+  }
 }
 
 /** channel_read_out: the reply must fit rd_num_bytes and rd_num_handles, or it is destroyed. */

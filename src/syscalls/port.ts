@@ -12,6 +12,7 @@ import {
   ZX_POL_NEW_PORT,
   ZX_PORT_BIND_TO_INTERRUPT,
   ZX_THREAD_STATE_BLOCKED_PORT,
+  ZX_TIME_INFINITE,
 } from '../abi/constants.ts';
 import { ZX_PORT_PACKET_SIZE } from '../abi/structs-ipc.ts';
 import { PORT_SYSCALLS as S } from '../abi/syscalls/port.ts';
@@ -22,6 +23,7 @@ import {
   type PortWaiter,
 } from '../object/port-dispatcher.ts';
 import { isWaitable } from '../object/waitable.ts';
+import type { BlockedCall, Blocker, Finish } from '../util/blocker.ts';
 import { hex } from '../util/reason.ts';
 import { armDeadline, deadlinePassed, shouldWait } from './blocking.ts';
 import { fail, handleWithRights, objectWithRights, type SyscallContext } from './context.ts';
@@ -80,6 +82,61 @@ function copyOutPacket(ctx: SyscallContext, out: UserBuffer, packet: PortPacket)
 }
 
 /**
+ * A thread parked in zx_port_wait: handed the next packet (which its call copies out on its own
+ * turn), or timed out at its deadline. One object is the blocker, the port's waiter and the
+ * call's finish.
+ */
+class PortWait implements Blocker, PortWaiter, Finish {
+  readonly state = ZX_THREAD_STATE_BLOCKED_PORT;
+  private readonly ctx: SyscallContext;
+  private readonly port: PortDispatcher;
+  private readonly deadline: bigint;
+  private readonly out: UserBuffer;
+  private call: BlockedCall | null = null;
+  private received: PortPacket | null = null;
+  private cancelTimer: (() => void) | null = null;
+
+  constructor(ctx: SyscallContext, port: PortDispatcher, deadline: bigint, out: UserBuffer) {
+    this.ctx = ctx;
+    this.port = port;
+    this.deadline = deadline;
+    this.out = out;
+  }
+
+  arm(call: BlockedCall): void {
+    this.call = call;
+    if (this.deadline < ZX_TIME_INFINITE) {
+      this.cancelTimer = armDeadline(this.ctx, this.deadline, () => this.timedOut());
+    }
+    this.port.addWaiter(this);
+  }
+
+  disarm(): void {
+    this.port.removeWaiter(this);
+    this.cancelTimer?.();
+    this.received = null;
+  }
+
+  deliver(packet: PortPacket): void {
+    this.cancelTimer?.();
+    this.received = packet;
+    this.call!.wake(this);
+  }
+
+  private timedOut(): void {
+    this.port.removeWaiter(this);
+    this.call!.wake(() => fail(this.ctx, ZX_ERR_TIMED_OUT, deadlineGone, this.deadline, EMPTY));
+  }
+
+  /** On the woken thread's turn: the packet copied out. */
+  finish(): number {
+    const packet = this.received!;
+    this.received = null;
+    return copyOutPacket(this.ctx, this.out, packet);
+  }
+}
+
+/**
  * zx_port_wait(handle, deadline, packet): the oldest packet, or a wait (BLOCKED_PORT) until one
  * is queued or the deadline passes. Waiting threads are handed packets oldest waiter first.
  */
@@ -95,26 +152,7 @@ export function zx_port_wait(
   if (ready !== undefined) return copyOutPacket(ctx, packet, ready);
   if (deadlinePassed(ctx, deadline))
     return fail(ctx, ZX_ERR_TIMED_OUT, deadlineGone, deadline, EMPTY);
-  const waited = shouldWait(ctx, {
-    state: ZX_THREAD_STATE_BLOCKED_PORT,
-    arm: (wake) => {
-      const waiter: PortWaiter = {
-        deliver: (p) => {
-          cancelTimer();
-          wake(() => copyOutPacket(ctx, packet, p));
-        },
-      };
-      const cancelTimer = armDeadline(ctx, deadline, () => {
-        port.removeWaiter(waiter);
-        wake(() => fail(ctx, ZX_ERR_TIMED_OUT, deadlineGone, deadline, EMPTY));
-      });
-      port.addWaiter(waiter);
-      return () => {
-        port.removeWaiter(waiter);
-        cancelTimer();
-      };
-    },
-  });
+  const waited = shouldWait(ctx, new PortWait(ctx, port, deadline, packet));
   return fail(ctx, waited, PORT_EMPTY);
 }
 

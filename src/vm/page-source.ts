@@ -20,7 +20,7 @@ import {
   ZX_THREAD_STATE_BLOCKED_PAGER,
 } from '../abi/constants.ts';
 import { assert } from '../util/assert.ts';
-import type { BlockerSlot, Wake } from '../util/blocker.ts';
+import type { BlockedCall, Blocker, BlockerSlot, WakeResult } from '../util/blocker.ts';
 import { because } from '../util/reason.ts';
 import { awaitAncestorPages } from './cow-pager-tree.ts';
 import type { VmCowPages } from './cow-pages.ts';
@@ -56,8 +56,8 @@ export class PageRequest {
   offset: number;
   /** Who made it (a thread, or null for the host), and its wake while it waits. */
   readonly primary: unknown;
-  primaryWake: Wake | null = null;
-  readonly overlaps = new Map<Wake, OverlapWaiter>();
+  primaryWake: BlockedCall | null = null;
+  readonly overlaps = new Map<BlockedCall, OverlapWaiter>();
   /** Answered page ranges, sorted and merged: [start, end) pairs. */
   private readonly answered: number[] = [];
 
@@ -222,24 +222,12 @@ export class PageSource {
   }
 
   private waitAsPrimary(request: PageRequest): number {
-    return this.wait((wake) => {
-      request.primaryWake = wake;
-      return () => {
-        if (request.primaryWake === wake) request.primaryWake = null;
-      };
-    });
+    this.slot.blocker = new PrimaryWait(request);
+    return ZX_ERR_SHOULD_WAIT;
   }
 
   private waitAsOverlap(request: PageRequest, first: number): number {
-    const caller = this.slot.caller;
-    return this.wait((wake) => {
-      request.overlaps.set(wake, { first, caller, failStatus: null });
-      return () => request.overlaps.delete(wake);
-    });
-  }
-
-  private wait(arm: (wake: Wake) => () => void): number {
-    this.slot.blocker = { state: ZX_THREAD_STATE_BLOCKED_PAGER, arm };
+    this.slot.blocker = new OverlapWait(request, first, this.slot.caller);
     return ZX_ERR_SHOULD_WAIT;
   }
 
@@ -281,8 +269,8 @@ export class PageSource {
       if (request.end <= start || request.start >= end) continue;
       if (request.offset >= start && request.offset < end) {
         this.finish(request);
-        wakePrimary(request, () => status);
-        for (const wake of takeOverlaps(request).keys()) wake(() => status);
+        wakePrimary(request, status);
+        for (const call of takeOverlaps(request).keys()) call.wake(status);
         continue;
       }
       for (const waiter of request.overlaps.values()) {
@@ -308,7 +296,7 @@ export class PageSource {
       if (request.end <= newPages) continue;
       this.finish(request);
       wakePrimary(request, undefined);
-      for (const wake of takeOverlaps(request).keys()) wake();
+      for (const call of takeOverlaps(request).keys()) call.wake();
     }
   }
 
@@ -322,8 +310,8 @@ export class PageSource {
     this.hints.detached();
     for (const request of [...this.requests, ...this.dirtyRequests]) {
       this.finish(request);
-      wakePrimary(request, () => ZX_ERR_BAD_STATE);
-      for (const wake of takeOverlaps(request).keys()) wake(() => ZX_ERR_BAD_STATE);
+      wakePrimary(request, ZX_ERR_BAD_STATE);
+      for (const call of takeOverlaps(request).keys()) call.wake(ZX_ERR_BAD_STATE);
     }
     if (complete) this.provider.complete();
   }
@@ -332,9 +320,8 @@ export class PageSource {
   private complete(request: PageRequest): void {
     this.finish(request);
     wakePrimary(request, undefined);
-    for (const [wake, waiter] of takeOverlaps(request)) {
-      const status = waiter.failStatus;
-      wake(status === null ? undefined : () => status);
+    for (const [call, waiter] of takeOverlaps(request)) {
+      call.wake(waiter.failStatus ?? undefined);
     }
   }
 
@@ -347,13 +334,53 @@ export class PageSource {
   }
 }
 
-function wakePrimary(request: PageRequest, finish: (() => number) | undefined): void {
-  const wake = request.primaryWake;
-  request.primaryWake = null;
-  wake?.(finish);
+/** The wait of a request's primary: a supply of its next needed page wakes it. */
+class PrimaryWait implements Blocker {
+  readonly state = ZX_THREAD_STATE_BLOCKED_PAGER;
+  private readonly request: PageRequest;
+
+  constructor(request: PageRequest) {
+    this.request = request;
+  }
+
+  arm(call: BlockedCall): void {
+    this.request.primaryWake = call;
+  }
+
+  disarm(call: BlockedCall): void {
+    if (this.request.primaryWake === call) this.request.primaryWake = null;
+  }
 }
 
-function takeOverlaps(request: PageRequest): Map<Wake, OverlapWaiter> {
+/** The wait of a caller that joined a request: it wakes when the request completes. */
+class OverlapWait implements Blocker {
+  readonly state = ZX_THREAD_STATE_BLOCKED_PAGER;
+  private readonly request: PageRequest;
+  private readonly first: number;
+  private readonly caller: unknown;
+
+  constructor(request: PageRequest, first: number, caller: unknown) {
+    this.request = request;
+    this.first = first;
+    this.caller = caller;
+  }
+
+  arm(call: BlockedCall): void {
+    this.request.overlaps.set(call, { first: this.first, caller: this.caller, failStatus: null });
+  }
+
+  disarm(call: BlockedCall): void {
+    this.request.overlaps.delete(call);
+  }
+}
+
+function wakePrimary(request: PageRequest, result: WakeResult): void {
+  const call = request.primaryWake;
+  request.primaryWake = null;
+  call?.wake(result);
+}
+
+function takeOverlaps(request: PageRequest): Map<BlockedCall, OverlapWaiter> {
   const taken = new Map(request.overlaps);
   request.overlaps.clear();
   return taken;

@@ -86,14 +86,10 @@ export function supplyPagerPages(
   const [start, end] = range;
   const { offsets, entries } = pages.take();
   const node = vmo.cow;
-  const drop = (i: number) => {
-    const entry = entries[i]!;
-    if (isFrame(entry)) node.pmm.free(entryFrame(entry), FrameUse.vmo);
-  };
   let next = 0;
   for (const [from, to] of missingRuns(node, source, start, end)) {
     // Splice pages for pages already present (or zero ranges, the VMO's own zeros) are freed.
-    while (next < offsets.length && start + offsets[next]! < from) drop(next++);
+    while (next < offsets.length && start + offsets[next]! < from) drop(node, entries[next++]!);
     let at = from;
     while (next < offsets.length && start + offsets[next]! < to) {
       const page = start + offsets[next]!;
@@ -103,10 +99,15 @@ export function supplyPagerPages(
     }
     source.runs.set(at, to, UNTRACKED);
   }
-  while (next < offsets.length) drop(next++);
+  while (next < offsets.length) drop(node, entries[next++]!);
   source.supplied(start, end);
   source.hints.supplied();
   return ZX_OK;
+}
+
+/** A splice entry not placed: its frame, if it is one, is freed. */
+function drop(node: VmObjectPaged['cow'], entry: number): void {
+  if (isFrame(entry)) node.pmm.free(entryFrame(entry), FrameUse.vmo);
 }
 
 /** The runs of pages of [start, end) the pager has yet to supply: no entry, no zero range. */
