@@ -26,6 +26,18 @@ export interface SpliceList {
  * splice list, or ZX_ERR_NO_MEMORY (nothing changed) when forks cannot get frames.
  */
 export function takePages(node: VmCowPages, start: number, end: number): SpliceList | number {
+  if (node.parent === null) {
+    // Only the node's own entries, visited in order: the list is sorted as it is made.
+    const offsets: number[] = [];
+    const entries: number[] = [];
+    node.pages.clear(start, end, (index, entry) => {
+      if (!isFrame(entry)) return;
+      offsets.push(index - start);
+      entries.push(entry);
+    });
+    node.notifyRemoved(start, end);
+    return { offsets, entries };
+  }
   const pmm = node.pmm;
   const taken: { offset: number; entry: number }[] = [];
   let markers: number[] = [];

@@ -73,29 +73,22 @@ export class PageRequest {
   answer(from: number, to: number): boolean {
     const a = Math.max(from, this.start);
     const b = Math.min(to, this.end);
+    const answered = this.answered;
     if (a < b) {
-      const merged: number[] = [];
+      // Ranges that touch or overlap [a, b) merge into it; the rest keep their order.
+      let i = 0;
+      while (i < answered.length && answered[i + 1]! < a) i += 2;
+      let j = i;
       let lo = a;
       let hi = b;
-      for (let i = 0; i < this.answered.length; i += 2) {
-        const s = this.answered[i]!;
-        const e = this.answered[i + 1]!;
-        if (e < lo || s > hi) merged.push(s, e);
-        else {
-          lo = Math.min(lo, s);
-          hi = Math.max(hi, e);
-        }
+      while (j < answered.length && answered[j]! <= hi) {
+        lo = Math.min(lo, answered[j]!);
+        hi = Math.max(hi, answered[j + 1]!);
+        j += 2;
       }
-      merged.push(lo, hi);
-      const pairs: [number, number][] = [];
-      for (let i = 0; i < merged.length; i += 2) pairs.push([merged[i]!, merged[i + 1]!]);
-      pairs.sort((x, y) => x[0] - y[0]);
-      this.answered.length = 0;
-      for (const [s, e] of pairs) this.answered.push(s, e);
+      answered.splice(i, j - i, lo, hi);
     }
-    return (
-      this.answered.length === 2 && this.answered[0] === this.start && this.answered[1] === this.end
-    );
+    return answered.length === 2 && answered[0] === this.start && answered[1] === this.end;
   }
 }
 
@@ -245,10 +238,15 @@ export class PageSource {
   }
 
   private answered(list: PageRequest[], start: number, end: number): void {
-    for (const request of [...list]) {
-      if (request.end <= start || request.start >= end) continue;
-      if (request.answer(start, end)) this.complete(request);
-      else if (request.offset >= start && request.offset < end) wakePrimary(request, undefined);
+    // In order of start; a completed request leaves the list (nothing else changes it here).
+    for (let i = 0; i < list.length; ) {
+      const request = list[i]!;
+      if (request.start >= end) break;
+      if (request.end > start) {
+        if (request.answer(start, end)) this.complete(request);
+        else if (request.offset >= start && request.offset < end) wakePrimary(request, undefined);
+      }
+      if (list[i] === request) i++;
     }
   }
 
@@ -320,6 +318,7 @@ export class PageSource {
   private complete(request: PageRequest): void {
     this.finish(request);
     wakePrimary(request, undefined);
+    if (request.overlaps.size === 0) return;
     for (const [call, waiter] of takeOverlaps(request)) {
       call.wake(waiter.failStatus ?? undefined);
     }
