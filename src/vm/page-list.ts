@@ -40,8 +40,16 @@ export function isFrame(entry: number): boolean {
 /** Called for each chunk a range touches: entries chunk[from..to) sit at pages base + slot. */
 export type ChunkVisitor = (chunk: Int32Array, base: number, from: number, to: number) => void;
 
+/**
+ * The key of an empty chunk every list's Map holds, so that the Map never holds fewer than one
+ * entry: V8 shrinks a Map that drops below a quarter full, and a list whose only chunk empties
+ * and fills again (an aux VMO's page) would reallocate its table every time.
+ */
+const KEEPER = -1;
+
 export class VmPageList {
-  private readonly chunks = new Map<number, Int32Array>();
+  /** The chunks by key, and the KEEPER entry (never a chunk of the list). */
+  private readonly chunks = new Map<number, Int32Array>([[KEEPER, new Int32Array(0)]]);
   /** The keys of `chunks`, in order: made once a second chunk comes (most lists hold one). */
   private order: SortedKeys | null = null;
   private lastKey = -1;
@@ -159,8 +167,13 @@ export class VmPageList {
     return chunk[COUNT_SLOT]! - chunk[FRAME_SLOT]!;
   }
 
+  /** Chunks held (the KEEPER entry is none). */
+  private get chunkCount(): number {
+    return this.chunks.size - 1;
+  }
+
   get isEmpty(): boolean {
-    return this.chunks.size === 0;
+    return this.chunkCount === 0;
   }
 
   /**
@@ -181,7 +194,7 @@ export class VmPageList {
    * change entries of the chunk it is given (through set()).
    */
   forEachChunk(start: number, end: number, visit: ChunkVisitor): void {
-    if (start >= end || this.chunks.size === 0) return;
+    if (start >= end || this.chunkCount === 0) return;
     for (const key of this.keysIn(start, end)) {
       const chunk = this.chunks.get(key);
       if (chunk === undefined) continue;
@@ -223,7 +236,7 @@ export class VmPageList {
    * wholly inside the range holds an entry by being there.
    */
   hasEntriesIn(start: number, end: number): boolean {
-    if (start >= end || this.chunks.size === 0) return false;
+    if (start >= end || this.chunkCount === 0) return false;
     const lastKey = Math.floor((end - 1) / CHUNK);
     let key = Math.floor(start / CHUNK);
     for (;;) {
@@ -263,7 +276,7 @@ export class VmPageList {
     end: number,
     release: (index: number, entry: number) => void,
   ): void {
-    if (start >= end || this.chunks.size === 0) return;
+    if (start >= end || this.chunkCount === 0) return;
     const keys = this.keysIn(start, end);
     for (let k = keys.length - 1; k >= 0; k--) {
       const key = keys[k]!;
@@ -357,7 +370,8 @@ export class VmPageList {
   checkCounts(): void {
     let frames = 0;
     let markers = 0;
-    for (const chunk of this.chunks.values()) {
+    for (const [key, chunk] of this.chunks) {
+      if (key === KEEPER) continue;
       let count = 0;
       let chunkFrames = 0;
       for (let slot = 0; slot < CHUNK; slot++) {
@@ -375,7 +389,7 @@ export class VmPageList {
 
   /** Host bytes of bookkeeping, reported as metadata. */
   get metadataBytes(): number {
-    return this.chunks.size * (CHUNK + 1) * 4;
+    return this.chunkCount * (CHUNK + 1) * 4;
   }
 
   /** Keys of the chunks overlapping [start, end), ascending: O(log n + those keys). */
@@ -385,12 +399,16 @@ export class VmPageList {
     if (lastKey - firstKey < 4) {
       // A chunk or a few: looking them up is quicker than searching.
       const keys: number[] = [];
-      for (let key = firstKey; key <= lastKey; key++) if (this.chunks.has(key)) keys.push(key);
+      for (let key = Math.max(firstKey, 0); key <= lastKey; key++) {
+        if (this.chunks.has(key)) keys.push(key);
+      }
       return keys;
     }
     if (this.order === null) {
       // One chunk at most.
-      for (const key of this.chunks.keys()) return key >= firstKey && key <= lastKey ? [key] : [];
+      for (const key of this.chunks.keys()) {
+        if (key !== KEEPER) return key >= firstKey && key <= lastKey ? [key] : [];
+      }
       return [];
     }
     return this.order.between(firstKey, lastKey);
@@ -399,9 +417,9 @@ export class VmPageList {
   /** `key` has just got a chunk. */
   private keyAdded(key: number): void {
     if (this.order !== null) this.order.add(key);
-    else if (this.chunks.size > 1) {
+    else if (this.chunkCount > 1) {
       this.order = new SortedKeys();
-      for (const k of this.chunks.keys()) this.order.add(k);
+      for (const k of this.chunks.keys()) if (k !== KEEPER) this.order.add(k);
     }
   }
 
