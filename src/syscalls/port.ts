@@ -29,7 +29,7 @@ import { armDeadline, deadlinePassed, shouldWait } from './blocking.ts';
 import { fail, handleWithRights, objectWithRights, type SyscallContext } from './context.ts';
 import type { HandleOut } from './impl.ts';
 import { enforcePolicy } from './policy.ts';
-import { beginCopyOut, copyIn, finishCopyOut, type UserBuffer } from './user.ts';
+import { copyIn, copyOutBytes, type UserBuffer } from './user.ts';
 import { deadlineGone, notWaitable, notZero } from './why.ts';
 
 function portOptions(options: number): string {
@@ -75,10 +75,7 @@ export function zx_port_queue(ctx: SyscallContext, handle: number, packet: UserB
 
 /** Copies a dequeued packet out; a failed copy loses the packet, as in Zircon. */
 function copyOutPacket(ctx: SyscallContext, out: UserBuffer, packet: PortPacket): number {
-  const dst = beginCopyOut(out, ZX_PORT_PACKET_SIZE);
-  if (typeof dst === 'number') return dst;
-  dst.set(packet.bytes);
-  return finishCopyOut(ctx.user, out, dst);
+  return copyOutBytes(ctx.user, out, packet.bytes);
 }
 
 /**

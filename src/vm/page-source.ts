@@ -57,7 +57,8 @@ export class PageRequest {
   /** Who made it (a thread, or null for the host), and its wake while it waits. */
   readonly primary: unknown;
   primaryWake: BlockedCall | null = null;
-  readonly overlaps = new Map<BlockedCall, OverlapWaiter>();
+  /** The callers that joined it (made when the first joins: most requests have none). */
+  private joined: Map<BlockedCall, OverlapWaiter> | null = null;
   /** Answered page ranges, sorted and merged: [start, end) pairs. */
   private readonly answered: number[] = [];
 
@@ -67,6 +68,16 @@ export class PageRequest {
     this.end = end;
     this.offset = start;
     this.primary = primary;
+  }
+
+  /** The callers that joined the request, by their parked call. */
+  get overlaps(): Map<BlockedCall, OverlapWaiter> {
+    this.joined ??= new Map();
+    return this.joined;
+  }
+
+  get hasOverlaps(): boolean {
+    return this.joined !== null && this.joined.size > 0;
   }
 
   /** Marks [from, to) answered; true when every page of the request is. */
@@ -318,7 +329,7 @@ export class PageSource {
   private complete(request: PageRequest): void {
     this.finish(request);
     wakePrimary(request, undefined);
-    if (request.overlaps.size === 0) return;
+    if (!request.hasOverlaps) return;
     for (const [call, waiter] of takeOverlaps(request)) {
       call.wake(waiter.failStatus ?? undefined);
     }
@@ -380,6 +391,7 @@ function wakePrimary(request: PageRequest, result: WakeResult): void {
 }
 
 function takeOverlaps(request: PageRequest): Map<BlockedCall, OverlapWaiter> {
+  if (!request.hasOverlaps) return new Map();
   const taken = new Map(request.overlaps);
   request.overlaps.clear();
   return taken;
