@@ -44,7 +44,7 @@ class ParkedCall implements BlockedCall {
     this.woken = true;
     this.result = result;
     thread.wake();
-    queueMicrotask(this.parker.resumeTask);
+    this.parker.queueResume();
   }
 
   /** The thread died before the call returned (ThreadDispatcher.kill). */
@@ -58,7 +58,12 @@ export class Parker {
   readonly ctx: SyscallContext;
   readonly thread: ThreadDispatcher;
   /** Runs the woken call on its thread's turn (queued by ParkedCall.wake). */
-  readonly resumeTask: () => void;
+  private readonly resumeTask: () => void;
+  /**
+   * A settled promise: a reaction to it is a microtask, queued at once like queueMicrotask's,
+   * without the async resource Node makes for each of those.
+   */
+  private readonly settled = Promise.resolve();
   /** Takes the resolve of a new call's promise. */
   private readonly executor: (resolve: (status: number) => void) => void;
   /** The parked (or woken, not yet resumed) call: its wait, what it runs, its promise. */
@@ -75,6 +80,11 @@ export class Parker {
     this.executor = (resolve) => {
       this.resolve = resolve;
     };
+  }
+
+  /** Queues the woken call's turn. */
+  queueResume(): void {
+    this.settled.then(this.resumeTask);
   }
 
   /**

@@ -181,12 +181,18 @@ export class VmPageList {
    * change the visited entry with set(); it must not add entries elsewhere in the range.
    */
   forEach(start: number, end: number, visit: (index: number, entry: number) => void): void {
-    this.forEachChunk(start, end, (chunk, base, from, to) => {
-      for (let slot = from; slot < to; slot++) {
+    // forEachChunk's walk, written out: no closure per call (faults and supplies come here).
+    if (start >= end || this.chunkCount === 0) return;
+    for (const key of this.keysIn(start, end)) {
+      const chunk = this.chunks.get(key);
+      if (chunk === undefined) continue;
+      const base = key * CHUNK;
+      const to = Math.min(end, base + CHUNK) - base;
+      for (let slot = Math.max(start, base) - base; slot < to; slot++) {
         const entry = chunk[slot]!;
         if (entry !== EMPTY) visit(base + slot, entry);
       }
-    });
+    }
   }
 
   /**
@@ -203,21 +209,59 @@ export class VmPageList {
     }
   }
 
+  /** The first page of [start, end) without an entry, or `end`. Costs the pages before it. */
+  firstEmpty(start: number, end: number): number {
+    let at = start;
+    while (at < end) {
+      const key = Math.floor(at / CHUNK);
+      const chunk = this.chunks.get(key);
+      if (chunk === undefined) return at;
+      const base = key * CHUNK;
+      const to = Math.min(end, base + CHUNK) - base;
+      if (chunk[COUNT_SLOT] !== CHUNK) {
+        for (let slot = at - base; slot < to; slot++) if (chunk[slot] === EMPTY) return base + slot;
+      }
+      at = base + to;
+    }
+    return end;
+  }
+
+  /** The first page of [start, end) with an entry, or `end`. Costs the chunks before it. */
+  firstEntry(start: number, end: number): number {
+    if (start >= end || this.chunkCount === 0) return end;
+    for (const key of this.keysIn(start, end)) {
+      const chunk = this.chunks.get(key);
+      if (chunk === undefined) continue;
+      const base = key * CHUNK;
+      const to = Math.min(end, base + CHUNK) - base;
+      for (let slot = Math.max(start, base) - base; slot < to; slot++) {
+        if (chunk[slot] !== EMPTY) return base + slot;
+      }
+    }
+    return end;
+  }
+
   /**
    * Calls visit(from, to) for each maximal run of consecutive pages of [start, end) that hold
    * entries, in ascending order (a full chunk is one step). The visitor must not change the list.
    */
   forEachRun(start: number, end: number, visit: (from: number, to: number) => void): void {
+    if (start >= end || this.chunkCount === 0) return;
     let runStart = -1;
     let runEnd = -1;
-    this.forEachChunk(start, end, (chunk, base, from, to) => {
+    for (const key of this.keysIn(start, end)) {
+      const chunk = this.chunks.get(key);
+      if (chunk === undefined) continue;
+      const base = key * CHUNK;
+      const from = Math.max(start, base) - base;
+      const to = Math.min(end, base + CHUNK) - base;
       if (chunk[COUNT_SLOT] === CHUNK) {
         if (base + from !== runEnd) {
           if (runStart >= 0) visit(runStart, runEnd);
           runStart = base + from;
         }
         runEnd = base + to;
-        return;
+        continue;
       }
       for (let slot = from; slot < to; slot++) {
         if (chunk[slot] === EMPTY) continue;
@@ -227,7 +271,7 @@ export class VmPageList {
         }
         runEnd = base + slot + 1;
       }
-    });
+    }
     if (runStart >= 0) visit(runStart, runEnd);
   }
 

@@ -161,6 +161,8 @@ export class PageSource {
    * `end`. Costs the entries and runs in the range.
    */
   firstMissing(pages: VmPageList, start: number, end: number): number {
+    // Without runs (nothing dirty, zero or untracked), the first page without an entry.
+    if (this.runs.runCount === 0) return pages.firstEmpty(start, end);
     let found = end;
     this.runs.forEachPiece(start, end, (from, to, tag) => {
       if (found < end || readsZero(tag)) return;
@@ -176,6 +178,7 @@ export class PageSource {
 
   /** Where the run of missing pages from `first` (missing) ends, at most `end`. */
   private missingEnd(pages: VmPageList, first: number, end: number): number {
+    if (this.runs.runCount === 0) return pages.firstEntry(first, end);
     let last = end;
     pages.forEachRun(first, end, (s) => {
       if (s < last) last = s;
