@@ -229,16 +229,33 @@ export class VmPageList {
   /** The first page of [start, end) with an entry, or `end`. Costs the chunks before it. */
   firstEntry(start: number, end: number): number {
     if (start >= end || this.chunkCount === 0) return end;
-    for (const key of this.keysIn(start, end)) {
-      const chunk = this.chunks.get(key);
-      if (chunk === undefined) continue;
-      const base = key * CHUNK;
-      const to = Math.min(end, base + CHUNK) - base;
-      for (let slot = Math.max(start, base) - base; slot < to; slot++) {
-        if (chunk[slot] !== EMPTY) return base + slot;
+    const firstKey = Math.floor(start / CHUNK);
+    const lastKey = Math.floor((end - 1) / CHUNK);
+    if (lastKey - firstKey < 4) {
+      // A chunk or a few, looked up without keysIn's array (a fault asks here).
+      for (let key = Math.max(firstKey, 0); key <= lastKey; key++) {
+        const found = this.firstEntryAt(key, start, end);
+        if (found >= 0) return found;
       }
+      return end;
+    }
+    for (const key of this.keysIn(start, end)) {
+      const found = this.firstEntryAt(key, start, end);
+      if (found >= 0) return found;
     }
     return end;
+  }
+
+  /** The first page of [start, end) with an entry in the chunk at `key`, or -1. */
+  private firstEntryAt(key: number, start: number, end: number): number {
+    const chunk = this.chunks.get(key);
+    if (chunk === undefined) return -1;
+    const base = key * CHUNK;
+    const to = Math.min(end, base + CHUNK) - base;
+    for (let slot = Math.max(start, base) - base; slot < to; slot++) {
+      if (chunk[slot] !== EMPTY) return base + slot;
+    }
+    return -1;
   }
 
   /**

@@ -97,7 +97,12 @@ export class PageRequest {
         hi = Math.max(hi, answered[j + 1]!);
         j += 2;
       }
-      answered.splice(i, j - i, lo, hi);
+      // (Array.prototype.splice makes an array of what it removes: avoided when it can be.)
+      if (j === i && i === answered.length) answered.push(lo, hi);
+      else if (j - i === 2) {
+        answered[i] = lo;
+        answered[i + 1] = hi;
+      } else answered.splice(i, j - i, lo, hi);
     }
     return answered.length === 2 && answered[0] === this.start && answered[1] === this.end;
   }
@@ -223,7 +228,8 @@ export class PageSource {
     for (const r of list) if (r.start > first && r.start < end) end = r.start;
     const request = new PageRequest(command, first, end, caller);
     const at = list.findIndex((r) => r.start > first);
-    list.splice(at < 0 ? list.length : at, 0, request);
+    if (at < 0) list.push(request);
+    else list.splice(at, 0, request);
     this.provider.send(request);
     return this.waitAsPrimary(request);
   }
@@ -342,7 +348,8 @@ export class PageSource {
     const list = request.command === ZX_PAGER_VMO_READ ? this.requests : this.dirtyRequests;
     const i = list.indexOf(request);
     assert(i >= 0, 'finishing a request that is not outstanding');
-    list.splice(i, 1);
+    if (i === list.length - 1) list.pop();
+    else list.splice(i, 1);
     this.provider.withdraw(request);
   }
 }
