@@ -167,13 +167,15 @@ function plain(decoders: Decoder[], impl: AnyImpl, ctx: SyscallContext): Wrapper
     default:
       return (...args: unknown[]) => {
         if (refused(ctx) !== ZX_OK) return refused(ctx);
-        const decoded = new Array<unknown>(decoders.length);
+        // The implementation's arguments, the context first: applied, not spread into a copy.
+        const decoded = new Array<unknown>(decoders.length + 1);
+        decoded[0] = ctx;
         for (let i = 0; i < decoders.length; i++) {
           const value = decoders[i]!(args[i]);
           if (value === INVALID) return ZX_ERR_INVALID_ARGS;
-          decoded[i] = value;
+          decoded[i + 1] = value;
         }
-        return impl(ctx, ...decoded);
+        return impl.apply(undefined, decoded as Parameters<AnyImpl>);
       };
   }
 }
