@@ -11,7 +11,6 @@ import {
   ZX_ERR_INVALID_ARGS,
   ZX_ERR_TIMED_OUT,
   ZX_THREAD_STATE_BLOCKED_CHANNEL,
-  ZX_TIME_INFINITE,
 } from '../abi/constants.ts';
 import {
   decodeZxChannelCallArgs,
@@ -24,8 +23,8 @@ import {
   MessagePacket,
   type MessageWaiter,
 } from '../object/channel-dispatcher.ts';
-import type { BlockedCall, Blocker, Finish } from '../util/blocker.ts';
-import { armDeadline, deadlinePassed, shouldWait } from './blocking.ts';
+import type { Finish } from '../util/blocker.ts';
+import { DeadlineWait, deadlinePassed, shouldWait } from './blocking.ts';
 import { PEER_GONE, USE_IOVEC } from './channel.ts';
 import {
   buildMessageBytes,
@@ -123,18 +122,13 @@ function waitForReply(
 }
 
 /** A zx_channel_call waiting for its reply: the blocker, the channel's waiter and the finish. */
-class ReplyWait implements Blocker, MessageWaiter, Finish {
-  readonly state = ZX_THREAD_STATE_BLOCKED_CHANNEL;
+class ReplyWait extends DeadlineWait implements MessageWaiter, Finish {
   readonly txid: number;
-  private readonly ctx: SyscallContext;
   private readonly channel: ChannelDispatcher;
-  private readonly deadline: bigint;
   private readonly args: ZxChannelCallArgs;
   private readonly actualBytes: UserOut;
   private readonly actualHandles: UserOut;
-  private call: BlockedCall | null = null;
   private reply: MessagePacket | null = null;
-  private cancelTimer: (() => void) | null = null;
 
   constructor(
     ctx: SyscallContext,
@@ -145,44 +139,35 @@ class ReplyWait implements Blocker, MessageWaiter, Finish {
     actualBytes: UserOut,
     actualHandles: UserOut,
   ) {
-    this.ctx = ctx;
+    super(ZX_THREAD_STATE_BLOCKED_CHANNEL, ctx, deadline, NO_REPLY);
     this.channel = channel;
     this.txid = txid;
-    this.deadline = deadline;
     this.args = args;
     this.actualBytes = actualBytes;
     this.actualHandles = actualHandles;
   }
 
-  arm(call: BlockedCall): void {
-    this.call = call;
-    if (this.deadline < ZX_TIME_INFINITE) {
-      this.cancelTimer = armDeadline(this.ctx, this.deadline, () => this.timedOut());
-    }
+  protected register(): void {
     this.channel.addCaller(this);
   }
 
-  disarm(): void {
+  protected unregister(): void {
     this.channel.removeCaller(this);
-    this.cancelTimer?.();
+  }
+
+  protected drop(): void {
     this.reply?.destroy();
     this.reply = null;
   }
 
   deliver(message: MessagePacket): void {
     this.reply = message;
-    this.cancelTimer?.();
-    this.call!.wake(this);
+    this.end(this);
   }
 
   cancel(status: number): void {
-    this.cancelTimer?.();
-    this.call!.wake(() => fail(this.ctx, status, callEnded, status));
-  }
-
-  private timedOut(): void {
-    this.channel.removeCaller(this);
-    this.call!.wake(() => fail(this.ctx, ZX_ERR_TIMED_OUT, deadlineGone, this.deadline, NO_REPLY));
+    const ctx = this.ctx;
+    this.end(() => fail(ctx, status, callEnded, status));
   }
 
   /** On the woken thread's turn: the reply read into the call's buffers. */

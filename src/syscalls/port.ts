@@ -12,7 +12,6 @@ import {
   ZX_POL_NEW_PORT,
   ZX_PORT_BIND_TO_INTERRUPT,
   ZX_THREAD_STATE_BLOCKED_PORT,
-  ZX_TIME_INFINITE,
 } from '../abi/constants.ts';
 import { ZX_PORT_PACKET_SIZE } from '../abi/structs-ipc.ts';
 import { PORT_SYSCALLS as S } from '../abi/syscalls/port.ts';
@@ -23,9 +22,9 @@ import {
   type PortWaiter,
 } from '../object/port-dispatcher.ts';
 import { isWaitable } from '../object/waitable.ts';
-import type { BlockedCall, Blocker, Finish } from '../util/blocker.ts';
+import type { Finish } from '../util/blocker.ts';
 import { hex } from '../util/reason.ts';
-import { armDeadline, deadlinePassed, shouldWait } from './blocking.ts';
+import { DeadlineWait, deadlinePassed, shouldWait } from './blocking.ts';
 import { fail, handleWithRights, objectWithRights, type SyscallContext } from './context.ts';
 import type { HandleOut } from './impl.ts';
 import { enforcePolicy } from './policy.ts';
@@ -83,46 +82,32 @@ function copyOutPacket(ctx: SyscallContext, out: UserBuffer, packet: PortPacket)
  * turn), or timed out at its deadline. One object is the blocker, the port's waiter and the
  * call's finish.
  */
-class PortWait implements Blocker, PortWaiter, Finish {
-  readonly state = ZX_THREAD_STATE_BLOCKED_PORT;
-  private readonly ctx: SyscallContext;
+class PortWait extends DeadlineWait implements PortWaiter, Finish {
   private readonly port: PortDispatcher;
-  private readonly deadline: bigint;
   private readonly out: UserBuffer;
-  private call: BlockedCall | null = null;
   private received: PortPacket | null = null;
-  private cancelTimer: (() => void) | null = null;
 
   constructor(ctx: SyscallContext, port: PortDispatcher, deadline: bigint, out: UserBuffer) {
-    this.ctx = ctx;
+    super(ZX_THREAD_STATE_BLOCKED_PORT, ctx, deadline, EMPTY);
     this.port = port;
-    this.deadline = deadline;
     this.out = out;
   }
 
-  arm(call: BlockedCall): void {
-    this.call = call;
-    if (this.deadline < ZX_TIME_INFINITE) {
-      this.cancelTimer = armDeadline(this.ctx, this.deadline, () => this.timedOut());
-    }
+  protected register(): void {
     this.port.addWaiter(this);
   }
 
-  disarm(): void {
+  protected unregister(): void {
     this.port.removeWaiter(this);
-    this.cancelTimer?.();
+  }
+
+  protected drop(): void {
     this.received = null;
   }
 
   deliver(packet: PortPacket): void {
-    this.cancelTimer?.();
     this.received = packet;
-    this.call!.wake(this);
-  }
-
-  private timedOut(): void {
-    this.port.removeWaiter(this);
-    this.call!.wake(() => fail(this.ctx, ZX_ERR_TIMED_OUT, deadlineGone, this.deadline, EMPTY));
+    this.end(this);
   }
 
   /** On the woken thread's turn: the packet copied out. */
