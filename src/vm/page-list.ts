@@ -40,22 +40,20 @@ export function isFrame(entry: number): boolean {
 /** Called for each chunk a range touches: entries chunk[from..to) sit at pages base + slot. */
 export type ChunkVisitor = (chunk: Int32Array, base: number, from: number, to: number) => void;
 
-/**
- * The key of an empty chunk every list's Map holds, so that the Map never holds fewer than one
- * entry: V8 shrinks a Map that drops below a quarter full, and a list whose only chunk empties
- * and fills again (an aux VMO's page) would reallocate its table every time.
- */
-const KEEPER = -1;
-
 export class VmPageList {
-  /** The chunks by key, and the KEEPER entry (never a chunk of the list). */
-  private readonly chunks = new Map<number, Int32Array>([[KEEPER, new Int32Array(0)]]);
+  /** The chunks by key, and the drained one if any. */
+  private readonly chunks = new Map<number, Int32Array>();
   /** The keys of `chunks`, in order: made once a second chunk comes (most lists hold one). */
   private order: SortedKeys | null = null;
   private lastKey = -1;
   private lastChunk: Int32Array | undefined;
-  /** A chunk set() emptied and dropped, kept for the next one it needs. */
-  private spare: Int32Array | null = null;
+  /**
+   * The key of the chunk set() emptied last, which stays in `chunks` and `order` (and is reused
+   * for the next chunk needed) until another empties: a page that comes and goes (an aux VMO's)
+   * costs no Map insertion or deletion, which V8 pays for with a new table every few times.
+   * Every walk and lookup but get() and set() skips it; -1 when there is none.
+   */
+  private drained = -1;
   /** Frames held (entries that are frames). */
   frameCount = 0;
   /** Markers held. */
@@ -84,11 +82,7 @@ export class VmPageList {
     let chunk = key === this.lastKey ? this.lastChunk : this.chunks.get(key);
     if (chunk === undefined) {
       if (entry === EMPTY) return EMPTY;
-      // The chunk emptied last is reused: a page that comes and goes (an aux VMO's) allocates once.
-      chunk = this.spare?.fill(0) ?? new Int32Array(CHUNK_LENGTH);
-      this.spare = null;
-      this.chunks.set(key, chunk);
-      this.keyAdded(key);
+      chunk = this.newChunk(key);
     }
     this.lastKey = key;
     this.lastChunk = chunk;
@@ -102,6 +96,7 @@ export class VmPageList {
     if (entry > 0) chunk[FRAME_SLOT]!++;
     if (old === EMPTY) {
       chunk[COUNT_SLOT]!++;
+      if (key === this.drained) this.drained = -1;
       if (this.report !== null && index < this.reportLimit) {
         this.report.add(index + this.reportShift, 1);
       }
@@ -110,14 +105,35 @@ export class VmPageList {
         this.report.add(index + this.reportShift, -1);
       }
       if (--chunk[COUNT_SLOT]! === 0) {
-        this.spare = chunk;
-        this.chunks.delete(key);
-        this.order?.delete(key);
-        this.lastKey = -1;
-        this.lastChunk = undefined;
+        if (this.drained >= 0) this.dropChunk(this.drained);
+        this.drained = key;
       }
     }
     return old;
+  }
+
+  /** A chunk for `key`, which has none: the drained one moved there, or a new one. */
+  private newChunk(key: number): Int32Array {
+    let chunk: Int32Array;
+    if (this.drained >= 0) {
+      // Empty: every slot EMPTY and both counts 0.
+      chunk = this.chunks.get(this.drained)!;
+      this.dropChunk(this.drained);
+      this.drained = -1;
+    } else chunk = new Int32Array(CHUNK_LENGTH);
+    this.chunks.set(key, chunk);
+    this.keyAdded(key);
+    return chunk;
+  }
+
+  /** Takes the chunk at `key` out of the map and the order. */
+  private dropChunk(key: number): void {
+    this.chunks.delete(key);
+    this.order?.delete(key);
+    if (this.lastKey === key) {
+      this.lastKey = -1;
+      this.lastChunk = undefined;
+    }
   }
 
   /**
@@ -167,9 +183,9 @@ export class VmPageList {
     return chunk[COUNT_SLOT]! - chunk[FRAME_SLOT]!;
   }
 
-  /** Chunks held (the KEEPER entry is none). */
+  /** Chunks held (the drained one is none). */
   private get chunkCount(): number {
-    return this.chunks.size - 1;
+    return this.chunks.size - (this.drained >= 0 ? 1 : 0);
   }
 
   get isEmpty(): boolean {
@@ -233,7 +249,7 @@ export class VmPageList {
     const lastKey = Math.floor((end - 1) / CHUNK);
     if (lastKey - firstKey < 4) {
       // A chunk or a few, looked up without keysIn's array (a fault asks here).
-      for (let key = Math.max(firstKey, 0); key <= lastKey; key++) {
+      for (let key = firstKey; key <= lastKey; key++) {
         const found = this.firstEntryAt(key, start, end);
         if (found >= 0) return found;
       }
@@ -308,6 +324,11 @@ export class VmPageList {
       } else {
         key = this.order.firstAtLeast(key);
         if (key < 0 || key > lastKey) return false;
+        if (key === this.drained) {
+          if (key === lastKey) return false;
+          key++;
+          continue;
+        }
       }
       const chunk = this.chunks.get(key)!;
       const base = key * CHUNK;
@@ -386,19 +407,14 @@ export class VmPageList {
 
   /** The chunk holding pages [key * 64, key * 64 + 64), if any (for whole-chunk moves). */
   chunkAt(key: number): Int32Array | undefined {
-    return this.chunks.get(key);
+    return key === this.drained ? undefined : this.chunks.get(key);
   }
 
   /** Takes a whole chunk out of the list (its entries and share counts go with it). */
   detachChunk(key: number): Int32Array | undefined {
-    const chunk = this.chunks.get(key);
+    const chunk = this.chunkAt(key);
     if (chunk === undefined) return undefined;
-    this.chunks.delete(key);
-    this.order?.delete(key);
-    if (this.lastKey === key) {
-      this.lastKey = -1;
-      this.lastChunk = undefined;
-    }
+    this.dropChunk(key);
     this.accountChunk(chunk, -1);
     this.reportChunk(key, chunk, -1);
     return chunk;
@@ -406,6 +422,10 @@ export class VmPageList {
 
   /** Puts a chunk taken with detachChunk at `key`, where this list has no chunk. */
   attachChunk(key: number, chunk: Int32Array): void {
+    if (key === this.drained) {
+      this.dropChunk(key);
+      this.drained = -1;
+    }
     assert(!this.chunks.has(key), 'attaching over an existing chunk');
     assert(chunk[COUNT_SLOT]! > 0, 'attaching an empty chunk');
     this.chunks.set(key, chunk);
@@ -432,7 +452,7 @@ export class VmPageList {
     let frames = 0;
     let markers = 0;
     for (const [key, chunk] of this.chunks) {
-      if (key === KEEPER) continue;
+      if (key === this.drained) continue;
       let count = 0;
       let chunkFrames = 0;
       for (let slot = 0; slot < CHUNK; slot++) {
@@ -460,27 +480,33 @@ export class VmPageList {
     if (lastKey - firstKey < 4) {
       // A chunk or a few: looking them up is quicker than searching.
       const keys: number[] = [];
-      for (let key = Math.max(firstKey, 0); key <= lastKey; key++) {
-        if (this.chunks.has(key)) keys.push(key);
+      for (let key = firstKey; key <= lastKey; key++) {
+        if (key !== this.drained && this.chunks.has(key)) keys.push(key);
       }
       return keys;
     }
     if (this.order === null) {
       // One chunk at most.
       for (const key of this.chunks.keys()) {
-        if (key !== KEEPER) return key >= firstKey && key <= lastKey ? [key] : [];
+        if (key !== this.drained) return key >= firstKey && key <= lastKey ? [key] : [];
       }
       return [];
     }
-    return this.order.between(firstKey, lastKey);
+    const keys = this.order.between(firstKey, lastKey);
+    if (this.drained >= firstKey && this.drained <= lastKey) {
+      const i = keys.indexOf(this.drained);
+      if (i >= 0) keys.splice(i, 1);
+    }
+    return keys;
   }
 
   /** `key` has just got a chunk. */
   private keyAdded(key: number): void {
     if (this.order !== null) this.order.add(key);
-    else if (this.chunkCount > 1) {
+    else if (this.chunks.size > 1) {
+      // The order holds every key of the map, the drained chunk's too.
       this.order = new SortedKeys();
-      for (const k of this.chunks.keys()) if (k !== KEEPER) this.order.add(k);
+      for (const k of this.chunks.keys()) this.order.add(k);
     }
   }
 
