@@ -72,6 +72,8 @@ export class Parker {
   private self: unknown = undefined;
   private args: unknown[] | null = null;
   private resolve: ((status: number) => void) | null = null;
+  /** The status of the last attempt (when it did not wait). */
+  private status = 0;
 
   constructor(ctx: SyscallContext) {
     this.ctx = ctx;
@@ -111,9 +113,6 @@ export class Parker {
     this.park(blocker);
     return promise;
   }
-
-  /** The status of the last attempt (when it did not wait). */
-  private status = 0;
 
   /** Runs the call once; the wait it asked for, or null (its status in `status`). */
   private attempt(call: ThreadCall, self: unknown, args: unknown[]): Blocker | null {
