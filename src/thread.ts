@@ -12,7 +12,7 @@ import { ThreadDispatcher } from './object/thread-dispatcher.ts';
 import type { SyscallContext } from './syscalls/context.ts';
 import {
   bindThreadSyscalls,
-  runOnThread,
+  Parker,
   type SyscallTracer,
   type ThreadSyscalls,
 } from './syscalls/index.ts';
@@ -55,6 +55,8 @@ export class ThreadRunner {
   readonly ctx: SyscallContext;
   readonly sys: ThreadSys;
   private readonly cpu: CpuAccess;
+  /** Runs the thread's calls, and parks them where they wait. */
+  private readonly parker: Parker;
 
   constructor(
     core: KernelCore,
@@ -75,6 +77,7 @@ export class ThreadRunner {
       reason: null,
     };
     this.cpu = cpu;
+    this.parker = new Parker(this.ctx);
     this.sys = this.bind(tracer);
   }
 
@@ -84,13 +87,11 @@ export class ThreadRunner {
   }
 
   private bind(tracer: SyscallTracer | undefined): ThreadSys {
-    const { ctx, cpu } = this;
-    return Object.assign(bindThreadSyscalls(ctx, tracer), {
-      // Faults that must wait (a pager-backed page) will record their blocker in ctx.
-      load: (vaddr: number | bigint, dst: Uint8Array) =>
-        runOnThread(ctx, () => cpu.load(vaddr, dst)),
-      store: (vaddr: number | bigint, src: Uint8Array) =>
-        runOnThread(ctx, () => cpu.store(vaddr, src)),
+    const { parker, cpu } = this;
+    return Object.assign(bindThreadSyscalls(parker, tracer), {
+      // Faults that must wait (a pager-backed page) leave their wait in the page-wait slot.
+      load: (vaddr: number | bigint, dst: Uint8Array) => parker.run(cpu.load, cpu, [vaddr, dst]),
+      store: (vaddr: number | bigint, src: Uint8Array) => parker.run(cpu.store, cpu, [vaddr, src]),
     });
   }
 }

@@ -51,6 +51,28 @@ export interface PagerTrace {
   observer: ((record: PageRequestRecord) => void) | null;
 }
 
+/** A page request's packet (or COMPLETE's) in the port: its proxy hears when it is taken. */
+class RequestPacket implements PortPacket {
+  readonly bytes: Uint8Array;
+  readonly key: bigint;
+  readonly handle = null;
+  readonly user = false;
+  /** The request it carries, or COMPLETE. */
+  readonly what: Outgoing;
+  private readonly proxy: PagerProxy;
+
+  constructor(bytes: Uint8Array, proxy: PagerProxy, what: Outgoing) {
+    this.bytes = bytes;
+    this.key = proxy.key;
+    this.proxy = proxy;
+    this.what = what;
+  }
+
+  onTaken(): void {
+    this.proxy.taken(this);
+  }
+}
+
 export class PagerProxy implements PageProvider {
   readonly pagerKoid: number;
   /** The koid of the VMO this proxy serves. */
@@ -65,8 +87,8 @@ export class PagerProxy implements PageProvider {
   private readonly keyBytes: Uint8Array;
   /** Sent, not yet in the port (the port holds one packet of this proxy at a time). */
   private readonly pending: Outgoing[] = [];
-  /** What the packet in the port is, with the packet itself. */
-  private inPort: { what: Outgoing; packet: PortPacket } | null = null;
+  /** The packet of this proxy in the port (it says what it is). */
+  private inPort: RequestPacket | null = null;
   source: PageSource | null = null;
 
   constructor(
@@ -138,7 +160,7 @@ export class PagerProxy implements PageProvider {
     const i = this.pending.indexOf(request);
     if (i >= 0) this.pending.splice(i, 1);
     if (this.inPort?.what === request) {
-      this.port.withdraw(this.inPort.packet);
+      this.port.withdraw(this.inPort);
       this.inPort = null;
       this.flush();
     }
@@ -169,28 +191,26 @@ export class PagerProxy implements PageProvider {
       encodePageRequestPacket(bytes, this.keyBytes, ZX_PAGER_VMO_COMPLETE, 0, 0);
     } else {
       // Page indices stay below 2^52, so byte offsets are exact doubles.
-      const [offset, length] = [what.start * PAGE_SIZE, (what.end - what.start) * PAGE_SIZE];
+      const offset = what.start * PAGE_SIZE;
+      const length = (what.end - what.start) * PAGE_SIZE;
       encodePageRequestPacket(bytes, this.keyBytes, what.command, offset, length);
     }
-    const packet: PortPacket = {
-      bytes,
-      key: this.key,
-      handle: null,
-      user: false,
-      onTaken: () => {
-        if (this.inPort?.packet !== packet) return;
-        this.inPort = null;
-        this.flush();
-      },
-    };
-    this.inPort = { what, packet };
+    const packet = new RequestPacket(bytes, this, what);
+    this.inPort = packet;
     this.port.queueKernel(packet);
+  }
+
+  /** The pager took `packet` from the port: the next one may go. */
+  taken(packet: PortPacket): void {
+    if (this.inPort !== packet) return;
+    this.inPort = null;
+    this.flush();
   }
 
   /** The pager is gone: nothing more is sent, and what waits in the port is taken back. */
   close(): void {
     this.pending.length = 0;
-    if (this.inPort !== null) this.port.withdraw(this.inPort.packet);
+    if (this.inPort !== null) this.port.withdraw(this.inPort);
     this.inPort = null;
   }
 }

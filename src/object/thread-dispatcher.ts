@@ -21,14 +21,20 @@ import type { ProcessDispatcher } from './process-dispatcher.ts';
 import type { Scheduler } from './scheduler.ts';
 import type { Koid } from './types.ts';
 
+/** The wait a thread is parked in (syscalls/park.ts), as a kill sees it. */
+export interface ParkedWait {
+  /** Undoes the wait: the thread died before its call returned, woken or not. */
+  abandon(): void;
+}
+
 export class ThreadDispatcher extends Dispatcher {
   readonly type = ZX_OBJ_TYPE_THREAD;
   readonly process: ProcessDispatcher;
   name: string;
   private current: number = ZX_THREAD_STATE_NEW;
   private readonly scheduler: Scheduler;
-  /** Undoes the wait of the call the thread is in (set from block until that call returns). */
-  private disarm: (() => void) | null = null;
+  /** The wait of the call the thread is in (set from block until that call returns). */
+  private wait: ParkedWait | null = null;
   /** Told once when the thread is killed (its runner settles `done`). */
   onKilled: (() => void) | null = null;
 
@@ -69,7 +75,7 @@ export class ThreadDispatcher extends Dispatcher {
 
   /** A call of the thread is parked, or woken but not yet returned to it. */
   get inCall(): boolean {
-    return this.disarm !== null;
+    return this.wait !== null;
   }
 
   /** The thread's code starts running. */
@@ -79,11 +85,11 @@ export class ThreadDispatcher extends Dispatcher {
     this.updateSignals(ZX_THREAD_SUSPENDED, ZX_THREAD_RUNNING);
   }
 
-  /** The thread parks in a call: `disarm` undoes the wait if the thread dies first. */
-  block(state: number, disarm: () => void): void {
+  /** The thread parks in a call: `wait` is abandoned if the thread dies first. */
+  block(state: number, wait: ParkedWait): void {
     assert(this.current === ZX_THREAD_STATE_RUNNING, 'only a running thread blocks');
     this.current = state;
-    this.disarm = disarm;
+    this.wait = wait;
     this.scheduler.threadStopped();
   }
 
@@ -97,7 +103,7 @@ export class ThreadDispatcher extends Dispatcher {
 
   /** The woken call is returning to the thread: nothing is left to undo. */
   resumed(): void {
-    this.disarm = null;
+    this.wait = null;
   }
 
   /** The thread's code returned or threw. */
@@ -116,13 +122,13 @@ export class ThreadDispatcher extends Dispatcher {
   }
 
   private die(): void {
-    const disarm = this.disarm;
-    this.disarm = null;
+    const wait = this.wait;
+    this.wait = null;
     const wasRunnable =
       this.current === ZX_THREAD_STATE_NEW || this.current === ZX_THREAD_STATE_RUNNING;
     this.current = ZX_THREAD_STATE_DEAD;
     if (wasRunnable) this.scheduler.threadStopped();
-    disarm?.();
+    wait?.abandon();
     this.updateSignals(ZX_THREAD_RUNNING | ZX_THREAD_SUSPENDED, ZX_THREAD_TERMINATED);
     this.process.threadExited(this);
   }

@@ -15,7 +15,7 @@ import { handleValue, i64, u32, u64 } from './args.ts';
 import { fail, noHandle, type SyscallContext, unwritable } from './context.ts';
 import { explained } from './explain.ts';
 import { HandleOut, type ImplOf } from './impl.ts';
-import { runOnThread } from './park.ts';
+import type { Parker } from './park.ts';
 import { IMPLEMENTATIONS } from './table.ts';
 import { type SyscallTracer, traced } from './trace.ts';
 import { copyOutU32, isUserBuffer } from './user.ts';
@@ -167,13 +167,15 @@ function plain(decoders: Decoder[], impl: AnyImpl, ctx: SyscallContext): Wrapper
     default:
       return (...args: unknown[]) => {
         if (refused(ctx) !== ZX_OK) return refused(ctx);
-        const decoded = new Array<unknown>(decoders.length);
+        // The implementation's arguments, the context first: applied, not spread into a copy.
+        const decoded = new Array<unknown>(decoders.length + 1);
+        decoded[0] = ctx;
         for (let i = 0; i < decoders.length; i++) {
           const value = decoders[i]!(args[i]);
           if (value === INVALID) return ZX_ERR_INVALID_ARGS;
-          decoded[i] = value;
+          decoded[i + 1] = value;
         }
-        return impl(ctx, ...decoded);
+        return impl.apply(undefined, decoded as Parameters<AnyImpl>);
       };
   }
 }
@@ -224,14 +226,14 @@ export function bindSyscalls(
 }
 
 /**
- * The syscall object of a zx thread (ctx.thread), derived from the same table: each wrapper
+ * The syscall object of a zx thread (the parker's), derived from the same table: each wrapper
  * runs as the host's does, and a call that asked to wait parks the thread (park.ts).
  */
-export function bindThreadSyscalls(ctx: SyscallContext, tracer?: SyscallTracer): ThreadSyscalls {
+export function bindThreadSyscalls(parker: Parker, tracer?: SyscallTracer): ThreadSyscalls {
   const bound: Record<string, (...args: unknown[]) => number | Promise<number>> = {};
-  const host = bindSyscalls(ctx, tracer) as unknown as Record<string, Wrapper>;
+  const host = bindSyscalls(parker.ctx, tracer) as unknown as Record<string, Wrapper>;
   for (const [name, call] of Object.entries(host)) {
-    bound[name] = (...args: unknown[]) => runOnThread(ctx, () => call(...args));
+    bound[name] = (...args: unknown[]) => parker.run(call, undefined, args);
   }
   return bound as unknown as ThreadSyscalls;
 }

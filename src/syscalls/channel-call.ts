@@ -23,7 +23,8 @@ import {
   MessagePacket,
   type MessageWaiter,
 } from '../object/channel-dispatcher.ts';
-import { armDeadline, deadlinePassed, shouldWait } from './blocking.ts';
+import type { Finish } from '../util/blocker.ts';
+import { DeadlineWait, deadlinePassed, shouldWait } from './blocking.ts';
 import { PEER_GONE, USE_IOVEC } from './channel.ts';
 import {
   buildMessageBytes,
@@ -114,39 +115,67 @@ function waitForReply(
   actualBytes: UserOut,
   actualHandles: UserOut,
 ): number {
-  return shouldWait(ctx, {
-    state: ZX_THREAD_STATE_BLOCKED_CHANNEL,
-    arm: (wake) => {
-      let reply: MessagePacket | null = null;
-      const waiter: MessageWaiter = {
-        txid,
-        deliver: (message) => {
-          reply = message;
-          cancelTimer();
-          wake(() => {
-            const taken = reply!;
-            reply = null;
-            return readReply(ctx, taken, call, actualBytes, actualHandles);
-          });
-        },
-        cancel: (status) => {
-          cancelTimer();
-          wake(() => fail(ctx, status, callEnded, status));
-        },
-      };
-      const cancelTimer = armDeadline(ctx, deadline, () => {
-        channel.removeCaller(waiter);
-        wake(() => fail(ctx, ZX_ERR_TIMED_OUT, deadlineGone, deadline, NO_REPLY));
-      });
-      channel.addCaller(waiter);
-      return () => {
-        channel.removeCaller(waiter);
-        cancelTimer();
-        (reply as MessagePacket | null)?.destroy();
-        reply = null;
-      };
-    },
-  });
+  return shouldWait(
+    ctx,
+    new ReplyWait(ctx, channel, txid, deadline, call, actualBytes, actualHandles),
+  );
+}
+
+/** A zx_channel_call waiting for its reply: the blocker, the channel's waiter and the finish. */
+class ReplyWait extends DeadlineWait implements MessageWaiter, Finish {
+  readonly txid: number;
+  private readonly channel: ChannelDispatcher;
+  private readonly args: ZxChannelCallArgs;
+  private readonly actualBytes: UserOut;
+  private readonly actualHandles: UserOut;
+  private reply: MessagePacket | null = null;
+
+  constructor(
+    ctx: SyscallContext,
+    channel: ChannelDispatcher,
+    txid: number,
+    deadline: bigint,
+    args: ZxChannelCallArgs,
+    actualBytes: UserOut,
+    actualHandles: UserOut,
+  ) {
+    super(ZX_THREAD_STATE_BLOCKED_CHANNEL, ctx, deadline, NO_REPLY);
+    this.channel = channel;
+    this.txid = txid;
+    this.args = args;
+    this.actualBytes = actualBytes;
+    this.actualHandles = actualHandles;
+  }
+
+  protected register(): void {
+    this.channel.addCaller(this);
+  }
+
+  protected unregister(): void {
+    this.channel.removeCaller(this);
+  }
+
+  protected drop(): void {
+    this.reply?.destroy();
+    this.reply = null;
+  }
+
+  deliver(message: MessagePacket): void {
+    this.reply = message;
+    this.end(this);
+  }
+
+  cancel(status: number): void {
+    const ctx = this.ctx;
+    this.end(() => fail(ctx, status, callEnded, status));
+  }
+
+  /** On the woken thread's turn: the reply read into the call's buffers. */
+  finish(): number {
+    const taken = this.reply!;
+    this.reply = null;
+    return readReply(this.ctx, taken, this.args, this.actualBytes, this.actualHandles);
+  }
 }
 
 /** channel_read_out: the reply must fit rd_num_bytes and rd_num_handles, or it is destroyed. */

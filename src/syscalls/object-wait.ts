@@ -15,9 +15,11 @@ import {
 } from '../abi/constants.ts';
 import { OBJECT_SYSCALLS } from '../abi/syscalls/object.ts';
 import { PORT_SYSCALLS } from '../abi/syscalls/port.ts';
+import type { Handle } from '../object/handle.ts';
 import type { PortDispatcher } from '../object/port-dispatcher.ts';
 import { Waiter } from '../object/wait.ts';
 import { isWaitable } from '../object/waitable.ts';
+import type { BlockedCall, Blocker } from '../util/blocker.ts';
 import { deadlinePassed, shouldWait } from './blocking.ts';
 import { fail, handleWithRights, type SyscallContext, unwritable } from './context.ts';
 import type { UserOut } from './impl.ts';
@@ -49,6 +51,49 @@ function endWaitOne(
   return status === ZX_ERR_TIMED_OUT ? fail(ctx, status, timedOut, deadline) : status;
 }
 
+/** A thread parked in zx_object_wait_one: an observer on the object and a deadline timer. */
+class WaitOne implements Blocker {
+  readonly state = ZX_THREAD_STATE_BLOCKED_WAIT_ONE;
+  private readonly ctx: SyscallContext;
+  private readonly handle: Handle;
+  private readonly signals: number;
+  private readonly deadline: bigint;
+  private readonly observed: UserOut;
+  private waiter: Waiter | null = null;
+
+  constructor(
+    ctx: SyscallContext,
+    handle: Handle,
+    signals: number,
+    deadline: bigint,
+    observed: UserOut,
+  ) {
+    this.ctx = ctx;
+    this.handle = handle;
+    this.signals = signals;
+    this.deadline = deadline;
+    this.observed = observed;
+  }
+
+  arm(call: BlockedCall): void {
+    const { ctx, observed, deadline } = this;
+    const waiter = new Waiter(this.handle, this.signals, (result) => {
+      const final =
+        result.status === ZX_ERR_CANCELED
+          ? result.observed | ZX_SIGNAL_HANDLE_CLOSED
+          : result.observed;
+      call.wake(() => endWaitOne(ctx, observed, result.status, final, deadline));
+    });
+    this.waiter = waiter;
+    this.handle.object.addObserver(waiter);
+    waiter.armTimer(ctx.core.timers, deadline);
+  }
+
+  disarm(): void {
+    this.waiter?.abandon();
+  }
+}
+
 /**
  * zx_object_wait_one(handle, signals, deadline, observed). Active signals end it at once, even
  * past the deadline; a passed deadline is TIMED_OUT; otherwise a thread waits
@@ -74,21 +119,7 @@ export function zx_object_wait_one(
   if (deadlinePassed(ctx, deadline)) {
     return endWaitOne(ctx, observed, ZX_ERR_TIMED_OUT, object.signals, deadline);
   }
-  const waited = shouldWait(ctx, {
-    state: ZX_THREAD_STATE_BLOCKED_WAIT_ONE,
-    arm: (wake) => {
-      const waiter = new Waiter(found, signals, (result) => {
-        const final =
-          result.status === ZX_ERR_CANCELED
-            ? result.observed | ZX_SIGNAL_HANDLE_CLOSED
-            : result.observed;
-        wake(() => endWaitOne(ctx, observed, result.status, final, deadline));
-      });
-      object.addObserver(waiter);
-      waiter.armTimer(ctx.core.timers, deadline);
-      return () => waiter.abandon();
-    },
-  });
+  const waited = shouldWait(ctx, new WaitOne(ctx, found, signals, deadline, observed));
   return fail(ctx, waited, WOULD_WAIT);
 }
 

@@ -22,12 +22,13 @@ import {
   type PortWaiter,
 } from '../object/port-dispatcher.ts';
 import { isWaitable } from '../object/waitable.ts';
+import type { Finish } from '../util/blocker.ts';
 import { hex } from '../util/reason.ts';
-import { armDeadline, deadlinePassed, shouldWait } from './blocking.ts';
+import { DeadlineWait, deadlinePassed, shouldWait } from './blocking.ts';
 import { fail, handleWithRights, objectWithRights, type SyscallContext } from './context.ts';
 import type { HandleOut } from './impl.ts';
 import { enforcePolicy } from './policy.ts';
-import { beginCopyOut, copyIn, finishCopyOut, type UserBuffer } from './user.ts';
+import { copyIn, copyOutBytes, type UserBuffer } from './user.ts';
 import { deadlineGone, notWaitable, notZero } from './why.ts';
 
 function portOptions(options: number): string {
@@ -73,10 +74,48 @@ export function zx_port_queue(ctx: SyscallContext, handle: number, packet: UserB
 
 /** Copies a dequeued packet out; a failed copy loses the packet, as in Zircon. */
 function copyOutPacket(ctx: SyscallContext, out: UserBuffer, packet: PortPacket): number {
-  const dst = beginCopyOut(out, ZX_PORT_PACKET_SIZE);
-  if (typeof dst === 'number') return dst;
-  dst.set(packet.bytes);
-  return finishCopyOut(ctx.user, out, dst);
+  return copyOutBytes(ctx.user, out, packet.bytes);
+}
+
+/**
+ * A thread parked in zx_port_wait: handed the next packet (which its call copies out on its own
+ * turn), or timed out at its deadline. One object is the blocker, the port's waiter and the
+ * call's finish.
+ */
+class PortWait extends DeadlineWait implements PortWaiter, Finish {
+  private readonly port: PortDispatcher;
+  private readonly out: UserBuffer;
+  private received: PortPacket | null = null;
+
+  constructor(ctx: SyscallContext, port: PortDispatcher, deadline: bigint, out: UserBuffer) {
+    super(ZX_THREAD_STATE_BLOCKED_PORT, ctx, deadline, EMPTY);
+    this.port = port;
+    this.out = out;
+  }
+
+  protected register(): void {
+    this.port.addWaiter(this);
+  }
+
+  protected unregister(): void {
+    this.port.removeWaiter(this);
+  }
+
+  protected drop(): void {
+    this.received = null;
+  }
+
+  deliver(packet: PortPacket): void {
+    this.received = packet;
+    this.end(this);
+  }
+
+  /** On the woken thread's turn: the packet copied out. */
+  finish(): number {
+    const packet = this.received!;
+    this.received = null;
+    return copyOutPacket(this.ctx, this.out, packet);
+  }
 }
 
 /**
@@ -95,26 +134,7 @@ export function zx_port_wait(
   if (ready !== undefined) return copyOutPacket(ctx, packet, ready);
   if (deadlinePassed(ctx, deadline))
     return fail(ctx, ZX_ERR_TIMED_OUT, deadlineGone, deadline, EMPTY);
-  const waited = shouldWait(ctx, {
-    state: ZX_THREAD_STATE_BLOCKED_PORT,
-    arm: (wake) => {
-      const waiter: PortWaiter = {
-        deliver: (p) => {
-          cancelTimer();
-          wake(() => copyOutPacket(ctx, packet, p));
-        },
-      };
-      const cancelTimer = armDeadline(ctx, deadline, () => {
-        port.removeWaiter(waiter);
-        wake(() => fail(ctx, ZX_ERR_TIMED_OUT, deadlineGone, deadline, EMPTY));
-      });
-      port.addWaiter(waiter);
-      return () => {
-        port.removeWaiter(waiter);
-        cancelTimer();
-      };
-    },
-  });
+  const waited = shouldWait(ctx, new PortWait(ctx, port, deadline, packet));
   return fail(ctx, waited, PORT_EMPTY);
 }
 

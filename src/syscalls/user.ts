@@ -8,7 +8,7 @@
 // ZX_ERR_NOT_FOUND for NULL and unmapped memory.
 
 import { ZX_ERR_INVALID_ARGS, ZX_ERR_NOT_FOUND, ZX_OK, ZX_STATUS_NAMES } from '../abi/constants.ts';
-import { hostByteLength, hostView, isHostBytes } from '../util/host-bytes.ts';
+import { hostByteLength, hostView, isHostBytes, setBytes } from '../util/host-bytes.ts';
 import { because, hex } from '../util/reason.ts';
 import { u64, writeOut } from './args.ts';
 
@@ -97,6 +97,29 @@ export function finishCopyOut(
 
 function notAddress(buffer: unknown): string {
   return `the buffer (${String(buffer)}) is not an address of this process`;
+}
+
+/**
+ * Copies `bytes` out to the start of `buffer`: beginCopyOut, a copy and finishCopyOut in one,
+ * with the same statuses; host memory is written in place, with no view made.
+ */
+export function copyOutBytes(
+  user: UserMemory,
+  buffer: UserBuffer,
+  bytes: Uint8Array,
+  faultStatus: number = ZX_ERR_INVALID_ARGS,
+): number {
+  const length = bytes.length;
+  if (isHostBytes(buffer)) {
+    const held = hostByteLength(buffer);
+    if (held < length) return because(ZX_ERR_NOT_FOUND, shortBuffer, held, length);
+    setBytes(buffer, bytes, 0);
+    return ZX_OK;
+  }
+  const bounce = beginCopyOut(buffer, length, faultStatus);
+  if (typeof bounce === 'number') return bounce;
+  bounce.set(bytes);
+  return finishCopyOut(user, buffer, bounce, faultStatus);
 }
 
 /**

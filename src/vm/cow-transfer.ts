@@ -13,7 +13,7 @@ import { PAGE_SIZE } from '../util/u64.ts';
 import type { VmCowPages } from './cow-pages.ts';
 import { viewersAt } from './cow-viewers.ts';
 import { forEachParentRun } from './cow-walk.ts';
-import { EMPTY, entryFrame, frameEntry, isFrame, ZERO_MARKER } from './page-list.ts';
+import { CHUNK, EMPTY, entryFrame, frameEntry, isFrame, ZERO_MARKER } from './page-list.ts';
 
 /** Taken pages: frame entries by page offset within the range (pages not listed are zero). */
 export interface SpliceList {
@@ -26,6 +26,31 @@ export interface SpliceList {
  * splice list, or ZX_ERR_NO_MEMORY (nothing changed) when forks cannot get frames.
  */
 export function takePages(node: VmCowPages, start: number, end: number): SpliceList | number {
+  if (node.parent === null) {
+    // Only the node's own entries, visited in order: the list is sorted as it is made. A range
+    // of a chunk or less (a supply of a page or a few) is looked up page by page.
+    const offsets: number[] = [];
+    const entries: number[] = [];
+    const pages = node.pages;
+    if (end - start <= CHUNK) {
+      for (let index = start; index < end; index++) {
+        const entry = pages.get(index);
+        if (entry === EMPTY) continue;
+        pages.set(index, EMPTY);
+        if (!isFrame(entry)) continue;
+        offsets.push(index - start);
+        entries.push(entry);
+      }
+    } else {
+      pages.clear(start, end, (index, entry) => {
+        if (!isFrame(entry)) return;
+        offsets.push(index - start);
+        entries.push(entry);
+      });
+    }
+    node.notifyRemoved(start, end);
+    return { offsets, entries };
+  }
   const pmm = node.pmm;
   const taken: { offset: number; entry: number }[] = [];
   let markers: number[] = [];

@@ -41,13 +41,19 @@ export function isFrame(entry: number): boolean {
 export type ChunkVisitor = (chunk: Int32Array, base: number, from: number, to: number) => void;
 
 export class VmPageList {
+  /** The chunks by key, and the drained one if any. */
   private readonly chunks = new Map<number, Int32Array>();
   /** The keys of `chunks`, in order: made once a second chunk comes (most lists hold one). */
   private order: SortedKeys | null = null;
   private lastKey = -1;
   private lastChunk: Int32Array | undefined;
-  /** A chunk set() emptied and dropped, kept for the next one it needs. */
-  private spare: Int32Array | null = null;
+  /**
+   * The key of the chunk set() emptied last, which stays in `chunks` and `order` (and is reused
+   * for the next chunk needed) until another empties: a page that comes and goes (an aux VMO's)
+   * costs no Map insertion or deletion, which V8 pays for with a new table every few times.
+   * Every walk and lookup but get() and set() skips it; -1 when there is none.
+   */
+  private drained = -1;
   /** Frames held (entries that are frames). */
   frameCount = 0;
   /** Markers held. */
@@ -76,11 +82,7 @@ export class VmPageList {
     let chunk = key === this.lastKey ? this.lastChunk : this.chunks.get(key);
     if (chunk === undefined) {
       if (entry === EMPTY) return EMPTY;
-      // The chunk emptied last is reused: a page that comes and goes (an aux VMO's) allocates once.
-      chunk = this.spare?.fill(0) ?? new Int32Array(CHUNK_LENGTH);
-      this.spare = null;
-      this.chunks.set(key, chunk);
-      this.keyAdded(key);
+      chunk = this.newChunk(key);
     }
     this.lastKey = key;
     this.lastChunk = chunk;
@@ -94,6 +96,7 @@ export class VmPageList {
     if (entry > 0) chunk[FRAME_SLOT]!++;
     if (old === EMPTY) {
       chunk[COUNT_SLOT]!++;
+      if (key === this.drained) this.drained = -1;
       if (this.report !== null && index < this.reportLimit) {
         this.report.add(index + this.reportShift, 1);
       }
@@ -102,14 +105,35 @@ export class VmPageList {
         this.report.add(index + this.reportShift, -1);
       }
       if (--chunk[COUNT_SLOT]! === 0) {
-        this.spare = chunk;
-        this.chunks.delete(key);
-        this.order?.delete(key);
-        this.lastKey = -1;
-        this.lastChunk = undefined;
+        if (this.drained >= 0) this.dropChunk(this.drained);
+        this.drained = key;
       }
     }
     return old;
+  }
+
+  /** A chunk for `key`, which has none: the drained one moved there, or a new one. */
+  private newChunk(key: number): Int32Array {
+    let chunk: Int32Array;
+    if (this.drained >= 0) {
+      // Empty: every slot EMPTY and both counts 0.
+      chunk = this.chunks.get(this.drained)!;
+      this.dropChunk(this.drained);
+      this.drained = -1;
+    } else chunk = new Int32Array(CHUNK_LENGTH);
+    this.chunks.set(key, chunk);
+    this.keyAdded(key);
+    return chunk;
+  }
+
+  /** Takes the chunk at `key` out of the map and the order. */
+  private dropChunk(key: number): void {
+    this.chunks.delete(key);
+    this.order?.delete(key);
+    if (this.lastKey === key) {
+      this.lastKey = -1;
+      this.lastChunk = undefined;
+    }
   }
 
   /**
@@ -159,8 +183,13 @@ export class VmPageList {
     return chunk[COUNT_SLOT]! - chunk[FRAME_SLOT]!;
   }
 
+  /** Chunks held (the drained one is none). */
+  private get chunkCount(): number {
+    return this.chunks.size - (this.drained >= 0 ? 1 : 0);
+  }
+
   get isEmpty(): boolean {
-    return this.chunks.size === 0;
+    return this.chunkCount === 0;
   }
 
   /**
@@ -168,12 +197,18 @@ export class VmPageList {
    * change the visited entry with set(); it must not add entries elsewhere in the range.
    */
   forEach(start: number, end: number, visit: (index: number, entry: number) => void): void {
-    this.forEachChunk(start, end, (chunk, base, from, to) => {
-      for (let slot = from; slot < to; slot++) {
+    // forEachChunk's walk, written out: no closure per call (faults and supplies come here).
+    if (start >= end || this.chunkCount === 0) return;
+    for (const key of this.keysIn(start, end)) {
+      const chunk = this.chunks.get(key);
+      if (chunk === undefined) continue;
+      const base = key * CHUNK;
+      const to = Math.min(end, base + CHUNK) - base;
+      for (let slot = Math.max(start, base) - base; slot < to; slot++) {
         const entry = chunk[slot]!;
         if (entry !== EMPTY) visit(base + slot, entry);
       }
-    });
+    }
   }
 
   /**
@@ -181,7 +216,7 @@ export class VmPageList {
    * change entries of the chunk it is given (through set()).
    */
   forEachChunk(start: number, end: number, visit: ChunkVisitor): void {
-    if (start >= end || this.chunks.size === 0) return;
+    if (start >= end || this.chunkCount === 0) return;
     for (const key of this.keysIn(start, end)) {
       const chunk = this.chunks.get(key);
       if (chunk === undefined) continue;
@@ -190,21 +225,76 @@ export class VmPageList {
     }
   }
 
+  /** The first page of [start, end) without an entry, or `end`. Costs the pages before it. */
+  firstEmpty(start: number, end: number): number {
+    let at = start;
+    while (at < end) {
+      const key = Math.floor(at / CHUNK);
+      const chunk = this.chunks.get(key);
+      if (chunk === undefined) return at;
+      const base = key * CHUNK;
+      const to = Math.min(end, base + CHUNK) - base;
+      if (chunk[COUNT_SLOT] !== CHUNK) {
+        for (let slot = at - base; slot < to; slot++) if (chunk[slot] === EMPTY) return base + slot;
+      }
+      at = base + to;
+    }
+    return end;
+  }
+
+  /** The first page of [start, end) with an entry, or `end`. Costs the chunks before it. */
+  firstEntry(start: number, end: number): number {
+    if (start >= end || this.chunkCount === 0) return end;
+    const firstKey = Math.floor(start / CHUNK);
+    const lastKey = Math.floor((end - 1) / CHUNK);
+    if (lastKey - firstKey < 4) {
+      // A chunk or a few, looked up without keysIn's array (a fault asks here).
+      for (let key = firstKey; key <= lastKey; key++) {
+        const found = this.firstEntryAt(key, start, end);
+        if (found >= 0) return found;
+      }
+      return end;
+    }
+    for (const key of this.keysIn(start, end)) {
+      const found = this.firstEntryAt(key, start, end);
+      if (found >= 0) return found;
+    }
+    return end;
+  }
+
+  /** The first page of [start, end) with an entry in the chunk at `key`, or -1. */
+  private firstEntryAt(key: number, start: number, end: number): number {
+    const chunk = this.chunks.get(key);
+    if (chunk === undefined) return -1;
+    const base = key * CHUNK;
+    const to = Math.min(end, base + CHUNK) - base;
+    for (let slot = Math.max(start, base) - base; slot < to; slot++) {
+      if (chunk[slot] !== EMPTY) return base + slot;
+    }
+    return -1;
+  }
+
   /**
    * Calls visit(from, to) for each maximal run of consecutive pages of [start, end) that hold
    * entries, in ascending order (a full chunk is one step). The visitor must not change the list.
    */
   forEachRun(start: number, end: number, visit: (from: number, to: number) => void): void {
+    if (start >= end || this.chunkCount === 0) return;
     let runStart = -1;
     let runEnd = -1;
-    this.forEachChunk(start, end, (chunk, base, from, to) => {
+    for (const key of this.keysIn(start, end)) {
+      const chunk = this.chunks.get(key);
+      if (chunk === undefined) continue;
+      const base = key * CHUNK;
+      const from = Math.max(start, base) - base;
+      const to = Math.min(end, base + CHUNK) - base;
       if (chunk[COUNT_SLOT] === CHUNK) {
         if (base + from !== runEnd) {
           if (runStart >= 0) visit(runStart, runEnd);
           runStart = base + from;
         }
         runEnd = base + to;
-        return;
+        continue;
       }
       for (let slot = from; slot < to; slot++) {
         if (chunk[slot] === EMPTY) continue;
@@ -214,7 +304,7 @@ export class VmPageList {
         }
         runEnd = base + slot + 1;
       }
-    });
+    }
     if (runStart >= 0) visit(runStart, runEnd);
   }
 
@@ -223,7 +313,7 @@ export class VmPageList {
    * wholly inside the range holds an entry by being there.
    */
   hasEntriesIn(start: number, end: number): boolean {
-    if (start >= end || this.chunks.size === 0) return false;
+    if (start >= end || this.chunkCount === 0) return false;
     const lastKey = Math.floor((end - 1) / CHUNK);
     let key = Math.floor(start / CHUNK);
     for (;;) {
@@ -234,6 +324,11 @@ export class VmPageList {
       } else {
         key = this.order.firstAtLeast(key);
         if (key < 0 || key > lastKey) return false;
+        if (key === this.drained) {
+          if (key === lastKey) return false;
+          key++;
+          continue;
+        }
       }
       const chunk = this.chunks.get(key)!;
       const base = key * CHUNK;
@@ -263,7 +358,7 @@ export class VmPageList {
     end: number,
     release: (index: number, entry: number) => void,
   ): void {
-    if (start >= end || this.chunks.size === 0) return;
+    if (start >= end || this.chunkCount === 0) return;
     const keys = this.keysIn(start, end);
     for (let k = keys.length - 1; k >= 0; k--) {
       const key = keys[k]!;
@@ -312,19 +407,14 @@ export class VmPageList {
 
   /** The chunk holding pages [key * 64, key * 64 + 64), if any (for whole-chunk moves). */
   chunkAt(key: number): Int32Array | undefined {
-    return this.chunks.get(key);
+    return key === this.drained ? undefined : this.chunks.get(key);
   }
 
   /** Takes a whole chunk out of the list (its entries and share counts go with it). */
   detachChunk(key: number): Int32Array | undefined {
-    const chunk = this.chunks.get(key);
+    const chunk = this.chunkAt(key);
     if (chunk === undefined) return undefined;
-    this.chunks.delete(key);
-    this.order?.delete(key);
-    if (this.lastKey === key) {
-      this.lastKey = -1;
-      this.lastChunk = undefined;
-    }
+    this.dropChunk(key);
     this.accountChunk(chunk, -1);
     this.reportChunk(key, chunk, -1);
     return chunk;
@@ -332,6 +422,10 @@ export class VmPageList {
 
   /** Puts a chunk taken with detachChunk at `key`, where this list has no chunk. */
   attachChunk(key: number, chunk: Int32Array): void {
+    if (key === this.drained) {
+      this.dropChunk(key);
+      this.drained = -1;
+    }
     assert(!this.chunks.has(key), 'attaching over an existing chunk');
     assert(chunk[COUNT_SLOT]! > 0, 'attaching an empty chunk');
     this.chunks.set(key, chunk);
@@ -357,7 +451,8 @@ export class VmPageList {
   checkCounts(): void {
     let frames = 0;
     let markers = 0;
-    for (const chunk of this.chunks.values()) {
+    for (const [key, chunk] of this.chunks) {
+      if (key === this.drained) continue;
       let count = 0;
       let chunkFrames = 0;
       for (let slot = 0; slot < CHUNK; slot++) {
@@ -375,7 +470,7 @@ export class VmPageList {
 
   /** Host bytes of bookkeeping, reported as metadata. */
   get metadataBytes(): number {
-    return this.chunks.size * (CHUNK + 1) * 4;
+    return this.chunkCount * (CHUNK + 1) * 4;
   }
 
   /** Keys of the chunks overlapping [start, end), ascending: O(log n + those keys). */
@@ -385,21 +480,31 @@ export class VmPageList {
     if (lastKey - firstKey < 4) {
       // A chunk or a few: looking them up is quicker than searching.
       const keys: number[] = [];
-      for (let key = firstKey; key <= lastKey; key++) if (this.chunks.has(key)) keys.push(key);
+      for (let key = firstKey; key <= lastKey; key++) {
+        if (key !== this.drained && this.chunks.has(key)) keys.push(key);
+      }
       return keys;
     }
     if (this.order === null) {
       // One chunk at most.
-      for (const key of this.chunks.keys()) return key >= firstKey && key <= lastKey ? [key] : [];
+      for (const key of this.chunks.keys()) {
+        if (key !== this.drained) return key >= firstKey && key <= lastKey ? [key] : [];
+      }
       return [];
     }
-    return this.order.between(firstKey, lastKey);
+    const keys = this.order.between(firstKey, lastKey);
+    if (this.drained >= firstKey && this.drained <= lastKey) {
+      const i = keys.indexOf(this.drained);
+      if (i >= 0) keys.splice(i, 1);
+    }
+    return keys;
   }
 
   /** `key` has just got a chunk. */
   private keyAdded(key: number): void {
     if (this.order !== null) this.order.add(key);
     else if (this.chunks.size > 1) {
+      // The order holds every key of the map, the drained chunk's too.
       this.order = new SortedKeys();
       for (const k of this.chunks.keys()) this.order.add(k);
     }

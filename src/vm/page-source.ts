@@ -20,7 +20,7 @@ import {
   ZX_THREAD_STATE_BLOCKED_PAGER,
 } from '../abi/constants.ts';
 import { assert } from '../util/assert.ts';
-import type { BlockerSlot, Wake } from '../util/blocker.ts';
+import type { BlockedCall, Blocker, BlockerSlot, WakeResult } from '../util/blocker.ts';
 import { because } from '../util/reason.ts';
 import { awaitAncestorPages } from './cow-pager-tree.ts';
 import type { VmCowPages } from './cow-pages.ts';
@@ -56,8 +56,9 @@ export class PageRequest {
   offset: number;
   /** Who made it (a thread, or null for the host), and its wake while it waits. */
   readonly primary: unknown;
-  primaryWake: Wake | null = null;
-  readonly overlaps = new Map<Wake, OverlapWaiter>();
+  primaryWake: BlockedCall | null = null;
+  /** The callers that joined it (made when the first joins: most requests have none). */
+  private joined: Map<BlockedCall, OverlapWaiter> | null = null;
   /** Answered page ranges, sorted and merged: [start, end) pairs. */
   private readonly answered: number[] = [];
 
@@ -69,33 +70,41 @@ export class PageRequest {
     this.primary = primary;
   }
 
+  /** The callers that joined the request, by their parked call. */
+  get overlaps(): Map<BlockedCall, OverlapWaiter> {
+    this.joined ??= new Map();
+    return this.joined;
+  }
+
+  get hasOverlaps(): boolean {
+    return this.joined !== null && this.joined.size > 0;
+  }
+
   /** Marks [from, to) answered; true when every page of the request is. */
   answer(from: number, to: number): boolean {
     const a = Math.max(from, this.start);
     const b = Math.min(to, this.end);
+    const answered = this.answered;
     if (a < b) {
-      const merged: number[] = [];
+      // Ranges that touch or overlap [a, b) merge into it; the rest keep their order.
+      let i = 0;
+      while (i < answered.length && answered[i + 1]! < a) i += 2;
+      let j = i;
       let lo = a;
       let hi = b;
-      for (let i = 0; i < this.answered.length; i += 2) {
-        const s = this.answered[i]!;
-        const e = this.answered[i + 1]!;
-        if (e < lo || s > hi) merged.push(s, e);
-        else {
-          lo = Math.min(lo, s);
-          hi = Math.max(hi, e);
-        }
+      while (j < answered.length && answered[j]! <= hi) {
+        lo = Math.min(lo, answered[j]!);
+        hi = Math.max(hi, answered[j + 1]!);
+        j += 2;
       }
-      merged.push(lo, hi);
-      const pairs: [number, number][] = [];
-      for (let i = 0; i < merged.length; i += 2) pairs.push([merged[i]!, merged[i + 1]!]);
-      pairs.sort((x, y) => x[0] - y[0]);
-      this.answered.length = 0;
-      for (const [s, e] of pairs) this.answered.push(s, e);
+      // (Array.prototype.splice makes an array of what it removes: avoided when it can be.)
+      if (j === i && i === answered.length) answered.push(lo, hi);
+      else if (j - i === 2) {
+        answered[i] = lo;
+        answered[i + 1] = hi;
+      } else answered.splice(i, j - i, lo, hi);
     }
-    return (
-      this.answered.length === 2 && this.answered[0] === this.start && this.answered[1] === this.end
-    );
+    return answered.length === 2 && answered[0] === this.start && answered[1] === this.end;
   }
 }
 
@@ -162,6 +171,8 @@ export class PageSource {
    * `end`. Costs the entries and runs in the range.
    */
   firstMissing(pages: VmPageList, start: number, end: number): number {
+    // Without runs (nothing dirty, zero or untracked), the first page without an entry.
+    if (this.runs.runCount === 0) return pages.firstEmpty(start, end);
     let found = end;
     this.runs.forEachPiece(start, end, (from, to, tag) => {
       if (found < end || readsZero(tag)) return;
@@ -177,6 +188,7 @@ export class PageSource {
 
   /** Where the run of missing pages from `first` (missing) ends, at most `end`. */
   private missingEnd(pages: VmPageList, first: number, end: number): number {
+    if (this.runs.runCount === 0) return pages.firstEntry(first, end);
     let last = end;
     pages.forEachRun(first, end, (s) => {
       if (s < last) last = s;
@@ -221,30 +233,19 @@ export class PageSource {
     for (const r of list) if (r.start > first && r.start < end) end = r.start;
     const request = new PageRequest(command, first, end, caller);
     const at = list.findIndex((r) => r.start > first);
-    list.splice(at < 0 ? list.length : at, 0, request);
+    if (at < 0) list.push(request);
+    else list.splice(at, 0, request);
     this.provider.send(request);
     return this.waitAsPrimary(request);
   }
 
   private waitAsPrimary(request: PageRequest): number {
-    return this.wait((wake) => {
-      request.primaryWake = wake;
-      return () => {
-        if (request.primaryWake === wake) request.primaryWake = null;
-      };
-    });
+    this.slot.blocker = new PrimaryWait(request);
+    return ZX_ERR_SHOULD_WAIT;
   }
 
   private waitAsOverlap(request: PageRequest, first: number): number {
-    const caller = this.slot.caller;
-    return this.wait((wake) => {
-      request.overlaps.set(wake, { first, caller, failStatus: null });
-      return () => request.overlaps.delete(wake);
-    });
-  }
-
-  private wait(arm: (wake: Wake) => () => void): number {
-    this.slot.blocker = { state: ZX_THREAD_STATE_BLOCKED_PAGER, arm };
+    this.slot.blocker = new OverlapWait(request, first, this.slot.caller);
     return ZX_ERR_SHOULD_WAIT;
   }
 
@@ -262,10 +263,15 @@ export class PageSource {
   }
 
   private answered(list: PageRequest[], start: number, end: number): void {
-    for (const request of [...list]) {
-      if (request.end <= start || request.start >= end) continue;
-      if (request.answer(start, end)) this.complete(request);
-      else if (request.offset >= start && request.offset < end) wakePrimary(request, undefined);
+    // In order of start; a completed request leaves the list (nothing else changes it here).
+    for (let i = 0; i < list.length; ) {
+      const request = list[i]!;
+      if (request.start >= end) break;
+      if (request.end > start) {
+        if (request.answer(start, end)) this.complete(request);
+        else if (request.offset >= start && request.offset < end) wakePrimary(request, undefined);
+      }
+      if (list[i] === request) i++;
     }
   }
 
@@ -286,8 +292,8 @@ export class PageSource {
       if (request.end <= start || request.start >= end) continue;
       if (request.offset >= start && request.offset < end) {
         this.finish(request);
-        wakePrimary(request, () => status);
-        for (const wake of takeOverlaps(request).keys()) wake(() => status);
+        wakePrimary(request, status);
+        for (const call of takeOverlaps(request).keys()) call.wake(status);
         continue;
       }
       for (const waiter of request.overlaps.values()) {
@@ -330,8 +336,8 @@ export class PageSource {
     this.hints.detached();
     for (const request of [...this.requests, ...this.dirtyRequests]) {
       this.finish(request);
-      wakePrimary(request, () => ZX_ERR_BAD_STATE);
-      for (const wake of takeOverlaps(request).keys()) wake(() => ZX_ERR_BAD_STATE);
+      wakePrimary(request, ZX_ERR_BAD_STATE);
+      for (const call of takeOverlaps(request).keys()) call.wake(ZX_ERR_BAD_STATE);
     }
     if (complete) this.provider.complete();
   }
@@ -340,9 +346,9 @@ export class PageSource {
   private complete(request: PageRequest): void {
     this.finish(request);
     wakePrimary(request, undefined);
-    for (const [wake, waiter] of takeOverlaps(request)) {
-      const status = waiter.failStatus;
-      wake(status === null ? undefined : () => status);
+    if (!request.hasOverlaps) return;
+    for (const [call, waiter] of takeOverlaps(request)) {
+      call.wake(waiter.failStatus ?? undefined);
     }
   }
 
@@ -350,18 +356,60 @@ export class PageSource {
     const list = request.command === ZX_PAGER_VMO_READ ? this.requests : this.dirtyRequests;
     const i = list.indexOf(request);
     assert(i >= 0, 'finishing a request that is not outstanding');
-    list.splice(i, 1);
+    if (i === list.length - 1) list.pop();
+    else list.splice(i, 1);
     this.provider.withdraw(request);
   }
 }
 
-function wakePrimary(request: PageRequest, finish: (() => number) | undefined): void {
-  const wake = request.primaryWake;
-  request.primaryWake = null;
-  wake?.(finish);
+/** The wait of a request's primary: a supply of its next needed page wakes it. */
+class PrimaryWait implements Blocker {
+  readonly state = ZX_THREAD_STATE_BLOCKED_PAGER;
+  private readonly request: PageRequest;
+
+  constructor(request: PageRequest) {
+    this.request = request;
+  }
+
+  arm(call: BlockedCall): void {
+    this.request.primaryWake = call;
+  }
+
+  disarm(call: BlockedCall): void {
+    if (this.request.primaryWake === call) this.request.primaryWake = null;
+  }
 }
 
-function takeOverlaps(request: PageRequest): Map<Wake, OverlapWaiter> {
+/** The wait of a caller that joined a request: it wakes when the request completes. */
+class OverlapWait implements Blocker {
+  readonly state = ZX_THREAD_STATE_BLOCKED_PAGER;
+  private readonly request: PageRequest;
+  private readonly first: number;
+  private readonly caller: unknown;
+
+  constructor(request: PageRequest, first: number, caller: unknown) {
+    this.request = request;
+    this.first = first;
+    this.caller = caller;
+  }
+
+  arm(call: BlockedCall): void {
+    this.request.overlaps.set(call, { first: this.first, caller: this.caller, failStatus: null });
+  }
+
+  disarm(call: BlockedCall): void {
+    this.request.overlaps.delete(call);
+  }
+}
+
+function wakePrimary(request: PageRequest, result: WakeResult): void {
+  const call = request.primaryWake;
+  request.primaryWake = null;
+  call?.wake(result);
+}
+
+function takeOverlaps(request: PageRequest): Map<BlockedCall, OverlapWaiter> {
+  if (!request.hasOverlaps) return new Map();
   const taken = new Map(request.overlaps);
   request.overlaps.clear();
   return taken;

@@ -86,14 +86,13 @@ export function supplyPagerPages(
   const [start, end] = range;
   const { offsets, entries } = pages.take();
   const node = vmo.cow;
-  const drop = (i: number) => {
-    const entry = entries[i]!;
-    if (isFrame(entry)) node.pmm.free(entryFrame(entry), FrameUse.vmo);
-  };
   let next = 0;
-  for (const [from, to] of missingRuns(node, source, start, end)) {
+  const missing = missingRuns(node, source, start, end);
+  for (let r = 0; r < missing.length; r += 2) {
+    const from = missing[r]!;
+    const to = missing[r + 1]!;
     // Splice pages for pages already present (or zero ranges, the VMO's own zeros) are freed.
-    while (next < offsets.length && start + offsets[next]! < from) drop(next++);
+    while (next < offsets.length && start + offsets[next]! < from) drop(node, entries[next++]!);
     let at = from;
     while (next < offsets.length && start + offsets[next]! < to) {
       const page = start + offsets[next]!;
@@ -106,27 +105,44 @@ export function supplyPagerPages(
     }
     source.runs.set(at, to, CLEAN_ZERO);
   }
-  while (next < offsets.length) drop(next++);
+  while (next < offsets.length) drop(node, entries[next++]!);
   source.supplied(start, end);
   return ZX_OK;
 }
 
-/** The runs of pages of [start, end) the pager has yet to supply: no entry, no zero range. */
+/** A splice entry not placed: its frame, if it is one, is freed. */
+function drop(node: VmObjectPaged['cow'], entry: number): void {
+  if (isFrame(entry)) node.pmm.free(entryFrame(entry), FrameUse.vmo);
+}
+
+/**
+ * The runs of pages of [start, end) the pager has yet to supply (no entry, no zero range), as
+ * [from, to) pairs in one array.
+ */
 function missingRuns(
   node: VmObjectPaged['cow'],
   source: PageSource,
   start: number,
   end: number,
-): [number, number][] {
-  const runs: [number, number][] = [];
+): number[] {
+  const runs: number[] = [];
+  const pages = node.pages;
+  if (source.runs.runCount === 0) {
+    for (let at = pages.firstEmpty(start, end); at < end; ) {
+      const stop = pages.firstEntry(at, end);
+      runs.push(at, stop);
+      at = pages.firstEmpty(stop, end);
+    }
+    return runs;
+  }
   source.runs.forEachPiece(start, end, (from, to, tag) => {
     if (readsZero(tag)) return;
     let at = from;
-    node.pages.forEachRun(from, to, (s, e) => {
-      if (s > at) runs.push([at, s]);
+    pages.forEachRun(from, to, (s, e) => {
+      if (s > at) runs.push(at, s);
       at = e;
     });
-    if (at < to) runs.push([at, to]);
+    if (at < to) runs.push(at, to);
   });
   return runs;
 }
