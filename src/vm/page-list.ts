@@ -19,12 +19,17 @@ export const EMPTY = 0;
 /** Content here is zero, whatever the parent holds (Zircon's zero marker). */
 export const ZERO_MARKER = -1;
 
-/** Entries per chunk. */
-export const CHUNK = 64;
+/**
+ * Entries per chunk. Code here uses the module's own constant: V8 reads an exported binding
+ * through a cell on every use (and divides by it with a division instruction), but folds a
+ * constant that is not exported.
+ */
+const CHUNK_ENTRIES = 64;
+export const CHUNK = CHUNK_ENTRIES;
 /** Slot CHUNK of each chunk counts its non-empty entries... */
-const COUNT_SLOT = CHUNK;
+const COUNT_SLOT = CHUNK_ENTRIES;
 /** ...and the next one its frames. */
-const FRAME_SLOT = CHUNK + 1;
+const FRAME_SLOT = CHUNK_ENTRIES + 1;
 const CHUNK_LENGTH = FRAME_SLOT + 1;
 
 export function frameEntry(frame: number): number {
@@ -59,7 +64,7 @@ export class VmPageList {
   private reportLimit = 0;
 
   get(index: number): number {
-    const key = Math.floor(index / CHUNK);
+    const key = Math.floor(index / CHUNK_ENTRIES);
     let chunk: Int32Array | undefined;
     if (key === this.lastKey) chunk = this.lastChunk;
     else {
@@ -67,12 +72,12 @@ export class VmPageList {
       this.lastKey = key;
       this.lastChunk = chunk;
     }
-    return chunk === undefined ? EMPTY : chunk[index - key * CHUNK]!;
+    return chunk === undefined ? EMPTY : chunk[index - key * CHUNK_ENTRIES]!;
   }
 
   /** Sets an entry and returns the one it replaced. */
   set(index: number, entry: number): number {
-    const key = Math.floor(index / CHUNK);
+    const key = Math.floor(index / CHUNK_ENTRIES);
     let chunk = key === this.lastKey ? this.lastChunk : this.chunks.get(key);
     if (chunk === undefined) {
       if (entry === EMPTY) return EMPTY;
@@ -84,7 +89,7 @@ export class VmPageList {
     }
     this.lastKey = key;
     this.lastChunk = chunk;
-    const slot = index - key * CHUNK;
+    const slot = index - key * CHUNK_ENTRIES;
     const old = chunk[slot]!;
     if (old === entry) return old;
     chunk[slot] = entry;
@@ -185,8 +190,8 @@ export class VmPageList {
     for (const key of this.keysIn(start, end)) {
       const chunk = this.chunks.get(key);
       if (chunk === undefined) continue;
-      const base = key * CHUNK;
-      visit(chunk, base, Math.max(start, base) - base, Math.min(end, base + CHUNK) - base);
+      const base = key * CHUNK_ENTRIES;
+      visit(chunk, base, Math.max(start, base) - base, Math.min(end, base + CHUNK_ENTRIES) - base);
     }
   }
 
@@ -198,7 +203,7 @@ export class VmPageList {
     let runStart = -1;
     let runEnd = -1;
     this.forEachChunk(start, end, (chunk, base, from, to) => {
-      if (chunk[COUNT_SLOT] === CHUNK) {
+      if (chunk[COUNT_SLOT] === CHUNK_ENTRIES) {
         if (base + from !== runEnd) {
           if (runStart >= 0) visit(runStart, runEnd);
           runStart = base + from;
@@ -224,11 +229,11 @@ export class VmPageList {
    */
   hasEntriesIn(start: number, end: number): boolean {
     if (start >= end || this.chunks.size === 0) return false;
-    const lastKey = Math.floor((end - 1) / CHUNK);
-    let key = Math.floor(start / CHUNK);
+    const lastKey = Math.floor((end - 1) / CHUNK_ENTRIES);
+    let key = Math.floor(start / CHUNK_ENTRIES);
     for (;;) {
       if (this.order === null) {
-        const keys = this.keysIn(key * CHUNK, end);
+        const keys = this.keysIn(key * CHUNK_ENTRIES, end);
         if (keys.length === 0) return false;
         key = keys[0]!;
       } else {
@@ -236,10 +241,10 @@ export class VmPageList {
         if (key < 0 || key > lastKey) return false;
       }
       const chunk = this.chunks.get(key)!;
-      const base = key * CHUNK;
+      const base = key * CHUNK_ENTRIES;
       const from = Math.max(start, base) - base;
-      const to = Math.min(end, base + CHUNK) - base;
-      if (from === 0 && to === CHUNK) return true;
+      const to = Math.min(end, base + CHUNK_ENTRIES) - base;
+      if (from === 0 && to === CHUNK_ENTRIES) return true;
       for (let slot = from; slot < to; slot++) if (chunk[slot] !== EMPTY) return true;
       if (key === lastKey) return false;
       key++;
@@ -269,9 +274,9 @@ export class VmPageList {
       const key = keys[k]!;
       const chunk = this.chunks.get(key);
       if (chunk === undefined) continue;
-      const base = key * CHUNK;
+      const base = key * CHUNK_ENTRIES;
       const from = Math.max(start, base) - base;
-      for (let slot = Math.min(end, base + CHUNK) - base - 1; slot >= from; slot--) {
+      for (let slot = Math.min(end, base + CHUNK_ENTRIES) - base - 1; slot >= from; slot--) {
         const entry = chunk[slot]!;
         if (entry === EMPTY) continue;
         this.set(base + slot, EMPTY);
@@ -293,9 +298,9 @@ export class VmPageList {
 
   /** Frames of the chunk at `key` that lie in [start, end). */
   private static framesInChunk(chunk: Int32Array, key: number, start: number, end: number): number {
-    const base = key * CHUNK;
-    if (start <= base && end >= base + CHUNK) return chunk[FRAME_SLOT]!;
-    const to = Math.min(end, base + CHUNK) - base;
+    const base = key * CHUNK_ENTRIES;
+    if (start <= base && end >= base + CHUNK_ENTRIES) return chunk[FRAME_SLOT]!;
+    const to = Math.min(end, base + CHUNK_ENTRIES) - base;
     let n = 0;
     for (let slot = Math.max(start, base) - base; slot < to; slot++) if (chunk[slot]! > 0) n++;
     return n;
@@ -346,8 +351,8 @@ export class VmPageList {
   private reportChunk(key: number, chunk: Int32Array, delta: number): void {
     const holes = this.report;
     if (holes === null) return;
-    const base = key * CHUNK;
-    const last = Math.min(CHUNK, this.reportLimit - base);
+    const base = key * CHUNK_ENTRIES;
+    const last = Math.min(CHUNK_ENTRIES, this.reportLimit - base);
     for (let slot = 0; slot < last; slot++) {
       if (chunk[slot] !== EMPTY) holes.add(base + slot + this.reportShift, delta);
     }
@@ -360,7 +365,7 @@ export class VmPageList {
     for (const chunk of this.chunks.values()) {
       let count = 0;
       let chunkFrames = 0;
-      for (let slot = 0; slot < CHUNK; slot++) {
+      for (let slot = 0; slot < CHUNK_ENTRIES; slot++) {
         const entry = chunk[slot]!;
         if (entry !== EMPTY) count++;
         if (entry < 0) markers++;
@@ -375,13 +380,13 @@ export class VmPageList {
 
   /** Host bytes of bookkeeping, reported as metadata. */
   get metadataBytes(): number {
-    return this.chunks.size * (CHUNK + 1) * 4;
+    return this.chunks.size * (CHUNK_ENTRIES + 1) * 4;
   }
 
   /** Keys of the chunks overlapping [start, end), ascending: O(log n + those keys). */
   keysIn(start: number, end: number): number[] {
-    const firstKey = Math.floor(start / CHUNK);
-    const lastKey = Math.floor((end - 1) / CHUNK);
+    const firstKey = Math.floor(start / CHUNK_ENTRIES);
+    const lastKey = Math.floor((end - 1) / CHUNK_ENTRIES);
     if (lastKey - firstKey < 4) {
       // A chunk or a few: looking them up is quicker than searching.
       const keys: number[] = [];

@@ -27,7 +27,7 @@ import { type PageRange, VmCowPages } from './cow-pages.ts';
 import { CowSplice } from './cow-splice.ts';
 import { supplyPages, takePages } from './cow-transfer.ts';
 import { type DiscardableList, DiscardableTracker } from './discardable.ts';
-import { entryFrame, isFrame } from './page-list.ts';
+import { EMPTY, entryFrame, isFrame } from './page-list.ts';
 import { awaitPages } from './page-source.ts';
 import { zeroPagedRange } from './paged-zero.ts';
 import { forEachWriteBatch, markWritten } from './pager-dirty.ts';
@@ -43,6 +43,13 @@ import {
   type VmoCreateOptions,
 } from './vm-object.ts';
 import * as why from './vm-reasons.ts';
+
+/**
+ * PAGE_SIZE as this module's own constant, for the transfer fast paths: V8 reads an imported
+ * binding through a cell on every use and divides by it with a division instruction, but folds
+ * a module's own constant (dividing by 4096 then costs a multiplication).
+ */
+const PAGE_BYTES = PAGE_SIZE;
 
 /** Where a child VMO's pages are: its own new node, or its parent's node at an offset. */
 export interface VmoChildOf {
@@ -62,6 +69,8 @@ export class VmObjectPaged extends VmObject {
   viewSlot = -1;
   /** A slice's own size; every other VMO has the size of its node (references share it). */
   private sliceSizePages = 0;
+  /** isSlice as a boolean field: sizePages is read by every transfer (see PAGE_BYTES). */
+  private readonly slice: boolean;
   readonly discardable: DiscardableTracker | null;
   /** The reclaim list of this kernel, for the children of this VMO. */
   readonly discardables: DiscardableList;
@@ -78,6 +87,7 @@ export class VmObjectPaged extends VmObject {
     child?: VmoChildOf,
   ) {
     super(options);
+    this.slice = child?.type === 'slice';
     this.discardables = discardables;
     if (child === undefined) this.cow = new VmCowPages(pmm, this);
     else {
@@ -92,11 +102,11 @@ export class VmObjectPaged extends VmObject {
   }
 
   get sizePages(): number {
-    return this.isSlice ? this.sliceSizePages : this.cow.sizePages;
+    return this.slice ? this.sliceSizePages : this.cow.sizePages;
   }
 
   set sizePages(pages: number) {
-    if (this.isSlice) this.sliceSizePages = pages;
+    if (this.slice) this.sliceSizePages = pages;
     else this.cow.sizePages = pages;
   }
 
@@ -183,10 +193,10 @@ export class VmObjectPaged extends VmObject {
    * the page shows (its own, an ancestor's, or the zero page) is copied from directly.
    */
   readAt(offset: number, length: number, dst: Uint8Array): number {
-    const page = Math.floor(offset / PAGE_SIZE);
-    const inPage = offset - page * PAGE_SIZE;
+    const page = Math.floor(offset / PAGE_BYTES);
+    const inPage = offset - page * PAGE_BYTES;
     const cow = this.cow;
-    if (inPage + length > PAGE_SIZE || cow.pagerTree || this.isDiscarded) {
+    if (inPage + length > PAGE_BYTES || cow.pagerTree || this.isDiscarded) {
       return this.read({ page, inPage, length }, dst, 0);
     }
     copyFromFrame(cow.pmm, cow.frameForRead(page + this.cowOffset), inPage, dst, length);
@@ -199,19 +209,18 @@ export class VmObjectPaged extends VmObject {
    * nothing is allocated, forked or unmapped.
    */
   writeAt(offset: number, length: number, src: Uint8Array): number {
-    const page = Math.floor(offset / PAGE_SIZE);
-    const inPage = offset - page * PAGE_SIZE;
+    const page = Math.floor(offset / PAGE_BYTES);
+    const inPage = offset - page * PAGE_BYTES;
     const cow = this.cow;
-    if (inPage + length <= PAGE_SIZE && !cow.pagerTree && !this.isDiscarded) {
-      const entry = cow.pages.get(page + this.cowOffset);
-      if (isFrame(entry)) {
-        const pmm = cow.pmm;
-        const frame = entryFrame(entry);
-        copyIntoArena(pmm.arenaOf(frame), pmm.frameOffset(frame) + inPage, src, 0, length);
-        return ZX_OK;
-      }
-    }
-    return this.write({ page, inPage, length }, src, 0);
+    const entry =
+      inPage + length > PAGE_BYTES || cow.pagerTree || this.isDiscarded
+        ? EMPTY
+        : cow.pages.get(page + this.cowOffset);
+    if (!isFrame(entry)) return this.write({ page, inPage, length }, src, 0);
+    const pmm = cow.pmm;
+    const frame = entryFrame(entry);
+    copyIntoArena(pmm.arenaOf(frame), pmm.frameOffset(frame) + inPage, src, 0, length);
+    return ZX_OK;
   }
 
   write(range: PageRange, src: Uint8Array, srcOffset: number): number {
@@ -403,6 +412,16 @@ export class VmObjectPaged extends VmObject {
     return this.checkedUser(offset, length, copy, user, buffer);
   }
 
+  override readHost(offset: number, length: number, dst: Uint8Array): number {
+    const status = this.checkUser(offset, length);
+    return status !== ZX_OK || length === 0 ? status : this.readAt(offset, length, dst);
+  }
+
+  override writeHost(offset: number, length: number, src: Uint8Array): number {
+    const status = this.checkUser(offset, length);
+    return status !== ZX_OK || length === 0 ? status : this.writeAt(offset, length, src);
+  }
+
   /** The checks of readUser and writeUser, which differ only in where `copy` moves bytes. */
   private checkedUser<U, B>(
     offset: number | bigint,
@@ -412,11 +431,22 @@ export class VmObjectPaged extends VmObject {
     buffer: B,
   ): number {
     if (typeof offset !== 'number') return this.exactUser(offset, length, copy, user, buffer);
-    if (!this.isCached) return because(ZX_ERR_BAD_STATE, why.NOT_CACHED);
     const bytes = length as number;
-    const size = this.sizePages * PAGE_SIZE;
-    if (offset + bytes > size) return why.outOfRange(why.IO, offset + bytes, size);
-    return bytes === 0 ? ZX_OK : copy(this, user, buffer, offset, bytes);
+    const status = this.checkUser(offset, bytes);
+    return status !== ZX_OK || bytes === 0 ? status : copy(this, user, buffer, offset, bytes);
+  }
+
+  /** The checks of a transfer at a number offset (offset + length a safe integer). */
+  private checkUser(offset: number, length: number): number {
+    return this.isCached && offset + length <= this.sizePages * PAGE_BYTES
+      ? ZX_OK
+      : this.uncheckedUser(offset, length);
+  }
+
+  /** Why checkUser failed: not cached, then past the end. */
+  private uncheckedUser(offset: number, length: number): number {
+    if (!this.isCached) return because(ZX_ERR_BAD_STATE, why.NOT_CACHED);
+    return why.outOfRange(why.IO, offset + length, this.sizePages * PAGE_BYTES);
   }
 
   /** readUser and writeUser with a bigint offset and length. */
