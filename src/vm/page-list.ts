@@ -65,14 +65,16 @@ export class VmPageList {
 
   get(index: number): number {
     const key = Math.floor(index / CHUNK_ENTRIES);
-    let chunk: Int32Array | undefined;
-    if (key === this.lastKey) chunk = this.lastChunk;
-    else {
-      chunk = this.chunks.get(key);
-      this.lastKey = key;
-      this.lastChunk = chunk;
-    }
+    const chunk = key === this.lastKey ? this.lastChunk : this.lookUpChunk(key);
     return chunk === undefined ? EMPTY : chunk[index - key * CHUNK_ENTRIES]!;
+  }
+
+  /** The chunk of `key`, remembered as the last one looked up (get's miss, out of line). */
+  private lookUpChunk(key: number): Int32Array | undefined {
+    const chunk = this.chunks.get(key);
+    this.lastKey = key;
+    this.lastChunk = chunk;
+    return chunk;
   }
 
   /** Sets an entry and returns the one it replaced. */

@@ -197,7 +197,7 @@ export class VmObjectPaged extends VmObject {
     const inPage = offset - page * PAGE_BYTES;
     const cow = this.cow;
     if (inPage + length > PAGE_BYTES || cow.pagerTree || this.isDiscarded) {
-      return this.read({ page, inPage, length }, dst, 0);
+      return this.readSpan(page, inPage, length, dst);
     }
     copyFromFrame(cow.pmm, cow.frameForRead(page + this.cowOffset), inPage, dst, length);
     return ZX_OK;
@@ -216,11 +216,21 @@ export class VmObjectPaged extends VmObject {
       inPage + length > PAGE_BYTES || cow.pagerTree || this.isDiscarded
         ? EMPTY
         : cow.pages.get(page + this.cowOffset);
-    if (!isFrame(entry)) return this.write({ page, inPage, length }, src, 0);
+    if (!isFrame(entry)) return this.writeSpan(page, inPage, length, src);
     const pmm = cow.pmm;
     const frame = entryFrame(entry);
     copyIntoArena(pmm.arenaOf(frame), pmm.frameOffset(frame) + inPage, src, 0, length);
     return ZX_OK;
+  }
+
+  /** readAt's way for more than a page, or under a pager, or discardable (out of line). */
+  private readSpan(page: number, inPage: number, length: number, dst: Uint8Array): number {
+    return this.read({ page, inPage, length }, dst, 0);
+  }
+
+  /** writeAt's way where the page needs more than a copy (out of line). */
+  private writeSpan(page: number, inPage: number, length: number, src: Uint8Array): number {
+    return this.write({ page, inPage, length }, src, 0);
   }
 
   write(range: PageRange, src: Uint8Array, srcOffset: number): number {
