@@ -101,14 +101,16 @@ export function handleWithRights(
   // out of line, in Zircon's order.
   const handle = ctx.process.handles.get(value);
   const rights = param.rights | extraRights;
-  if (
+  return fits(handle, param, rights) ? handle : lookupFailure(ctx, value, param, handle, rights);
+}
+
+/** True when `handle` is one `param` takes: its object's type, and every one of `rights`. */
+function fits(handle: Handle | undefined, param: HandleParam, rights: number): handle is Handle {
+  return (
     handle !== undefined &&
     (handle.object.type === param.type || param.type === ANY_OBJECT) &&
     (handle.rights & rights) === rights
-  ) {
-    return handle;
-  }
-  return lookupFailure(ctx, value, param, handle, rights);
+  );
 }
 
 /** The status of a failed handleWithRights: BAD_HANDLE, WRONG_TYPE, then ACCESS_DENIED. */
@@ -134,16 +136,11 @@ export function objectWithRights<T extends Dispatcher>(
   param: HandleParam,
   extraRights = 0,
 ): T | number {
-  // handleWithRights written out: the hot syscalls call this, and one call less to inline
+  // Not through handleWithRights: the hot syscalls call this, and one call less to inline
   // leaves the JIT's budget for the rest of the call.
   const handle = ctx.process.handles.get(value);
   const rights = param.rights | extraRights;
-  if (
-    handle !== undefined &&
-    (handle.object.type === param.type || param.type === ANY_OBJECT) &&
-    (handle.rights & rights) === rights
-  ) {
-    return handle.object as T;
-  }
-  return lookupFailure(ctx, value, param, handle, rights);
+  return fits(handle, param, rights)
+    ? (handle.object as T)
+    : lookupFailure(ctx, value, param, handle, rights);
 }

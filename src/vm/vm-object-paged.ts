@@ -19,7 +19,13 @@ import { copyFromFrame, copyIntoArena } from '../pmm/frame-runs.ts';
 import type { PhysicalMemory } from '../pmm/pmm.ts';
 import { assert } from '../util/assert.ts';
 import { because } from '../util/reason.ts';
-import { PAGE_MASK_N, PAGE_SHIFT_N, PAGE_SIZE, roundUpPageU64, U64_MAX } from '../util/u64.ts';
+import {
+  PAGE_MASK_N,
+  PAGE_SHIFT_N,
+  roundUpPageU64,
+  PAGE_SIZE as SHARED_PAGE_SIZE,
+  U64_MAX,
+} from '../util/u64.ts';
 import { NO_ATTRIBUTION, nodeAttribution } from './cow-attribution.ts';
 import { createReferenceChild, createSliceChild, createSnapshotChild } from './cow-child.ts';
 import { clampChildLimits } from './cow-pager-tree.ts';
@@ -44,12 +50,8 @@ import {
 } from './vm-object.ts';
 import * as why from './vm-reasons.ts';
 
-/**
- * PAGE_SIZE as this module's own constant, for the transfer fast paths: V8 reads an imported
- * binding through a cell on every use and divides by it with a division instruction, but folds
- * a module's own constant (dividing by 4096 then costs a multiplication).
- */
-const PAGE_BYTES = PAGE_SIZE;
+/** PAGE_SIZE as this module's own constant, which V8 folds (see util/u64.ts). */
+const PAGE_SIZE = SHARED_PAGE_SIZE;
 
 /** Where a child VMO's pages are: its own new node, or its parent's node at an offset. */
 export interface VmoChildOf {
@@ -69,7 +71,7 @@ export class VmObjectPaged extends VmObject {
   viewSlot = -1;
   /** A slice's own size; every other VMO has the size of its node (references share it). */
   private sliceSizePages = 0;
-  /** isSlice as a boolean field: sizePages is read by every transfer (see PAGE_BYTES). */
+  /** isSlice as a boolean: sizePages, read by every transfer, then compares no strings. */
   private readonly slice: boolean;
   readonly discardable: DiscardableTracker | null;
   /** The reclaim list of this kernel, for the children of this VMO. */
@@ -193,10 +195,10 @@ export class VmObjectPaged extends VmObject {
    * the page shows (its own, an ancestor's, or the zero page) is copied from directly.
    */
   readAt(offset: number, length: number, dst: Uint8Array): number {
-    const page = Math.floor(offset / PAGE_BYTES);
-    const inPage = offset - page * PAGE_BYTES;
+    const page = Math.floor(offset / PAGE_SIZE);
+    const inPage = offset - page * PAGE_SIZE;
     const cow = this.cow;
-    if (inPage + length > PAGE_BYTES || cow.pagerTree || this.isDiscarded) {
+    if (inPage + length > PAGE_SIZE || cow.pagerTree || this.isDiscarded) {
       return this.readSpan(page, inPage, length, dst);
     }
     copyFromFrame(cow.pmm, cow.frameForRead(page + this.cowOffset), inPage, dst, length);
@@ -209,11 +211,11 @@ export class VmObjectPaged extends VmObject {
    * nothing is allocated, forked or unmapped.
    */
   writeAt(offset: number, length: number, src: Uint8Array): number {
-    const page = Math.floor(offset / PAGE_BYTES);
-    const inPage = offset - page * PAGE_BYTES;
+    const page = Math.floor(offset / PAGE_SIZE);
+    const inPage = offset - page * PAGE_SIZE;
     const cow = this.cow;
     const entry =
-      inPage + length > PAGE_BYTES || cow.pagerTree || this.isDiscarded
+      inPage + length > PAGE_SIZE || cow.pagerTree || this.isDiscarded
         ? EMPTY
         : cow.pages.get(page + this.cowOffset);
     if (!isFrame(entry)) return this.writeSpan(page, inPage, length, src);
@@ -448,7 +450,7 @@ export class VmObjectPaged extends VmObject {
 
   /** The checks of a transfer at a number offset (offset + length a safe integer). */
   private checkUser(offset: number, length: number): number {
-    return this.isCached && offset + length <= this.sizePages * PAGE_BYTES
+    return this.isCached && offset + length <= this.sizePages * PAGE_SIZE
       ? ZX_OK
       : this.uncheckedUser(offset, length);
   }
@@ -456,7 +458,7 @@ export class VmObjectPaged extends VmObject {
   /** Why checkUser failed: not cached, then past the end. */
   private uncheckedUser(offset: number, length: number): number {
     if (!this.isCached) return because(ZX_ERR_BAD_STATE, why.NOT_CACHED);
-    return why.outOfRange(why.IO, offset + length, this.sizePages * PAGE_BYTES);
+    return why.outOfRange(why.IO, offset + length, this.sizePages * PAGE_SIZE);
   }
 
   /** readUser and writeUser with a bigint offset and length. */
