@@ -159,17 +159,14 @@ export class HandleTable {
   }
 
   get(value: number): Handle | undefined {
-    // Only a uint32 with the fixed bits set can be a value: a fraction or NaN would otherwise be
-    // truncated by the bit operations into some other value, and a bigint would throw there.
-    if (
-      typeof value !== 'number' ||
-      (value & ZX_HANDLE_FIXED_BITS_MASK) !== ZX_HANDLE_FIXED_BITS_MASK ||
-      value >>> 0 !== value
-    ) {
-      return undefined;
-    }
+    // Only the very value the table gave out names a handle: a fraction, NaN, a value with a
+    // fixed bit clear or past 2^32 finds a slot through the bit operations (which truncate),
+    // but not that handle's value. A bigint would throw there, hence the typeof.
+    if (typeof value !== 'number') return undefined;
     const handle = this.arena.lookup((value ^ this.mixer) >>> 2);
-    return handle !== undefined && handle.owner === this ? handle : undefined;
+    return handle !== undefined && handle.value === value && handle.owner === this
+      ? handle
+      : undefined;
   }
 
   /** Takes a handle out of the table without closing it: it keeps its slot until destroyed. */

@@ -34,6 +34,11 @@ export class ProcessDispatcher extends Dispatcher {
   readonly job: JobDispatcher;
   name: string;
   private stateNow: ProcessState = 'initial';
+  /**
+   * processCallStatus's answer, kept with the state: every syscall reads it first, so it is a
+   * number to load rather than states to compare.
+   */
+  private callsRefused: number = ZX_OK;
   /** The return code (ZX_INFO_PROCESS): the kill's, once killed. */
   returnCode = 0n;
   /** The live zx threads. */
@@ -63,6 +68,16 @@ export class ProcessDispatcher extends Dispatcher {
     return this.stateNow;
   }
 
+  /** ZX_OK while the process may make calls, ZX_ERR_BAD_STATE once it is dying or dead. */
+  get callStatus(): number {
+    return this.callsRefused;
+  }
+
+  private enter(state: ProcessState): void {
+    this.stateNow = state;
+    this.callsRefused = state === 'dying' || state === 'dead' ? ZX_ERR_BAD_STATE : ZX_OK;
+  }
+
   override get relatedKoid(): Koid {
     return this.job.koid;
   }
@@ -70,7 +85,7 @@ export class ProcessDispatcher extends Dispatcher {
   /** INITIAL to RUNNING: what starting the first thread does (a host's process starts so). */
   markRunning(): void {
     assert(this.stateNow === 'initial', `starting a process in state ${this.stateNow}`);
-    this.stateNow = 'running';
+    this.enter('running');
     this.hostRuns = true;
   }
 
@@ -82,7 +97,7 @@ export class ProcessDispatcher extends Dispatcher {
     if (this.stateNow === 'dying' || this.stateNow === 'dead') return false;
     this.threads.add(thread);
     if (this.stateNow === 'initial') {
-      this.stateNow = 'running';
+      this.enter('running');
       this.hostRuns = false;
     }
     return true;
@@ -95,7 +110,7 @@ export class ProcessDispatcher extends Dispatcher {
   threadExited(thread: ThreadDispatcher): void {
     if (!this.threads.delete(thread) || this.threads.size > 0) return;
     if (this.stateNow === 'running' && !this.hostRuns) {
-      this.stateNow = 'dead';
+      this.enter('dead');
       this.finishDeadTransition();
     }
   }
@@ -106,7 +121,7 @@ export class ProcessDispatcher extends Dispatcher {
    */
   override onZeroHandles(): void {
     if (this.stateNow !== 'initial') return;
-    this.stateNow = 'dead';
+    this.enter('dead');
     this.finishDeadTransition();
   }
 
@@ -117,9 +132,9 @@ export class ProcessDispatcher extends Dispatcher {
   kill(returnCode: bigint): void {
     if (this.stateNow === 'dead' || this.stateNow === 'dying') return;
     this.returnCode = returnCode;
-    this.stateNow = 'dying';
+    this.enter('dying');
     for (const thread of [...this.threads]) thread.kill();
-    this.stateNow = 'dead';
+    this.enter('dead');
     this.finishDeadTransition();
   }
 
@@ -161,6 +176,5 @@ export class ProcessDispatcher extends Dispatcher {
  * from its syscall; the host, which calls on no thread, gets this status instead.
  */
 export function processCallStatus(process: ProcessDispatcher): number {
-  const state = process.state;
-  return state === 'dying' || state === 'dead' ? ZX_ERR_BAD_STATE : ZX_OK;
+  return process.callStatus;
 }

@@ -86,9 +86,21 @@ export function copyFromFrame(
   dst: Uint8Array,
   length: number,
 ): void {
+  // A whole page comes from the frame's cached view; the rest is out of line, so that this
+  // stays small enough for the JIT to inline into a 4 KiB read.
+  if (length === PAGE_SIZE) setBytes(dst, pmm.frameView(frame), 0);
+  else copyPartFromFrame(pmm, frame, inPage, dst, length);
+}
+
+function copyPartFromFrame(
+  pmm: PhysicalMemory,
+  frame: number,
+  inPage: number,
+  dst: Uint8Array,
+  length: number,
+): void {
   const arena = pmm.arenaOf(frame);
   const at = pmm.frameOffset(frame) + inPage;
   if (length === 1) dst[0] = arena[at]!;
-  else if (length === PAGE_SIZE) setBytes(dst, pmm.frameView(frame), 0);
   else setBytes(dst, arena.subarray(at, at + length), 0);
 }

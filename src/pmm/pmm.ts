@@ -200,9 +200,12 @@ export class PhysicalMemory {
 
   /** The arena that holds `frame`; its bytes start at `frameOffset(frame)`. */
   arenaOf(frame: number): Uint8Array {
+    // Small, so that the JIT inlines it into every copy; the first touch is out of line.
+    return this.arenas[frame >>> ARENA_SHIFT] ?? this.createArena(frame);
+  }
+
+  private createArena(frame: number): Uint8Array {
     const index = frame >>> ARENA_SHIFT;
-    const arena = this.arenas[index];
-    if (arena !== undefined) return arena;
     const frames =
       frame >= this.mmioFirstFrame
         ? ARENA_FRAMES
@@ -217,19 +220,21 @@ export class PhysicalMemory {
    * never move), so copying a whole page needs no new view.
    */
   frameView(frame: number): Uint8Array {
+    return (
+      this.frameViews[frame >>> ARENA_SHIFT]?.[frame & ARENA_MASK] ?? this.makeFrameView(frame)
+    );
+  }
+
+  private makeFrameView(frame: number): Uint8Array {
     const index = frame >>> ARENA_SHIFT;
     let views = this.frameViews[index];
     if (views === undefined) {
       views = new Array<Uint8Array | undefined>(ARENA_FRAMES).fill(undefined);
       this.frameViews[index] = views;
     }
-    const slot = frame & ARENA_MASK;
-    let view = views[slot];
-    if (view === undefined) {
-      const offset = slot << PAGE_SHIFT;
-      view = this.arenaOf(frame).subarray(offset, offset + PAGE_SIZE);
-      views[slot] = view;
-    }
+    const offset = (frame & ARENA_MASK) << PAGE_SHIFT;
+    const view = this.arenaOf(frame).subarray(offset, offset + PAGE_SIZE);
+    views[frame & ARENA_MASK] = view;
     return view;
   }
 

@@ -25,6 +25,22 @@ export function u32(value: unknown): number | undefined {
   return undefined;
 }
 
+/** True when u32(value) gives a value (the binder checks before it converts). */
+export function isU32(value: unknown): boolean {
+  if (typeof value === 'number') {
+    return Number.isInteger(value) && value >= -(2 ** 31) && value < TWO_32;
+  }
+  return typeof value === 'bigint' && value >= -(1n << 31n) && value < 1n << 32n;
+}
+
+/** True when u64(value), and so i64(value), gives a value; makes no bigint. */
+export function isU64(value: unknown): boolean {
+  if (typeof value === 'number') {
+    return Number.isInteger(value) && value >= -(2 ** 63) && value < 2 ** 64;
+  }
+  return typeof value === 'bigint' && value >= I64_MIN && value < U64_LIMIT;
+}
+
 /** A uint64_t / size_t / zx_off_t / zx_vaddr_t parameter as an exact bigint. */
 export function u64(value: unknown): bigint | undefined {
   if (typeof value === 'number') {

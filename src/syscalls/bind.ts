@@ -11,7 +11,7 @@ import type { HostArgs, ParamSpec, SyscallSpec } from '../abi/syscall-spec.ts';
 import { SYSCALL_SPECS, type SyscallName } from '../abi/syscalls/index.ts';
 import type { Handle } from '../object/handle.ts';
 import { processCallStatus } from '../object/process-dispatcher.ts';
-import { handleValue, i64, u32, u64 } from './args.ts';
+import { handleValue, i64, isU32, isU64, u32, u64 } from './args.ts';
 import { fail, noHandle, type SyscallContext, unwritable } from './context.ts';
 import { explained } from './explain.ts';
 import { HandleOut, type ImplOf } from './impl.ts';
@@ -35,37 +35,49 @@ export type ThreadSyscalls = {
   ) => number | Promise<number>;
 };
 
-/** An argument that did not decode: the call returns ZX_ERR_INVALID_ARGS. */
-const INVALID: unique symbol = Symbol('invalid argument');
+/**
+ * How the binder takes one parameter: `valid` says whether C could have passed the value (when
+ * not, the call returns ZX_ERR_INVALID_ARGS), `value` gives it as the implementation takes it.
+ * Two functions rather than one that returns a sentinel: comparing values of every type with a
+ * sentinel costs the JIT a generic comparison per parameter on every call.
+ */
+interface Decoder {
+  readonly valid: (value: unknown) => boolean;
+  readonly value: (value: unknown) => unknown;
+}
 
-type Decoder = (value: unknown) => unknown;
+const always = (_value: unknown): boolean => true;
+const identity = (value: unknown): unknown => value;
+const asU32 = (value: unknown): unknown => u32(value);
+const asU64 = (value: unknown): unknown => u64(value);
+const asTime = (value: unknown): unknown => i64(value);
 
-const identity: Decoder = (value) => value;
-const decodeHandle: Decoder = handleValue;
-const decodeU32: Decoder = (value) => u32(value) ?? INVALID;
-const decodeU64: Decoder = (value) => u64(value) ?? INVALID;
-const decodeTime: Decoder = (value) => i64(value) ?? INVALID;
-const decodeBuffer: Decoder = (value) => (isUserBuffer(value) ? value : INVALID);
+const RAW: Decoder = { valid: always, value: identity };
+const HANDLE: Decoder = { valid: always, value: handleValue };
+const U32: Decoder = { valid: isU32, value: asU32 };
+const U64: Decoder = { valid: isU64, value: asU64 };
+const TIME: Decoder = { valid: isU64, value: asTime };
+const BUFFER: Decoder = { valid: isUserBuffer, value: identity };
 
 function decoderFor(param: ParamSpec): Decoder {
   switch (param.kind) {
     case 'handle':
-      return decodeHandle;
+      return HANDLE;
     case 'u32':
-      return decodeU32;
+      return U32;
     case 'u64':
-      return param.raw ? identity : decodeU64;
+      return param.raw ? RAW : U64;
     case 'time':
-      return decodeTime;
+      return TIME;
     case 'buffer_in':
     case 'buffer_out':
     case 'struct_in':
     case 'struct_out':
-      return decodeBuffer;
+      return BUFFER;
     case 'out_u32':
     case 'out_u64':
     case 'out_handle':
-      return identity; // written (or found unusable) where the syscall copies out
+      return RAW; // written (or found unusable) where the syscall copies out
   }
 }
 
@@ -106,9 +118,9 @@ function wrap(spec: SyscallSpec, impl: AnyImpl, ctx: SyscallContext): Wrapper {
     try {
       for (let i = 0; i < decoders.length; i++) {
         if (i === consumed) continue;
-        const value = decoders[i]!(args[i]);
-        if (value === INVALID) return ZX_ERR_INVALID_ARGS;
-        decoded[i] = value;
+        const decoder = decoders[i]!;
+        if (!decoder.valid(args[i])) return ZX_ERR_INVALID_ARGS;
+        decoded[i] = decoder.value(args[i]);
       }
       const slots = outHandles.map((i) => (decoded[i] = new HandleOut(ctx.core.handleArena)));
       const status = impl(ctx, ...decoded);
@@ -126,43 +138,32 @@ function wrap(spec: SyscallSpec, impl: AnyImpl, ctx: SyscallContext): Wrapper {
 
 /** Fixed-arity wrappers, so that the hot syscalls pay no array or spread. */
 function plain(decoders: Decoder[], impl: AnyImpl, ctx: SyscallContext): Wrapper {
-  const [d0, d1, d2, d3] = decoders;
+  const [c0, c1, c2, c3] = decoders.map((d) => d.valid);
+  const [v0, v1, v2, v3] = decoders.map((d) => d.value);
   switch (decoders.length) {
     case 0:
       return () => refused(ctx) || impl(ctx);
     case 1:
       return (a) => {
         if (refused(ctx) !== ZX_OK) return refused(ctx);
-        const x = d0!(a);
-        return x === INVALID ? ZX_ERR_INVALID_ARGS : impl(ctx, x);
+        return c0!(a) ? impl(ctx, v0!(a)) : ZX_ERR_INVALID_ARGS;
       };
     case 2:
       return (a, b) => {
         if (refused(ctx) !== ZX_OK) return refused(ctx);
-        const x = d0!(a);
-        const y = d1!(b);
-        return x === INVALID || y === INVALID ? ZX_ERR_INVALID_ARGS : impl(ctx, x, y);
+        return c0!(a) && c1!(b) ? impl(ctx, v0!(a), v1!(b)) : ZX_ERR_INVALID_ARGS;
       };
     case 3:
       return (a, b, c) => {
         if (refused(ctx) !== ZX_OK) return refused(ctx);
-        const x = d0!(a);
-        const y = d1!(b);
-        const z = d2!(c);
-        return x === INVALID || y === INVALID || z === INVALID
-          ? ZX_ERR_INVALID_ARGS
-          : impl(ctx, x, y, z);
+        return c0!(a) && c1!(b) && c2!(c) ? impl(ctx, v0!(a), v1!(b), v2!(c)) : ZX_ERR_INVALID_ARGS;
       };
     case 4:
       return (a, b, c, d) => {
         if (refused(ctx) !== ZX_OK) return refused(ctx);
-        const x = d0!(a);
-        const y = d1!(b);
-        const z = d2!(c);
-        const w = d3!(d);
-        return x === INVALID || y === INVALID || z === INVALID || w === INVALID
-          ? ZX_ERR_INVALID_ARGS
-          : impl(ctx, x, y, z, w);
+        return c0!(a) && c1!(b) && c2!(c) && c3!(d)
+          ? impl(ctx, v0!(a), v1!(b), v2!(c), v3!(d))
+          : ZX_ERR_INVALID_ARGS;
       };
     default:
       return (...args: unknown[]) => {
@@ -171,9 +172,9 @@ function plain(decoders: Decoder[], impl: AnyImpl, ctx: SyscallContext): Wrapper
         const decoded = new Array<unknown>(decoders.length + 1);
         decoded[0] = ctx;
         for (let i = 0; i < decoders.length; i++) {
-          const value = decoders[i]!(args[i]);
-          if (value === INVALID) return ZX_ERR_INVALID_ARGS;
-          decoded[i + 1] = value;
+          const decoder = decoders[i]!;
+          if (!decoder.valid(args[i])) return ZX_ERR_INVALID_ARGS;
+          decoded[i + 1] = decoder.value(args[i]);
         }
         return impl.apply(undefined, decoded as Parameters<AnyImpl>);
       };

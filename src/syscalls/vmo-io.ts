@@ -39,18 +39,22 @@ export function readToUser(
   length: number,
 ): number {
   // Host memory large enough is copied into directly: the VM layer touches a caller's array
-  // only through the intrinsic copy primitives (util/host-bytes.ts), so no view is needed.
-  // Number offsets need no PageRange (vmo.readAt); the rest is out of line, so that this stays
-  // small enough for the JIT to inline into the syscall.
-  if (isHostBytes(buffer) && hostByteLength(buffer) >= length) {
-    return typeof offset === 'number'
-      ? vmo.readAt(offset, length, buffer)
-      : vmo.read(pageRangeOf(offset, length), buffer, 0);
+  // only through the intrinsic copy primitives (util/host-bytes.ts), so no view is needed. The
+  // binder let only host memory through as an object (isUserBuffer). Number offsets need no
+  // PageRange (vmo.readAt); the rest is out of line, so that this stays small enough for the
+  // JIT to inline into the syscall.
+  if (typeof offset === 'number' && isLongHostBytes(buffer, length)) {
+    return vmo.readAt(offset, length, buffer);
   }
   return readToUserSlow(vmo, user, buffer, offset, length);
 }
 
-/** readToUser into a short host array, NULL or a virtual address. */
+/** True for host memory of at least `length` bytes (`buffer` is one the binder decoded). */
+export function isLongHostBytes(buffer: UserBuffer, length: number): buffer is Uint8Array {
+  return typeof buffer === 'object' && buffer !== null && hostByteLength(buffer) >= length;
+}
+
+/** readToUser into a short host array, NULL or a virtual address, or at a bigint offset. */
 function readToUserSlow(
   vmo: VmObjectPaged,
   user: UserMemory,
@@ -58,6 +62,7 @@ function readToUserSlow(
   offset: bigint | number,
   length: number,
 ): number {
+  if (isLongHostBytes(buffer, length)) return vmo.read(pageRangeOf(offset, length), buffer, 0);
   if (isHostBytes(buffer) || buffer === null) {
     const dst = beginCopyOut(buffer, length, ZX_ERR_NOT_FOUND);
     if (typeof dst === 'number') return dst;
@@ -90,15 +95,13 @@ export function writeFromUser(
   offset: bigint | number,
   length: number,
 ): number {
-  if (isHostBytes(buffer) && hostByteLength(buffer) >= length) {
-    return typeof offset === 'number'
-      ? vmo.writeAt(offset, length, buffer)
-      : vmo.write(pageRangeOf(offset, length), buffer, 0);
+  if (typeof offset === 'number' && isLongHostBytes(buffer, length)) {
+    return vmo.writeAt(offset, length, buffer);
   }
   return writeFromUserSlow(vmo, user, buffer, offset, length);
 }
 
-/** writeFromUser from a short host array, NULL or a virtual address. */
+/** writeFromUser from a short host array, NULL or a virtual address, or at a bigint offset. */
 function writeFromUserSlow(
   vmo: VmObjectPaged,
   user: UserMemory,
@@ -106,6 +109,7 @@ function writeFromUserSlow(
   offset: bigint | number,
   length: number,
 ): number {
+  if (isLongHostBytes(buffer, length)) return vmo.write(pageRangeOf(offset, length), buffer, 0);
   if (isHostBytes(buffer) || buffer === null) {
     const src = copyIn(user, buffer, length, ZX_ERR_NOT_FOUND);
     if (typeof src === 'number') return src;

@@ -22,7 +22,7 @@ import { copyIntoArena, FrameRunCopier } from '../pmm/frame-runs.ts';
 import { FrameUse, type PhysicalMemory } from '../pmm/pmm.ts';
 import { assert } from '../util/assert.ts';
 import { fillBytes, setBytes } from '../util/host-bytes.ts';
-import { PAGE_SIZE } from '../util/u64.ts';
+import { PAGE_SIZE as SHARED_PAGE_SIZE } from '../util/u64.ts';
 import { nodeAttribution } from './cow-attribution.ts';
 import { HoleCounts, WindowCover } from './cow-counts.ts';
 import { notifyDescendants, pagerZeroMarkers } from './cow-pager-tree.ts';
@@ -32,6 +32,9 @@ import { forEachParentRun, liveHolder, SKIP_MIN_HOPS, SkipCache, segmentsOf } fr
 import { EMPTY, entryFrame, frameEntry, isFrame, VmPageList, ZERO_MARKER } from './page-list.ts';
 import type { PageSource } from './page-source.ts';
 import type { VmoAttribution } from './vm-object.ts';
+
+/** PAGE_SIZE as this module's own constant, which V8 folds (see util/u64.ts). */
+const PAGE_SIZE = SHARED_PAGE_SIZE;
 
 /** A byte range of a VMO, split into the page where it starts and the offset inside it. */
 export interface PageRange {

@@ -19,12 +19,17 @@ export const EMPTY = 0;
 /** Content here is zero, whatever the parent holds (Zircon's zero marker). */
 export const ZERO_MARKER = -1;
 
-/** Entries per chunk. */
-export const CHUNK = 64;
+/**
+ * Entries per chunk. Code here uses the module's own constant: V8 reads an exported binding
+ * through a cell on every use (and divides by it with a division instruction), but folds a
+ * constant that is not exported.
+ */
+const CHUNK_ENTRIES = 64;
+export const CHUNK = CHUNK_ENTRIES;
 /** Slot CHUNK of each chunk counts its non-empty entries... */
-const COUNT_SLOT = CHUNK;
+const COUNT_SLOT = CHUNK_ENTRIES;
 /** ...and the next one its frames. */
-const FRAME_SLOT = CHUNK + 1;
+const FRAME_SLOT = CHUNK_ENTRIES + 1;
 const CHUNK_LENGTH = FRAME_SLOT + 1;
 
 export function frameEntry(frame: number): number {
@@ -65,20 +70,22 @@ export class VmPageList {
   private reportLimit = 0;
 
   get(index: number): number {
-    const key = Math.floor(index / CHUNK);
-    let chunk: Int32Array | undefined;
-    if (key === this.lastKey) chunk = this.lastChunk;
-    else {
-      chunk = this.chunks.get(key);
-      this.lastKey = key;
-      this.lastChunk = chunk;
-    }
-    return chunk === undefined ? EMPTY : chunk[index - key * CHUNK]!;
+    const key = Math.floor(index / CHUNK_ENTRIES);
+    const chunk = key === this.lastKey ? this.lastChunk : this.lookUpChunk(key);
+    return chunk === undefined ? EMPTY : chunk[index - key * CHUNK_ENTRIES]!;
+  }
+
+  /** The chunk of `key`, remembered as the last one looked up (get's miss, out of line). */
+  private lookUpChunk(key: number): Int32Array | undefined {
+    const chunk = this.chunks.get(key);
+    this.lastKey = key;
+    this.lastChunk = chunk;
+    return chunk;
   }
 
   /** Sets an entry and returns the one it replaced. */
   set(index: number, entry: number): number {
-    const key = Math.floor(index / CHUNK);
+    const key = Math.floor(index / CHUNK_ENTRIES);
     let chunk = key === this.lastKey ? this.lastChunk : this.chunks.get(key);
     if (chunk === undefined) {
       if (entry === EMPTY) return EMPTY;
@@ -86,7 +93,7 @@ export class VmPageList {
     }
     this.lastKey = key;
     this.lastChunk = chunk;
-    const slot = index - key * CHUNK;
+    const slot = index - key * CHUNK_ENTRIES;
     const old = chunk[slot]!;
     if (old === entry) return old;
     chunk[slot] = entry;
@@ -202,8 +209,8 @@ export class VmPageList {
     for (const key of this.keysIn(start, end)) {
       const chunk = this.chunks.get(key);
       if (chunk === undefined) continue;
-      const base = key * CHUNK;
-      const to = Math.min(end, base + CHUNK) - base;
+      const base = key * CHUNK_ENTRIES;
+      const to = Math.min(end, base + CHUNK_ENTRIES) - base;
       for (let slot = Math.max(start, base) - base; slot < to; slot++) {
         const entry = chunk[slot]!;
         if (entry !== EMPTY) visit(base + slot, entry);
@@ -220,8 +227,8 @@ export class VmPageList {
     for (const key of this.keysIn(start, end)) {
       const chunk = this.chunks.get(key);
       if (chunk === undefined) continue;
-      const base = key * CHUNK;
-      visit(chunk, base, Math.max(start, base) - base, Math.min(end, base + CHUNK) - base);
+      const base = key * CHUNK_ENTRIES;
+      visit(chunk, base, Math.max(start, base) - base, Math.min(end, base + CHUNK_ENTRIES) - base);
     }
   }
 
@@ -229,12 +236,12 @@ export class VmPageList {
   firstEmpty(start: number, end: number): number {
     let at = start;
     while (at < end) {
-      const key = Math.floor(at / CHUNK);
+      const key = Math.floor(at / CHUNK_ENTRIES);
       const chunk = this.chunks.get(key);
       if (chunk === undefined) return at;
-      const base = key * CHUNK;
-      const to = Math.min(end, base + CHUNK) - base;
-      if (chunk[COUNT_SLOT] !== CHUNK) {
+      const base = key * CHUNK_ENTRIES;
+      const to = Math.min(end, base + CHUNK_ENTRIES) - base;
+      if (chunk[COUNT_SLOT] !== CHUNK_ENTRIES) {
         for (let slot = at - base; slot < to; slot++) if (chunk[slot] === EMPTY) return base + slot;
       }
       at = base + to;
@@ -245,8 +252,8 @@ export class VmPageList {
   /** The first page of [start, end) with an entry, or `end`. Costs the chunks before it. */
   firstEntry(start: number, end: number): number {
     if (start >= end || this.chunkCount === 0) return end;
-    const firstKey = Math.floor(start / CHUNK);
-    const lastKey = Math.floor((end - 1) / CHUNK);
+    const firstKey = Math.floor(start / CHUNK_ENTRIES);
+    const lastKey = Math.floor((end - 1) / CHUNK_ENTRIES);
     if (lastKey - firstKey < 4) {
       // A chunk or a few, looked up without keysIn's array (a fault asks here).
       for (let key = firstKey; key <= lastKey; key++) {
@@ -266,8 +273,8 @@ export class VmPageList {
   private firstEntryAt(key: number, start: number, end: number): number {
     const chunk = this.chunks.get(key);
     if (chunk === undefined) return -1;
-    const base = key * CHUNK;
-    const to = Math.min(end, base + CHUNK) - base;
+    const base = key * CHUNK_ENTRIES;
+    const to = Math.min(end, base + CHUNK_ENTRIES) - base;
     for (let slot = Math.max(start, base) - base; slot < to; slot++) {
       if (chunk[slot] !== EMPTY) return base + slot;
     }
@@ -285,10 +292,10 @@ export class VmPageList {
     for (const key of this.keysIn(start, end)) {
       const chunk = this.chunks.get(key);
       if (chunk === undefined) continue;
-      const base = key * CHUNK;
+      const base = key * CHUNK_ENTRIES;
       const from = Math.max(start, base) - base;
-      const to = Math.min(end, base + CHUNK) - base;
-      if (chunk[COUNT_SLOT] === CHUNK) {
+      const to = Math.min(end, base + CHUNK_ENTRIES) - base;
+      if (chunk[COUNT_SLOT] === CHUNK_ENTRIES) {
         if (base + from !== runEnd) {
           if (runStart >= 0) visit(runStart, runEnd);
           runStart = base + from;
@@ -314,11 +321,11 @@ export class VmPageList {
    */
   hasEntriesIn(start: number, end: number): boolean {
     if (start >= end || this.chunkCount === 0) return false;
-    const lastKey = Math.floor((end - 1) / CHUNK);
-    let key = Math.floor(start / CHUNK);
+    const lastKey = Math.floor((end - 1) / CHUNK_ENTRIES);
+    let key = Math.floor(start / CHUNK_ENTRIES);
     for (;;) {
       if (this.order === null) {
-        const keys = this.keysIn(key * CHUNK, end);
+        const keys = this.keysIn(key * CHUNK_ENTRIES, end);
         if (keys.length === 0) return false;
         key = keys[0]!;
       } else {
@@ -331,10 +338,10 @@ export class VmPageList {
         }
       }
       const chunk = this.chunks.get(key)!;
-      const base = key * CHUNK;
+      const base = key * CHUNK_ENTRIES;
       const from = Math.max(start, base) - base;
-      const to = Math.min(end, base + CHUNK) - base;
-      if (from === 0 && to === CHUNK) return true;
+      const to = Math.min(end, base + CHUNK_ENTRIES) - base;
+      if (from === 0 && to === CHUNK_ENTRIES) return true;
       for (let slot = from; slot < to; slot++) if (chunk[slot] !== EMPTY) return true;
       if (key === lastKey) return false;
       key++;
@@ -364,9 +371,9 @@ export class VmPageList {
       const key = keys[k]!;
       const chunk = this.chunks.get(key);
       if (chunk === undefined) continue;
-      const base = key * CHUNK;
+      const base = key * CHUNK_ENTRIES;
       const from = Math.max(start, base) - base;
-      for (let slot = Math.min(end, base + CHUNK) - base - 1; slot >= from; slot--) {
+      for (let slot = Math.min(end, base + CHUNK_ENTRIES) - base - 1; slot >= from; slot--) {
         const entry = chunk[slot]!;
         if (entry === EMPTY) continue;
         this.set(base + slot, EMPTY);
@@ -388,9 +395,9 @@ export class VmPageList {
 
   /** Frames of the chunk at `key` that lie in [start, end). */
   private static framesInChunk(chunk: Int32Array, key: number, start: number, end: number): number {
-    const base = key * CHUNK;
-    if (start <= base && end >= base + CHUNK) return chunk[FRAME_SLOT]!;
-    const to = Math.min(end, base + CHUNK) - base;
+    const base = key * CHUNK_ENTRIES;
+    if (start <= base && end >= base + CHUNK_ENTRIES) return chunk[FRAME_SLOT]!;
+    const to = Math.min(end, base + CHUNK_ENTRIES) - base;
     let n = 0;
     for (let slot = Math.max(start, base) - base; slot < to; slot++) if (chunk[slot]! > 0) n++;
     return n;
@@ -440,8 +447,8 @@ export class VmPageList {
   private reportChunk(key: number, chunk: Int32Array, delta: number): void {
     const holes = this.report;
     if (holes === null) return;
-    const base = key * CHUNK;
-    const last = Math.min(CHUNK, this.reportLimit - base);
+    const base = key * CHUNK_ENTRIES;
+    const last = Math.min(CHUNK_ENTRIES, this.reportLimit - base);
     for (let slot = 0; slot < last; slot++) {
       if (chunk[slot] !== EMPTY) holes.add(base + slot + this.reportShift, delta);
     }
@@ -455,7 +462,7 @@ export class VmPageList {
       if (key === this.drained) continue;
       let count = 0;
       let chunkFrames = 0;
-      for (let slot = 0; slot < CHUNK; slot++) {
+      for (let slot = 0; slot < CHUNK_ENTRIES; slot++) {
         const entry = chunk[slot]!;
         if (entry !== EMPTY) count++;
         if (entry < 0) markers++;
@@ -470,13 +477,13 @@ export class VmPageList {
 
   /** Host bytes of bookkeeping, reported as metadata. */
   get metadataBytes(): number {
-    return this.chunkCount * (CHUNK + 1) * 4;
+    return this.chunkCount * (CHUNK_ENTRIES + 1) * 4;
   }
 
   /** Keys of the chunks overlapping [start, end), ascending: O(log n + those keys). */
   keysIn(start: number, end: number): number[] {
-    const firstKey = Math.floor(start / CHUNK);
-    const lastKey = Math.floor((end - 1) / CHUNK);
+    const firstKey = Math.floor(start / CHUNK_ENTRIES);
+    const lastKey = Math.floor((end - 1) / CHUNK_ENTRIES);
     if (lastKey - firstKey < 4) {
       // A chunk or a few: looking them up is quicker than searching.
       const keys: number[] = [];

@@ -24,7 +24,7 @@ import {
   ZX_VMAR_OP_ZERO,
 } from '../abi/constants.ts';
 import { because } from '../util/reason.ts';
-import { PAGE_MASK_N, PAGE_SIZE, PAGE_SIZE_N } from '../util/u64.ts';
+import { PAGE_MASK_N, PAGE_SIZE_N, PAGE_SIZE as SHARED_PAGE_SIZE } from '../util/u64.ts';
 import { hintPagerPages } from './pager-eviction.ts';
 import { PERM_READ, PERM_WRITE, VmAddressRegionOrMapping } from './region.ts';
 import { RegionList } from './region-list.ts';
@@ -32,6 +32,9 @@ import * as why from './region-reasons.ts';
 import type { VmAspace } from './vm-aspace.ts';
 import { type MappingOptions, VmMapping } from './vm-mapping.ts';
 import type { VmObject } from './vm-object.ts';
+
+/** PAGE_SIZE as this module's own constant, which V8 folds (see util/u64.ts). */
+const PAGE_SIZE = SHARED_PAGE_SIZE;
 
 /** Where a new child goes (zx_vmar_allocate and zx_vmar_map arguments). */
 export interface Placement {

@@ -10,7 +10,7 @@ import { copyFromFrame, copyIntoArena, FrameRunCopier } from '../pmm/frame-runs.
 import type { PhysicalMemory } from '../pmm/pmm.ts';
 import { hostByteLength } from '../util/host-bytes.ts';
 import { because, hex } from '../util/reason.ts';
-import { PAGE_SIZE } from '../util/u64.ts';
+import { PAGE_SIZE as SHARED_PAGE_SIZE } from '../util/u64.ts';
 import { type FaultObserver, observeFault } from './fault-trace.ts';
 import { entryFrame, isFrame } from './page-list.ts';
 import { PageTable, PTE_NONE, pteFrame, pteWritable } from './page-table.ts';
@@ -18,6 +18,9 @@ import { PERM_READ, PERM_RWX, PERM_WRITE } from './region.ts';
 import { VmAddressRegion } from './vm-address-region.ts';
 import type { VmMapping } from './vm-mapping.ts';
 import { VmObjectPaged } from './vm-object-paged.ts';
+
+/** PAGE_SIZE as this module's own constant, which V8 folds (see util/u64.ts). */
+const PAGE_SIZE = SHARED_PAGE_SIZE;
 
 /** Addresses at or above this are never mapped (and are not exact as JavaScript numbers). */
 const ADDRESS_LIMIT = 2n ** 53n;

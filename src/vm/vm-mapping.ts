@@ -9,12 +9,15 @@
 import { ZX_ERR_ACCESS_DENIED, ZX_ERR_OUT_OF_RANGE, ZX_OK } from '../abi/constants.ts';
 import { assert } from '../util/assert.ts';
 import { because, hex } from '../util/reason.ts';
-import { PAGE_MASK_N, PAGE_SHIFT_N, PAGE_SIZE } from '../util/u64.ts';
+import { PAGE_MASK_N, PAGE_SHIFT_N, PAGE_SIZE as SHARED_PAGE_SIZE } from '../util/u64.ts';
 import { makePte, PTE_NONE } from './page-table.ts';
 import { PERM_READ, PERM_WRITE, VmAddressRegionOrMapping } from './region.ts';
 import type { VmAddressRegion } from './vm-address-region.ts';
 import type { VmAspace } from './vm-aspace.ts';
 import type { PageObserver, VmObject } from './vm-object.ts';
+
+/** PAGE_SIZE as this module's own constant, which V8 folds (see util/u64.ts). */
+const PAGE_SIZE = SHARED_PAGE_SIZE;
 
 /** How a mapping was made, beyond its permissions: what must match for two to merge. */
 export interface MappingOptions {

@@ -19,7 +19,13 @@ import { copyFromFrame, copyIntoArena } from '../pmm/frame-runs.ts';
 import type { PhysicalMemory } from '../pmm/pmm.ts';
 import { assert } from '../util/assert.ts';
 import { because } from '../util/reason.ts';
-import { PAGE_MASK_N, PAGE_SHIFT_N, PAGE_SIZE, roundUpPageU64, U64_MAX } from '../util/u64.ts';
+import {
+  PAGE_MASK_N,
+  PAGE_SHIFT_N,
+  roundUpPageU64,
+  PAGE_SIZE as SHARED_PAGE_SIZE,
+  U64_MAX,
+} from '../util/u64.ts';
 import { NO_ATTRIBUTION, nodeAttribution } from './cow-attribution.ts';
 import { createReferenceChild, createSliceChild, createSnapshotChild } from './cow-child.ts';
 import { clampChildLimits, rootOf } from './cow-pager-tree.ts';
@@ -27,7 +33,7 @@ import { type PageRange, VmCowPages } from './cow-pages.ts';
 import { CowSplice } from './cow-splice.ts';
 import { supplyPages, takePages } from './cow-transfer.ts';
 import { type DiscardableList, DiscardableTracker } from './discardable.ts';
-import { entryFrame, isFrame } from './page-list.ts';
+import { EMPTY, entryFrame, isFrame } from './page-list.ts';
 import { accessPages, awaitCommitPages, awaitPages } from './page-source.ts';
 import { zeroPagedRange } from './paged-zero.ts';
 import { commitPagerPages, forEachWriteBatch, markWritten } from './pager-dirty.ts';
@@ -43,6 +49,9 @@ import {
   type VmoCreateOptions,
 } from './vm-object.ts';
 import * as why from './vm-reasons.ts';
+
+/** PAGE_SIZE as this module's own constant, which V8 folds (see util/u64.ts). */
+const PAGE_SIZE = SHARED_PAGE_SIZE;
 
 /** Where a child VMO's pages are: its own new node, or its parent's node at an offset. */
 export interface VmoChildOf {
@@ -62,6 +71,8 @@ export class VmObjectPaged extends VmObject {
   viewSlot = -1;
   /** A slice's own size; every other VMO has the size of its node (references share it). */
   private sliceSizePages = 0;
+  /** isSlice as a boolean: sizePages, read by every transfer, then compares no strings. */
+  private readonly slice: boolean;
   readonly discardable: DiscardableTracker | null;
   /** The reclaim list of this kernel, for the children of this VMO. */
   readonly discardables: DiscardableList;
@@ -78,6 +89,7 @@ export class VmObjectPaged extends VmObject {
     child?: VmoChildOf,
   ) {
     super(options);
+    this.slice = child?.type === 'slice';
     this.discardables = discardables;
     if (child === undefined) this.cow = new VmCowPages(pmm, this);
     else {
@@ -92,11 +104,11 @@ export class VmObjectPaged extends VmObject {
   }
 
   get sizePages(): number {
-    return this.isSlice ? this.sliceSizePages : this.cow.sizePages;
+    return this.slice ? this.sliceSizePages : this.cow.sizePages;
   }
 
   set sizePages(pages: number) {
-    if (this.isSlice) this.sliceSizePages = pages;
+    if (this.slice) this.sliceSizePages = pages;
     else this.cow.sizePages = pages;
   }
 
@@ -188,7 +200,7 @@ export class VmObjectPaged extends VmObject {
     const inPage = offset - page * PAGE_SIZE;
     const cow = this.cow;
     if (inPage + length > PAGE_SIZE || cow.pagerTree || this.isDiscarded) {
-      return this.read({ page, inPage, length }, dst, 0);
+      return this.readSpan(page, inPage, length, dst);
     }
     copyFromFrame(cow.pmm, cow.frameForRead(page + this.cowOffset), inPage, dst, length);
     return ZX_OK;
@@ -203,15 +215,24 @@ export class VmObjectPaged extends VmObject {
     const page = Math.floor(offset / PAGE_SIZE);
     const inPage = offset - page * PAGE_SIZE;
     const cow = this.cow;
-    if (inPage + length <= PAGE_SIZE && !cow.pagerTree && !this.isDiscarded) {
-      const entry = cow.pages.get(page + this.cowOffset);
-      if (isFrame(entry)) {
-        const pmm = cow.pmm;
-        const frame = entryFrame(entry);
-        copyIntoArena(pmm.arenaOf(frame), pmm.frameOffset(frame) + inPage, src, 0, length);
-        return ZX_OK;
-      }
-    }
+    const entry =
+      inPage + length > PAGE_SIZE || cow.pagerTree || this.isDiscarded
+        ? EMPTY
+        : cow.pages.get(page + this.cowOffset);
+    if (!isFrame(entry)) return this.writeSpan(page, inPage, length, src);
+    const pmm = cow.pmm;
+    const frame = entryFrame(entry);
+    copyIntoArena(pmm.arenaOf(frame), pmm.frameOffset(frame) + inPage, src, 0, length);
+    return ZX_OK;
+  }
+
+  /** readAt's way for more than a page, or under a pager, or discardable (out of line). */
+  private readSpan(page: number, inPage: number, length: number, dst: Uint8Array): number {
+    return this.read({ page, inPage, length }, dst, 0);
+  }
+
+  /** writeAt's way where the page needs more than a copy (out of line). */
+  private writeSpan(page: number, inPage: number, length: number, src: Uint8Array): number {
     return this.write({ page, inPage, length }, src, 0);
   }
 
@@ -384,6 +405,16 @@ export class VmObjectPaged extends VmObject {
     return this.checkedUser(offset, length, copy, user, buffer);
   }
 
+  override readHost(offset: number, length: number, dst: Uint8Array): number {
+    const status = this.checkUser(offset, length);
+    return status !== ZX_OK || length === 0 ? status : this.readAt(offset, length, dst);
+  }
+
+  override writeHost(offset: number, length: number, src: Uint8Array): number {
+    const status = this.checkUser(offset, length);
+    return status !== ZX_OK || length === 0 ? status : this.writeAt(offset, length, src);
+  }
+
   /** The checks of readUser and writeUser, which differ only in where `copy` moves bytes. */
   private checkedUser<U, B>(
     offset: number | bigint,
@@ -393,11 +424,22 @@ export class VmObjectPaged extends VmObject {
     buffer: B,
   ): number {
     if (typeof offset !== 'number') return this.exactUser(offset, length, copy, user, buffer);
-    if (!this.isCached) return because(ZX_ERR_BAD_STATE, why.NOT_CACHED);
     const bytes = length as number;
-    const size = this.sizePages * PAGE_SIZE;
-    if (offset + bytes > size) return why.outOfRange(why.IO, offset + bytes, size);
-    return bytes === 0 ? ZX_OK : copy(this, user, buffer, offset, bytes);
+    const status = this.checkUser(offset, bytes);
+    return status !== ZX_OK || bytes === 0 ? status : copy(this, user, buffer, offset, bytes);
+  }
+
+  /** The checks of a transfer at a number offset (offset + length a safe integer). */
+  private checkUser(offset: number, length: number): number {
+    return this.isCached && offset + length <= this.sizePages * PAGE_SIZE
+      ? ZX_OK
+      : this.uncheckedUser(offset, length);
+  }
+
+  /** Why checkUser failed: not cached, then past the end. */
+  private uncheckedUser(offset: number, length: number): number {
+    if (!this.isCached) return because(ZX_ERR_BAD_STATE, why.NOT_CACHED);
+    return why.outOfRange(why.IO, offset + length, this.sizePages * PAGE_SIZE);
   }
 
   /** readUser and writeUser with a bigint offset and length. */

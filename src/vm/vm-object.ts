@@ -349,6 +349,19 @@ export abstract class VmObject {
     return this.unsupported('zx_vmo_write (device memory is reached through mappings)');
   }
 
+  /**
+   * readUser into host memory holding at least `length` bytes, at a number offset (offset +
+   * length a safe integer): the same checks in the same order, without a copy loop between.
+   */
+  readHost(_offset: number, _length: number, _dst: Uint8Array): number {
+    return this.unsupported('zx_vmo_read (device memory is reached through mappings)');
+  }
+
+  /** writeUser from host memory holding at least `length` bytes (as readHost). */
+  writeHost(_offset: number, _length: number, _src: Uint8Array): number {
+    return this.unsupported('zx_vmo_write (device memory is reached through mappings)');
+  }
+
   /** Changes the size to `size` bytes (page aligned). */
   resize(_size: bigint): number {
     return this.unsupported('resizing');
