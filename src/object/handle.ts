@@ -41,6 +41,9 @@ export interface HandleArenaLimits {
 /** Zircon's kMaxHandleCount. */
 export const MAX_HANDLE_COUNT = 256 * 1024;
 
+/** HandleTable's remembered value when it remembers none: equal to no value at all. */
+const NO_VALUE = Number.NaN;
+
 export class HandleArena {
   /** The most handles that may exist at once. */
   readonly capacity: number;
@@ -137,6 +140,12 @@ export class HandleTable {
   private readonly handles = new Set<Handle>();
   /** Xored into every value (Zircon's random_value_): the secret above the two fixed bits. */
   private readonly mixer: number;
+  /**
+   * The value and handle get found last (a one-entry cache): forgotten when that handle leaves
+   * the table, the only way a value stops naming its handle here.
+   */
+  private lastValue = NO_VALUE;
+  private lastHandle: Handle | undefined = undefined;
 
   /** `secret` comes from the kernel's deterministic generator, different for each process. */
   constructor(arena: HandleArena, secret: number) {
@@ -159,20 +168,35 @@ export class HandleTable {
   }
 
   get(value: number): Handle | undefined {
+    // The last handle found answers again at the cost of one comparison (a process tends to
+    // call on the same handle many times running); any other value is looked up out of line.
+    return value === this.lastValue ? this.lastHandle : this.lookUp(value);
+  }
+
+  /** get's lookup in the arena; the handle found becomes the remembered one. */
+  private lookUp(value: number): Handle | undefined {
     // Only the very value the table gave out names a handle: a fraction, NaN, a value with a
     // fixed bit clear or past 2^32 finds a slot through the bit operations (which truncate),
     // but not that handle's value. A bigint would throw there, hence the typeof.
     if (typeof value !== 'number') return undefined;
     const handle = this.arena.lookup((value ^ this.mixer) >>> 2);
-    return handle !== undefined && handle.value === value && handle.owner === this
-      ? handle
-      : undefined;
+    if (handle === undefined || handle.value !== value || handle.owner !== this) return undefined;
+    this.lastValue = value;
+    this.lastHandle = handle;
+    return handle;
+  }
+
+  /** Forgets the remembered handle (it is leaving the table). */
+  private forget(): void {
+    this.lastValue = NO_VALUE;
+    this.lastHandle = undefined;
   }
 
   /** Takes a handle out of the table without closing it: it keeps its slot until destroyed. */
   take(value: number): Handle | undefined {
     const handle = this.get(value);
     if (handle === undefined) return undefined;
+    if (handle === this.lastHandle) this.forget();
     this.handles.delete(handle);
     handle.owner = null;
     return handle;
@@ -203,6 +227,7 @@ export class HandleTable {
    */
   clean(): void {
     const all = [...this.handles].reverse();
+    this.forget();
     this.handles.clear();
     for (const handle of all) handle.owner = null;
     for (const handle of all) this.arena.destroy(handle);

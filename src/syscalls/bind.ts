@@ -11,6 +11,7 @@ import type { HostArgs, ParamSpec, SyscallSpec } from '../abi/syscall-spec.ts';
 import { SYSCALL_SPECS, type SyscallName } from '../abi/syscalls/index.ts';
 import type { Handle } from '../object/handle.ts';
 import { processCallStatus } from '../object/process-dispatcher.ts';
+import { isHostBytes } from '../util/host-bytes.ts';
 import { handleValue, i64, isU32, isU64, u32, u64 } from './args.ts';
 import { fail, noHandle, type SyscallContext, unwritable } from './context.ts';
 import { explained } from './explain.ts';
@@ -19,6 +20,7 @@ import type { Parker } from './park.ts';
 import { IMPLEMENTATIONS } from './table.ts';
 import { type SyscallTracer, traced } from './trace.ts';
 import { copyOutU32, isUserBuffer } from './user.ts';
+import { zx_vmo_read, zx_vmo_write } from './vmo.ts';
 
 /** The syscall object of a process: every zx_* function, typed from the table. */
 export type Syscalls = {
@@ -101,7 +103,12 @@ function wrap(spec: SyscallSpec, impl: AnyImpl, ctx: SyscallContext): Wrapper {
   const decoders = spec.params.map(decoderFor);
   const consumed = spec.params.findIndex((p) => p.kind === 'handle' && p.consumed);
   const outHandles = spec.params.flatMap((p, i) => (p.kind === 'out_handle' ? [i] : []));
-  if (consumed < 0 && outHandles.length === 0) return plain(decoders, impl, ctx);
+  if (consumed < 0 && outHandles.length === 0) {
+    const general = plain(decoders, impl, ctx);
+    if (spec.name === 'zx_vmo_read') return vmoRead(general, ctx);
+    if (spec.name === 'zx_vmo_write') return vmoWrite(general, ctx);
+    return general;
+  }
   return (...args: unknown[]): number => {
     if (refused(ctx) !== ZX_OK) return refused(ctx);
     const decoded: unknown[] = new Array(decoders.length);
@@ -179,6 +186,26 @@ function plain(decoders: Decoder[], impl: AnyImpl, ctx: SyscallContext): Wrapper
         return impl.apply(undefined, decoded as Parameters<AnyImpl>);
       };
   }
+}
+
+// The hottest syscalls have wrappers of their own, each a function of its own so that the JIT
+// sees one implementation called from it (the wrappers `plain` makes share their feedback):
+// when the process may call, the handle is a number and the buffer host memory, every
+// decoder of `general` would accept the arguments and pass them on unchanged (the offset and
+// length are raw), so the implementation is called straight; any other call takes `general`.
+
+function vmoRead(general: Wrapper, ctx: SyscallContext): Wrapper {
+  return (handle, buffer, offset, size) =>
+    typeof handle === 'number' && isHostBytes(buffer) && refused(ctx) === ZX_OK
+      ? zx_vmo_read(ctx, handle, buffer, offset, size)
+      : general(handle, buffer, offset, size);
+}
+
+function vmoWrite(general: Wrapper, ctx: SyscallContext): Wrapper {
+  return (handle, buffer, offset, size) =>
+    typeof handle === 'number' && isHostBytes(buffer) && refused(ctx) === ZX_OK
+      ? zx_vmo_write(ctx, handle, buffer, offset, size)
+      : general(handle, buffer, offset, size);
 }
 
 /**

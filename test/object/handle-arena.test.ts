@@ -89,6 +89,34 @@ describe('HandleArena and HandleTable', () => {
     assert.equal(thing.zeroHandles, 0);
   });
 
+  it('forgets the handle it found last once that handle leaves the table', () => {
+    const { arena, table } = tiny();
+    const other = new HandleTable(arena, 0x0bad_cafe);
+    const thing = new Thing();
+    const value = table.add(arena.make(thing, 5)!);
+    const handle = table.get(value)!;
+    assert.equal(table.get(value), handle, 'found again');
+    // Taken (a consuming call): gone here, found again once put back.
+    assert.equal(table.take(value), handle);
+    assert.equal(table.get(value), undefined);
+    table.restore(handle);
+    assert.equal(table.get(value), handle);
+    // Moved to another table (a channel write): this table names it no more.
+    const moved = other.add(table.take(value)!);
+    assert.equal(table.get(value), undefined);
+    assert.equal(other.get(moved), handle);
+    // Closed, its slot reused at the next generation: the old value names nothing.
+    const fresh = table.add(arena.make(thing, 6)!);
+    assert.equal(table.get(fresh)?.rights, 6);
+    assert.ok(other.remove(moved));
+    const reused = other.add(arena.make(thing, 7)!);
+    assert.equal(other.get(moved), undefined);
+    assert.equal(other.get(reused)?.rights, 7);
+    // Cleaned: every value names nothing, the last one found included.
+    table.clean();
+    assert.equal(table.get(fresh), undefined);
+  });
+
   it('refuses a handle past its capacity, and makes one again once a slot is free', () => {
     const { arena, table } = tiny(3);
     const thing = new Thing();

@@ -109,6 +109,9 @@ describe('a running process', () => {
       expectStatus((fn as () => number)(), ZX_ERR_BAD_STATE, name);
     }
     expectStatus(victim.sys.zx_vmo_create(PAGE, 0, out(0)), ZX_ERR_BAD_STATE);
+    // Arguments of the shape the binder's own wrappers of the hottest calls take straight.
+    expectStatus(victim.sys.zx_vmo_read(1, new Uint8Array(PAGE), 0, PAGE), ZX_ERR_BAD_STATE);
+    expectStatus(victim.sys.zx_vmo_write(1, new Uint8Array(PAGE), 0, PAGE), ZX_ERR_BAD_STATE);
     expectStatus(victim.proc.load(addr, new Uint8Array(1)), ZX_ERR_BAD_STATE);
     expectStatus(victim.proc.store(addr, new Uint8Array(1)), ZX_ERR_BAD_STATE);
     assert.deepEqual(await victim.proc.waitOne(victim.proc.self, 1, ZX_TIME_INFINITE), {
