@@ -16,20 +16,47 @@ const SPAN = 64;
 /** Slot SPAN of each span counts its non-zero slots. */
 const NONZERO = SPAN;
 
-/** Per-index counts, stored only where they are not zero. */
+/**
+ * An empty span, copied for each new one. Spans are plain arrays of small integers, not
+ * Int32Arrays: a typed array this size gets its own host allocation, which costs the first
+ * write under a new snapshot (one span made) more than the rest of the fork does.
+ */
+const EMPTY_SPAN: readonly number[] = zeros(SPAN + 1);
+
+/** `length` zeros in an array of small integers with no holes (what V8 reads fastest). */
+function zeros(length: number): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < length; i++) out.push(0);
+  return out;
+}
+
+/**
+ * Per-index counts, stored only where they are not zero. The first span is held apart from the
+ * Map, which is made only once a second span is needed: under a snapshot that writes a page or
+ * a few (the usual case), counting costs no Map.
+ */
 export class HoleCounts {
-  private readonly spans = new Map<number, Int32Array>();
+  /** The key of the span held apart (-1: none), and that span. */
+  private soleKey = -1;
+  private soleSpan: number[] | undefined;
+  /** The other spans by key (null until needed). */
+  private spans: Map<number, number[]> | null = null;
   private lastKey = -1;
-  private lastSpan: Int32Array | undefined;
+  private lastSpan: number[] | undefined;
   /** A span emptied before, kept for the next one (a snapshot writing and closing over and over). */
-  private spare: Int32Array | null = null;
+  private spare: number[] | null = null;
+
+  /** The span of `key`, or undefined (get's and add's miss, out of line). */
+  private spanOf(key: number): number[] | undefined {
+    return key === this.soleKey ? this.soleSpan : this.spans?.get(key);
+  }
 
   get(index: number): number {
     const key = Math.floor(index / SPAN);
-    let span: Int32Array | undefined;
+    let span: number[] | undefined;
     if (key === this.lastKey) span = this.lastSpan;
     else {
-      span = this.spans.get(key);
+      span = this.spanOf(key);
       this.lastKey = key;
       this.lastSpan = span;
     }
@@ -38,12 +65,8 @@ export class HoleCounts {
 
   add(index: number, delta: number): void {
     const key = Math.floor(index / SPAN);
-    let span = key === this.lastKey ? this.lastSpan : this.spans.get(key);
-    if (span === undefined) {
-      span = this.spare ?? new Int32Array(SPAN + 1);
-      this.spare = null;
-      this.spans.set(key, span);
-    }
+    let span = key === this.lastKey ? this.lastSpan : this.spanOf(key);
+    if (span === undefined) span = this.newSpan(key);
     this.lastKey = key;
     this.lastSpan = span;
     const slot = index - key * SPAN;
@@ -53,17 +76,34 @@ export class HoleCounts {
     span[slot] = now;
     if (old === 0 && now !== 0) span[NONZERO]!++;
     else if (old !== 0 && now === 0 && --span[NONZERO]! === 0) {
-      this.spans.delete(key);
+      if (key === this.soleKey) {
+        this.soleKey = -1;
+        this.soleSpan = undefined;
+      } else this.spans!.delete(key);
       this.spare = span; // every slot is 0 again
       this.lastKey = -1;
       this.lastSpan = undefined;
     }
   }
 
+  /** A zeroed span for `key`, which has none: held apart if that place is free. */
+  private newSpan(key: number): number[] {
+    const span = this.spare ?? EMPTY_SPAN.slice();
+    this.spare = null;
+    if (this.soleKey < 0) {
+      this.soleKey = key;
+      this.soleSpan = span;
+    } else {
+      this.spans ??= new Map();
+      this.spans.set(key, span);
+    }
+    return span;
+  }
+
   /** True when some count in [from, to) is not zero (a range within one span of 64). */
   anyIn(from: number, to: number): boolean {
     const key = Math.floor(from / SPAN);
-    const span = this.spans.get(key);
+    const span = this.spanOf(key);
     if (span === undefined) return false;
     const base = key * SPAN;
     for (let i = from - base; i < to - base; i++) if (span[i] !== 0) return true;
@@ -73,7 +113,9 @@ export class HoleCounts {
   /** Every non-zero count, as [index, count] pairs in no particular order (for checks). */
   entries(): [number, number][] {
     const out: [number, number][] = [];
-    for (const [key, span] of this.spans) {
+    const spans: [number, number[]][] = [...(this.spans ?? [])];
+    if (this.soleKey >= 0) spans.push([this.soleKey, this.soleSpan!]);
+    for (const [key, span] of spans) {
       for (let slot = 0; slot < SPAN; slot++) {
         if (span[slot] !== 0) out.push([key * SPAN + slot, span[slot]!]);
       }
@@ -83,14 +125,18 @@ export class HoleCounts {
 
   /** Host bytes of bookkeeping. */
   get metadataBytes(): number {
-    return this.spans.size * (SPAN + 1) * 4;
+    const spans = (this.spans?.size ?? 0) + (this.soleKey >= 0 ? 1 : 0);
+    return spans * (SPAN + 1) * 8;
   }
 }
 
 /** How many windows [from, to) cover each index: range adds, point queries. */
 export class WindowCover {
-  /** Net change of the count at each breakpoint. */
-  private readonly steps = new Map<number, number>();
+  /**
+   * Net change of the count at each breakpoint; null while every window is the same one (the
+   * usual case: a hidden node's two children over its whole size), so that needs no Map.
+   */
+  private steps: Map<number, number> | null = null;
   /** Sorted breakpoints and the count from each, rebuilt after a change. */
   private points: number[] | null = null;
   private counts: number[] = [];
@@ -102,10 +148,26 @@ export class WindowCover {
 
   add(from: number, to: number, delta: number): void {
     if (from >= to) return;
-    this.bump(from, delta);
-    this.bump(to, -delta);
-    this.points = null;
+    if (this.steps === null) {
+      if (this.count === 0 && delta > 0) {
+        this.from = from;
+        this.to = to;
+        this.count = delta;
+        return;
+      }
+      if (from === this.from && to === this.to && this.count + delta >= 0) {
+        this.count += delta;
+        if (this.count === 0) this.to = this.from = 0;
+        return;
+      }
+      // A second, different window: breakpoints from now on.
+      this.steps = new Map();
+      if (this.count !== 0) this.steps.set(this.from, this.count).set(this.to, -this.count);
+    }
     const steps = this.steps;
+    this.bump(steps, from, delta);
+    this.bump(steps, to, -delta);
+    this.points = null;
     this.simple = steps.size === 0 || steps.size === 2;
     if (this.simple) {
       this.count = 0;
@@ -120,10 +182,10 @@ export class WindowCover {
     }
   }
 
-  private bump(at: number, delta: number): void {
-    const next = (this.steps.get(at) ?? 0) + delta;
-    if (next === 0) this.steps.delete(at);
-    else this.steps.set(at, next);
+  private bump(steps: Map<number, number>, at: number, delta: number): void {
+    const next = (steps.get(at) ?? 0) + delta;
+    if (next === 0) steps.delete(at);
+    else steps.set(at, next);
   }
 
   /** The number of windows covering `index`. */
@@ -162,11 +224,12 @@ export class WindowCover {
   }
 
   private rebuild(): number[] {
-    const points = [...this.steps.keys()].sort((a, b) => a - b);
+    const steps = this.steps!;
+    const points = [...steps.keys()].sort((a, b) => a - b);
     const counts: number[] = [];
     let count = 0;
     for (const p of points) {
-      count += this.steps.get(p)!;
+      count += steps.get(p)!;
       counts.push(count);
     }
     assert(count === 0, 'windows do not close');

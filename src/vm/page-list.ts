@@ -43,15 +43,32 @@ export function isFrame(entry: number): boolean {
 }
 
 /** Called for each chunk a range touches: entries chunk[from..to) sit at pages base + slot. */
-export type ChunkVisitor = (chunk: Int32Array, base: number, from: number, to: number) => void;
+/**
+ * A chunk: CHUNK entries, then the two counts. A plain array of small integers rather than an
+ * Int32Array: a typed array this size gets a host allocation of its own, which cost a fork
+ * under a new snapshot (its first page) and every 64th fork of a large one more than the rest
+ * of the page-list work; V8 reads and writes an array of small integers as fast.
+ */
+export type Chunk = number[];
+
+/** An empty chunk (every entry EMPTY, both counts 0), copied for each new one. */
+const EMPTY_CHUNK: readonly number[] = zeroChunk();
+
+function zeroChunk(): number[] {
+  const chunk: number[] = [];
+  for (let i = 0; i < CHUNK_LENGTH; i++) chunk.push(EMPTY);
+  return chunk;
+}
+
+export type ChunkVisitor = (chunk: Chunk, base: number, from: number, to: number) => void;
 
 export class VmPageList {
   /** The chunks by key, and the drained one if any. */
-  private readonly chunks = new Map<number, Int32Array>();
+  private readonly chunks = new Map<number, Chunk>();
   /** The keys of `chunks`, in order: made once a second chunk comes (most lists hold one). */
   private order: SortedKeys | null = null;
   private lastKey = -1;
-  private lastChunk: Int32Array | undefined;
+  private lastChunk: Chunk | undefined;
   /**
    * The key of the chunk set() emptied last, which stays in `chunks` and `order` (and is reused
    * for the next chunk needed) until another empties: a page that comes and goes (an aux VMO's)
@@ -76,7 +93,7 @@ export class VmPageList {
   }
 
   /** The chunk of `key`, remembered as the last one looked up (get's miss, out of line). */
-  private lookUpChunk(key: number): Int32Array | undefined {
+  private lookUpChunk(key: number): Chunk | undefined {
     const chunk = this.chunks.get(key);
     this.lastKey = key;
     this.lastChunk = chunk;
@@ -120,14 +137,14 @@ export class VmPageList {
   }
 
   /** A chunk for `key`, which has none: the drained one moved there, or a new one. */
-  private newChunk(key: number): Int32Array {
-    let chunk: Int32Array;
+  private newChunk(key: number): Chunk {
+    let chunk: Chunk;
     if (this.drained >= 0) {
       // Empty: every slot EMPTY and both counts 0.
       chunk = this.chunks.get(this.drained)!;
       this.dropChunk(this.drained);
       this.drained = -1;
-    } else chunk = new Int32Array(CHUNK_LENGTH);
+    } else chunk = EMPTY_CHUNK.slice();
     this.chunks.set(key, chunk);
     this.keyAdded(key);
     return chunk;
@@ -186,7 +203,7 @@ export class VmPageList {
   }
 
   /** Markers (non-empty entries that are not frames) of a chunk. */
-  static markersIn(chunk: Int32Array): number {
+  static markersIn(chunk: Chunk): number {
     return chunk[COUNT_SLOT]! - chunk[FRAME_SLOT]!;
   }
 
@@ -394,7 +411,7 @@ export class VmPageList {
   }
 
   /** Frames of the chunk at `key` that lie in [start, end). */
-  private static framesInChunk(chunk: Int32Array, key: number, start: number, end: number): number {
+  private static framesInChunk(chunk: Chunk, key: number, start: number, end: number): number {
     const base = key * CHUNK_ENTRIES;
     if (start <= base && end >= base + CHUNK_ENTRIES) return chunk[FRAME_SLOT]!;
     const to = Math.min(end, base + CHUNK_ENTRIES) - base;
@@ -413,12 +430,12 @@ export class VmPageList {
   }
 
   /** The chunk holding pages [key * 64, key * 64 + 64), if any (for whole-chunk moves). */
-  chunkAt(key: number): Int32Array | undefined {
+  chunkAt(key: number): Chunk | undefined {
     return key === this.drained ? undefined : this.chunks.get(key);
   }
 
   /** Takes a whole chunk out of the list (its entries and share counts go with it). */
-  detachChunk(key: number): Int32Array | undefined {
+  detachChunk(key: number): Chunk | undefined {
     const chunk = this.chunkAt(key);
     if (chunk === undefined) return undefined;
     this.dropChunk(key);
@@ -428,7 +445,7 @@ export class VmPageList {
   }
 
   /** Puts a chunk taken with detachChunk at `key`, where this list has no chunk. */
-  attachChunk(key: number, chunk: Int32Array): void {
+  attachChunk(key: number, chunk: Chunk): void {
     if (key === this.drained) {
       this.dropChunk(key);
       this.drained = -1;
@@ -444,7 +461,7 @@ export class VmPageList {
     this.reportChunk(key, chunk, 1);
   }
 
-  private reportChunk(key: number, chunk: Int32Array, delta: number): void {
+  private reportChunk(key: number, chunk: Chunk, delta: number): void {
     const holes = this.report;
     if (holes === null) return;
     const base = key * CHUNK_ENTRIES;
@@ -517,7 +534,7 @@ export class VmPageList {
     }
   }
 
-  private accountChunk(chunk: Int32Array, delta: number): void {
+  private accountChunk(chunk: Chunk, delta: number): void {
     const frames = chunk[FRAME_SLOT]!;
     this.frameCount += delta * frames;
     this.markerCount += delta * (chunk[COUNT_SLOT]! - frames);

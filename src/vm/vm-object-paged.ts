@@ -8,9 +8,7 @@
 import {
   ZX_CACHE_POLICY_CACHED,
   ZX_ERR_BAD_STATE,
-  ZX_ERR_INVALID_ARGS,
   ZX_ERR_NOT_FOUND,
-  ZX_ERR_NOT_SUPPORTED,
   ZX_ERR_OUT_OF_RANGE,
   ZX_ERR_UNAVAILABLE,
   ZX_OK,
@@ -19,22 +17,15 @@ import { copyFromFrame, copyIntoArena } from '../pmm/frame-runs.ts';
 import type { PhysicalMemory } from '../pmm/pmm.ts';
 import { assert } from '../util/assert.ts';
 import { because } from '../util/reason.ts';
-import {
-  PAGE_MASK_N,
-  PAGE_SHIFT_N,
-  roundUpPageU64,
-  PAGE_SIZE as SHARED_PAGE_SIZE,
-  U64_MAX,
-} from '../util/u64.ts';
+import { PAGE_SHIFT_N, PAGE_SIZE as SHARED_PAGE_SIZE, U64_MAX } from '../util/u64.ts';
 import { NO_ATTRIBUTION, nodeAttribution } from './cow-attribution.ts';
 import { createReferenceChild, createSliceChild, createSnapshotChild } from './cow-child.ts';
-import { clampChildLimits, rootOf } from './cow-pager-tree.ts';
+import { clampChildLimits } from './cow-pager-tree.ts';
 import { type PageRange, VmCowPages } from './cow-pages.ts';
-import { CowSplice } from './cow-splice.ts';
-import { supplyPages, takePages } from './cow-transfer.ts';
 import { type DiscardableList, DiscardableTracker } from './discardable.ts';
 import { EMPTY, entryFrame, isFrame } from './page-list.ts';
 import { accessPages, awaitCommitPages, awaitPages } from './page-source.ts';
+import * as ranges from './paged-range-ops.ts';
 import { zeroPagedRange } from './paged-zero.ts';
 import { commitPagerPages, forEachWriteBatch, markWritten } from './pager-dirty.ts';
 import {
@@ -480,117 +471,42 @@ export class VmObjectPaged extends VmObject {
     return ZX_OK;
   }
 
-  /**
-   * The pages covering [offset, offset + length), rounded out to page boundaries, or
-   * ZX_ERR_OUT_OF_RANGE when the range overflows or passes the end of the VMO.
-   */
-  private roundedPages(offset: bigint, length: bigint, trim = false): [number, number] | number {
-    const end = offset + length;
-    if (end > U64_MAX) return why.overflow(why.OP, offset, length);
-    const roundedEnd = roundUpPageU64(end);
-    if (roundedEnd !== null && roundedEnd > this.sizeBytes && trim) {
-      const size = this.sizePages;
-      return [Math.min(Number(offset >> PAGE_SHIFT_N), size), size];
-    }
-    if (roundedEnd === null || roundedEnd > this.sizeBytes) {
-      return why.outOfRange('the range rounded out to pages', roundedEnd ?? end, this.sizeBytes);
-    }
-    return [Number(offset >> PAGE_SHIFT_N), Number(roundedEnd >> PAGE_SHIFT_N)];
-  }
+  // --- Zircon's range operations, checked in its order: paged-range-ops.ts ---
 
-  /**
-   * The range is rounded out to pages; a discarded VMO is NOT_FOUND. A thread's COMMIT that a
-   * shrink overtook while it waited for a pager is trimmed to the new size, and is done once
-   * nothing is left (CommitRangeInternal's TrimRange).
-   */
   override commitRange(offset: bigint, length: bigint): number {
-    const overtaken = this.cow.pagerTree && rootOf(this.cow).source?.resumed === true;
-    const pages = this.roundedPages(offset, length, overtaken);
-    if (typeof pages === 'number') return pages;
-    if (pages[0] === pages[1]) return ZX_OK;
-    return this.commit(pages[0], pages[1]);
+    return ranges.commitRange(this, offset, length);
   }
 
-  /** Out of range beats an empty range, which beats unsupported, which beats misaligned. */
   override decommitRange(offset: bigint, length: bigint): number {
-    // Contiguous pages never go back: refused before the range is looked at.
-    if (this.isContiguous) return because(ZX_ERR_NOT_SUPPORTED, why.CONTIGUOUS);
-    const end = offset + length;
-    const range = this.checkRange(why.OP, offset, length);
-    if (range !== ZX_OK) return range;
-    if (length === 0n) return ZX_OK;
-    if (!this.canDecommit) return because(ZX_ERR_NOT_SUPPORTED, why.SNAPSHOT_TREE);
-    if ((offset & PAGE_MASK_N) !== 0n || (length & PAGE_MASK_N) !== 0n) {
-      return because(ZX_ERR_INVALID_ARGS, 'DECOMMIT needs offset and size page aligned');
-    }
-    return this.decommit(Number(offset >> PAGE_SHIFT_N), Number(end >> PAGE_SHIFT_N));
+    return ranges.decommitRange(this, offset, length);
   }
 
-  /** An empty range is fine anywhere, even past the end. */
   override zeroRange(offset: bigint, length: bigint): number {
-    if (length === 0n) return ZX_OK;
-    const range = this.checkRange(why.OP, offset, length);
-    return range !== ZX_OK ? range : this.zero(offset, offset + length);
+    return ranges.zeroRange(this, offset, length);
   }
 
-  /** The lock ops need a discardable VMO, and always cover the whole of it. */
-  private checkLockRange(offset: bigint, length: bigint): number {
-    if (this.discardable === null) return because(ZX_ERR_NOT_SUPPORTED, why.NOT_DISCARDABLE);
-    if (offset + length > U64_MAX) return why.overflow(why.OP, offset, length);
-    if (offset !== 0n || length !== this.sizeBytes) {
-      return because(ZX_ERR_OUT_OF_RANGE, why.notWhole, offset, length, this.sizeBytes);
-    }
-    return ZX_OK;
-  }
-
-  /** ZX_VMO_OP_LOCK: whether the VMO had been discarded (it now reads as zeros). */
   override lockRange(offset: bigint, length: bigint): LockResult | number {
-    const status = this.checkLockRange(offset, length);
-    return status !== ZX_OK ? status : { discarded: this.discardable!.lock() };
+    return ranges.lockRange(this, offset, length);
   }
 
   override tryLockRange(offset: bigint, length: bigint): number {
-    const status = this.checkLockRange(offset, length);
-    if (status !== ZX_OK) return status;
-    if (this.discardable!.isDiscarded) return because(ZX_ERR_UNAVAILABLE, why.DISCARDED);
-    this.discardable!.lock();
-    return ZX_OK;
+    return ranges.tryLockRange(this, offset, length);
   }
 
   override unlockRange(offset: bigint, length: bigint): number {
-    const status = this.checkLockRange(offset, length);
-    if (status !== ZX_OK) return status;
-    if (this.discardable!.lockCount === 0)
-      return because(ZX_ERR_BAD_STATE, 'the VMO is not locked');
-    this.discardable!.unlock();
-    return ZX_OK;
+    return ranges.unlockRange(this, offset, length);
   }
 
   override cacheOp(offset: bigint, length: bigint): number {
-    if (length === 0n) return because(ZX_ERR_INVALID_ARGS, 'a cache op needs a size above 0');
-    return this.checkRange(why.OP, offset, length);
+    return ranges.cacheOp(this, offset, length);
   }
 
-  /** ZX_ERR_OUT_OF_RANGE when offset + length overflows or passes the end; `what` names it. */
-  private checkRange(what: string, offset: bigint, length: bigint): number {
-    const end = offset + length;
-    if (end > U64_MAX) return why.overflow(what, offset, length);
-    return end > this.sizeBytes ? why.outOfRange(what, end, this.sizeBytes) : ZX_OK;
-  }
-
-  /**
-   * Hints matter only to VMOs in a tree with a user pager at its root (children included), which
-   * check the range (upstream's HintRange, can_root_source_evict_locked).
-   */
   override hintRange(offset: bigint, length: bigint): number {
-    return this.cow.pagerTree ? this.checkRange(why.OP, offset, length) : ZX_OK;
+    return ranges.hintRange(this, offset, length);
   }
 
-  /** Anonymous memory has nothing to fetch: only the range is checked. */
   prefetchRange(offset: bigint, length: bigint): number {
-    const pages = this.roundedPages(offset, length);
-    if (typeof pages === 'number') return pages;
-    return awaitPages(this.cow, pages[0] + this.cowOffset, pages[1] + this.cowOffset);
+    return ranges.prefetchRange(this, offset, length);
   }
 
   override setMappingCachePolicy(policy: number): number {
@@ -638,44 +554,11 @@ export class VmObjectPaged extends VmObject {
     return child;
   }
 
-  /**
-   * The checks of one side of zx_vmo_transfer_data on [offset, offset + length): ZX_OK, or the
-   * status. On the destination side an empty range is fine wherever it lies.
-   */
-  private checkTransfer(offset: bigint, length: bigint, isDst: boolean): number {
-    if (this.isContiguous) return because(ZX_ERR_NOT_SUPPORTED, why.CONTIGUOUS);
-    const end = offset + length;
-    const what = isDst ? 'offset + length' : 'src_offset + length';
-    if (end > U64_MAX) return why.overflow(what, offset, length);
-    if (isDst && length === 0n) return ZX_OK;
-    if (end > this.sizeBytes) return why.outOfRange(what, end, this.sizeBytes);
-    if (this.hasPinnedPages(Number(offset >> PAGE_SHIFT_N), Number(end >> PAGE_SHIFT_N))) {
-      return because(ZX_ERR_BAD_STATE, why.PINNED);
-    }
-    return ZX_OK;
-  }
-
-  /**
-   * Pages a snapshot shares are forked out first (ZX_ERR_NO_MEMORY possible); through a slice
-   * or reference the pages taken are the parent's.
-   */
   override takePages(offset: bigint, length: bigint): PageSplice | number {
-    const status = this.checkTransfer(offset, length, false);
-    if (status !== ZX_OK) return status;
-    const start = Number(offset >> PAGE_SHIFT_N) + this.cowOffset;
-    const wait = awaitPages(this.cow, start, start + Number(length >> PAGE_SHIFT_N));
-    if (wait !== ZX_OK) return wait;
-    const taken = takePages(this.cow, start, start + Number(length >> PAGE_SHIFT_N));
-    return typeof taken === 'number' ? taken : new CowSplice(this.cow, taken);
+    return ranges.takeRange(this, offset, length);
   }
 
-  /** Zeros in the splice list overwrite what the destination had too. */
   override supplyPages(offset: bigint, length: bigint, pages: PageSplice): number {
-    const status = this.checkTransfer(offset, length, true);
-    const count = Number(length >> PAGE_SHIFT_N);
-    if (status !== ZX_OK || count === 0) return status;
-    assert(pages instanceof CowSplice, 'pages taken from another kind of VMO');
-    supplyPages(this.cow, Number(offset >> PAGE_SHIFT_N) + this.cowOffset, count, pages.take());
-    return ZX_OK;
+    return ranges.supplyRange(this, offset, length, pages);
   }
 }

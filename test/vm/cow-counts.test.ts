@@ -54,6 +54,23 @@ describe('WindowCover', () => {
     remove(0, 64);
     remove(64, 128);
   });
+
+  it('takes a different window once the only one is gone, and keeps counting after', () => {
+    const cover = new WindowCover();
+    cover.add(10, 20, 1);
+    cover.add(10, 20, -1);
+    assert.equal(cover.at(15), 0);
+    assert.equal(cover.constantOver(0, 64), 0);
+    cover.add(30, 40, 2); // a new window where nothing covers
+    assert.deepEqual([cover.at(29), cover.at(30), cover.at(39), cover.at(40)], [0, 2, 2, 0]);
+    assert.equal(cover.constantOver(30, 40), 2);
+    assert.equal(cover.constantOver(25, 35), -1);
+    cover.add(35, 50, 1); // a second, overlapping one
+    assert.deepEqual([cover.at(34), cover.at(35), cover.at(45), cover.at(50)], [2, 3, 1, 0]);
+    cover.add(30, 40, -2);
+    assert.deepEqual([cover.at(34), cover.at(35), cover.at(49)], [0, 1, 1]);
+    assert.equal(cover.constantOver(35, 50), 1);
+  });
 });
 
 describe('HoleCounts', () => {
@@ -80,5 +97,36 @@ describe('HoleCounts', () => {
     add(70, 1); // a new span comes from the spare one, all zero
     assert.deepEqual(holes.entries(), [[70, 1]]);
     assert.throws(() => holes.add(71, -1), /negative hole count/);
+  });
+
+  it('counts the same when the first span empties while others live', () => {
+    const holes = new HoleCounts();
+    holes.add(3, 1); // the first span
+    holes.add(200, 2); // a second, third and fourth
+    holes.add(130, 1);
+    holes.add(70, 4);
+    assert.equal(holes.metadataBytes, 4 * 65 * 8);
+    holes.add(3, -1); // the first span empties
+    assert.equal(holes.get(3), 0);
+    assert.equal(holes.anyIn(0, 64), false);
+    holes.add(10, 5); // a span again where the first was
+    holes.add(300, 1); // and one more
+    const got = new Map(holes.entries());
+    assert.deepEqual(
+      got,
+      new Map([
+        [10, 5],
+        [70, 4],
+        [130, 1],
+        [200, 2],
+        [300, 1],
+      ]),
+    );
+    for (const [index, count] of got) assert.equal(holes.get(index), count);
+    assert.equal(holes.anyIn(192, 256), true);
+    assert.equal(holes.metadataBytes, 5 * 65 * 8);
+    for (const [index, count] of got) holes.add(index, -count);
+    assert.deepEqual(holes.entries(), []);
+    assert.equal(holes.metadataBytes, 0);
   });
 });
