@@ -17,8 +17,9 @@
 // Hints order it further, as Zircon's do:
 // - ZX_VMO_OP_DONT_NEED puts the range's present pages first in line (Zircon's DontNeed queue);
 // - ZX_VMO_OP_ALWAYS_NEED (after fetching the range) keeps its pages out of ordinary eviction
-//   (FollowHint skips them); only the last pass before ZX_ERR_NO_MEMORY, as Zircon's OOM-level
-//   eviction (IgnoreHint), takes them too.
+//   (FollowHint skips them, even when a later DONT_NEED put them first in line: the hint is
+//   sticky); only the last pass before ZX_ERR_NO_MEMORY, as Zircon's OOM-level eviction
+//   (IgnoreHint), takes them too.
 // Pinned pages, dirty and awaiting-clean pages and zero ranges are never evicted (they keep
 // their place), and neither are the pages of the tree whose operation is asking for memory (it
 // may be about to copy them).
@@ -128,9 +129,11 @@ export class PagerEvictor {
     if (pass === EvictionPass.dontNeed) {
       for (const root of this.roots.values()) {
         if (root === spared || root.dead) continue;
-        for (const page of [...root.source!.hints.dontNeed]) {
+        const hints = root.source!.hints;
+        for (const page of [...hints.dontNeed]) {
           if (enough()) return;
-          this.evictPage(root, page);
+          if (hints.alwaysNeed.has(page)) this.spareNeeded(root, page);
+          else this.evictPage(root, page);
         }
       }
       return;
@@ -179,6 +182,18 @@ export class PagerEvictor {
       });
     }
     return adopted;
+  }
+
+  /**
+   * A DONT_NEED page that is also hinted ALWAYS_NEED: the latter is sticky, so the page stays,
+   * leaves the DONT_NEED line and counts as just accessed (Zircon's ReclaimPage refuses an
+   * always_need page under EvictionHintAction::Follow and marks it accessed).
+   */
+  private spareNeeded(root: VmCowPages, page: number): void {
+    const hints = root.source!.hints;
+    hints.dontNeed.delete(page);
+    const entry = root.pages.get(page);
+    if (isFrame(entry)) this.ages.touch(entryFrame(entry), hints.id, page);
   }
 
   /** Frees page `page` of `root` when it is a clean, unpinned frame. */

@@ -152,6 +152,23 @@ describe('pager-backed pages under memory pressure', () => {
     );
   });
 
+  it('ALWAYS_NEED is sticky: a later DONT_NEED does not put the page first in line', () => {
+    // Upstream vm unittests (AlwaysNeed then DontNeed): "We should still not be able to evict
+    // the page, the AlwaysNeed hint is sticky" (ReclaimPage with EvictionHintAction::Follow).
+    const { sys, free, supplied, fill } = machine();
+    const vmo = supplied(1n, 8);
+    expectStatus(sys.zx_vmo_op_range(vmo, ZX_VMO_OP_ALWAYS_NEED, 0, 2 * PAGE, null, 0), ZX_OK);
+    expectStatus(sys.zx_vmo_op_range(vmo, ZX_VMO_OP_DONT_NEED, 0, 4 * PAGE, null, 0), ZX_OK);
+    // Two pages: the DONT_NEED pages that are not ALWAYS_NEED.
+    expectStatus(fill(free() + 2), ZX_OK);
+    assert.deepEqual(present(sys, vmo, 8), [0, 1, 4, 5, 6, 7]);
+    // Then the ordinary ones, still before the ALWAYS_NEED pages.
+    expectStatus(fill(free() + 4), ZX_OK);
+    assert.deepEqual(present(sys, vmo, 8), [0, 1]);
+    expectStatus(fill(free() + 1), ZX_OK);
+    assert.equal(present(sys, vmo, 8).length, 1);
+  });
+
   it("a child's reads keep working across evictions of the root's pages", () => {
     const { sys, port, free, supplied, fill } = machine();
     const vmo = supplied(1n, 16);
