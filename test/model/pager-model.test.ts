@@ -28,7 +28,6 @@ import {
   ZX_PAGER_OP_WRITEBACK_BEGIN,
   ZX_PAGER_OP_WRITEBACK_END,
   ZX_PAGER_VMO_DIRTY,
-  ZX_PAGER_VMO_READ,
   ZX_VM_PERM_READ,
   ZX_VM_PERM_WRITE,
   ZX_VMO_CHILD_REFERENCE,
@@ -38,11 +37,10 @@ import {
   ZX_VMO_CHILD_SNAPSHOT_MODIFIED,
   ZX_VMO_DIRTY_RANGE_IS_ZERO,
   ZX_VMO_OP_COMMIT,
-  ZX_VMO_OP_DONT_NEED,
 } from '../../src/abi/constants.ts';
-import type { ThreadSys } from '../../src/thread.ts';
 import { createVmo, kmemStats, out, PAGE } from '../helpers.ts';
 import type { View } from './pager-oracle.ts';
+import { type RangeStep, runRangeStep, vmoOp } from './pager-range-steps.ts';
 import {
   blockedStatus,
   CHILD_TYPES,
@@ -52,6 +50,7 @@ import {
   tallies,
   tally,
   World,
+  withPager,
 } from './pager-world.ts';
 import { expectBytes, expectStatus, statusName } from './real.ts';
 
@@ -88,9 +87,9 @@ type Step =
   | { kind: 'child'; vmo: number; type: number; offset: number; pages: number }
   | { kind: 'close'; vmo: number }
   | { kind: 'resize'; pages: number }
-  | { kind: 'dontNeed'; vmo: number; start: number; count: number }
   | { kind: 'commit'; vmo: number; start: number; count: number }
-  | { kind: 'evict'; count: number };
+  | { kind: 'evict'; count: number }
+  | RangeStep;
 
 /** A range [start, end) of the root's pages from two generated numbers (null when empty). */
 function rootRange(w: World, start: number, count: number): [number, number] | null {
@@ -156,59 +155,6 @@ function mapView(w: World, v: View): bigint | null {
 function unmapView(w: World, v: View, at: bigint): void {
   const size = w.pagesOf(v) * PAGE;
   expectStatus(w.sys.zx_vmar_unmap(w.t.proc.rootVmar, at, size), ZX_OK, 'zx_vmar_unmap');
-}
-
-const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
-
-/**
- * Runs `body` in a zx thread while the model pager answers every request it has: bit k of
- * `answers` says whether its k-th answer succeeds (supply or OP_DIRTY) or fails with `status`.
- * Returns the thread's status and the statuses the pager failed requests with.
- */
-async function withPager(
-  w: World,
-  body: (sys: ThreadSys) => number | Promise<number>,
-  answers: number,
-  status: number,
-  what: string,
-): Promise<{ result: number; failed: Set<number> }> {
-  let finished = false;
-  let result = 0;
-  const thread = w.t.proc.startThread(body);
-  void thread.done.then((value) => {
-    finished = true;
-    result = value as number;
-  });
-  const failed = new Set<number>();
-  let k = 0;
-  for (let round = 0; ; round++) {
-    await w.kernel.idle();
-    await tick();
-    if (finished) break;
-    assert.ok(round < 32, `thread never finished: ${what}`);
-    w.takePackets();
-    assert.ok(w.pending.length > 0, `a thread waits but the pager has no request: ${what}`);
-    const requests = w.pending;
-    w.pending = [];
-    for (const r of requests) {
-      const end = Math.min(r.end, w.oracle.size);
-      if (r.start >= end) continue;
-      const succeed = ((answers >>> (k++ % 24)) & 1) === 1;
-      if (!succeed) {
-        w.fail(r.start, end, status, `${what}: OP_FAIL`);
-        failed.add(status);
-      } else if (r.command === ZX_PAGER_VMO_READ) w.supply(r.start, end, `${what}: supply`);
-      else if (!w.oracle.canDirty(r.start, end)) {
-        // A DIRTY request for pages gone since (evicted): it stays until they are back.
-        w.pending.push(r);
-      } else {
-        expectStatus(w.op(ZX_PAGER_OP_DIRTY, r.start, end), ZX_OK, `${what}: OP_DIRTY`);
-        w.oracle.opDirty(r.start, end);
-        w.answered(r.start, end, ZX_PAGER_VMO_DIRTY);
-      }
-    }
-  }
-  return { result, failed };
 }
 
 async function runStep(w: World, step: Step): Promise<void> {
@@ -387,25 +333,6 @@ async function runStep(w: World, step: Step): Promise<void> {
       oracle.resize(step.pages);
       return;
     }
-    case 'dontNeed': {
-      const v = w.pick(step.vmo);
-      const pages = w.pagesOf(v);
-      const start = step.start % (pages + 1);
-      const end = Math.min(start + step.count, pages + (step.count & 1));
-      const expected = end > pages ? ZX_ERR_OUT_OF_RANGE : ZX_OK;
-      const status = sys.zx_vmo_op_range(
-        v.handle,
-        ZX_VMO_OP_DONT_NEED,
-        start * PAGE,
-        (end - start) * PAGE,
-        null,
-        0,
-      );
-      expectStatus(status, expected, what);
-      tally(`dontNeed of ${v.kind} ${statusName(status)}`);
-      if (status === ZX_OK) oracle.dontNeed(v.node, v.offset + start, v.offset + end);
-      return;
-    }
     case 'commit': {
       // COMMIT by a thread, every request answered: the root's missing pages are supplied, a
       // child copies every page of the range it does not hold. Not driven where zxvm differs
@@ -421,15 +348,7 @@ async function runStep(w: World, step: Step): Promise<void> {
       if (v.node === oracle.root && indices.some(zero)) return;
       const { result } = await withPager(
         w,
-        (th) =>
-          th.zx_vmo_op_range(
-            v.handle,
-            ZX_VMO_OP_COMMIT,
-            start * PAGE,
-            (end - start) * PAGE,
-            null,
-            0,
-          ),
+        (th) => vmoOp(th, v.handle, ZX_VMO_OP_COMMIT, start, end),
         0xffffff,
         ZX_ERR_IO,
         what,
@@ -440,26 +359,28 @@ async function runStep(w: World, step: Step): Promise<void> {
         for (const i of indices) oracle.write(v.node, i, 0, new Uint8Array(0));
       return;
     }
+    case 'dontNeed':
+    case 'decommit':
+    case 'alwaysNeed':
+      return runRangeStep(w, step, what);
     case 'evict': {
       const clean = oracle.cleanPages();
       if (oracle.detached || clean.length === 0) return;
       const count = 1 + (step.count % clean.length);
       const free = Number(kmemStats(w.kernel, w.t.proc).free_bytes) / PAGE;
       const filler = createVmo(sys, (free + count) * PAGE);
-      const status = sys.zx_vmo_op_range(
-        filler,
-        ZX_VMO_OP_COMMIT,
-        0,
-        (free + count) * PAGE,
-        null,
-        0,
-      );
+      const status = vmoOp(sys, filler, ZX_VMO_OP_COMMIT, 0, free + count);
       expectStatus(status, ZX_OK, `${what}: COMMIT under pressure`);
       expectStatus(sys.zx_handle_close(filler), ZX_OK, what);
       const fromHints = oracle.evictHinted(count);
       const present = w.presentRootPages();
       const gone = oracle.cleanPages().filter((p) => !present.has(p));
       assert.equal(fromHints + gone.length, count, `${what}: clean pages evicted`);
+      // ALWAYS_NEED pages go only when no other clean page is left (the last resort).
+      if (gone.some((p) => oracle.needed.has(p))) {
+        const spared = oracle.cleanPages().filter((p) => present.has(p) && !oracle.needed.has(p));
+        assert.deepEqual(spared, [], `${what}: ALWAYS_NEED pages evicted before these`);
+      }
       for (const p of gone) oracle.evictPage(p);
       tally('evicted pages');
       return;
@@ -509,6 +430,11 @@ const byteLength = fc.oneof(
 const failStatus = fc.constantFrom(...FAIL_STATUSES);
 /** Answers to requests: mostly successes, sometimes failures. */
 const answers = fc.oneof(fc.constant(0xffffff), nat(0xffffff));
+
+const rangeStepArb = (kind: RangeStep['kind'], weight: number) => ({
+  arbitrary: fc.record({ kind: fc.constant(kind), vmo: anyVmo, start: nat(8), count: nat(8) }),
+  weight,
+});
 
 const stepArb: fc.Arbitrary<Step> = fc.oneof(
   {
@@ -609,15 +535,9 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
     }),
     weight: 3,
   },
-  {
-    arbitrary: fc.record({
-      kind: fc.constant('dontNeed' as const),
-      vmo: anyVmo,
-      start: nat(8),
-      count: nat(8),
-    }),
-    weight: 2,
-  },
+  rangeStepArb('dontNeed', 2),
+  rangeStepArb('decommit', 1),
+  rangeStepArb('alwaysNeed', 2),
 );
 
 const runArb = fc.record({
@@ -665,6 +585,8 @@ describe('a pager-backed VMO against an oracle', () => {
       /^read ZX_ERR_BAD_STATE$/,
       /^evicted pages$/,
       /^dontNeed of clone ZX_OK$/,
+      /^decommit of clone ZX_ERR_NOT_SUPPORTED$/,
+      /^alwaysNeed of clone ZX_OK$/,
     ]) {
       assert.ok(reached(pattern), `no step reached ${pattern}`);
     }

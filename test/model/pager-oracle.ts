@@ -68,6 +68,8 @@ export class PagerOracle {
   detached = false;
   /** Root pages hinted ZX_VMO_OP_DONT_NEED and not yet tried by eviction, in hint order. */
   readonly hinted = new Set<number>();
+  /** Root pages whose frame was hinted ZX_VMO_OP_ALWAYS_NEED (the hint goes with the frame). */
+  readonly needed = new Set<number>();
   private nextId = 1;
 
   readonly trapDirty: boolean;
@@ -221,7 +223,7 @@ export class PagerOracle {
     this.detached = true;
     for (let p = 0; p < this.size; p++) {
       const page = this.pages[p];
-      if (page?.kind === 'frame' && page.state === 'clean') this.pages[p] = null;
+      if (page?.kind === 'frame' && page.state === 'clean') this.dropFrame(p);
     }
   }
 
@@ -230,12 +232,37 @@ export class PagerOracle {
    * first in line for eviction (a child's own pages take no hint).
    */
   dontNeed(node: Node, start: number, end: number): void {
+    for (const p of this.rootFramesSeen(node, start, end)) this.hinted.add(p);
+  }
+
+  /**
+   * ZX_VMO_OP_ALWAYS_NEED on pages [start, end) of `node` (all present by then): the root
+   * frames it sees are spared by ordinary eviction, and leave the DONT_NEED line.
+   */
+  alwaysNeed(node: Node, start: number, end: number): void {
+    for (const p of this.rootFramesSeen(node, start, end)) {
+      this.needed.add(p);
+      this.hinted.delete(p);
+    }
+  }
+
+  /** The root pages holding a frame that pages [start, end) of `node` show. */
+  private rootFramesSeen(node: Node, start: number, end: number): number[] {
+    const seen: number[] = [];
     for (let i = start; i < end; i++) {
       const found = this.resolve(node, i);
       if (found?.node === this.root && this.pages[found.index]?.kind === 'frame') {
-        this.hinted.add(found.index);
+        seen.push(found.index);
       }
     }
+    return seen;
+  }
+
+  /** Root page `p` lost its frame: the hints on it go too. */
+  private dropFrame(p: number): void {
+    this.pages[p] = null;
+    this.hinted.delete(p);
+    this.needed.delete(p);
   }
 
   /**
@@ -252,8 +279,9 @@ export class PagerOracle {
       if (evicted === count) break;
       this.hinted.delete(p);
       const page = this.pages[p];
-      if (page?.kind !== 'frame' || page.state !== 'clean') continue;
-      this.pages[p] = null;
+      // An ALWAYS_NEED hint is sticky: a later DONT_NEED does not expose the page.
+      if (page?.kind !== 'frame' || page.state !== 'clean' || this.needed.has(p)) continue;
+      this.dropFrame(p);
       evicted++;
     }
     return evicted;
@@ -263,8 +291,7 @@ export class PagerOracle {
   evictPage(p: number): void {
     const page = this.pages[p];
     assert(page?.kind === 'frame' && page.state === 'clean', `page ${p} evicted while not clean`);
-    this.pages[p] = null;
-    this.hinted.delete(p);
+    this.dropFrame(p);
   }
 
   /** The clean frames, in page order (what eviction may take). */
@@ -279,6 +306,7 @@ export class PagerOracle {
   resize(pages: number): void {
     const old = this.size;
     if (pages < old) {
+      for (let p = pages; p < old; p++) if (this.pages[p]?.kind === 'frame') this.dropFrame(p);
       this.pages.length = pages;
       for (const child of this.root.children) {
         child.limit = clampWindow(child.offset, child.limit, pages);
