@@ -1,15 +1,17 @@
 // Model-based test of a pager-backed VMO (issue 9): random sequences of steps run on the kernel
 // and on a plain oracle (pager-oracle.ts). A model pager holds a "disk"; it supplies ranges from
-// an aux VMO, fails them with each status a pager may give, answers the READ and DIRTY requests
-// of threads that wait on it (with supplies and ZX_PAGER_OP_DIRTY, or ZX_PAGER_OP_FAIL), writes
-// back (WRITEBACK_BEGIN/END), and detaches the VMO. Host reads and writes return
-// ZX_ERR_SHOULD_WAIT where a thread would wait. Children of every type are made of the root and
-// of each other (SNAPSHOT is ZX_ERR_NOT_SUPPORTED under a pager, as upstream), written and
-// closed in any order; the root is resized when RESIZABLE, and memory pressure evicts clean
-// pages. After every step: every page of every VMO reads as the oracle says (or waits, or fails
-// as detached), zx_pager_query_dirty_ranges reports the oracle's dirty pages, the root's
-// committed bytes and KMEM vmo_bytes are the oracle's frames, and attribution adds up. Each run
-// ends by closing everything in a random order: every frame comes back.
+// an aux VMO (or as zero, the aux VMO's pages left uncommitted), fails them with each status a
+// pager may give, answers the READ and DIRTY requests of threads that wait on it (with supplies
+// and ZX_PAGER_OP_DIRTY, or ZX_PAGER_OP_FAIL), writes back (WRITEBACK_BEGIN/END), and detaches
+// the VMO. Host reads and writes return ZX_ERR_SHOULD_WAIT where a thread would wait. Children
+// of every type are made of the root and of each other (SNAPSHOT is ZX_ERR_NOT_SUPPORTED under
+// a pager, as upstream), written and closed in any order; the root is resized when RESIZABLE,
+// VMOs are committed, hinted (DONT_NEED, ALWAYS_NEED) and refused DECOMMIT (pager-range-steps.ts),
+// and memory pressure evicts clean pages. After every step: every page of every VMO reads as the
+// oracle says (or waits, or fails as detached), zx_pager_query_dirty_ranges reports the oracle's
+// dirty pages, the root's committed bytes and KMEM vmo_bytes are the oracle's frames, and
+// attribution adds up. Each run ends by closing everything in a random order: every frame comes
+// back.
 //
 // PMODEL_SEED and PMODEL_RUNS override the seed and the number of runs; PMODEL_REPLAY runs one
 // counterexample (the JSON fast-check prints).
@@ -57,7 +59,7 @@ import { expectBytes, expectStatus, statusName } from './real.ts';
 // --- Steps ---
 
 type Step =
-  | { kind: 'supply'; start: number; count: number }
+  | { kind: 'supply'; start: number; count: number; zero: boolean }
   | { kind: 'fail'; start: number; count: number; status: number }
   | { kind: 'detach' }
   | { kind: 'read'; vmo: number; offset: number; length: number }
@@ -164,7 +166,8 @@ async function runStep(w: World, step: Step): Promise<void> {
   switch (step.kind) {
     case 'supply': {
       const range = rootRange(w, step.start, step.count);
-      if (range !== null) w.supply(range[0], range[1], what);
+      if (range !== null) w.supply(range[0], range[1], what, step.zero);
+      tally(`supply${step.zero ? ' of zeros' : ''}`);
       return;
     }
     case 'fail': {
@@ -355,8 +358,8 @@ async function runStep(w: World, step: Step): Promise<void> {
       );
       expectStatus(result, ZX_OK, what);
       tally(`commit of ${v.kind}`);
-      if (v.node !== oracle.root)
-        for (const i of indices) oracle.write(v.node, i, 0, new Uint8Array(0));
+      if (v.node === oracle.root) oracle.commitRoot(indices);
+      else for (const i of indices) oracle.write(v.node, i, 0, new Uint8Array(0));
       return;
     }
     case 'dontNeed':
@@ -438,7 +441,12 @@ const rangeStepArb = (kind: RangeStep['kind'], weight: number) => ({
 
 const stepArb: fc.Arbitrary<Step> = fc.oneof(
   {
-    arbitrary: fc.record({ kind: fc.constant('supply' as const), start: nat(8), count: nat(8) }),
+    arbitrary: fc.record({
+      kind: fc.constant('supply' as const),
+      start: nat(8),
+      count: nat(8),
+      zero: fc.nat(4).map((n) => n === 0),
+    }),
     weight: 9,
   },
   {
@@ -585,6 +593,7 @@ describe('a pager-backed VMO against an oracle', () => {
       /^read ZX_ERR_BAD_STATE$/,
       /^evicted pages$/,
       /^dontNeed of clone ZX_OK$/,
+      /^supply of zeros$/,
       /^decommit of clone ZX_ERR_NOT_SUPPORTED$/,
       /^alwaysNeed of clone ZX_OK$/,
     ]) {

@@ -1,6 +1,6 @@
 // The oracle of the pager model test (pager-model.test.ts): a pager-backed root VMO as pages in
-// plain arrays (missing, a frame that is clean, dirty or awaiting clean, or part of a dirty zero
-// range), the pager's "disk", and the copy-on-write children as a tree of nodes that mirrors
+// plain arrays (missing, a frame that is clean, dirty or awaiting clean, part of a dirty zero
+// range, or a clean zero marker that a supply of zero pages left), the pager's "disk", and the copy-on-write children as a tree of nodes that mirrors
 // Zircon's (2025 VmCowPages::CreateCloneLocked under a pager): one-way (unidirectional) children
 // that see their parent's later changes until they write, and hidden nodes for the two-way
 // snapshots of SNAPSHOT_MODIFIED. Content and frames follow from the tree alone: what a VMO reads
@@ -17,7 +17,9 @@ export type DirtyState = 'clean' | 'dirty' | 'awaiting';
 export type RootPage =
   | null
   | { kind: 'frame'; bytes: Uint8Array; state: DirtyState }
-  | { kind: 'zero'; awaiting: boolean };
+  | { kind: 'zero'; awaiting: boolean }
+  /** Supplied as zero (the aux VMO held no page there): a clean zero marker, no frame. */
+  | { kind: 'marker' };
 
 export interface Node {
   readonly id: number;
@@ -168,12 +170,24 @@ export class PagerOracle {
 
   // --- The pager's side ---
 
-  /** Supplies the missing pages of [start, end) from the disk. */
-  supply(start: number, end: number): void {
+  /** Supplies the missing pages of [start, end) from the disk, or as zero markers. */
+  supply(start: number, end: number, zero = false): void {
     for (let p = start; p < end; p++) {
-      if (this.pages[p] === null) {
-        this.pages[p] = { kind: 'frame', bytes: this.diskAt(p).slice(), state: 'clean' };
-      }
+      if (this.pages[p] !== null) continue;
+      this.pages[p] = zero
+        ? { kind: 'marker' }
+        : { kind: 'frame', bytes: this.diskAt(p).slice(), state: 'clean' };
+    }
+  }
+
+  /**
+   * COMMIT of root pages `indices` (all present by then): a zero marker gets a frame of zeros,
+   * clean (upstream LookupCursor::TargetZeroContentSupplyDirty: "Markers start clean").
+   */
+  commitRoot(indices: number[]): void {
+    for (const p of indices) {
+      if (this.pages[p]?.kind !== 'marker') continue;
+      this.pages[p] = { kind: 'frame', bytes: new Uint8Array(PAGE), state: 'clean' };
     }
   }
 
@@ -186,7 +200,7 @@ export class PagerOracle {
   opDirty(start: number, end: number): void {
     for (let p = start; p < end; p++) {
       const page = this.pages[p]!;
-      if (page.kind === 'zero') {
+      if (page.kind !== 'frame') {
         this.pages[p] = { kind: 'frame', bytes: new Uint8Array(PAGE), state: 'dirty' };
       } else page.state = 'dirty';
     }
@@ -223,7 +237,8 @@ export class PagerOracle {
     this.detached = true;
     for (let p = 0; p < this.size; p++) {
       const page = this.pages[p];
-      if (page?.kind === 'frame' && page.state === 'clean') this.dropFrame(p);
+      if (page?.kind === 'marker') this.pages[p] = null;
+      else if (page?.kind === 'frame' && page.state === 'clean') this.dropFrame(p);
     }
   }
 

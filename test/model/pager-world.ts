@@ -137,10 +137,11 @@ export class World {
     this.pending = this.pending.filter((r) => !done(r));
   }
 
-  supply(start: number, end: number, what: string): void {
+  /** Supplies [start, end) from the disk, or as zero (the aux VMO's pages left uncommitted). */
+  supply(start: number, end: number, what: string, zero = false): void {
     const count = end - start;
     const aux = createVmo(this.sys, count * PAGE);
-    for (let p = start; p < end; p++) {
+    for (let p = start; p < end && !zero; p++) {
       const bytes = this.oracle.diskAt(p);
       expectStatus(this.sys.zx_vmo_write(aux, bytes, (p - start) * PAGE, PAGE), ZX_OK, 'aux');
     }
@@ -155,7 +156,7 @@ export class World {
     expectStatus(status, this.oracle.detached ? ZX_ERR_BAD_STATE : ZX_OK, what);
     expectStatus(this.sys.zx_handle_close(aux), ZX_OK, 'close aux');
     if (status === ZX_OK) {
-      this.oracle.supply(start, end);
+      this.oracle.supply(start, end, zero);
       this.answered(start, end, ZX_PAGER_VMO_READ);
     }
   }
