@@ -182,12 +182,16 @@ export class PagerOracle {
 
   /**
    * COMMIT of root pages `indices` (all present by then): a zero marker gets a frame of zeros,
-   * clean (upstream LookupCursor::TargetZeroContentSupplyDirty: "Markers start clean").
+   * clean (upstream LookupCursor::TargetZeroContentSupplyDirty: "Markers start clean"); a page of
+   * a dirty zero range (awaiting clean or not) gets one that is dirty ("Zero intervals are
+   * considered implicitly dirty").
    */
   commitRoot(indices: number[]): void {
     for (const p of indices) {
-      if (this.pages[p]?.kind !== 'marker') continue;
-      this.pages[p] = { kind: 'frame', bytes: new Uint8Array(PAGE), state: 'clean' };
+      const kind = this.pages[p]?.kind;
+      if (kind !== 'marker' && kind !== 'zero') continue;
+      const state = kind === 'marker' ? 'clean' : 'dirty';
+      this.pages[p] = { kind: 'frame', bytes: new Uint8Array(PAGE), state };
     }
   }
 
