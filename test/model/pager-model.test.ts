@@ -362,6 +362,7 @@ async function runStep(w: World, step: Step): Promise<void> {
       else for (const i of indices) oracle.write(v.node, i, 0, new Uint8Array(0));
       return;
     }
+    case 'zero':
     case 'dontNeed':
     case 'decommit':
     case 'alwaysNeed':
@@ -434,7 +435,7 @@ const failStatus = fc.constantFrom(...FAIL_STATUSES);
 /** Answers to requests: mostly successes, sometimes failures. */
 const answers = fc.oneof(fc.constant(0xffffff), nat(0xffffff));
 
-const rangeStepArb = (kind: RangeStep['kind'], weight: number) => ({
+const rangeStepArb = <K extends Exclude<RangeStep['kind'], 'zero'>>(kind: K, weight: number) => ({
   arbitrary: fc.record({ kind: fc.constant(kind), vmo: anyVmo, start: nat(8), count: nat(8) }),
   weight,
 });
@@ -545,6 +546,15 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
   },
   rangeStepArb('dontNeed', 2),
   rangeStepArb('decommit', 1),
+  {
+    arbitrary: fc.record({
+      kind: fc.constant('zero' as const),
+      vmo: anyVmo,
+      offset: byteOffset,
+      length: byteLength,
+    }),
+    weight: 4,
+  },
   rangeStepArb('alwaysNeed', 2),
 );
 
@@ -595,6 +605,8 @@ describe('a pager-backed VMO against an oracle', () => {
       /^dontNeed of clone ZX_OK$/,
       /^supply of zeros$/,
       /^commit of root over zero ranges$/,
+      /^zero whole of root ZX_OK$/,
+      /^zero partial of (root|slice|reference) ZX_OK$/,
       /^decommit of clone ZX_ERR_NOT_SUPPORTED$/,
       /^alwaysNeed of clone ZX_OK$/,
     ]) {

@@ -195,6 +195,31 @@ export class PagerOracle {
     }
   }
 
+  /**
+   * ZERO of whole root pages [start, end): they become a dirty zero range, their frames freed;
+   * pages supplied as zero stay clean zero markers. A zero range awaiting clean next to them is
+   * dirty again as a whole (upstream PagerWriteback.OpZeroWriteback).
+   */
+  zeroPages(start: number, end: number): void {
+    for (let p = start; p < end; p++) {
+      if (this.pages[p]?.kind === 'marker') continue;
+      if (this.pages[p]?.kind === 'frame') this.dropFrame(p);
+      this.pages[p] = { kind: 'zero', awaiting: false };
+    }
+    const awaitingZero = (p: number) => {
+      const page = this.pages[p];
+      return page?.kind === 'zero' && page.awaiting ? page : null;
+    };
+    if (this.pages[start]?.kind === 'zero') {
+      for (let p = start - 1, z = awaitingZero(p); z !== null; z = awaitingZero(--p)) {
+        z.awaiting = false;
+      }
+    }
+    if (this.pages[end - 1]?.kind === 'zero') {
+      for (let p = end, z = awaitingZero(p); z !== null; z = awaitingZero(++p)) z.awaiting = false;
+    }
+  }
+
   /** Pages [start, end) may all be dirtied by ZX_PAGER_OP_DIRTY (present or zero). */
   canDirty(start: number, end: number): boolean {
     for (let p = start; p < end; p++) if (this.pages[p] === null) return false;

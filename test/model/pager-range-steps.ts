@@ -4,6 +4,7 @@
 // pager-backed tree allows.
 
 import {
+  ZX_ERR_BAD_STATE,
   ZX_ERR_IO,
   ZX_ERR_NOT_SUPPORTED,
   ZX_ERR_OUT_OF_RANGE,
@@ -11,6 +12,7 @@ import {
   ZX_VMO_OP_ALWAYS_NEED,
   ZX_VMO_OP_DECOMMIT,
   ZX_VMO_OP_DONT_NEED,
+  ZX_VMO_OP_ZERO,
 } from '../../src/abi/constants.ts';
 import type { Syscalls } from '../../src/syscalls/index.ts';
 import type { ThreadSys } from '../../src/thread.ts';
@@ -19,6 +21,7 @@ import { tally, type World, withPager } from './pager-world.ts';
 import { expectStatus, statusName } from './real.ts';
 
 export type RangeStep =
+  | { kind: 'zero'; vmo: number; offset: number; length: number }
   | { kind: 'dontNeed'; vmo: number; start: number; count: number }
   | { kind: 'decommit'; vmo: number; start: number; count: number }
   | { kind: 'alwaysNeed'; vmo: number; start: number; count: number };
@@ -55,6 +58,7 @@ function viewRange(pages: number, start: number, count: number): [number, number
 }
 
 export async function runRangeStep(w: World, step: RangeStep, what: string): Promise<void> {
+  if (step.kind === 'zero') return runZero(w, step, what);
   const v = w.pick(step.vmo);
   const pages = w.pagesOf(v);
   const [start, end] = viewRange(pages, step.start, step.count);
@@ -97,4 +101,67 @@ export async function runRangeStep(w: World, step: RangeStep, what: string): Pro
       return;
     }
   }
+}
+
+/**
+ * ZX_VMO_OP_ZERO by a thread on bytes of the root (or of a slice or reference of it), every
+ * request answered, in upstream's order (VmObjectPaged::ZeroRangeInternal): a partial head page,
+ * whole pages, a partial tail page. A partial page that already reads zero (a zero marker or a
+ * dirty zero range) is left alone (ZeroPartialPage: PageWouldReadZeroLocked); another is written
+ * (fetched first, and asked DIRTY on TRAP_DIRTY). Whole pages become a dirty zero range without
+ * asking the pager. Snapshots are not zeroed here (their zero markers hide their ancestors'
+ * pages; children-model.test.ts drives ZERO on anonymous clones).
+ */
+async function runZero(
+  w: World,
+  step: Extract<RangeStep, { kind: 'zero' }>,
+  what: string,
+): Promise<void> {
+  const v = w.pick(step.vmo);
+  const oracle = w.oracle;
+  if (v.node !== oracle.root) return;
+  const size = w.pagesOf(v) * PAGE;
+  const offset = step.offset % (size + (step.offset & 1 ? PAGE : 1));
+  const end = offset + step.length;
+  const outOfRange = step.length > 0 && end > size;
+  const { result } = await withPager(
+    w,
+    (th) => th.zx_vmo_op_range(v.handle, ZX_VMO_OP_ZERO, offset, step.length, null, 0),
+    0xffffff,
+    ZX_ERR_IO,
+    what,
+  );
+  // Upstream's order: each piece done before the next is looked at; a partial page the
+  // detached pager cannot provide ends the call, what came before it zeroed.
+  const pieces = outOfRange ? [] : zeroPieces(offset, end);
+  let expected = outOfRange ? ZX_ERR_OUT_OF_RANGE : ZX_OK;
+  for (const [page, from, to] of pieces) {
+    const index = v.offset + page;
+    if (to - from === PAGE) {
+      oracle.zeroPages(index, index + 1);
+      continue;
+    }
+    const kind = oracle.pages[index]?.kind;
+    if (kind === 'marker' || kind === 'zero') continue;
+    if (oracle.writeBlocked(v.node, index) === 'detached') {
+      expected = ZX_ERR_BAD_STATE;
+      break;
+    }
+    oracle.write(v.node, index, from, new Uint8Array(to - from));
+  }
+  expectStatus(result, expected, what);
+  const kind = pieces.some(([, f, t]) => t - f < PAGE) ? 'partial' : 'whole';
+  tally(`zero ${step.length === 0 ? 'empty' : kind} of ${v.kind} ${statusName(result)}`);
+}
+
+/** The pages bytes [offset, end) cover, in order, as [page, from, to] (bytes within the page). */
+function zeroPieces(offset: number, end: number): [number, number, number][] {
+  const pieces: [number, number, number][] = [];
+  for (let at = offset; at < end; ) {
+    const page = Math.floor(at / PAGE);
+    const to = Math.min(end, (page + 1) * PAGE);
+    pieces.push([page, at - page * PAGE, to - page * PAGE]);
+    at = to;
+  }
+  return pieces;
 }
