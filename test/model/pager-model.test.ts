@@ -552,6 +552,7 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
       vmo: anyVmo,
       offset: byteOffset,
       length: byteLength,
+      whole: fc.boolean(),
     }),
     weight: 4,
   },

@@ -21,7 +21,7 @@ import { tally, type World, withPager } from './pager-world.ts';
 import { expectStatus, statusName } from './real.ts';
 
 export type RangeStep =
-  | { kind: 'zero'; vmo: number; offset: number; length: number }
+  | { kind: 'zero'; vmo: number; offset: number; length: number; whole: boolean }
   | { kind: 'dontNeed'; vmo: number; start: number; count: number }
   | { kind: 'decommit'; vmo: number; start: number; count: number }
   | { kind: 'alwaysNeed'; vmo: number; start: number; count: number };
@@ -121,12 +121,19 @@ async function runZero(
   const oracle = w.oracle;
   if (v.node !== oracle.root) return;
   const size = w.pagesOf(v) * PAGE;
-  const offset = step.offset % (size + (step.offset & 1 ? PAGE : 1));
-  const end = offset + step.length;
-  const outOfRange = step.length > 0 && end > size;
+  let offset = step.offset % (size + (step.offset & 1 ? PAGE : 1));
+  let length = step.length;
+  if (step.whole) {
+    // Whole pages inside the VMO (one at least when it has any).
+    offset = Math.floor(offset / PAGE) * PAGE;
+    if (offset >= size) offset = Math.max(0, size - PAGE);
+    length = Math.min(Math.max(PAGE, Math.ceil(length / PAGE) * PAGE), size - offset);
+  }
+  const end = offset + length;
+  const outOfRange = length > 0 && end > size;
   const { result } = await withPager(
     w,
-    (th) => th.zx_vmo_op_range(v.handle, ZX_VMO_OP_ZERO, offset, step.length, null, 0),
+    (th) => th.zx_vmo_op_range(v.handle, ZX_VMO_OP_ZERO, offset, length, null, 0),
     0xffffff,
     ZX_ERR_IO,
     what,
@@ -151,7 +158,7 @@ async function runZero(
   }
   expectStatus(result, expected, what);
   const kind = pieces.some(([, f, t]) => t - f < PAGE) ? 'partial' : 'whole';
-  tally(`zero ${step.length === 0 ? 'empty' : kind} of ${v.kind} ${statusName(result)}`);
+  tally(`zero ${length === 0 ? 'empty' : kind} of ${v.kind} ${statusName(result)}`);
 }
 
 /** The pages bytes [offset, end) cover, in order, as [page, from, to] (bytes within the page). */
