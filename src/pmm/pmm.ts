@@ -69,6 +69,12 @@ export class PhysicalMemory {
    * pager-backed VMO needs them, so a kernel without one pays a null check per access.
    */
   accessed: Uint8Array | null = null;
+  /**
+   * Eviction hints a frame carries (vm/pager-eviction.ts: ALWAYS_NEED, DONT_NEED), a byte per
+   * RAM frame, as Zircon keeps them on vm_page_t: they go when the frame is freed. Made with the
+   * accessed bits.
+   */
+  hintBits: Uint8Array | null = null;
 
   constructor(memoryBytes: number, watermarkBytes: number) {
     assert(memoryBytes >= PAGE_SIZE * 2, 'memory must hold at least two pages');
@@ -88,6 +94,7 @@ export class PhysicalMemory {
   /** Loads and stores through mappings set accessed bits from now on. */
   trackAccess(): void {
     this.accessed ??= new Uint8Array(this.totalFrames);
+    this.hintBits ??= new Uint8Array(this.totalFrames);
   }
 
   get freeFrames(): number {
@@ -133,6 +140,7 @@ export class PhysicalMemory {
     assert(this.pins.size === 0 || !this.pins.has(frame), 'freeing a pinned frame');
     this.pushFree(frame);
     this.used[use]!--;
+    if (this.hintBits !== null) this.hintBits[frame] = 0;
   }
 
   /**

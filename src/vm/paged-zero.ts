@@ -6,7 +6,8 @@
 import { ZX_ERR_BAD_STATE, ZX_ERR_NOT_FOUND, ZX_OK } from '../abi/constants.ts';
 import { because } from '../util/reason.ts';
 import { PAGE_MASK_N, PAGE_SHIFT_N, PAGE_SIZE } from '../util/u64.ts';
-import { entryFrame, isFrame } from './page-list.ts';
+import { readsZero } from './dirty-ranges.ts';
+import { entryFrame, isFrame, ZERO_MARKER } from './page-list.ts';
 import { awaitPages } from './page-source.ts';
 import { markWritten, zeroPagerPages } from './pager-dirty.ts';
 import type { VmObjectPaged } from './vm-object-paged.ts';
@@ -57,10 +58,42 @@ function zeroWholePages(vmo: VmObjectPaged, start: number, end: number): number 
 }
 
 /**
+ * A partial page's checks and wait before it is zeroed: NOT_FOUND when discarded; under a pager
+ * its content (and, on TRAP_DIRTY, its dirtying); BAD_STATE when it holds data on an uncached
+ * VMO.
+ */
+function preparePartial(vmo: VmObjectPaged, page: number): number {
+  if (vmo.isDiscarded) return because(ZX_ERR_NOT_FOUND, why.DISCARDED);
+  const index = page + vmo.cowOffset;
+  const wait = awaitPages(vmo.cow, index, index + 1, true);
+  if (wait !== ZX_OK) return wait;
+  if (!vmo.isCached && vmo.cow.hasContent(index)) {
+    return because(ZX_ERR_BAD_STATE, why.UNCACHED_PARTIAL);
+  }
+  return ZX_OK;
+}
+
+/**
+ * A page of a pager-backed root that reads zero without a frame (supplied as zero, a dirty zero
+ * range, past the stream size): upstream's ZeroPartialPage leaves it alone
+ * (PageWouldReadZeroLocked), asking the pager nothing.
+ */
+function pagerPageReadsZero(vmo: VmObjectPaged, page: number): boolean {
+  const source = vmo.cow.source;
+  if (source === null) return false;
+  const index = page + vmo.cowOffset;
+  const entry = vmo.cow.pages.get(index);
+  return entry === ZERO_MARKER || (!isFrame(entry) && readsZero(source.runs.tagAt(index)));
+}
+
+/**
  * Zeroes bytes [start, end) (both within the VMO): partial pages are zeroed in place, whole
  * pages are given back to the PMM (a plain VMO has nothing beneath them to hide). Partial
  * pages that hold data fail with BAD_STATE on an uncached VMO and NOT_FOUND on a discarded
- * one, as Zircon's partial-page path does; every check happens before anything changes.
+ * one, as Zircon's partial-page path does; on a VMO without a pager every check happens before
+ * anything changes. Under a pager the pieces go in upstream's order (ZeroRangeInternal): the
+ * head page, the whole pages, the tail page, each waited for when its turn comes, so a failure
+ * on the tail leaves the rest zeroed.
  */
 export function zeroPagedRange(vmo: VmObjectPaged, start: bigint, end: bigint): number {
   if (start >= end) return ZX_OK;
@@ -72,37 +105,39 @@ export function zeroPagedRange(vmo: VmObjectPaged, start: bigint, end: bigint): 
   const tailEnd = Number(((end - 1n) & PAGE_MASK_N) + 1n);
   const headPartial = headOffset !== 0 || (firstPage === lastPage && tailEnd !== PAGE_SIZE);
   const tailPartial = tailEnd !== PAGE_SIZE && (firstPage !== lastPage || !headPartial);
-  for (const [partial, page] of [
-    [headPartial, firstPage],
-    [tailPartial, lastPage],
-  ] as const) {
-    if (!partial) continue;
-    if (vmo.isDiscarded) return because(ZX_ERR_NOT_FOUND, why.DISCARDED);
-    // A partial page of a pager-backed VMO needs its content first.
-    const wait = awaitPages(vmo.cow, page + vmo.cowOffset, page + vmo.cowOffset + 1, true);
-    if (wait !== ZX_OK) return wait;
-    if (!vmo.isCached && vmo.cow.hasContent(page + vmo.cowOffset)) {
-      return because(ZX_ERR_BAD_STATE, why.UNCACHED_PARTIAL);
+  const inTurn = vmo.cow.pagerTree;
+  if (!inTurn) {
+    for (const [partial, page] of [
+      [headPartial, firstPage],
+      [tailPartial, lastPage],
+    ] as const) {
+      if (!partial) continue;
+      const status = preparePartial(vmo, page);
+      if (status !== ZX_OK) return status;
     }
   }
   // A partial page that shows an ancestor's page is forked first (ZX_ERR_NO_MEMORY possible).
   const off = vmo.cowOffset;
+  const zeroPartial = (page: number, from: number, length: number) => {
+    if (pagerPageReadsZero(vmo, page)) return ZX_OK;
+    if (inTurn) {
+      const status = preparePartial(vmo, page);
+      if (status !== ZX_OK) return status;
+    }
+    return vmo.cow.zeroWithinPage(page + off, from, length);
+  };
   if (firstPage === lastPage) {
-    if (headPartial)
-      return vmo.cow.zeroWithinPage(firstPage + off, headOffset, tailEnd - headOffset);
+    if (headPartial) return zeroPartial(firstPage, headOffset, tailEnd - headOffset);
     return zeroWholePages(vmo, firstPage, firstPage + 1);
   }
   let wholeStart = firstPage;
   if (headOffset !== 0) {
-    const status = vmo.cow.zeroWithinPage(firstPage + off, headOffset, PAGE_SIZE - headOffset);
+    const status = zeroPartial(firstPage, headOffset, PAGE_SIZE - headOffset);
     if (status !== ZX_OK) return status;
     wholeStart++;
   }
-  let wholeEnd = lastPage + 1;
-  if (tailEnd !== PAGE_SIZE) {
-    const status = vmo.cow.zeroWithinPage(lastPage + off, 0, tailEnd);
-    if (status !== ZX_OK) return status;
-    wholeEnd--;
-  }
-  return zeroWholePages(vmo, wholeStart, wholeEnd);
+  const wholeEnd = tailEnd !== PAGE_SIZE ? lastPage : lastPage + 1;
+  const status = zeroWholePages(vmo, wholeStart, wholeEnd);
+  if (status !== ZX_OK || tailEnd === PAGE_SIZE) return status;
+  return zeroPartial(lastPage, 0, tailEnd);
 }

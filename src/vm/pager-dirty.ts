@@ -104,12 +104,18 @@ export function awaitZeroCommit(node: VmCowPages, source: PageSource, start: num
   return awaitPrepared(node, source, start, end, (tag) => (tag & ZERO) !== 0);
 }
 
-/** Commits pages [start, end) of `node`; under a pager the zero-range pages among them are Dirty. */
+/**
+ * Commits pages [start, end) of `node`; under a pager the zero-range pages among them are Dirty,
+ * and pages supplied as zero get a clean frame of zeros (upstream's LookupCursor: "Markers start
+ * clean"), evictable and dropped on detach like any clean page.
+ */
 export function commitPagerPages(node: VmCowPages, start: number, end: number): number {
   const status = node.commit(start, end);
-  if (status === ZX_OK) node.source?.runs.update(start, end, (t) => ((t & ZERO) !== 0 ? DIRTY : t));
+  if (status === ZX_OK) node.source?.runs.update(start, end, committedTag);
   return status;
 }
+
+const committedTag = (tag: number) => ((tag & ZERO) !== 0 ? DIRTY : tag === CLEAN_ZERO ? 0 : tag);
 
 /** Pages [start, end) of `node` now hold the bytes written to them (committed): Dirty. */
 export function markWritten(node: VmCowPages, start: number, end: number): void {

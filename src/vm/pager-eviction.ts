@@ -17,8 +17,9 @@
 // Hints order it further, as Zircon's do:
 // - ZX_VMO_OP_DONT_NEED puts the range's present pages first in line (Zircon's DontNeed queue);
 // - ZX_VMO_OP_ALWAYS_NEED (after fetching the range) keeps its pages out of ordinary eviction
-//   (FollowHint skips them); only the last pass before ZX_ERR_NO_MEMORY, as Zircon's OOM-level
-//   eviction (IgnoreHint), takes them too.
+//   (FollowHint skips them, even when a later DONT_NEED put them first in line: the hint is
+//   sticky); only the last pass before ZX_ERR_NO_MEMORY, as Zircon's OOM-level eviction
+//   (IgnoreHint), takes them too.
 // Pinned pages, dirty and awaiting-clean pages and zero ranges are never evicted (they keep
 // their place), and neither are the pages of the tree whose operation is asking for memory (it
 // may be about to copy them).
@@ -39,9 +40,24 @@ import { NO_FRAME, PageAgeList } from './page-ages.ts';
 import { EMPTY, entryFrame, isFrame } from './page-list.ts';
 import type { VmObject } from './vm-object.ts';
 
-/** What the hints said of a pager-backed root's pages (root page indices), and its number. */
+/** A frame's hint bits (PhysicalMemory.hintBits): ZX_VMO_OP_ALWAYS_NEED, DONT_NEED. */
+const ALWAYS_NEED_BIT = 1;
+const DONT_NEED_BIT = 2;
+
+/** The hint `bit` on the frame page `page` of `root` holds now (none when it holds none). */
+function frameHint(root: VmCowPages, page: number, bit: number): boolean {
+  const entry = root.pages.get(page);
+  const bits = root.pmm.hintBits;
+  return isFrame(entry) && bits !== null && (bits[entryFrame(entry)]! & bit) !== 0;
+}
+
+/**
+ * What the hints said of a pager-backed root's pages, and its number. The hints live on the
+ * frames (a frame freed, by ZERO, a shrink or a detach, loses them, as upstream's vm_page_t
+ * does); `dontNeed` keeps the DONT_NEED line's order, by root page index, and an entry whose
+ * page holds no frame with the bit any more is stale (skipped, dropped when met).
+ */
 export class EvictionHints {
-  readonly alwaysNeed = new Set<number>();
   readonly dontNeed = new Set<number>();
   evictor: PagerEvictor | null = null;
   root: VmCowPages | null = null;
@@ -128,9 +144,12 @@ export class PagerEvictor {
     if (pass === EvictionPass.dontNeed) {
       for (const root of this.roots.values()) {
         if (root === spared || root.dead) continue;
-        for (const page of [...root.source!.hints.dontNeed]) {
+        const hints = root.source!.hints;
+        for (const page of [...hints.dontNeed]) {
           if (enough()) return;
-          this.evictPage(root, page);
+          if (!frameHint(root, page, DONT_NEED_BIT)) hints.dontNeed.delete(page);
+          else if (frameHint(root, page, ALWAYS_NEED_BIT)) this.spareNeeded(root, page);
+          else this.evictPage(root, page);
         }
       }
       return;
@@ -159,7 +178,7 @@ export class PagerEvictor {
         if (accessed !== null && accessed[frame] === 1) {
           accessed[frame] = 0;
           ages.touch(frame, ages.ownerOf(frame), page);
-        } else if (!followHint || !root.source!.hints.alwaysNeed.has(page)) {
+        } else if (!followHint || !frameHint(root, page, ALWAYS_NEED_BIT)) {
           this.evictPage(root, page);
         }
       }
@@ -181,6 +200,20 @@ export class PagerEvictor {
     return adopted;
   }
 
+  /**
+   * A DONT_NEED page that is also hinted ALWAYS_NEED: the latter is sticky, so the page stays,
+   * leaves the DONT_NEED line and counts as just accessed (Zircon's ReclaimPage refuses an
+   * always_need page under EvictionHintAction::Follow and marks it accessed).
+   */
+  private spareNeeded(root: VmCowPages, page: number): void {
+    const hints = root.source!.hints;
+    hints.dontNeed.delete(page);
+    const entry = root.pages.get(page);
+    if (!isFrame(entry)) return;
+    root.pmm.hintBits![entryFrame(entry)]! &= ~DONT_NEED_BIT;
+    this.ages.touch(entryFrame(entry), hints.id, page);
+  }
+
   /** Frees page `page` of `root` when it is a clean, unpinned frame. */
   private evictPage(root: VmCowPages, page: number): void {
     const entry = root.pages.get(page);
@@ -189,7 +222,6 @@ export class PagerEvictor {
     if (!isFrame(entry) || !isCleanPagerPage(root, page)) return;
     const frame = entryFrame(entry);
     if (root.pmm.pinCount(frame) > 0) return;
-    hints.alwaysNeed.delete(page);
     this.ages.remove(frame);
     root.pages.set(page, EMPTY);
     root.pmm.free(frame, FrameUse.vmo);
@@ -215,7 +247,7 @@ export class PagerEvictor {
         if (!isFrame(entry) || !isCleanPagerPage(root, page)) return;
         if (root.pmm.pinCount(entryFrame(entry)) > 0) return;
         total++;
-        if (hints.dontNeed.has(page)) oldest++;
+        if (hints.dontNeed.has(page) && frameHint(root, page, DONT_NEED_BIT)) oldest++;
       });
     }
     return { total, newest: total - oldest, oldest };
@@ -239,12 +271,17 @@ export function hintPagerPages(vmo: VmObject, start: number, end: number, always
   const offset = (vmo as unknown as { cowOffset: number }).cowOffset;
   const root = rootOf(node);
   const hints = root.source!.hints;
+  root.pmm.trackAccess();
+  const bits = root.pmm.hintBits!;
   // An ALWAYS_NEED page leaves the DONT_NEED line; DONT_NEED leaves ALWAYS_NEED in force.
   const mark = (page: number) => {
-    if (!alwaysNeed) hints.dontNeed.add(page);
-    else {
-      hints.alwaysNeed.add(page);
+    const frame = entryFrame(root.pages.get(page));
+    if (!alwaysNeed) {
+      hints.dontNeed.add(page);
+      bits[frame]! |= DONT_NEED_BIT;
+    } else {
       hints.dontNeed.delete(page);
+      bits[frame] = (bits[frame]! & ~DONT_NEED_BIT) | ALWAYS_NEED_BIT;
     }
   };
   if (node === root) {

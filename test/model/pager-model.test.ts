@@ -1,15 +1,17 @@
 // Model-based test of a pager-backed VMO (issue 9): random sequences of steps run on the kernel
 // and on a plain oracle (pager-oracle.ts). A model pager holds a "disk"; it supplies ranges from
-// an aux VMO, fails them with each status a pager may give, answers the READ and DIRTY requests
-// of threads that wait on it (with supplies and ZX_PAGER_OP_DIRTY, or ZX_PAGER_OP_FAIL), writes
-// back (WRITEBACK_BEGIN/END), and detaches the VMO. Host reads and writes return
-// ZX_ERR_SHOULD_WAIT where a thread would wait. Children of every type are made of the root and
-// of each other (SNAPSHOT is ZX_ERR_NOT_SUPPORTED under a pager, as upstream), written and
-// closed in any order; the root is resized when RESIZABLE, and memory pressure evicts clean
-// pages. After every step: every page of every VMO reads as the oracle says (or waits, or fails
-// as detached), zx_pager_query_dirty_ranges reports the oracle's dirty pages, the root's
-// committed bytes and KMEM vmo_bytes are the oracle's frames, and attribution adds up. Each run
-// ends by closing everything in a random order: every frame comes back.
+// an aux VMO (or as zero, the aux VMO's pages left uncommitted), fails them with each status a
+// pager may give, answers the READ and DIRTY requests of threads that wait on it (with supplies
+// and ZX_PAGER_OP_DIRTY, or ZX_PAGER_OP_FAIL), writes back (WRITEBACK_BEGIN/END), and detaches
+// the VMO. Host reads and writes return ZX_ERR_SHOULD_WAIT where a thread would wait. Children
+// of every type are made of the root and of each other (SNAPSHOT is ZX_ERR_NOT_SUPPORTED under
+// a pager, as upstream), written and closed in any order; the root is resized when RESIZABLE,
+// VMOs are committed, hinted (DONT_NEED, ALWAYS_NEED) and refused DECOMMIT (pager-range-steps.ts),
+// and memory pressure evicts clean pages. After every step: every page of every VMO reads as the
+// oracle says (or waits, or fails as detached), zx_pager_query_dirty_ranges reports the oracle's
+// dirty pages, the root's committed bytes and KMEM vmo_bytes are the oracle's frames, and
+// attribution adds up. Each run ends by closing everything in a random order: every frame comes
+// back.
 //
 // PMODEL_SEED and PMODEL_RUNS override the seed and the number of runs; PMODEL_REPLAY runs one
 // counterexample (the JSON fast-check prints).
@@ -28,7 +30,6 @@ import {
   ZX_PAGER_OP_WRITEBACK_BEGIN,
   ZX_PAGER_OP_WRITEBACK_END,
   ZX_PAGER_VMO_DIRTY,
-  ZX_PAGER_VMO_READ,
   ZX_VM_PERM_READ,
   ZX_VM_PERM_WRITE,
   ZX_VMO_CHILD_REFERENCE,
@@ -38,11 +39,10 @@ import {
   ZX_VMO_CHILD_SNAPSHOT_MODIFIED,
   ZX_VMO_DIRTY_RANGE_IS_ZERO,
   ZX_VMO_OP_COMMIT,
-  ZX_VMO_OP_DONT_NEED,
 } from '../../src/abi/constants.ts';
-import type { ThreadSys } from '../../src/thread.ts';
 import { createVmo, kmemStats, out, PAGE } from '../helpers.ts';
 import type { View } from './pager-oracle.ts';
+import { type RangeStep, runRangeStep, vmoOp } from './pager-range-steps.ts';
 import {
   blockedStatus,
   CHILD_TYPES,
@@ -52,13 +52,14 @@ import {
   tallies,
   tally,
   World,
+  withPager,
 } from './pager-world.ts';
 import { expectBytes, expectStatus, statusName } from './real.ts';
 
 // --- Steps ---
 
 type Step =
-  | { kind: 'supply'; start: number; count: number }
+  | { kind: 'supply'; start: number; count: number; zero: boolean }
   | { kind: 'fail'; start: number; count: number; status: number }
   | { kind: 'detach' }
   | { kind: 'read'; vmo: number; offset: number; length: number }
@@ -88,9 +89,9 @@ type Step =
   | { kind: 'child'; vmo: number; type: number; offset: number; pages: number }
   | { kind: 'close'; vmo: number }
   | { kind: 'resize'; pages: number }
-  | { kind: 'dontNeed'; vmo: number; start: number; count: number }
   | { kind: 'commit'; vmo: number; start: number; count: number }
-  | { kind: 'evict'; count: number };
+  | { kind: 'evict'; count: number }
+  | RangeStep;
 
 /** A range [start, end) of the root's pages from two generated numbers (null when empty). */
 function rootRange(w: World, start: number, count: number): [number, number] | null {
@@ -158,59 +159,6 @@ function unmapView(w: World, v: View, at: bigint): void {
   expectStatus(w.sys.zx_vmar_unmap(w.t.proc.rootVmar, at, size), ZX_OK, 'zx_vmar_unmap');
 }
 
-const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
-
-/**
- * Runs `body` in a zx thread while the model pager answers every request it has: bit k of
- * `answers` says whether its k-th answer succeeds (supply or OP_DIRTY) or fails with `status`.
- * Returns the thread's status and the statuses the pager failed requests with.
- */
-async function withPager(
-  w: World,
-  body: (sys: ThreadSys) => number | Promise<number>,
-  answers: number,
-  status: number,
-  what: string,
-): Promise<{ result: number; failed: Set<number> }> {
-  let finished = false;
-  let result = 0;
-  const thread = w.t.proc.startThread(body);
-  void thread.done.then((value) => {
-    finished = true;
-    result = value as number;
-  });
-  const failed = new Set<number>();
-  let k = 0;
-  for (let round = 0; ; round++) {
-    await w.kernel.idle();
-    await tick();
-    if (finished) break;
-    assert.ok(round < 32, `thread never finished: ${what}`);
-    w.takePackets();
-    assert.ok(w.pending.length > 0, `a thread waits but the pager has no request: ${what}`);
-    const requests = w.pending;
-    w.pending = [];
-    for (const r of requests) {
-      const end = Math.min(r.end, w.oracle.size);
-      if (r.start >= end) continue;
-      const succeed = ((answers >>> (k++ % 24)) & 1) === 1;
-      if (!succeed) {
-        w.fail(r.start, end, status, `${what}: OP_FAIL`);
-        failed.add(status);
-      } else if (r.command === ZX_PAGER_VMO_READ) w.supply(r.start, end, `${what}: supply`);
-      else if (!w.oracle.canDirty(r.start, end)) {
-        // A DIRTY request for pages gone since (evicted): it stays until they are back.
-        w.pending.push(r);
-      } else {
-        expectStatus(w.op(ZX_PAGER_OP_DIRTY, r.start, end), ZX_OK, `${what}: OP_DIRTY`);
-        w.oracle.opDirty(r.start, end);
-        w.answered(r.start, end, ZX_PAGER_VMO_DIRTY);
-      }
-    }
-  }
-  return { result, failed };
-}
-
 async function runStep(w: World, step: Step): Promise<void> {
   const sys = w.sys;
   const oracle = w.oracle;
@@ -218,7 +166,8 @@ async function runStep(w: World, step: Step): Promise<void> {
   switch (step.kind) {
     case 'supply': {
       const range = rootRange(w, step.start, step.count);
-      if (range !== null) w.supply(range[0], range[1], what);
+      if (range !== null) w.supply(range[0], range[1], what, step.zero);
+      tally(`supply${step.zero ? ' of zeros' : ''}`);
       return;
     }
     case 'fail': {
@@ -387,30 +336,11 @@ async function runStep(w: World, step: Step): Promise<void> {
       oracle.resize(step.pages);
       return;
     }
-    case 'dontNeed': {
-      const v = w.pick(step.vmo);
-      const pages = w.pagesOf(v);
-      const start = step.start % (pages + 1);
-      const end = Math.min(start + step.count, pages + (step.count & 1));
-      const expected = end > pages ? ZX_ERR_OUT_OF_RANGE : ZX_OK;
-      const status = sys.zx_vmo_op_range(
-        v.handle,
-        ZX_VMO_OP_DONT_NEED,
-        start * PAGE,
-        (end - start) * PAGE,
-        null,
-        0,
-      );
-      expectStatus(status, expected, what);
-      tally(`dontNeed of ${v.kind} ${statusName(status)}`);
-      if (status === ZX_OK) oracle.dontNeed(v.node, v.offset + start, v.offset + end);
-      return;
-    }
     case 'commit': {
-      // COMMIT by a thread, every request answered: the root's missing pages are supplied, a
-      // child copies every page of the range it does not hold. Not driven where zxvm differs
-      // from upstream (README Known gaps): over the root's dirty zero ranges (no DIRTY request
-      // sent), and where a failure would leave part of the range committed.
+      // COMMIT by a thread, every request answered: the root's missing pages are supplied, its
+      // dirty zero ranges asked DIRTY first on TRAP_DIRTY, then committed dirty; a child copies
+      // every page of the range it does not hold. Not driven where a failure would leave part of
+      // the range committed (README Known gaps).
       const v = w.pick(step.vmo);
       const pages = w.pagesOf(v);
       if (pages === 0 || oracle.detached) return;
@@ -418,48 +348,43 @@ async function runStep(w: World, step: Step): Promise<void> {
       const end = start + 1 + (step.count % (pages - start));
       const indices = Array.from({ length: end - start }, (_, i) => v.offset + start + i);
       const zero = (i: number) => oracle.pages[i]?.kind === 'zero';
-      if (v.node === oracle.root && indices.some(zero)) return;
+      const overZero = v.node === oracle.root && indices.some(zero);
       const { result } = await withPager(
         w,
-        (th) =>
-          th.zx_vmo_op_range(
-            v.handle,
-            ZX_VMO_OP_COMMIT,
-            start * PAGE,
-            (end - start) * PAGE,
-            null,
-            0,
-          ),
+        (th) => vmoOp(th, v.handle, ZX_VMO_OP_COMMIT, start, end),
         0xffffff,
         ZX_ERR_IO,
         what,
       );
       expectStatus(result, ZX_OK, what);
-      tally(`commit of ${v.kind}`);
-      if (v.node !== oracle.root)
-        for (const i of indices) oracle.write(v.node, i, 0, new Uint8Array(0));
+      tally(`commit of ${v.kind}${overZero ? ' over zero ranges' : ''}`);
+      if (v.node === oracle.root) oracle.commitRoot(indices);
+      else for (const i of indices) oracle.write(v.node, i, 0, new Uint8Array(0));
       return;
     }
+    case 'zero':
+    case 'dontNeed':
+    case 'decommit':
+    case 'alwaysNeed':
+      return runRangeStep(w, step, what);
     case 'evict': {
       const clean = oracle.cleanPages();
       if (oracle.detached || clean.length === 0) return;
       const count = 1 + (step.count % clean.length);
       const free = Number(kmemStats(w.kernel, w.t.proc).free_bytes) / PAGE;
       const filler = createVmo(sys, (free + count) * PAGE);
-      const status = sys.zx_vmo_op_range(
-        filler,
-        ZX_VMO_OP_COMMIT,
-        0,
-        (free + count) * PAGE,
-        null,
-        0,
-      );
+      const status = vmoOp(sys, filler, ZX_VMO_OP_COMMIT, 0, free + count);
       expectStatus(status, ZX_OK, `${what}: COMMIT under pressure`);
       expectStatus(sys.zx_handle_close(filler), ZX_OK, what);
       const fromHints = oracle.evictHinted(count);
       const present = w.presentRootPages();
       const gone = oracle.cleanPages().filter((p) => !present.has(p));
       assert.equal(fromHints + gone.length, count, `${what}: clean pages evicted`);
+      // ALWAYS_NEED pages go only when no other clean page is left (the last resort).
+      if (gone.some((p) => oracle.needed.has(p))) {
+        const spared = oracle.cleanPages().filter((p) => present.has(p) && !oracle.needed.has(p));
+        assert.deepEqual(spared, [], `${what}: ALWAYS_NEED pages evicted before these`);
+      }
       for (const p of gone) oracle.evictPage(p);
       tally('evicted pages');
       return;
@@ -510,9 +435,19 @@ const failStatus = fc.constantFrom(...FAIL_STATUSES);
 /** Answers to requests: mostly successes, sometimes failures. */
 const answers = fc.oneof(fc.constant(0xffffff), nat(0xffffff));
 
+const rangeStepArb = <K extends Exclude<RangeStep['kind'], 'zero'>>(kind: K, weight: number) => ({
+  arbitrary: fc.record({ kind: fc.constant(kind), vmo: anyVmo, start: nat(8), count: nat(8) }),
+  weight,
+});
+
 const stepArb: fc.Arbitrary<Step> = fc.oneof(
   {
-    arbitrary: fc.record({ kind: fc.constant('supply' as const), start: nat(8), count: nat(8) }),
+    arbitrary: fc.record({
+      kind: fc.constant('supply' as const),
+      start: nat(8),
+      count: nat(8),
+      zero: fc.nat(4).map((n) => n === 0),
+    }),
     weight: 9,
   },
   {
@@ -609,15 +544,19 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
     }),
     weight: 3,
   },
+  rangeStepArb('dontNeed', 2),
+  rangeStepArb('decommit', 1),
   {
     arbitrary: fc.record({
-      kind: fc.constant('dontNeed' as const),
+      kind: fc.constant('zero' as const),
       vmo: anyVmo,
-      start: nat(8),
-      count: nat(8),
+      offset: byteOffset,
+      length: byteLength,
+      whole: fc.boolean(),
     }),
-    weight: 2,
+    weight: 4,
   },
+  rangeStepArb('alwaysNeed', 2),
 );
 
 const runArb = fc.record({
@@ -665,6 +604,12 @@ describe('a pager-backed VMO against an oracle', () => {
       /^read ZX_ERR_BAD_STATE$/,
       /^evicted pages$/,
       /^dontNeed of clone ZX_OK$/,
+      /^supply of zeros$/,
+      /^commit of root over zero ranges$/,
+      /^zero whole of root ZX_OK$/,
+      /^zero partial of (root|slice|reference) ZX_OK$/,
+      /^decommit of clone ZX_ERR_NOT_SUPPORTED$/,
+      /^alwaysNeed of clone ZX_OK$/,
     ]) {
       assert.ok(reached(pattern), `no step reached ${pattern}`);
     }

@@ -1,6 +1,6 @@
 // The oracle of the pager model test (pager-model.test.ts): a pager-backed root VMO as pages in
-// plain arrays (missing, a frame that is clean, dirty or awaiting clean, or part of a dirty zero
-// range), the pager's "disk", and the copy-on-write children as a tree of nodes that mirrors
+// plain arrays (missing, a frame that is clean, dirty or awaiting clean, part of a dirty zero
+// range, or a clean zero marker that a supply of zero pages left), the pager's "disk", and the copy-on-write children as a tree of nodes that mirrors
 // Zircon's (2025 VmCowPages::CreateCloneLocked under a pager): one-way (unidirectional) children
 // that see their parent's later changes until they write, and hidden nodes for the two-way
 // snapshots of SNAPSHOT_MODIFIED. Content and frames follow from the tree alone: what a VMO reads
@@ -17,7 +17,9 @@ export type DirtyState = 'clean' | 'dirty' | 'awaiting';
 export type RootPage =
   | null
   | { kind: 'frame'; bytes: Uint8Array; state: DirtyState }
-  | { kind: 'zero'; awaiting: boolean };
+  | { kind: 'zero'; awaiting: boolean }
+  /** Supplied as zero (the aux VMO held no page there): a clean zero marker, no frame. */
+  | { kind: 'marker' };
 
 export interface Node {
   readonly id: number;
@@ -68,6 +70,8 @@ export class PagerOracle {
   detached = false;
   /** Root pages hinted ZX_VMO_OP_DONT_NEED and not yet tried by eviction, in hint order. */
   readonly hinted = new Set<number>();
+  /** Root pages whose frame was hinted ZX_VMO_OP_ALWAYS_NEED (the hint goes with the frame). */
+  readonly needed = new Set<number>();
   private nextId = 1;
 
   readonly trapDirty: boolean;
@@ -166,12 +170,53 @@ export class PagerOracle {
 
   // --- The pager's side ---
 
-  /** Supplies the missing pages of [start, end) from the disk. */
-  supply(start: number, end: number): void {
+  /** Supplies the missing pages of [start, end) from the disk, or as zero markers. */
+  supply(start: number, end: number, zero = false): void {
     for (let p = start; p < end; p++) {
-      if (this.pages[p] === null) {
-        this.pages[p] = { kind: 'frame', bytes: this.diskAt(p).slice(), state: 'clean' };
+      if (this.pages[p] !== null) continue;
+      this.pages[p] = zero
+        ? { kind: 'marker' }
+        : { kind: 'frame', bytes: this.diskAt(p).slice(), state: 'clean' };
+    }
+  }
+
+  /**
+   * COMMIT of root pages `indices` (all present by then): a zero marker gets a frame of zeros,
+   * clean (upstream LookupCursor::TargetZeroContentSupplyDirty: "Markers start clean"); a page of
+   * a dirty zero range (awaiting clean or not) gets one that is dirty ("Zero intervals are
+   * considered implicitly dirty").
+   */
+  commitRoot(indices: number[]): void {
+    for (const p of indices) {
+      const kind = this.pages[p]?.kind;
+      if (kind !== 'marker' && kind !== 'zero') continue;
+      const state = kind === 'marker' ? 'clean' : 'dirty';
+      this.pages[p] = { kind: 'frame', bytes: new Uint8Array(PAGE), state };
+    }
+  }
+
+  /**
+   * ZERO of whole root pages [start, end): they become a dirty zero range, their frames freed;
+   * pages supplied as zero stay clean zero markers. A zero range awaiting clean next to them is
+   * dirty again as a whole (upstream PagerWriteback.OpZeroWriteback).
+   */
+  zeroPages(start: number, end: number): void {
+    for (let p = start; p < end; p++) {
+      if (this.pages[p]?.kind === 'marker') continue;
+      if (this.pages[p]?.kind === 'frame') this.dropFrame(p);
+      this.pages[p] = { kind: 'zero', awaiting: false };
+    }
+    const awaitingZero = (p: number) => {
+      const page = this.pages[p];
+      return page?.kind === 'zero' && page.awaiting ? page : null;
+    };
+    if (this.pages[start]?.kind === 'zero') {
+      for (let p = start - 1, z = awaitingZero(p); z !== null; z = awaitingZero(--p)) {
+        z.awaiting = false;
       }
+    }
+    if (this.pages[end - 1]?.kind === 'zero') {
+      for (let p = end, z = awaitingZero(p); z !== null; z = awaitingZero(++p)) z.awaiting = false;
     }
   }
 
@@ -184,7 +229,7 @@ export class PagerOracle {
   opDirty(start: number, end: number): void {
     for (let p = start; p < end; p++) {
       const page = this.pages[p]!;
-      if (page.kind === 'zero') {
+      if (page.kind !== 'frame') {
         this.pages[p] = { kind: 'frame', bytes: new Uint8Array(PAGE), state: 'dirty' };
       } else page.state = 'dirty';
     }
@@ -221,7 +266,8 @@ export class PagerOracle {
     this.detached = true;
     for (let p = 0; p < this.size; p++) {
       const page = this.pages[p];
-      if (page?.kind === 'frame' && page.state === 'clean') this.pages[p] = null;
+      if (page?.kind === 'marker') this.pages[p] = null;
+      else if (page?.kind === 'frame' && page.state === 'clean') this.dropFrame(p);
     }
   }
 
@@ -230,12 +276,37 @@ export class PagerOracle {
    * first in line for eviction (a child's own pages take no hint).
    */
   dontNeed(node: Node, start: number, end: number): void {
+    for (const p of this.rootFramesSeen(node, start, end)) this.hinted.add(p);
+  }
+
+  /**
+   * ZX_VMO_OP_ALWAYS_NEED on pages [start, end) of `node` (all present by then): the root
+   * frames it sees are spared by ordinary eviction, and leave the DONT_NEED line.
+   */
+  alwaysNeed(node: Node, start: number, end: number): void {
+    for (const p of this.rootFramesSeen(node, start, end)) {
+      this.needed.add(p);
+      this.hinted.delete(p);
+    }
+  }
+
+  /** The root pages holding a frame that pages [start, end) of `node` show. */
+  private rootFramesSeen(node: Node, start: number, end: number): number[] {
+    const seen: number[] = [];
     for (let i = start; i < end; i++) {
       const found = this.resolve(node, i);
       if (found?.node === this.root && this.pages[found.index]?.kind === 'frame') {
-        this.hinted.add(found.index);
+        seen.push(found.index);
       }
     }
+    return seen;
+  }
+
+  /** Root page `p` lost its frame: the hints on it go too. */
+  private dropFrame(p: number): void {
+    this.pages[p] = null;
+    this.hinted.delete(p);
+    this.needed.delete(p);
   }
 
   /**
@@ -252,8 +323,9 @@ export class PagerOracle {
       if (evicted === count) break;
       this.hinted.delete(p);
       const page = this.pages[p];
-      if (page?.kind !== 'frame' || page.state !== 'clean') continue;
-      this.pages[p] = null;
+      // An ALWAYS_NEED hint is sticky: a later DONT_NEED does not expose the page.
+      if (page?.kind !== 'frame' || page.state !== 'clean' || this.needed.has(p)) continue;
+      this.dropFrame(p);
       evicted++;
     }
     return evicted;
@@ -263,8 +335,7 @@ export class PagerOracle {
   evictPage(p: number): void {
     const page = this.pages[p];
     assert(page?.kind === 'frame' && page.state === 'clean', `page ${p} evicted while not clean`);
-    this.pages[p] = null;
-    this.hinted.delete(p);
+    this.dropFrame(p);
   }
 
   /** The clean frames, in page order (what eviction may take). */
@@ -279,6 +350,7 @@ export class PagerOracle {
   resize(pages: number): void {
     const old = this.size;
     if (pages < old) {
+      for (let p = pages; p < old; p++) if (this.pages[p]?.kind === 'frame') this.dropFrame(p);
       this.pages.length = pages;
       for (const child of this.root.children) {
         child.limit = clampWindow(child.offset, child.limit, pages);

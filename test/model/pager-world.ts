@@ -12,6 +12,7 @@ import {
   ZX_ERR_NO_SPACE,
   ZX_ERR_SHOULD_WAIT,
   ZX_OK,
+  ZX_PAGER_OP_DIRTY,
   ZX_PAGER_OP_FAIL,
   ZX_PAGER_VMO_DIRTY,
   ZX_PAGER_VMO_READ,
@@ -30,6 +31,7 @@ import {
   type ZxInfoVmo,
 } from '../../src/abi/structs.ts';
 import type { Syscalls } from '../../src/syscalls/index.ts';
+import type { ThreadSys } from '../../src/thread.ts';
 import {
   createVmo,
   handleBasic,
@@ -135,10 +137,11 @@ export class World {
     this.pending = this.pending.filter((r) => !done(r));
   }
 
-  supply(start: number, end: number, what: string): void {
+  /** Supplies [start, end) from the disk, or as zero (the aux VMO's pages left uncommitted). */
+  supply(start: number, end: number, what: string, zero = false): void {
     const count = end - start;
     const aux = createVmo(this.sys, count * PAGE);
-    for (let p = start; p < end; p++) {
+    for (let p = start; p < end && !zero; p++) {
       const bytes = this.oracle.diskAt(p);
       expectStatus(this.sys.zx_vmo_write(aux, bytes, (p - start) * PAGE, PAGE), ZX_OK, 'aux');
     }
@@ -153,7 +156,7 @@ export class World {
     expectStatus(status, this.oracle.detached ? ZX_ERR_BAD_STATE : ZX_OK, what);
     expectStatus(this.sys.zx_handle_close(aux), ZX_OK, 'close aux');
     if (status === ZX_OK) {
-      this.oracle.supply(start, end);
+      this.oracle.supply(start, end, zero);
       this.answered(start, end, ZX_PAGER_VMO_READ);
     }
   }
@@ -305,4 +308,57 @@ export class World {
     assert.equal(stats.vmo_bytes, 0n, 'frames held after closing everything');
     assert.equal(stats.free_bytes, this.initialFree, 'free memory not back after closing');
   }
+}
+
+const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * Runs `body` in a zx thread while the model pager answers every request it has: bit k of
+ * `answers` says whether its k-th answer succeeds (supply or OP_DIRTY) or fails with `status`.
+ * Returns the thread's status and the statuses the pager failed requests with.
+ */
+export async function withPager(
+  w: World,
+  body: (sys: ThreadSys) => number | Promise<number>,
+  answers: number,
+  status: number,
+  what: string,
+): Promise<{ result: number; failed: Set<number> }> {
+  let finished = false;
+  let result = 0;
+  const thread = w.t.proc.startThread(body);
+  void thread.done.then((value) => {
+    finished = true;
+    result = value as number;
+  });
+  const failed = new Set<number>();
+  let k = 0;
+  for (let round = 0; ; round++) {
+    await w.kernel.idle();
+    await tick();
+    if (finished) break;
+    assert.ok(round < 32, `thread never finished: ${what}`);
+    w.takePackets();
+    assert.ok(w.pending.length > 0, `a thread waits but the pager has no request: ${what}`);
+    const requests = w.pending;
+    w.pending = [];
+    for (const r of requests) {
+      const end = Math.min(r.end, w.oracle.size);
+      if (r.start >= end) continue;
+      const succeed = ((answers >>> (k++ % 24)) & 1) === 1;
+      if (!succeed) {
+        w.fail(r.start, end, status, `${what}: OP_FAIL`);
+        failed.add(status);
+      } else if (r.command === ZX_PAGER_VMO_READ) w.supply(r.start, end, `${what}: supply`);
+      else if (!w.oracle.canDirty(r.start, end)) {
+        // A DIRTY request for pages gone since (evicted): it stays until they are back.
+        w.pending.push(r);
+      } else {
+        expectStatus(w.op(ZX_PAGER_OP_DIRTY, r.start, end), ZX_OK, `${what}: OP_DIRTY`);
+        w.oracle.opDirty(r.start, end);
+        w.answered(r.start, end, ZX_PAGER_VMO_DIRTY);
+      }
+    }
+  }
+  return { result, failed };
 }

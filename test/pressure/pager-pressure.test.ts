@@ -14,11 +14,15 @@ import {
   ZX_ERR_NO_MEMORY,
   ZX_ERR_SHOULD_WAIT,
   ZX_OK,
+  ZX_PAGER_OP_WRITEBACK_BEGIN,
+  ZX_PAGER_OP_WRITEBACK_END,
   ZX_VM_MAP_RANGE,
   ZX_VM_PERM_READ,
+  ZX_VMO_DIRTY_RANGE_IS_ZERO,
   ZX_VMO_OP_ALWAYS_NEED,
   ZX_VMO_OP_COMMIT,
   ZX_VMO_OP_DONT_NEED,
+  ZX_VMO_RESIZABLE,
 } from '../../src/abi/constants.ts';
 import type { Syscalls } from '../../src/syscalls/index.ts';
 import {
@@ -150,6 +154,42 @@ describe('pager-backed pages under memory pressure', () => {
       present(sys, older, 32),
       [...Array(14).keys()].map((p) => p + 2),
     );
+  });
+
+  it('ALWAYS_NEED is sticky: a later DONT_NEED does not put the page first in line', () => {
+    // Upstream vm unittests (AlwaysNeed then DontNeed): "We should still not be able to evict
+    // the page, the AlwaysNeed hint is sticky" (ReclaimPage with EvictionHintAction::Follow).
+    const { sys, free, supplied, fill } = machine();
+    const vmo = supplied(1n, 8);
+    expectStatus(sys.zx_vmo_op_range(vmo, ZX_VMO_OP_ALWAYS_NEED, 0, 2 * PAGE, null, 0), ZX_OK);
+    expectStatus(sys.zx_vmo_op_range(vmo, ZX_VMO_OP_DONT_NEED, 0, 4 * PAGE, null, 0), ZX_OK);
+    // Two pages: the DONT_NEED pages that are not ALWAYS_NEED.
+    expectStatus(fill(free() + 2), ZX_OK);
+    assert.deepEqual(present(sys, vmo, 8), [0, 1, 4, 5, 6, 7]);
+    // Then the ordinary ones, still before the ALWAYS_NEED pages.
+    expectStatus(fill(free() + 4), ZX_OK);
+    assert.deepEqual(present(sys, vmo, 8), [0, 1]);
+    expectStatus(fill(free() + 1), ZX_OK);
+    assert.equal(present(sys, vmo, 8).length, 1);
+  });
+
+  it('a hint goes with its page: ALWAYS_NEED pages cut by a shrink and supplied again are ordinary', () => {
+    // Upstream keeps always_need on the vm_page_t: a page freed takes the hint with it.
+    const { sys, pager, port, free, fill } = machine();
+    const vmo = createPagedVmo(sys, pager, port, 1n, 4, ZX_VMO_RESIZABLE);
+    supplyDisk(sys, pager, vmo, 0, 4);
+    expectStatus(sys.zx_vmo_op_range(vmo, ZX_VMO_OP_ALWAYS_NEED, 0, 4 * PAGE, null, 0), ZX_OK);
+    expectStatus(sys.zx_vmo_set_size(vmo, 2 * PAGE), ZX_OK);
+    expectStatus(sys.zx_vmo_set_size(vmo, 4 * PAGE), ZX_OK);
+    // The grown pages are a dirty zero range: written back, they are missing, then supplied.
+    const op = (code: number, data: bigint) =>
+      sys.zx_pager_op_range(pager, code, vmo, BigInt(2 * PAGE), BigInt(2 * PAGE), data);
+    expectStatus(op(ZX_PAGER_OP_WRITEBACK_BEGIN, ZX_VMO_DIRTY_RANGE_IS_ZERO), ZX_OK);
+    expectStatus(op(ZX_PAGER_OP_WRITEBACK_END, 0n), ZX_OK);
+    supplyDisk(sys, pager, vmo, 2, 2);
+    // Two pages: the newly supplied ones, though older hinted pages are older.
+    expectStatus(fill(free() + 2), ZX_OK);
+    assert.deepEqual(present(sys, vmo, 4), [0, 1]);
   });
 
   it("a child's reads keep working across evictions of the root's pages", () => {

@@ -28,13 +28,21 @@ import {
   ZX_VMO_OP_PREFETCH,
   ZX_VMO_OP_ZERO,
   ZX_VMO_RESIZABLE,
+  ZX_VMO_TRAP_DIRTY,
 } from '../../../src/abi/constants.ts';
 import type { Process } from '../../../src/process.ts';
 import type { Syscalls } from '../../../src/syscalls/index.ts';
 import { createVmo, expectStatus, PAGE, readVmo, vmoInfo } from '../../helpers.ts';
 import { threadState } from '../ipc-helpers.ts';
 import { map } from '../vmar/vmar-helpers.ts';
-import { diskPage, pagerWorld, readRequest, supplyDisk, takeRequests } from './pager-helpers.ts';
+import {
+  dirtyRanges,
+  diskPage,
+  pagerWorld,
+  readRequest,
+  supplyDisk,
+  takeRequests,
+} from './pager-helpers.ts';
 
 const KEY = 0x5eedn;
 
@@ -564,6 +572,24 @@ describe('page requests: failing, detaching, shrinking', () => {
     for (const page of [0, 1, 2]) {
       expectStatus(sys.zx_vmo_read(vmo, new Uint8Array(1), page * PAGE, 1), ZX_ERR_BAD_STATE);
     }
+  });
+
+  // Upstream LookupCursor::TargetZeroContentSupplyDirty: "Markers start clean": committing a
+  // page supplied as zero allocates a clean zero page, asking nothing even on TRAP_DIRTY; it is
+  // then a clean page like any other (not dirty, dropped on detach).
+  it('COMMIT of pages supplied as zero makes clean zero pages, asking nothing', () => {
+    const { sys, pager, port, vmo } = setup(2, ZX_VMO_TRAP_DIRTY);
+    const aux = createVmo(sys, 2 * PAGE);
+    expectStatus(sys.zx_pager_supply_pages(pager, vmo, 0n, BigInt(2 * PAGE), aux, 0n), ZX_OK);
+    assert.equal(vmoInfo(sys, vmo).committed_bytes, 0n);
+    expectStatus(sys.zx_vmo_op_range(vmo, ZX_VMO_OP_COMMIT, 0, 2 * PAGE, null, 0), ZX_OK);
+    assert.deepEqual(takeRequests(sys, port), []);
+    assert.equal(vmoInfo(sys, vmo).committed_bytes, BigInt(2 * PAGE));
+    assert.deepEqual(dirtyRanges(sys, pager, vmo, 2), []);
+    assert.deepEqual(readVmo(sys, vmo, 0, 2 * PAGE), new Uint8Array(2 * PAGE));
+    expectStatus(sys.zx_pager_detach_vmo(pager, vmo), ZX_OK);
+    assert.equal(vmoInfo(sys, vmo).committed_bytes, 0n);
+    expectStatus(sys.zx_vmo_read(vmo, new Uint8Array(1), 0, 1), ZX_ERR_BAD_STATE);
   });
 
   // ZIRCON-FACTS.md: "ZX_VMO_OP_ZERO turns whole pages into dirty zero ranges"; partial pages

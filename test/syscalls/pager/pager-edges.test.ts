@@ -8,6 +8,7 @@ import { describe, it } from 'node:test';
 
 import {
   ZX_BTI_PERM_READ,
+  ZX_ERR_BAD_STATE,
   ZX_ERR_OUT_OF_RANGE,
   ZX_OK,
   ZX_PAGER_OP_DIRTY,
@@ -20,7 +21,7 @@ import {
   ZX_VMO_RESIZABLE,
   ZX_VMO_TRAP_DIRTY,
 } from '../../../src/abi/constants.ts';
-import { expectStatus, out, PAGE, readVmo, vmoInfo } from '../../helpers.ts';
+import { createVmo, expectStatus, out, PAGE, readVmo, vmoInfo } from '../../helpers.ts';
 import { bti } from '../ddk/ddk-helpers.ts';
 import { threadState } from '../ipc-helpers.ts';
 import {
@@ -168,6 +169,43 @@ describe('ZERO meeting pins and writeback', () => {
       assert.deepEqual(w.requests(), []);
     });
   }
+});
+
+describe('ZERO of partial pages, in upstream order', () => {
+  for (const [name, trap] of BOTH) {
+    // VmObjectPaged::ZeroPartialPage: "This is already considered zero so no need to
+    // redundantly zero again" (PageWouldReadZeroLocked): nothing asked, committed or dirtied.
+    it(`${name}: a partial page supplied as zero or in a dirty zero range is left alone`, () => {
+      const w = world(1, trap | ZX_VMO_RESIZABLE);
+      const aux = createVmo(w.sys, PAGE);
+      expectStatus(w.sys.zx_pager_supply_pages(w.pager, w.vmo, 0n, P, aux, 0n), ZX_OK);
+      expectStatus(w.sys.zx_vmo_set_size(w.vmo, 2 * PAGE), ZX_OK);
+      expectStatus(w.sys.zx_vmo_op_range(w.vmo, ZX_VMO_OP_ZERO, 8, 16, null, 0), ZX_OK);
+      expectStatus(w.sys.zx_vmo_op_range(w.vmo, ZX_VMO_OP_ZERO, PAGE + 8, 16, null, 0), ZX_OK);
+      assert.deepEqual(w.requests(), []);
+      assert.equal(vmoInfo(w.sys, w.vmo).committed_bytes, 0n);
+      assert.deepEqual(w.ranges(2), [[1, 1, true]]);
+    });
+  }
+
+  // ZeroRangeInternal zeroes the head page, then the whole pages, then the tail page, each
+  // before looking at the next: a tail the detached pager cannot give fails the call after the
+  // rest was zeroed.
+  it('a tail page the detached pager cannot give fails after the head and whole pages', () => {
+    const w = world(3, 0);
+    supplyDisk(w.sys, w.pager, w.vmo, 0, 2);
+    expectStatus(w.sys.zx_vmo_write(w.vmo, new Uint8Array([7, 7]), PAGE - 2, 2), ZX_OK);
+    expectStatus(w.sys.zx_vmo_write(w.vmo, new Uint8Array([9]), PAGE, 1), ZX_OK);
+    expectStatus(w.sys.zx_pager_detach_vmo(w.pager, w.vmo), ZX_OK);
+    const status = w.sys.zx_vmo_op_range(w.vmo, ZX_VMO_OP_ZERO, PAGE - 1, PAGE + 2, null, 0);
+    expectStatus(status, ZX_ERR_BAD_STATE);
+    assert.deepEqual(readVmo(w.sys, w.vmo, PAGE - 2, 2), new Uint8Array([7, 0]));
+    assert.deepEqual(readVmo(w.sys, w.vmo, PAGE, PAGE), new Uint8Array(PAGE));
+    assert.deepEqual(w.ranges(3), [
+      [0, 1, false],
+      [1, 1, true],
+    ]);
+  });
 });
 
 describe('a shrink overtaking a waiting operation', () => {
