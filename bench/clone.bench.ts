@@ -17,8 +17,6 @@
 
 import {
   Kernel,
-  ZX_OK,
-  ZX_STATUS_NAMES,
   ZX_VMO_CHILD_SNAPSHOT,
   ZX_VMO_OP_COMMIT,
   ZX_VMO_OP_DECOMMIT,
@@ -31,22 +29,18 @@ import {
   type Comparison,
   do_not_optimize,
   flags,
+  KiB,
+  MiB,
+  ok,
+  PAGE,
   runBenchmarks,
   summary,
 } from './harness.ts';
 import { snapshotMemoryCheck } from './snapshot-memory.ts';
 
-const KiB = 1024;
-const MiB = 1024 * KiB;
-const PAGE = 4096;
-
 const kernel = new Kernel({ memoryBytes: 512 * MiB });
 const proc = kernel.createProcess({ name: 'clone-bench' });
 const sys = proc.syscalls;
-
-function ok(status: number, what: string): void {
-  if (status !== ZX_OK) throw new Error(`${what}: ${ZX_STATUS_NAMES[status] ?? status}`);
-}
 
 function pattern(size: number, seed: number): Uint8Array {
   const bytes = new Uint8Array(size);

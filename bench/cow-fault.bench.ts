@@ -27,8 +27,6 @@ import { fileURLToPath } from 'node:url';
 import {
   Kernel,
   type Process,
-  ZX_OK,
-  ZX_STATUS_NAMES,
   ZX_VM_PERM_READ,
   ZX_VM_PERM_WRITE,
   ZX_VMO_CHILD_SNAPSHOT,
@@ -38,21 +36,18 @@ import {
   type Comparison,
   do_not_optimize,
   flags,
+  MiB,
+  ok,
+  PAGE,
   runBenchmarks,
   type Stats,
   summary,
 } from './harness.ts';
 
-const MiB = 1024 * 1024;
-const PAGE = 4096;
 const RW = ZX_VM_PERM_READ | ZX_VM_PERM_WRITE;
 /** Faults timed per iteration. */
 const BATCH = 64;
 const SIZES = [4, 64, 256] as const;
-
-function ok(status: number, what: string): void {
-  if (status !== ZX_OK) throw new Error(`${what}: ${ZX_STATUS_NAMES[status] ?? status}`);
-}
 
 /** A kernel with a committed, written parent of `size` bytes and room for `forkBytes` more. */
 class World {

@@ -31,6 +31,17 @@
 import './expose-gc.ts';
 import { type B, measure, bench as mitataBench, run } from 'mitata';
 
+export const KiB = 1024;
+export const MiB = 1024 * KiB;
+export const PAGE = 4096;
+
+/** A benchmark's setup call must succeed: throws with the status's name otherwise. */
+export function ok(status: number, what: string): void {
+  if (status !== ZX_OK) throw new Error(`${what}: ${ZX_STATUS_NAMES[status] ?? status}`);
+}
+
+import { ZX_OK, ZX_STATUS_NAMES } from '../src/index.ts';
+
 export {
   barplot,
   boxplot,

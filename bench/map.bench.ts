@@ -9,18 +9,23 @@
 import {
   Kernel,
   type Process,
-  ZX_OK,
-  ZX_STATUS_NAMES,
   ZX_VM_PERM_READ,
   ZX_VM_PERM_WRITE,
   ZX_VMO_CHILD_SNAPSHOT,
   ZX_VMO_OP_COMMIT,
 } from '../src/index.ts';
-import { bench, type Comparison, do_not_optimize, runBenchmarks, summary } from './harness.ts';
+import {
+  bench,
+  type Comparison,
+  do_not_optimize,
+  KiB,
+  MiB,
+  ok,
+  PAGE,
+  runBenchmarks,
+  summary,
+} from './harness.ts';
 
-const KiB = 1024;
-const MiB = 1024 * KiB;
-const PAGE = 4096;
 const R = ZX_VM_PERM_READ;
 const RW = ZX_VM_PERM_READ | ZX_VM_PERM_WRITE;
 
@@ -28,10 +33,6 @@ const kernel = new Kernel({ memoryBytes: 512 * MiB });
 const proc: Process = kernel.createProcess({ name: 'map' });
 const sys = proc.syscalls;
 const root = proc.rootVmar;
-
-function ok(status: number, what: string): void {
-  if (status !== ZX_OK) throw new Error(`${what}: ${ZX_STATUS_NAMES[status] ?? status}`);
-}
 
 function createVmo(size: number): number {
   const out = { value: 0 };

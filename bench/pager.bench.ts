@@ -16,27 +16,20 @@ import { join } from 'node:path';
 
 import {
   Kernel,
-  ZX_OK,
   ZX_PAGER_VMO_READ,
   ZX_PORT_PACKET_SIZE,
-  ZX_STATUS_NAMES,
   ZX_TIME_INFINITE,
   ZX_VM_PERM_READ,
   ZX_VMO_OP_COMMIT,
 } from '../src/index.ts';
-import { bench, flags, runBenchmarks, summary } from './harness.ts';
+import { bench, flags, ok, PAGE, runBenchmarks, summary } from './harness.ts';
 
-const PAGE = 4096;
 const PAGES = 64;
 const MIB = 1 << 20;
 
 const kernel = new Kernel({ memoryBytes: 1 << 28 });
 const proc = kernel.createProcess({ name: 'pager-bench' });
 const sys = proc.syscalls;
-
-function ok(status: number, what: string): void {
-  if (status !== ZX_OK) throw new Error(`${what}: ${ZX_STATUS_NAMES[status] ?? status}`);
-}
 
 function handle(make: (out: { value: number }) => number, what: string): number {
   const out = { value: 0 };

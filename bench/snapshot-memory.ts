@@ -6,21 +6,8 @@
 
 import { ZX_INFO_KMEM_STATS } from '../src/abi/constants.ts';
 import { decodeZxInfoKmemStats, ZX_INFO_KMEM_STATS_SIZE } from '../src/abi/structs.ts';
-import {
-  Kernel,
-  ZX_OK,
-  ZX_STATUS_NAMES,
-  ZX_VMO_CHILD_SNAPSHOT,
-  ZX_VMO_OP_COMMIT,
-} from '../src/index.ts';
-import { flags, markdownTable } from './harness.ts';
-
-const MiB = 1024 * 1024;
-const PAGE = 4096;
-
-function ok(status: number, what: string): void {
-  if (status !== ZX_OK) throw new Error(`${what}: ${ZX_STATUS_NAMES[status] ?? status}`);
-}
+import { Kernel, ZX_VMO_CHILD_SNAPSHOT, ZX_VMO_OP_COMMIT } from '../src/index.ts';
+import { flags, MiB, markdownTable, ok, PAGE } from './harness.ts';
 
 export function snapshotMemoryCheck(options: {
   sizeMiB: number;

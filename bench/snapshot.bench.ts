@@ -14,23 +14,10 @@
 // The benchmarks share one world, which each one's setup brings to its size, state and number
 // of live snapshots (mitata runs them in the order they are registered).
 
-import {
-  Kernel,
-  ZX_OK,
-  ZX_STATUS_NAMES,
-  ZX_VMO_CHILD_SNAPSHOT,
-  ZX_VMO_OP_COMMIT,
-} from '../src/index.ts';
+import { Kernel, ZX_VMO_CHILD_SNAPSHOT, ZX_VMO_OP_COMMIT } from '../src/index.ts';
 import type { Syscalls } from '../src/syscalls/index.ts';
-import { bench, type Comparison, flags, runBenchmarks, summary } from './harness.ts';
+import { bench, type Comparison, flags, MiB, ok, PAGE, runBenchmarks, summary } from './harness.ts';
 import { snapshotMemoryCheck } from './snapshot-memory.ts';
-
-const MiB = 1024 * 1024;
-const PAGE = 4096;
-
-function ok(status: number, what: string): void {
-  if (status !== ZX_OK) throw new Error(`${what}: ${ZX_STATUS_NAMES[status] ?? status}`);
-}
 
 /** A committed VMO with live snapshots, brought to the state each benchmark asks for. */
 class World {

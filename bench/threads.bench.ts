@@ -6,14 +6,8 @@
 // the cheapest switch the event loop has, so the ratio is the cost of one thread switch in
 // awaits.
 
-import {
-  Kernel,
-  ZX_OK,
-  ZX_PORT_PACKET_SIZE,
-  ZX_STATUS_NAMES,
-  ZX_TIME_INFINITE,
-} from '../src/index.ts';
-import { bench, runBenchmarks, summary } from './harness.ts';
+import { Kernel, ZX_PORT_PACKET_SIZE, ZX_TIME_INFINITE } from '../src/index.ts';
+import { bench, ok, runBenchmarks, summary } from './harness.ts';
 
 const ROUNDS = 100;
 const SWITCHES = 2 * ROUNDS;
@@ -21,10 +15,6 @@ const SWITCHES = 2 * ROUNDS;
 const kernel = new Kernel({ memoryBytes: 1 << 24 });
 const proc = kernel.createProcess({ name: 'switch' });
 const sys = proc.syscalls;
-
-function ok(status: number, what: string): void {
-  if (status !== ZX_OK) throw new Error(`${what}: ${ZX_STATUS_NAMES[status] ?? status}`);
-}
 
 function port(): number {
   const out = { value: 0 };

@@ -9,26 +9,22 @@
 // another VMO had freed, as in any kernel that has run for a while. The PMM hands freed frames
 // back last-in first-out, and ranges are freed last page first, so they come back in order.
 
+import { Kernel, ZX_VMO_OP_COMMIT, ZX_VMO_OP_DECOMMIT } from '../src/index.ts';
 import {
-  Kernel,
-  ZX_OK,
-  ZX_STATUS_NAMES,
-  ZX_VMO_OP_COMMIT,
-  ZX_VMO_OP_DECOMMIT,
-} from '../src/index.ts';
-import { bench, type Comparison, do_not_optimize, runBenchmarks, summary } from './harness.ts';
-
-const KiB = 1024;
-const MiB = 1024 * KiB;
+  bench,
+  type Comparison,
+  do_not_optimize,
+  KiB,
+  MiB,
+  ok,
+  runBenchmarks,
+  summary,
+} from './harness.ts';
 
 const kernel = new Kernel({ memoryBytes: 256 * MiB });
 const { zx_vmo_create, zx_vmo_op_range, zx_vmo_read, zx_vmo_write } = kernel.createProcess({
   name: 'vmo-io',
 }).syscalls;
-
-function ok(status: number, what: string): void {
-  if (status !== ZX_OK) throw new Error(`${what}: ${ZX_STATUS_NAMES[status] ?? status}`);
-}
 
 function createVmo(size: number): number {
   const out = { value: 0 };
