@@ -234,6 +234,11 @@ function memoryLines(snapshot: KernelSnapshot): string[] {
   ];
 }
 
+/** A run of page indices: `7`, or `7-9`. */
+function indexRun(run: { start: number; count: number }): string {
+  return run.count === 1 ? `${run.start}` : `${run.start}-${run.start + run.count - 1}`;
+}
+
 /** Each pager: the VMOs it backs (port, key, pages supplied, state) and their requests. */
 function pagerLines(snapshot: KernelSnapshot, style: Style): string[] {
   const lines: string[] = [];
@@ -241,14 +246,12 @@ function pagerLines(snapshot: KernelSnapshot, style: Style): string[] {
     lines.push(`  pager ${pager.koid}: ${plural(pager.vmos.length, 'VMO')}`);
     for (const vmo of pager.vmos) {
       const size = snapshot.vmos.find((v) => v.koid === vmo.vmoKoid)?.sizePages ?? 0;
-      const runs = vmo.supplied.map((r) =>
-        r.count === 1 ? `${r.start}` : `${r.start}-${r.start + r.count - 1}`,
-      );
+      const runs = vmo.supplied.map(indexRun);
       const state = [vmo.detached ? 'detached' : 'attached'];
       if (vmo.modified) state.push('modified');
       if (vmo.trapDirty) state.push('TRAP_DIRTY');
       for (const r of vmo.states) {
-        state.push(`${r.state} ${r.count === 1 ? r.start : `${r.start}-${r.start + r.count - 1}`}`);
+        state.push(`${r.state} ${indexRun(r)}`);
       }
       lines.push(
         `    VMO ${vmo.vmoKoid}: requests to port ${vmo.portKoid} key ${vmo.key}; ${vmo.suppliedPages} of ${size} pages supplied${runs.length > 0 ? ` (${runs.join(', ')})` : ''}; ${state.join(', ')}`,

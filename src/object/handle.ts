@@ -196,7 +196,7 @@ export class HandleTable {
   take(value: number): Handle | undefined {
     const handle = this.get(value);
     if (handle === undefined) return undefined;
-    if (handle === this.lastHandle) this.forget();
+    this.forget(); // get remembered it
     this.handles.delete(handle);
     handle.owner = null;
     return handle;

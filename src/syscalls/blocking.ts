@@ -18,15 +18,6 @@ export function deadlinePassed(ctx: SyscallContext, deadline: bigint): boolean {
 }
 
 /**
- * Arms a deadline on the kernel clock (fired by Kernel.advanceTime); returns its cancel.
- * ZX_TIME_INFINITE arms nothing.
- */
-export function armDeadline(ctx: SyscallContext, deadline: bigint, fire: () => void): () => void {
-  if (deadline >= ZX_TIME_INFINITE) return () => {};
-  return ctx.core.timers.add(deadline, fire);
-}
-
-/**
  * A wait that is a waiter on some object (a port's, a channel's) until its deadline on the
  * kernel clock, if it has one: the blocker remembers the parked call and arms the deadline;
  * the subclass adds and removes its waiter, and says what a kill drops. At the deadline the
@@ -56,8 +47,9 @@ export abstract class DeadlineWait implements Blocker {
 
   arm(call: BlockedCall): void {
     this.call = call;
+    // On the kernel clock (fired by Kernel.advanceTime); ZX_TIME_INFINITE arms nothing.
     if (this.deadline < ZX_TIME_INFINITE) {
-      this.cancelTimer = armDeadline(this.ctx, this.deadline, () => this.expire());
+      this.cancelTimer = this.ctx.core.timers.add(this.deadline, () => this.expire());
     }
     this.register();
   }

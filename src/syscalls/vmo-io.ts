@@ -23,6 +23,11 @@ function advance(offset: bigint | number, by: number): bigint | number {
   return typeof offset === 'number' ? offset + by : offset + BigInt(by);
 }
 
+/** True for host memory of at least `length` bytes (`buffer` is one the binder decoded). */
+export function isLongHostBytes(buffer: UserBuffer, length: number): buffer is Uint8Array {
+  return typeof buffer === 'object' && buffer !== null && hostByteLength(buffer) >= length;
+}
+
 /**
  * Reads `length` bytes of the VMO at `offset` into a user buffer. A buffer given as a virtual
  * address is filled one VMO page at a time, each page read just before it is stored (as
@@ -40,28 +45,8 @@ export function readToUser(
 ): number {
   // Host memory large enough is copied into directly: the VM layer touches a caller's array
   // only through the intrinsic copy primitives (util/host-bytes.ts), so no view is needed. The
-  // binder let only host memory through as an object (isUserBuffer). Number offsets need no
-  // PageRange (vmo.readAt); the rest is out of line, so that this stays small enough for the
-  // JIT to inline into the syscall.
-  if (typeof offset === 'number' && isLongHostBytes(buffer, length)) {
-    return vmo.readAt(offset, length, buffer);
-  }
-  return readToUserSlow(vmo, user, buffer, offset, length);
-}
-
-/** True for host memory of at least `length` bytes (`buffer` is one the binder decoded). */
-export function isLongHostBytes(buffer: UserBuffer, length: number): buffer is Uint8Array {
-  return typeof buffer === 'object' && buffer !== null && hostByteLength(buffer) >= length;
-}
-
-/** readToUser into a short host array, NULL or a virtual address, or at a bigint offset. */
-function readToUserSlow(
-  vmo: VmObjectPaged,
-  user: UserMemory,
-  buffer: UserBuffer,
-  offset: bigint | number,
-  length: number,
-): number {
+  // binder let only host memory through as an object (isUserBuffer). zx_vmo_read itself takes
+  // host memory at number offsets (vmo.readHost): here it comes only at bigint offsets.
   if (isLongHostBytes(buffer, length)) return vmo.read(pageRangeOf(offset, length), buffer, 0);
   if (isHostBytes(buffer) || buffer === null) {
     const dst = beginCopyOut(buffer, length, ZX_ERR_NOT_FOUND);
@@ -89,20 +74,6 @@ function readToUserSlow(
  * for a buffer given as a virtual address; a fault stops it with its status, as for reads.
  */
 export function writeFromUser(
-  vmo: VmObjectPaged,
-  user: UserMemory,
-  buffer: UserBuffer,
-  offset: bigint | number,
-  length: number,
-): number {
-  if (typeof offset === 'number' && isLongHostBytes(buffer, length)) {
-    return vmo.writeAt(offset, length, buffer);
-  }
-  return writeFromUserSlow(vmo, user, buffer, offset, length);
-}
-
-/** writeFromUser from a short host array, NULL or a virtual address, or at a bigint offset. */
-function writeFromUserSlow(
   vmo: VmObjectPaged,
   user: UserMemory,
   buffer: UserBuffer,

@@ -30,6 +30,8 @@ export class Fifo<T> {
     const item = this.items[this.head];
     this.items[this.head++] = undefined;
     if (this.head === this.tail) {
+      // Empty: the slots are reused, but a burst's worth of them is let go.
+      if (this.items.length > 1024) this.items = [];
       this.head = 0;
       this.tail = 0;
     } else if (this.head > 1024 && this.head * 2 > this.tail) {
