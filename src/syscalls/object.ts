@@ -27,7 +27,7 @@ import {
   type SyscallContext,
 } from './context.ts';
 import type { HandleOut } from './impl.ts';
-import { beginCopyOut, copyIn, finishCopyOut, type UserBuffer } from './user.ts';
+import { copyIn, copyOutBytes, type UserBuffer } from './user.ts';
 
 // Reasons (src/util/reason.ts): each formatter gets the values it prints as arguments.
 
@@ -78,7 +78,7 @@ export function zx_object_get_property(
       if (named !== ZX_OK) return fail(ctx, named, DEAD_THREAD_NAME);
       const bytes = new Uint8Array(ZX_MAX_NAME_LEN); // NUL-padded, as Zircon copies it
       bytes.set(object.getName()!.subarray(0, ZX_MAX_NAME_LEN - 1));
-      return copyOutBytes(ctx, value, bytes);
+      return copyOutBytes(ctx.user, value, bytes);
     }
     case ZX_PROP_VMO_CONTENT_SIZE: {
       if (valueSize < 8n) return fail(ctx, ZX_ERR_BUFFER_TOO_SMALL, tooSmall, valueSize, 8);
@@ -87,18 +87,11 @@ export function zx_object_get_property(
       }
       const bytes = new Uint8Array(8);
       new DataView(bytes.buffer).setBigUint64(0, (object as VmObjectDispatcher).streamSize, true);
-      return copyOutBytes(ctx, value, bytes);
+      return copyOutBytes(ctx.user, value, bytes);
     }
     default:
       return fail(ctx, ZX_ERR_NOT_SUPPORTED, unknownProperty, property);
   }
-}
-
-function copyOutBytes(ctx: SyscallContext, buffer: UserBuffer, bytes: Uint8Array): number {
-  const out = beginCopyOut(buffer, bytes.length);
-  if (typeof out === 'number') return out;
-  if (out !== bytes) out.set(bytes);
-  return finishCopyOut(ctx.user, buffer, out === buffer ? bytes : out);
 }
 
 /**
