@@ -41,7 +41,7 @@ import type { PageSource } from './page-source.ts';
 import type { VmObjectPaged } from './vm-object-paged.ts';
 
 /** Pages a zx_vmo_write waits for at a time (VmObjectPaged's kMaxWriteWaitPages). */
-export const MAX_WRITE_WAIT_PAGES = 16;
+const MAX_WRITE_WAIT_PAGES = 16;
 
 const DETACHED = 'the VMO is detached from its pager: no DIRTY request can be sent';
 
@@ -192,7 +192,7 @@ function resetAwaitingZero(runs: PageRuns, page: number): void {
  * untracked zeros (what they held is dropped), and pages between an old stream size and a
  * larger new one a dirty zero range.
  */
-export function pagerStreamSizeChanged(
+function pagerStreamSizeChanged(
   node: VmCowPages,
   oldPages: number,
   newPages: number,

@@ -95,7 +95,7 @@ export class EvictionHints {
  * A page the pager supplied and nobody dirtied since (it reads as the pager would supply it
  * again). The one place that says what "clean" means for eviction.
  */
-export function isCleanPagerPage(root: VmCowPages, page: number): boolean {
+function isCleanPagerPage(root: VmCowPages, page: number): boolean {
   // A page without a run (dirty-ranges.ts) is clean; dirty, awaiting-clean and zero runs are not.
   return root.source!.runs.tagAt(page) === 0;
 }
