@@ -289,8 +289,10 @@ export class PageSource {
         for (const call of takeOverlaps(request).keys()) call.wake(status);
         continue;
       }
-      for (const waiter of request.overlaps.values()) {
-        if (waiter.first >= start && waiter.first < end) waiter.failStatus ??= status;
+      if (request.hasOverlaps) {
+        for (const waiter of request.overlaps.values()) {
+          if (waiter.first >= start && waiter.first < end) waiter.failStatus ??= status;
+        }
       }
       if (request.answer(start, end)) this.complete(request);
     }
