@@ -27,10 +27,6 @@ import type { SyscallContext } from './context.ts';
 import type { UserOut } from './impl.ts';
 import { beginCopyOut, copyOutU64, finishCopyOut, type UserBuffer } from './user.ts';
 
-/**
- * zx_pager_op_range's DIRTY, WRITEBACK_BEGIN and WRITEBACK_END on the pager's VMO `paged`
- * (handles already checked): data first, then the range, then the op.
- */
 function unknownOp(op: number): string {
   return `op ${op} is not a ZX_PAGER_OP_* (FAIL, DIRTY, WRITEBACK_BEGIN or WRITEBACK_END)`;
 }
@@ -43,6 +39,10 @@ function dataNotZero(data: bigint): string {
   return `data (${data}) must be 0 for DIRTY and WRITEBACK_END`;
 }
 
+/**
+ * zx_pager_op_range's DIRTY, WRITEBACK_BEGIN and WRITEBACK_END on the pager's VMO `paged`
+ * (handles already checked): data first, then the range, then the op.
+ */
 export function writebackOp(
   paged: VmObjectPaged,
   op: number,

@@ -31,7 +31,7 @@ export function rootOf(node: VmCowPages): VmCowPages {
  * Where page `index` of `node` resolves when `node` has no entry for it: the holder and its
  * index there (the root when no node on the way has an entry and the limits allow).
  */
-export function resolveAbove(node: VmCowPages, index: number): [VmCowPages, number] {
+function resolveAbove(node: VmCowPages, index: number): [VmCowPages, number] {
   let current = node;
   let at = index;
   while (current.parent !== null && at < current.parentLimit) {

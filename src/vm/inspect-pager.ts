@@ -45,7 +45,10 @@ function requestVm(request: PageRequest): PageRequestVm {
     nextPage: request.offset,
     primary: request.primary,
     primaryWaiting: request.primaryWake !== null,
-    overlaps: [...request.overlaps.values()].map(({ first, caller }) => ({ first, caller })),
+    // (The overlaps getter makes the map: a request nobody joined has none to read.)
+    overlaps: request.hasOverlaps
+      ? [...request.overlaps.values()].map(({ first, caller }) => ({ first, caller }))
+      : [],
   };
 }
 

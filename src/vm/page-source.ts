@@ -176,23 +176,16 @@ export class PageSource {
     let found = end;
     this.runs.forEachPiece(start, end, (from, to, tag) => {
       if (found < end || readsZero(tag)) return;
-      let at = from;
-      pages.forEachRun(from, to, (s, e) => {
-        if (s > at && found === end) found = at;
-        at = e;
-      });
-      if (found === end && at < to) found = at;
+      const empty = pages.firstEmpty(from, to);
+      if (empty < to) found = empty;
     });
     return found;
   }
 
   /** Where the run of missing pages from `first` (missing) ends, at most `end`. */
   private missingEnd(pages: VmPageList, first: number, end: number): number {
-    if (this.runs.runCount === 0) return pages.firstEntry(first, end);
-    let last = end;
-    pages.forEachRun(first, end, (s) => {
-      if (s < last) last = s;
-    });
+    let last = pages.firstEntry(first, end);
+    if (this.runs.runCount === 0) return last;
     this.runs.forEachPiece(first, last, (from, _to, tag) => {
       if (readsZero(tag) && from < last) last = from;
     });
@@ -296,8 +289,10 @@ export class PageSource {
         for (const call of takeOverlaps(request).keys()) call.wake(status);
         continue;
       }
-      for (const waiter of request.overlaps.values()) {
-        if (waiter.first >= start && waiter.first < end) waiter.failStatus ??= status;
+      if (request.hasOverlaps) {
+        for (const waiter of request.overlaps.values()) {
+          if (waiter.first >= start && waiter.first < end) waiter.failStatus ??= status;
+        }
       }
       if (request.answer(start, end)) this.complete(request);
     }

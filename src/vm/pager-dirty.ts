@@ -41,7 +41,7 @@ import type { PageSource } from './page-source.ts';
 import type { VmObjectPaged } from './vm-object-paged.ts';
 
 /** Pages a zx_vmo_write waits for at a time (VmObjectPaged's kMaxWriteWaitPages). */
-export const MAX_WRITE_WAIT_PAGES = 16;
+const MAX_WRITE_WAIT_PAGES = 16;
 
 const DETACHED = 'the VMO is detached from its pager: no DIRTY request can be sent';
 
@@ -155,11 +155,15 @@ export function zeroPagerPages(node: VmCowPages, start: number, end: number): vo
   const source = node.source;
   assert(source !== null, 'zeroing pager pages of a node without a pager');
   if (start >= end) return;
+  // Clean zero markers, as [from, to) runs: each run is restored with one run update.
   const kept: number[] = [];
   source.runs.forEachPiece(start, end, (from, to, tag) => {
     if (tag !== 0) return;
     node.pages.forEach(from, to, (page, entry) => {
-      if (entry === ZERO_MARKER) kept.push(page);
+      if (entry !== ZERO_MARKER) return;
+      const n = kept.length;
+      if (n > 0 && kept[n - 1] === page) kept[n - 1] = page + 1;
+      else kept.push(page, page + 1);
     });
   });
   node.pages.clearDescending(start, end, (_index, entry) => {
@@ -168,9 +172,9 @@ export function zeroPagerPages(node: VmCowPages, start: number, end: number): vo
   source.runs.update(start, end, (tag) =>
     tag === UNTRACKED || tag === CLEAN_ZERO ? tag : DIRTY | ZERO,
   );
-  for (const page of kept) {
-    node.pages.set(page, ZERO_MARKER);
-    source.runs.set(page, page + 1, 0);
+  for (let i = 0; i < kept.length; i += 2) {
+    for (let page = kept[i]!; page < kept[i + 1]!; page++) node.pages.set(page, ZERO_MARKER);
+    source.runs.set(kept[i]!, kept[i + 1]!, 0);
   }
   // A zero range awaiting clean that this one extends is dirty again as a whole: the writeback
   // the pager began does not cover the pages zeroed now (PagerWriteback.OpZeroWriteback).
@@ -192,7 +196,7 @@ function resetAwaitingZero(runs: PageRuns, page: number): void {
  * untracked zeros (what they held is dropped), and pages between an old stream size and a
  * larger new one a dirty zero range.
  */
-export function pagerStreamSizeChanged(
+function pagerStreamSizeChanged(
   node: VmCowPages,
   oldPages: number,
   newPages: number,

@@ -34,8 +34,9 @@
 
 import { FrameUse } from '../pmm/pmm.ts';
 import { PAGE_SHIFT_N, PAGE_SIZE_N } from '../util/u64.ts';
-import { resolveAbove, rootOf } from './cow-pager-tree.ts';
+import { rootOf } from './cow-pager-tree.ts';
 import type { VmCowPages } from './cow-pages.ts';
+import { forEachParentRun } from './cow-walk.ts';
 import { NO_FRAME, PageAgeList } from './page-ages.ts';
 import { EMPTY, entryFrame, isFrame } from './page-list.ts';
 import type { VmObject } from './vm-object.ts';
@@ -95,7 +96,7 @@ export class EvictionHints {
  * A page the pager supplied and nobody dirtied since (it reads as the pager would supply it
  * again). The one place that says what "clean" means for eviction.
  */
-export function isCleanPagerPage(root: VmCowPages, page: number): boolean {
+function isCleanPagerPage(root: VmCowPages, page: number): boolean {
   // A page without a run (dirty-ranges.ts) is clean; dirty, awaiting-clean and zero runs are not.
   return root.source!.runs.tagAt(page) === 0;
 }
@@ -290,11 +291,14 @@ export function hintPagerPages(vmo: VmObject, start: number, end: number, always
     });
     return;
   }
-  for (let page = start + offset; page < end + offset; page++) {
-    if (node.pages.get(page) !== EMPTY) continue;
-    const [holder, at] = resolveAbove(node, page);
-    if (holder === root && isFrame(root.pages.get(at))) mark(at);
-  }
+  // The root's frames the child shows (not hidden by its own entries): costs the segments and
+  // the root's entries in the range, not its width.
+  forEachParentRun(node, start + offset, end + offset, (holder, from, to, delta) => {
+    if (holder !== root) return;
+    root.pages.forEach(from, to, (at, entry) => {
+      if (isFrame(entry) && node.pages.get(at - delta) === EMPTY) mark(at);
+    });
+  });
 }
 
 /** hintPagerPages for the bytes [offset, offset + length), rounded out to whole pages. */

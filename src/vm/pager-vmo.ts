@@ -127,22 +127,14 @@ function missingRuns(
 ): number[] {
   const runs: number[] = [];
   const pages = node.pages;
-  if (source.runs.runCount === 0) {
-    for (let at = pages.firstEmpty(start, end); at < end; ) {
-      const stop = pages.firstEntry(at, end);
-      runs.push(at, stop);
-      at = pages.firstEmpty(stop, end);
-    }
-    return runs;
-  }
+  // Without runs this visits [start, end) once, as a gap.
   source.runs.forEachPiece(start, end, (from, to, tag) => {
     if (readsZero(tag)) return;
-    let at = from;
-    pages.forEachRun(from, to, (s, e) => {
-      if (s > at) runs.push(at, s);
-      at = e;
-    });
-    if (at < to) runs.push(at, to);
+    for (let at = pages.firstEmpty(from, to); at < to; ) {
+      const stop = pages.firstEntry(at, to);
+      runs.push(at, stop);
+      at = pages.firstEmpty(stop, to);
+    }
   });
   return runs;
 }

@@ -15,26 +15,26 @@ import { bufferOut, family, handle, outHandle, outU64, u32, u64 } from '../sysca
 const PAGER_TEST = 'test/syscalls/pager/pager-syscalls.test.ts';
 const WRITEBACK_TEST = 'test/syscalls/pager/pager-writeback.test.ts';
 
-/** The pager then the pager's VMO, looked up as supply_pages and op_range do. */
+/** The pager then the pager's VMO, which needs `vmoRight`: looked up in this order. */
+function pagerThenVmo(vmoRight: 'ZX_RIGHT_READ' | 'ZX_RIGHT_WRITE') {
+  return [
+    ['ZX_ERR_BAD_HANDLE', 'pager names nothing in this process'],
+    ['ZX_ERR_WRONG_TYPE', 'pager is not a pager'],
+    ['ZX_ERR_ACCESS_DENIED', 'pager lacks ZX_RIGHT_MANAGE_VMO'],
+    ['ZX_ERR_BAD_HANDLE', 'pager_vmo names nothing in this process'],
+    ['ZX_ERR_WRONG_TYPE', 'pager_vmo is not a VMO'],
+    ['ZX_ERR_ACCESS_DENIED', `pager_vmo lacks ${vmoRight}`],
+  ] as const;
+}
+
+/** The pager then the pager's VMO, as supply_pages and op_range look them up. */
 const PAGER_AND_VMO = [
-  ['ZX_ERR_BAD_HANDLE', 'pager names nothing in this process'],
-  ['ZX_ERR_WRONG_TYPE', 'pager is not a pager'],
-  ['ZX_ERR_ACCESS_DENIED', 'pager lacks ZX_RIGHT_MANAGE_VMO'],
-  ['ZX_ERR_BAD_HANDLE', 'pager_vmo names nothing in this process'],
-  ['ZX_ERR_WRONG_TYPE', 'pager_vmo is not a VMO'],
-  ['ZX_ERR_ACCESS_DENIED', 'pager_vmo lacks ZX_RIGHT_WRITE'],
+  ...pagerThenVmo('ZX_RIGHT_WRITE'),
   ['ZX_ERR_INVALID_ARGS', 'pager_vmo was not created by pager'],
 ] as const;
 
 /** The pager then its VMO, which must be readable: the queries. */
-const PAGER_AND_READABLE_VMO = [
-  ['ZX_ERR_BAD_HANDLE', 'pager names nothing in this process'],
-  ['ZX_ERR_WRONG_TYPE', 'pager is not a pager'],
-  ['ZX_ERR_ACCESS_DENIED', 'pager lacks ZX_RIGHT_MANAGE_VMO'],
-  ['ZX_ERR_BAD_HANDLE', 'pager_vmo names nothing in this process'],
-  ['ZX_ERR_WRONG_TYPE', 'pager_vmo is not a VMO'],
-  ['ZX_ERR_ACCESS_DENIED', 'pager_vmo lacks ZX_RIGHT_READ'],
-] as const;
+const PAGER_AND_READABLE_VMO = pagerThenVmo('ZX_RIGHT_READ');
 
 export const PAGER_SYSCALLS = family({
   zx_pager_create: {
