@@ -191,17 +191,21 @@ export class WindowCover {
   /** The number of windows covering `index`. */
   at(index: number): number {
     if (this.simple) return index >= this.from && index < this.to ? this.count : 0;
-    let points = this.points;
-    if (points === null) points = this.rebuild();
+    const lo = this.pointsUpTo(index);
+    return lo === 0 ? 0 : this.counts[lo - 1]!;
+  }
+
+  /** How many breakpoints lie at or before `index` (the last of them sets its count). */
+  private pointsUpTo(index: number): number {
+    const points = this.points ?? this.rebuild();
     let lo = 0;
     let hi = points.length;
-    // The last breakpoint at or before index.
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
       if (points[mid]! <= index) lo = mid + 1;
       else hi = mid;
     }
-    return lo === 0 ? 0 : this.counts[lo - 1]!;
+    return lo;
   }
 
   /** The count over all of [from, to) when it is the same there, else -1. */
@@ -210,15 +214,8 @@ export class WindowCover {
       if (from >= this.from && to <= this.to) return this.count;
       return to <= this.from || from >= this.to ? 0 : -1;
     }
-    let points = this.points;
-    if (points === null) points = this.rebuild();
-    let lo = 0;
-    let hi = points.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (points[mid]! <= from) lo = mid + 1;
-      else hi = mid;
-    }
+    const lo = this.pointsUpTo(from);
+    const points = this.points!;
     if (lo < points.length && points[lo]! < to) return -1;
     return lo === 0 ? 0 : this.counts[lo - 1]!;
   }

@@ -68,8 +68,9 @@ export function releaseNode(node: VmCowPages): void {
 
 /**
  * Indices of [from, to) of `node` where no child but `exclude` may pass a lookup on: those of
- * the covering child with the fewest entries (recursively, for a hidden one); null when no child
- * covers the whole range.
+ * the covering child with the fewest entries (and below a hidden one, its own such child's, in
+ * turn: a loop, since hidden nodes may chain deeper than the host stack); null when at some
+ * level no child covers the whole range.
  */
 function blockedIndices(
   node: VmCowPages,
@@ -77,30 +78,37 @@ function blockedIndices(
   from: number,
   to: number,
 ): number[] | null {
-  if (from >= to) return [];
-  let best: VmCowPages | null = null;
-  let bestCost = Infinity;
-  for (const child of node.children) {
-    if (child === exclude) continue;
-    const a = from - child.parentOffset;
-    if (a < 0 || to - child.parentOffset > child.parentLimit) continue;
-    const cost = child.pages.frameCount + child.pages.markerCount + (child.hidden ? 1 : 0);
-    if (cost < bestCost) {
-      best = child;
-      bestCost = cost;
-      if (cost === 0) break;
-    }
-  }
-  if (best === null) return null;
-  const shift = best.parentOffset;
   const out: number[] = [];
-  best.pages.forEach(from - shift, to - shift, (index) => out.push(index + shift));
-  if (best.hidden) {
-    const below = blockedIndices(best, null, from - shift, to - shift);
-    if (below === null) return null;
-    for (const index of below) out.push(index + shift);
+  let current = node;
+  let skip = exclude;
+  // What turns an index of `current` into one of `node`.
+  let shift = 0;
+  for (;;) {
+    if (from >= to) return out;
+    let best: VmCowPages | null = null;
+    let bestCost = Infinity;
+    for (const child of current.children) {
+      if (child === skip) continue;
+      const a = from - child.parentOffset;
+      if (a < 0 || to - child.parentOffset > child.parentLimit) continue;
+      const cost = child.pages.frameCount + child.pages.markerCount + (child.hidden ? 1 : 0);
+      if (cost < bestCost) {
+        best = child;
+        bestCost = cost;
+        if (cost === 0) break;
+      }
+    }
+    if (best === null) return null;
+    const offset = best.parentOffset;
+    const toNode = shift + offset;
+    best.pages.forEach(from - offset, to - offset, (index) => out.push(index + toNode));
+    if (!best.hidden) return out;
+    current = best;
+    skip = null;
+    shift = toNode;
+    from -= offset;
+    to -= offset;
   }
-  return out;
 }
 
 /**

@@ -9,7 +9,6 @@
 
 import { ZX_ERR_NO_MEMORY } from '../abi/constants.ts';
 import { FrameUse } from '../pmm/pmm.ts';
-import { PAGE_SIZE } from '../util/u64.ts';
 import type { VmCowPages } from './cow-pages.ts';
 import { viewersAt } from './cow-viewers.ts';
 import { forEachParentRun } from './cow-walk.ts';
@@ -83,11 +82,7 @@ export function takePages(node: VmCowPages, start: number, end: number): SpliceL
           }
           // The original loses this viewer once the node's slot is cleared and marked below.
           const copy = pmm.alloc(FrameUse.vmo, false);
-          const source = entryFrame(entry);
-          const from4k = pmm.frameOffset(source);
-          pmm
-            .arenaOf(copy)
-            .set(pmm.arenaOf(source).subarray(from4k, from4k + PAGE_SIZE), pmm.frameOffset(copy));
+          pmm.arenaOf(copy).set(pmm.frameView(entryFrame(entry)), pmm.frameOffset(copy));
           taken.push({ offset: at - start, entry: frameEntry(copy) });
         }
       });

@@ -323,12 +323,6 @@ export class SkipCache {
   }
 }
 
-/** The skip list of a node with a parent, as it is linked now (walked and kept if it had none). */
-export function skipListOf(node: VmCowPages): SkipCache {
-  if (node.skip === null || !node.skip.validFor(node)) node.skip = new SkipCache(node);
-  return node.skip;
-}
-
 /** Appends `above`'s segments for its pages [from + shift, to + shift), as pages [from, to). */
 function appendShifted(
   out: SegmentsBuilder,

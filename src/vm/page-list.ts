@@ -266,24 +266,41 @@ export class VmPageList {
     return end;
   }
 
-  /** The first page of [start, end) with an entry, or `end`. Costs the chunks before it. */
+  /**
+   * The first page of [start, end) with an entry, or `end`: O(log n) for any range, a few
+   * direct lookups for a short one (a fault asks here).
+   */
   firstEntry(start: number, end: number): number {
     if (start >= end || this.chunkCount === 0) return end;
     const firstKey = Math.floor(start / CHUNK_ENTRIES);
     const lastKey = Math.floor((end - 1) / CHUNK_ENTRIES);
     if (lastKey - firstKey < 4) {
-      // A chunk or a few, looked up without keysIn's array (a fault asks here).
       for (let key = firstKey; key <= lastKey; key++) {
         const found = this.firstEntryAt(key, start, end);
         if (found >= 0) return found;
       }
       return end;
     }
-    for (const key of this.keysIn(start, end)) {
+    // A chunk that is not the drained one holds an entry, so the first such key decides,
+    // unless the range starts inside it after its entries.
+    for (let key = this.keyAtLeast(firstKey); key >= 0 && key <= lastKey; ) {
       const found = this.firstEntryAt(key, start, end);
       if (found >= 0) return found;
+      key = this.keyAtLeast(key + 1);
     }
     return end;
+  }
+
+  /** The first key of a held chunk (not the drained one) at or after `key`, or -1. */
+  private keyAtLeast(key: number): number {
+    if (this.order === null) {
+      // One key at most (the order is made once a second comes).
+      for (const k of this.chunks.keys()) if (k !== this.drained && k >= key) return k;
+      return -1;
+    }
+    let k = this.order.firstAtLeast(key);
+    while (k >= 0 && k === this.drained) k = this.order.firstAtLeast(k + 1);
+    return k;
   }
 
   /** The first page of [start, end) with an entry in the chunk at `key`, or -1. */
@@ -332,37 +349,9 @@ export class VmPageList {
     if (runStart >= 0) visit(runStart, runEnd);
   }
 
-  /**
-   * True when some entry lies in [start, end): O(log n) for any range, since a chunk lying
-   * wholly inside the range holds an entry by being there.
-   */
+  /** True when some entry lies in [start, end): O(log n) for any range (firstEntry). */
   hasEntriesIn(start: number, end: number): boolean {
-    if (start >= end || this.chunkCount === 0) return false;
-    const lastKey = Math.floor((end - 1) / CHUNK_ENTRIES);
-    let key = Math.floor(start / CHUNK_ENTRIES);
-    for (;;) {
-      if (this.order === null) {
-        const keys = this.keysIn(key * CHUNK_ENTRIES, end);
-        if (keys.length === 0) return false;
-        key = keys[0]!;
-      } else {
-        key = this.order.firstAtLeast(key);
-        if (key < 0 || key > lastKey) return false;
-        if (key === this.drained) {
-          if (key === lastKey) return false;
-          key++;
-          continue;
-        }
-      }
-      const chunk = this.chunks.get(key)!;
-      const base = key * CHUNK_ENTRIES;
-      const from = Math.max(start, base) - base;
-      const to = Math.min(end, base + CHUNK_ENTRIES) - base;
-      if (from === 0 && to === CHUNK_ENTRIES) return true;
-      for (let slot = from; slot < to; slot++) if (chunk[slot] !== EMPTY) return true;
-      if (key === lastKey) return false;
-      key++;
-    }
+    return this.firstEntry(start, end) < end;
   }
 
   /** Removes every entry in [start, end), handing each removed one to `release`. */

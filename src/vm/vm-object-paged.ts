@@ -128,10 +128,12 @@ export class VmObjectPaged extends VmObject {
    */
   pageForRead(page: number, access = true): number {
     if (this.isDiscarded) return because(ZX_ERR_NOT_FOUND, why.DISCARDED);
-    const [start, end] = [page + this.cowOffset, page + this.cowOffset + 1];
-    const wait = access ? accessPages(this.cow, start, end) : awaitPages(this.cow, start, end);
+    const index = page + this.cowOffset;
+    const wait = access
+      ? accessPages(this.cow, index, index + 1)
+      : awaitPages(this.cow, index, index + 1);
     if (wait !== ZX_OK) return wait;
-    return this.cow.frameForRead(page + this.cowOffset);
+    return this.cow.frameForRead(index);
   }
 
   /**
