@@ -17,8 +17,9 @@
 import { ZX_OK } from '../abi/constants.ts';
 import type { VmCowPages } from './cow-pages.ts';
 import { clampWindow, releaseNode } from './cow-release.ts';
+import { forEachParentRun } from './cow-walk.ts';
 import { readsZero } from './dirty-ranges.ts';
-import { EMPTY, isFrame } from './page-list.ts';
+import { isFrame } from './page-list.ts';
 
 /** The root of `node`'s tree. */
 export function rootOf(node: VmCowPages): VmCowPages {
@@ -28,31 +29,24 @@ export function rootOf(node: VmCowPages): VmCowPages {
 }
 
 /**
- * Where page `index` of `node` resolves when `node` has no entry for it: the holder and its
- * index there (the root when no node on the way has an entry and the limits allow).
+ * The runs of root pages of [start, end) the pager has yet to supply (no entry, no zero run), as
+ * [from, to) pairs in one array. Costs the root's entries and runs there, not the range.
  */
-function resolveAbove(node: VmCowPages, index: number): [VmCowPages, number] {
-  let current = node;
-  let at = index;
-  while (current.parent !== null && at < current.parentLimit) {
-    at += current.parentOffset;
-    current = current.parent;
-    if (current.pages.get(at) !== EMPTY) break;
-  }
-  return [current, at];
-}
-
-/**
- * The root page that page `index` of `node` needs from the pager, or -1 when the page is
- * present (its own entry, an ancestor's, zeros past a parent limit or in a zero run of the root).
- */
-function missingRootPage(node: VmCowPages, index: number): number {
-  if (node.pages.get(index) !== EMPTY) return -1;
-  const [holder, at] = resolveAbove(node, index);
-  if (holder.pages.get(at) !== EMPTY || holder.parent !== null) return -1;
-  const source = holder.source;
-  if (source === null || readsZero(source.runs.tagAt(at))) return -1;
-  return at;
+export function missingRootRuns(root: VmCowPages, start: number, end: number): number[] {
+  const runs: number[] = [];
+  const source = root.source;
+  if (source === null) return runs;
+  const pages = root.pages;
+  // Without runs this visits [start, end) once, as a gap.
+  source.runs.forEachPiece(start, end, (from, to, tag) => {
+    if (readsZero(tag)) return;
+    for (let at = pages.firstEmpty(from, to); at < to; ) {
+      const stop = pages.firstEntry(at, to);
+      runs.push(at, stop);
+      at = pages.firstEmpty(stop, to);
+    }
+  });
+  return runs;
 }
 
 /**
@@ -60,17 +54,24 @@ function missingRootPage(node: VmCowPages, index: number): number {
  * the pager starts one READ request for the root's pages, which runs as long as the node's next
  * pages need the root's next pages (a page present in the node or any ancestor ends it:
  * PageRequestBatchingChecksAncestorPages). The request is the root's: its key, its waiters.
+ * Costs the node's entries, the segments above it and the root's entries and runs in the range.
  */
 export function awaitAncestorPages(node: VmCowPages, start: number, end: number): number {
-  for (let page = start; page < end; page++) {
-    const first = missingRootPage(node, page);
-    if (first < 0) continue;
-    let last = first + 1;
-    for (let next = page + 1; next < end && missingRootPage(node, next) === last; next++) last++;
-    const root = rootOf(node);
-    return root.source!.require(root.pages, first, last);
+  const root = rootOf(node);
+  if (root.source === null) return ZX_OK;
+  let first = -1;
+  let last = -1;
+  const pages = node.pages;
+  for (let at = pages.firstEmpty(start, end); at < end && first < 0; ) {
+    const gapEnd = pages.firstEntry(at, end);
+    forEachParentRun(node, at, gapEnd, (holder, from, to) => {
+      if (first >= 0 || holder !== root) return;
+      const runs = missingRootRuns(root, from, to);
+      if (runs.length > 0) [first, last] = [runs[0]!, runs[1]!];
+    });
+    at = pages.firstEmpty(gapEnd, end);
   }
-  return ZX_OK;
+  return first < 0 ? ZX_OK : root.source.require(root.pages, first, last);
 }
 
 /** Tells the nodes below the visible `node` that its frames at pages [start, end) changed. */
@@ -87,19 +88,27 @@ export function notifyDescendants(node: VmCowPages, start: number, end: number):
 /**
  * The pages of [start, end) a node under a pager must mark zero before dropping its entries:
  * every page within its parent limit whose lookup would find content (a frame above, or a root
- * page the pager has not supplied yet).
+ * page the pager has not supplied yet), ascending. Costs the segments above the node and the
+ * entries and runs there, and the pages found.
  */
 export function pagerZeroMarkers(node: VmCowPages, start: number, end: number): number[] {
   const found: number[] = [];
-  const limit = Math.min(end, node.parentLimit);
-  for (let page = start; page < limit; page++) {
-    const [holder, at] = resolveAbove(node, page);
-    const entry = holder.pages.get(at);
-    if (isFrame(entry)) found.push(page);
-    else if (entry === EMPTY && holder.parent === null && holder.source !== null) {
-      if (!readsZero(holder.source.runs.tagAt(at))) found.push(page);
+  const root = rootOf(node);
+  forEachParentRun(node, start, end, (holder, from, to, delta) => {
+    const before = found.length;
+    holder.pages.forEach(from, to, (at, entry) => {
+      if (isFrame(entry)) found.push(at - delta);
+    });
+    if (holder !== root) return;
+    const runs = missingRootRuns(root, from, to);
+    for (let i = 0; i < runs.length; i += 2) {
+      for (let at = runs[i]!; at < runs[i + 1]!; at++) found.push(at - delta);
     }
-  }
+    if (runs.length > 0 && found.length - before > 1) {
+      const sorted = found.slice(before).sort((a, b) => a - b);
+      for (let i = 0; i < sorted.length; i++) found[before + i] = sorted[i]!;
+    }
+  });
   return found;
 }
 

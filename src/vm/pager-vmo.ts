@@ -7,9 +7,9 @@ import { FrameUse, type PhysicalMemory } from '../pmm/pmm.ts';
 import { assert } from '../util/assert.ts';
 import { because } from '../util/reason.ts';
 import { PAGE_SHIFT_N, U64_MAX } from '../util/u64.ts';
-import { rootOf } from './cow-pager-tree.ts';
+import { missingRootRuns, rootOf } from './cow-pager-tree.ts';
 import { CowSplice } from './cow-splice.ts';
-import { CLEAN_ZERO, readsZero } from './dirty-ranges.ts';
+import { CLEAN_ZERO } from './dirty-ranges.ts';
 import type { DiscardableList } from './discardable.ts';
 import { entryFrame, isFrame } from './page-list.ts';
 import type { PageSource } from './page-source.ts';
@@ -87,7 +87,7 @@ export function supplyPagerPages(
   const { offsets, entries } = pages.take();
   const node = vmo.cow;
   let next = 0;
-  const missing = missingRuns(node, source, start, end);
+  const missing = missingRootRuns(node, start, end);
   for (let r = 0; r < missing.length; r += 2) {
     const from = missing[r]!;
     const to = missing[r + 1]!;
@@ -113,30 +113,6 @@ export function supplyPagerPages(
 /** A splice entry not placed: its frame, if it is one, is freed. */
 function drop(node: VmObjectPaged['cow'], entry: number): void {
   if (isFrame(entry)) node.pmm.free(entryFrame(entry), FrameUse.vmo);
-}
-
-/**
- * The runs of pages of [start, end) the pager has yet to supply (no entry, no zero range), as
- * [from, to) pairs in one array.
- */
-function missingRuns(
-  node: VmObjectPaged['cow'],
-  source: PageSource,
-  start: number,
-  end: number,
-): number[] {
-  const runs: number[] = [];
-  const pages = node.pages;
-  // Without runs this visits [start, end) once, as a gap.
-  source.runs.forEachPiece(start, end, (from, to, tag) => {
-    if (readsZero(tag)) return;
-    for (let at = pages.firstEmpty(from, to); at < to; ) {
-      const stop = pages.firstEntry(at, to);
-      runs.push(at, stop);
-      at = pages.firstEmpty(stop, to);
-    }
-  });
-  return runs;
 }
 
 /**

@@ -9,6 +9,7 @@ import { describe, it } from 'node:test';
 
 import {
   ZX_ERR_BAD_STATE,
+  ZX_ERR_NO_MEMORY,
   ZX_ERR_NOT_SUPPORTED,
   ZX_ERR_OUT_OF_RANGE,
   ZX_ERR_SHOULD_WAIT,
@@ -32,7 +33,10 @@ import {
   ZX_VMO_OP_COMMIT,
   ZX_VMO_OP_DECOMMIT,
   ZX_VMO_OP_DONT_NEED,
+  ZX_VMO_OP_PREFETCH,
+  ZX_VMO_OP_ZERO,
   ZX_VMO_RESIZABLE,
+  ZX_VMO_UNBOUNDED,
 } from '../../../src/abi/constants.ts';
 import { decodeZxInfoVmo, ZX_INFO_VMO_SIZE } from '../../../src/abi/structs.ts';
 import type { Syscalls } from '../../../src/syscalls/index.ts';
@@ -589,5 +593,32 @@ describe('pager children: the computed share counts (cow-counts.ts) under a visi
     checkTree(proc, oneWay);
     assert.equal(word(sys, modified, 2), diskWord(2));
     assert.equal(word(sys, oneWay, 1), 0xa);
+  });
+});
+
+// zxvm's own hardening: an operation on a child costs what exists in and above it, not the
+// range it is given (here 2^38 pages that all read zero, past the root's stream size).
+describe('children of pager-backed VMOs: ranges as wide as the VMO', () => {
+  it('COMMIT, ZERO, ALWAYS_NEED and PREFETCH of 2^50 bytes of a child answer at once', () => {
+    const { sys, pager, port } = setup(0);
+    const root = out(0);
+    expectStatus(sys.zx_pager_create_vmo(pager, ZX_VMO_UNBOUNDED, port, KEY, 0n, root), ZX_OK);
+    const size = 1n << 50n;
+    for (const type of [ALOW, ZX_VMO_CHILD_SLICE]) {
+      const child = out(0);
+      expectStatus(sys.zx_vmo_create_child(root.value, type, 0n, size, child), ZX_OK);
+      const ops: [number, number][] = [
+        [ZX_VMO_OP_COMMIT, ZX_ERR_NO_MEMORY],
+        [ZX_VMO_OP_ZERO, ZX_OK],
+        [ZX_VMO_OP_ALWAYS_NEED, ZX_OK],
+        [ZX_VMO_OP_PREFETCH, ZX_OK],
+      ];
+      for (const [op, status] of ops) {
+        const started = performance.now();
+        expectStatus(sys.zx_vmo_op_range(child.value, op, 0n, size, null, 0), status);
+        const took = performance.now() - started;
+        assert.ok(took < 250, `op ${op} of child type ${type} took ${took.toFixed(0)} ms`);
+      }
+    }
   });
 });
