@@ -76,12 +76,17 @@ export function awaitAncestorPages(node: VmCowPages, start: number, end: number)
 
 /** Tells the nodes below the visible `node` that its frames at pages [start, end) changed. */
 export function notifyDescendants(node: VmCowPages, start: number, end: number): void {
-  for (const child of node.children) {
-    const from = Math.max(start, child.parentOffset) - child.parentOffset;
-    const to = Math.min(end, child.parentOffset + child.parentLimit) - child.parentOffset;
-    if (from >= to) continue;
-    if (child.hidden) notifyDescendants(child, from, to);
-    else child.notifyRemoved(from, to);
+  // A stack of (node, start, end), not recursion: a chain of hidden nodes may be deep.
+  const stack: [VmCowPages, number, number][] = [[node, start, end]];
+  for (let top = stack.pop(); top !== undefined; top = stack.pop()) {
+    const [parent, first, last] = top;
+    for (const child of parent.children) {
+      const from = Math.max(first, child.parentOffset) - child.parentOffset;
+      const to = Math.min(last, child.parentOffset + child.parentLimit) - child.parentOffset;
+      if (from >= to) continue;
+      if (child.hidden) stack.push([child, from, to]);
+      else child.notifyRemoved(from, to);
+    }
   }
 }
 

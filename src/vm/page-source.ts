@@ -162,8 +162,14 @@ export class PageSource {
     this.trapDirty = trapDirty;
   }
 
+  /**
+   * Outstanding requests, READ and DIRTY, by first page (a READ before a DIRTY at the same page).
+   * Requests of one command never overlap; a DIRTY one may lie inside a READ one whose pages
+   * came in part.
+   */
   get outstanding(): readonly PageRequest[] {
-    return this.requests;
+    if (this.dirtyRequests.length === 0) return this.requests;
+    return [...this.requests, ...this.dirtyRequests].sort((a, b) => a.start - b.start);
   }
 
   /**

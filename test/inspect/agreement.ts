@@ -289,12 +289,16 @@ export function checkPagers(snapshot: KernelSnapshot, proc: Process): void {
         mergedRuns(held.map((run) => ({ start: run.start, count: run.count }))),
         'supplied pages are what the root holds',
       );
-      let end = 0;
+      const ends = { READ: 0, DIRTY: 0 };
+      let first = 0;
       let inPort = 0;
       for (const request of served.requests) {
         const start = Number(request.offset) / PAGE;
-        assert.ok(start >= end, 'requests are sorted and do not overlap');
-        end = start + Number(request.length) / PAGE;
+        assert.ok(start >= first, 'requests are sorted by first page');
+        first = start;
+        assert.ok(start >= ends[request.command], 'requests of one command do not overlap');
+        const end = start + Number(request.length) / PAGE;
+        ends[request.command] = end;
         assert.ok(end <= vmo.sizePages && end > start);
         if (request.packet === 'in_port') inPort++;
         const next = Number(request.nextOffset) / PAGE;

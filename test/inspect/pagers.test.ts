@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
+import { ZX_PAGER_OP_DIRTY, ZX_VMO_TRAP_DIRTY } from '../../src/abi/constants.ts';
 import { ZX_PORT_PACKET_SIZE } from '../../src/abi/structs.ts';
 import { expectStatus, handleBasic, newProcess, PAGE } from '../helpers.ts';
 import { createPort } from '../syscalls/ipc-helpers.ts';
@@ -111,5 +112,55 @@ describe('kernel.inspect() of pagers', () => {
     assert.deepEqual(checkAgreement(kernel, proc).pagers[0]!.vmos, []);
     sys.zx_handle_close(pager);
     assert.deepEqual(checkAgreement(kernel, proc).pagers, []);
+  });
+
+  it('shows DIRTY requests beside READ ones, by first page, even inside a READ one', async () => {
+    const { kernel, proc, sys } = newProcess();
+    const pager = createPager(sys);
+    const port = createPort(sys);
+    const vmo = createPagedVmo(sys, pager, port, 7n, 4, ZX_VMO_TRAP_DIRTY);
+    const koidOf = (handle: number) => Number(handleBasic(sys, handle).koid);
+    const packet = new Uint8Array(ZX_PORT_PACKET_SIZE);
+
+    // A reader asks for pages 0 to 3; the pager takes the packet and supplies page 2 alone.
+    const reader = proc.startThread((t) =>
+      t.zx_vmo_read(vmo, new Uint8Array(4 * PAGE), 0, 4 * PAGE),
+    );
+    await kernel.idle();
+    expectStatus(sys.zx_port_wait(port, 0n, packet), 0);
+    const page = BigInt(PAGE);
+    expectStatus(
+      sys.zx_pager_supply_pages(pager, vmo, 2n * page, page, auxWithDisk(sys, 2, 1), 0n),
+      0,
+    );
+    await kernel.idle();
+
+    // A writer of page 2 (present, clean, TRAP_DIRTY) asks the pager to dirty it.
+    const writer = proc.startThread((t) => t.zx_vmo_write(vmo, new Uint8Array([9]), 2 * PAGE, 1));
+    await kernel.idle();
+    const requests = checkAgreement(kernel, proc).pagers[0]!.vmos[0]!.requests;
+    const [r, w] = [koidOf(reader.handle), koidOf(writer.handle)];
+    assert.deepEqual(
+      requests.map((q) => [q.command, q.offset, q.length, q.packet, q.waitingThreadKoids]),
+      [
+        ['READ', '0', String(4 * PAGE), 'taken', [r]],
+        ['DIRTY', String(2 * PAGE), String(PAGE), 'in_port', [w]],
+      ],
+    );
+
+    // The pager dirties page 2 and supplies the rest: both finish, nothing is outstanding.
+    expectStatus(sys.zx_port_wait(port, 0n, packet), 0);
+    expectStatus(sys.zx_pager_op_range(pager, ZX_PAGER_OP_DIRTY, vmo, 2n * page, page, 0n), 0);
+    expectStatus(
+      sys.zx_pager_supply_pages(pager, vmo, 0n, 2n * page, auxWithDisk(sys, 0, 2), 0n),
+      0,
+    );
+    expectStatus(
+      sys.zx_pager_supply_pages(pager, vmo, 3n * page, page, auxWithDisk(sys, 3, 1), 0n),
+      0,
+    );
+    assert.equal(await reader.done, 0);
+    assert.equal(await writer.done, 0);
+    assert.deepEqual(checkAgreement(kernel, proc).pagers[0]!.vmos[0]!.requests, []);
   });
 });
