@@ -20,7 +20,7 @@ import type { Parker } from './park.ts';
 import { IMPLEMENTATIONS } from './table.ts';
 import { type SyscallTracer, traced } from './trace.ts';
 import { copyOutU32, isUserBuffer } from './user.ts';
-import { zx_vmo_read, zx_vmo_write } from './vmo.ts';
+import { readHostMemory, writeHostMemory } from './vmo.ts';
 
 /** The syscall object of a process: every zx_* function, typed from the table. */
 export type Syscalls = {
@@ -192,19 +192,20 @@ function plain(decoders: Decoder[], impl: AnyImpl, ctx: SyscallContext): Wrapper
 // sees one implementation called from it (the wrappers `plain` makes share their feedback):
 // when the process may call, the handle is a number and the buffer host memory, every
 // decoder of `general` would accept the arguments and pass them on unchanged (the offset and
-// length are raw), so the implementation is called straight; any other call takes `general`.
+// length are raw), so the host-memory half of the implementation is called straight; any
+// other call takes `general`.
 
 function vmoRead(general: Wrapper, ctx: SyscallContext): Wrapper {
   return (handle, buffer, offset, size) =>
     typeof handle === 'number' && isHostBytes(buffer) && refused(ctx) === ZX_OK
-      ? zx_vmo_read(ctx, handle, buffer, offset, size)
+      ? readHostMemory(ctx, handle, buffer, offset, size)
       : general(handle, buffer, offset, size);
 }
 
 function vmoWrite(general: Wrapper, ctx: SyscallContext): Wrapper {
   return (handle, buffer, offset, size) =>
     typeof handle === 'number' && isHostBytes(buffer) && refused(ctx) === ZX_OK
-      ? zx_vmo_write(ctx, handle, buffer, offset, size)
+      ? writeHostMemory(ctx, handle, buffer, offset, size)
       : general(handle, buffer, offset, size);
 }
 
