@@ -8,6 +8,9 @@ import type { PhysicalMemory } from './pmm.ts';
 
 /** PAGE_SIZE as this module's own constant, which V8 folds (see util/u64.ts). */
 const FRAME_BYTES = PAGE_SIZE;
+/** The copy primitives of copyFromView and copyIntoView, likewise folded (their hot path). */
+const copyBytes = setBytes;
+const byteLength = hostByteLength;
 
 export class FrameRunCopier {
   private readonly pmm: PhysicalMemory;
@@ -83,14 +86,14 @@ export function copyIntoArena(
 
 /** dst[0, length) = view[inPage, inPage + length), `view` being a frame's (PAGE_SIZE bytes). */
 export function copyFromView(view: Uint8Array, inPage: number, dst: Uint8Array, length: number) {
-  if (length === FRAME_BYTES) setBytes(dst, view, 0);
-  else setBytes(dst, view.subarray(inPage, inPage + length), 0);
+  if (length === FRAME_BYTES) copyBytes(dst, view, 0);
+  else copyBytes(dst, view.subarray(inPage, inPage + length), 0);
 }
 
 /** view[inPage, inPage + length) = src[0, length), `view` being a frame's. */
 export function copyIntoView(view: Uint8Array, inPage: number, src: Uint8Array, length: number) {
-  if (length === hostByteLength(src)) setBytes(view, src, inPage);
-  else setBytes(view, viewBytes(src, 0, length), inPage);
+  if (length === byteLength(src)) copyBytes(view, src, inPage);
+  else copyBytes(view, viewBytes(src, 0, length), inPage);
 }
 
 /** dst[0, length) = bytes [inPage, inPage + length) of `frame`. */

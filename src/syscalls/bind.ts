@@ -83,13 +83,20 @@ function decoderFor(param: ParamSpec): Decoder {
   }
 }
 
+// What every call runs, as this module's own constants: V8 folds a module's const binding into
+// the code, but reads an imported one from its cell, checking it for the hole and for the
+// function (or value) it expects, on every call.
+const OK = ZX_OK;
+const callStatus = processCallStatus;
+const hostBytes = isHostBytes;
+const readHost = readHostMemory;
+const writeHost = writeHostMemory;
+
 /**
  * ZX_OK (0), or ZX_ERR_BAD_STATE once the calling process is dying or dead: its threads would
  * never return from a syscall in Zircon; the host's calls get a status instead.
  */
-function refused(ctx: SyscallContext): number {
-  return processCallStatus(ctx.process);
-}
+const refused = (ctx: SyscallContext): number => callStatus(ctx.process);
 
 // biome-ignore lint/suspicious/noExplicitAny: the binder calls implementations generically.
 type AnyImpl = (ctx: SyscallContext, ...args: any[]) => number;
@@ -110,7 +117,7 @@ function wrap(spec: SyscallSpec, impl: AnyImpl, ctx: SyscallContext): Wrapper {
     return general;
   }
   return (...args: unknown[]): number => {
-    if (refused(ctx) !== ZX_OK) return refused(ctx);
+    if (refused(ctx) !== OK) return refused(ctx);
     const decoded: unknown[] = new Array(decoders.length);
     // A consumed handle leaves the table first, whatever else is wrong (zx_handle_replace).
     let taken: Handle | undefined;
@@ -152,29 +159,29 @@ function plain(decoders: Decoder[], impl: AnyImpl, ctx: SyscallContext): Wrapper
       return () => refused(ctx) || impl(ctx);
     case 1:
       return (a) => {
-        if (refused(ctx) !== ZX_OK) return refused(ctx);
+        if (refused(ctx) !== OK) return refused(ctx);
         return c0!(a) ? impl(ctx, v0!(a)) : ZX_ERR_INVALID_ARGS;
       };
     case 2:
       return (a, b) => {
-        if (refused(ctx) !== ZX_OK) return refused(ctx);
+        if (refused(ctx) !== OK) return refused(ctx);
         return c0!(a) && c1!(b) ? impl(ctx, v0!(a), v1!(b)) : ZX_ERR_INVALID_ARGS;
       };
     case 3:
       return (a, b, c) => {
-        if (refused(ctx) !== ZX_OK) return refused(ctx);
+        if (refused(ctx) !== OK) return refused(ctx);
         return c0!(a) && c1!(b) && c2!(c) ? impl(ctx, v0!(a), v1!(b), v2!(c)) : ZX_ERR_INVALID_ARGS;
       };
     case 4:
       return (a, b, c, d) => {
-        if (refused(ctx) !== ZX_OK) return refused(ctx);
+        if (refused(ctx) !== OK) return refused(ctx);
         return c0!(a) && c1!(b) && c2!(c) && c3!(d)
           ? impl(ctx, v0!(a), v1!(b), v2!(c), v3!(d))
           : ZX_ERR_INVALID_ARGS;
       };
     default:
       return (...args: unknown[]) => {
-        if (refused(ctx) !== ZX_OK) return refused(ctx);
+        if (refused(ctx) !== OK) return refused(ctx);
         // The implementation's arguments, the context first: applied, not spread into a copy.
         const decoded = new Array<unknown>(decoders.length + 1);
         decoded[0] = ctx;
@@ -197,15 +204,15 @@ function plain(decoders: Decoder[], impl: AnyImpl, ctx: SyscallContext): Wrapper
 
 function vmoRead(general: Wrapper, ctx: SyscallContext): Wrapper {
   return (handle, buffer, offset, size) =>
-    typeof handle === 'number' && isHostBytes(buffer) && refused(ctx) === ZX_OK
-      ? readHostMemory(ctx, handle, buffer, offset, size)
+    typeof handle === 'number' && hostBytes(buffer) && refused(ctx) === OK
+      ? readHost(ctx, handle, buffer, offset, size)
       : general(handle, buffer, offset, size);
 }
 
 function vmoWrite(general: Wrapper, ctx: SyscallContext): Wrapper {
   return (handle, buffer, offset, size) =>
-    typeof handle === 'number' && isHostBytes(buffer) && refused(ctx) === ZX_OK
-      ? writeHostMemory(ctx, handle, buffer, offset, size)
+    typeof handle === 'number' && hostBytes(buffer) && refused(ctx) === OK
+      ? writeHost(ctx, handle, buffer, offset, size)
       : general(handle, buffer, offset, size);
 }
 

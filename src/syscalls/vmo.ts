@@ -144,7 +144,13 @@ export function zx_vmo_write(
 // zx_vmo_read and zx_vmo_write with host memory as the buffer (the binder calls these straight
 // for a number handle). Host memory long enough at number offsets goes straight to the VMO
 // (readHost and writeHost make the copy loops' checks in the same order); the rest goes through
-// transfer. Each is small, so that the JIT inlines all of it into the call.
+// transfer. Each is small, so that the JIT inlines all of it into the call, and calls its
+// helpers through this module's own constants, which V8 folds (an imported function is read
+// from its cell and checked on every call).
+
+const smallRange = isSmallRange;
+const byteLength = hostByteLength;
+const vmoOf = objectOfParam<VmObjectDispatcher>;
 
 export function readHostMemory(
   ctx: SyscallContext,
@@ -153,10 +159,10 @@ export function readHostMemory(
   offset: unknown,
   bufferSize: unknown,
 ): number {
-  if (!isSmallRange(offset, bufferSize) || hostByteLength(buffer) < (bufferSize as number)) {
+  if (!smallRange(offset, bufferSize) || byteLength(buffer) < (bufferSize as number)) {
     return transfer(ctx, handle, buffer, offset, bufferSize, READ, false);
   }
-  const object = objectOfParam<VmObjectDispatcher>(ctx, handle, READ);
+  const object = vmoOf(ctx, handle, READ);
   return typeof object === 'number'
     ? object
     : object.vmo.readHost(offset as number, bufferSize as number, buffer);
@@ -169,10 +175,10 @@ export function writeHostMemory(
   offset: unknown,
   bufferSize: unknown,
 ): number {
-  if (!isSmallRange(offset, bufferSize) || hostByteLength(buffer) < (bufferSize as number)) {
+  if (!smallRange(offset, bufferSize) || byteLength(buffer) < (bufferSize as number)) {
     return transfer(ctx, handle, buffer, offset, bufferSize, WRITE, true);
   }
-  const object = objectOfParam<VmObjectDispatcher>(ctx, handle, WRITE);
+  const object = vmoOf(ctx, handle, WRITE);
   return typeof object === 'number'
     ? object
     : object.vmo.writeHost(offset as number, bufferSize as number, buffer);

@@ -43,8 +43,12 @@ import * as why from './vm-reasons.ts';
 
 /** PAGE_SIZE as this module's own constant, which V8 folds (see util/u64.ts). */
 const PAGE_SIZE = SHARED_PAGE_SIZE;
-/** ZX_CACHE_POLICY_CACHED, likewise. */
+/** ZX_CACHE_POLICY_CACHED and ZX_OK, likewise. */
 const CACHED = ZX_CACHE_POLICY_CACHED;
+const OK = ZX_OK;
+/** The copies of readHost and writeHost, likewise (an imported function is checked per call). */
+const copyOut = copyFromView;
+const copyIn = copyIntoView;
 
 /** Where a child VMO's pages are: its own new node, or its parent's node at an offset. */
 export interface VmoChildOf {
@@ -368,8 +372,8 @@ export class VmObjectPaged extends VmObject {
     if (page + this.cowOffset !== pages.viewIndex || !this.isPlainPage(offset, inPage, length)) {
       return this.hostRead(offset, length, dst);
     }
-    copyFromView(pages.view!, inPage, dst, length);
-    return ZX_OK;
+    copyOut(pages.view!, inPage, dst, length);
+    return OK;
   }
 
   override writeHost(offset: number, length: number, src: Uint8Array): number {
@@ -379,8 +383,8 @@ export class VmObjectPaged extends VmObject {
     if (page + this.cowOffset !== pages.viewIndex || !this.isPlainPage(offset, inPage, length)) {
       return this.hostWrite(offset, length, src);
     }
-    copyIntoView(pages.view!, inPage, src, length);
-    return ZX_OK;
+    copyIn(pages.view!, inPage, src, length);
+    return OK;
   }
 
   /**
