@@ -389,11 +389,13 @@ export class VmObjectPaged extends VmObject {
 
   /**
    * True when a transfer of `length` bytes at `offset` (`inPage` into its page) may be copied
-   * straight between the caller and a frame: it ends within the page and within the VMO, and
-   * the VMO is cached, not under a pager and not discarded.
+   * straight between the caller and a frame: it moves some bytes (a zero-length transfer never
+   * touches the buffer, which may even be detached), ends within the page and within the VMO,
+   * and the VMO is cached, not under a pager and not discarded.
    */
   private isPlainPage(offset: number, inPage: number, length: number): boolean {
     return (
+      length > 0 &&
       inPage + length <= PAGE_SIZE &&
       offset + length <= this.sizePages * PAGE_SIZE &&
       this.cachePolicy === CACHED &&

@@ -122,6 +122,22 @@ describe('zx_vmo_read and zx_vmo_write through a remembered frame', () => {
     assert.deepEqual(readVmo(sys, vmo, 2 * PAGE, PAGE), bytes);
   });
 
+  it('a zero-length transfer of the page never touches the buffer, even a detached one', () => {
+    const { proc, sys } = newProcess();
+    const vmo = createVmo(sys, PAGE);
+    const bytes = rememberPage(proc, sys, vmo, 0, 2);
+    const detached = new Uint8Array(16);
+    structuredClone(detached.buffer, { transfer: [detached.buffer] });
+    for (const offset of [0, 5, PAGE]) {
+      expectStatus(sys.zx_vmo_read(vmo, detached, offset, 0), ZX_OK);
+      expectStatus(sys.zx_vmo_write(vmo, detached, offset, 0), ZX_OK);
+    }
+    expectStatus(sys.zx_vmo_read(vmo, detached, 0, 1), ZX_ERR_NOT_FOUND);
+    expectStatus(sys.zx_vmo_write(vmo, detached, 0, 1), ZX_ERR_NOT_FOUND);
+    assert.equal(remembered(proc, vmo), 0);
+    assert.deepEqual(readVmo(sys, vmo, 0, PAGE), bytes);
+  });
+
   it('a transfer past the page or the VMO takes the checked way, with its status', () => {
     const { proc, sys } = newProcess();
     const vmo = createVmo(sys, 2 * PAGE);
