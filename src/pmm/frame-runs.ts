@@ -6,6 +6,12 @@ import { hostByteLength, setBytes, viewBytes } from '../util/host-bytes.ts';
 import { PAGE_SIZE } from '../util/u64.ts';
 import type { PhysicalMemory } from './pmm.ts';
 
+/** PAGE_SIZE as this module's own constant, which V8 folds (see util/u64.ts). */
+const FRAME_BYTES = PAGE_SIZE;
+/** The copy primitives of copyFromView and copyIntoView, likewise folded (their hot path). */
+const copyBytes = setBytes;
+const byteLength = hostByteLength;
+
 export class FrameRunCopier {
   private readonly pmm: PhysicalMemory;
   private readonly buffer: Uint8Array;
@@ -76,6 +82,18 @@ export function copyIntoArena(
   if (length === 1) arena[at] = src[from]!;
   else if (from === 0 && length === hostByteLength(src)) arena.set(src, at);
   else arena.set(viewBytes(src, from, length), at);
+}
+
+/** dst[0, length) = view[inPage, inPage + length), `view` being a frame's (PAGE_SIZE bytes). */
+export function copyFromView(view: Uint8Array, inPage: number, dst: Uint8Array, length: number) {
+  if (length === FRAME_BYTES) copyBytes(dst, view, 0);
+  else copyBytes(dst, view.subarray(inPage, inPage + length), 0);
+}
+
+/** view[inPage, inPage + length) = src[0, length), `view` being a frame's. */
+export function copyIntoView(view: Uint8Array, inPage: number, src: Uint8Array, length: number) {
+  if (length === byteLength(src)) copyBytes(view, src, inPage);
+  else copyBytes(view, viewBytes(src, 0, length), inPage);
 }
 
 /** dst[0, length) = bytes [inPage, inPage + length) of `frame`. */

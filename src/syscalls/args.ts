@@ -77,6 +77,22 @@ export function smallU64(value: unknown): number {
   return typeof value === 'number' && value >= 0 && Number.isSafeInteger(value) ? value : -1;
 }
 
+/**
+ * True when `offset` and `size` are both non-negative safe integers whose sum is one too: the
+ * byte range of a hot syscall's fast path (smallU64 of both, and their end, in one test).
+ */
+export function isSmallRange(offset: unknown, size: unknown): boolean {
+  return (
+    typeof offset === 'number' &&
+    typeof size === 'number' &&
+    offset >= 0 &&
+    size >= 0 &&
+    Number.isSafeInteger(offset + size) &&
+    Number.isInteger(offset) &&
+    Number.isInteger(size)
+  );
+}
+
 /** A zx_handle_t parameter: any non-number becomes a value no table holds. */
 export function handleValue(value: unknown): number {
   return typeof value === 'number' ? value : Number.NaN;

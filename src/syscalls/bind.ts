@@ -20,7 +20,7 @@ import type { Parker } from './park.ts';
 import { IMPLEMENTATIONS } from './table.ts';
 import { type SyscallTracer, traced } from './trace.ts';
 import { copyOutU32, isUserBuffer } from './user.ts';
-import { zx_vmo_read, zx_vmo_write } from './vmo.ts';
+import { readHostMemory, writeHostMemory } from './vmo.ts';
 
 /** The syscall object of a process: every zx_* function, typed from the table. */
 export type Syscalls = {
@@ -83,13 +83,20 @@ function decoderFor(param: ParamSpec): Decoder {
   }
 }
 
+// What every call runs, as this module's own constants: V8 folds a module's const binding into
+// the code, but reads an imported one from its cell, checking it for the hole and for the
+// function (or value) it expects, on every call.
+const OK = ZX_OK;
+const callStatus = processCallStatus;
+const hostBytes = isHostBytes;
+const readHost = readHostMemory;
+const writeHost = writeHostMemory;
+
 /**
  * ZX_OK (0), or ZX_ERR_BAD_STATE once the calling process is dying or dead: its threads would
  * never return from a syscall in Zircon; the host's calls get a status instead.
  */
-function refused(ctx: SyscallContext): number {
-  return processCallStatus(ctx.process);
-}
+const refused = (ctx: SyscallContext): number => callStatus(ctx.process);
 
 // biome-ignore lint/suspicious/noExplicitAny: the binder calls implementations generically.
 type AnyImpl = (ctx: SyscallContext, ...args: any[]) => number;
@@ -110,7 +117,7 @@ function wrap(spec: SyscallSpec, impl: AnyImpl, ctx: SyscallContext): Wrapper {
     return general;
   }
   return (...args: unknown[]): number => {
-    if (refused(ctx) !== ZX_OK) return refused(ctx);
+    if (refused(ctx) !== OK) return refused(ctx);
     const decoded: unknown[] = new Array(decoders.length);
     // A consumed handle leaves the table first, whatever else is wrong (zx_handle_replace).
     let taken: Handle | undefined;
@@ -152,29 +159,29 @@ function plain(decoders: Decoder[], impl: AnyImpl, ctx: SyscallContext): Wrapper
       return () => refused(ctx) || impl(ctx);
     case 1:
       return (a) => {
-        if (refused(ctx) !== ZX_OK) return refused(ctx);
+        if (refused(ctx) !== OK) return refused(ctx);
         return c0!(a) ? impl(ctx, v0!(a)) : ZX_ERR_INVALID_ARGS;
       };
     case 2:
       return (a, b) => {
-        if (refused(ctx) !== ZX_OK) return refused(ctx);
+        if (refused(ctx) !== OK) return refused(ctx);
         return c0!(a) && c1!(b) ? impl(ctx, v0!(a), v1!(b)) : ZX_ERR_INVALID_ARGS;
       };
     case 3:
       return (a, b, c) => {
-        if (refused(ctx) !== ZX_OK) return refused(ctx);
+        if (refused(ctx) !== OK) return refused(ctx);
         return c0!(a) && c1!(b) && c2!(c) ? impl(ctx, v0!(a), v1!(b), v2!(c)) : ZX_ERR_INVALID_ARGS;
       };
     case 4:
       return (a, b, c, d) => {
-        if (refused(ctx) !== ZX_OK) return refused(ctx);
+        if (refused(ctx) !== OK) return refused(ctx);
         return c0!(a) && c1!(b) && c2!(c) && c3!(d)
           ? impl(ctx, v0!(a), v1!(b), v2!(c), v3!(d))
           : ZX_ERR_INVALID_ARGS;
       };
     default:
       return (...args: unknown[]) => {
-        if (refused(ctx) !== ZX_OK) return refused(ctx);
+        if (refused(ctx) !== OK) return refused(ctx);
         // The implementation's arguments, the context first: applied, not spread into a copy.
         const decoded = new Array<unknown>(decoders.length + 1);
         decoded[0] = ctx;
@@ -192,19 +199,20 @@ function plain(decoders: Decoder[], impl: AnyImpl, ctx: SyscallContext): Wrapper
 // sees one implementation called from it (the wrappers `plain` makes share their feedback):
 // when the process may call, the handle is a number and the buffer host memory, every
 // decoder of `general` would accept the arguments and pass them on unchanged (the offset and
-// length are raw), so the implementation is called straight; any other call takes `general`.
+// length are raw), so the host-memory half of the implementation is called straight; any
+// other call takes `general`.
 
 function vmoRead(general: Wrapper, ctx: SyscallContext): Wrapper {
   return (handle, buffer, offset, size) =>
-    typeof handle === 'number' && isHostBytes(buffer) && refused(ctx) === ZX_OK
-      ? zx_vmo_read(ctx, handle, buffer, offset, size)
+    typeof handle === 'number' && hostBytes(buffer) && refused(ctx) === OK
+      ? readHost(ctx, handle, buffer, offset, size)
       : general(handle, buffer, offset, size);
 }
 
 function vmoWrite(general: Wrapper, ctx: SyscallContext): Wrapper {
   return (handle, buffer, offset, size) =>
-    typeof handle === 'number' && isHostBytes(buffer) && refused(ctx) === ZX_OK
-      ? zx_vmo_write(ctx, handle, buffer, offset, size)
+    typeof handle === 'number' && hostBytes(buffer) && refused(ctx) === OK
+      ? writeHost(ctx, handle, buffer, offset, size)
       : general(handle, buffer, offset, size);
 }
 

@@ -24,7 +24,7 @@ function advance(offset: bigint | number, by: number): bigint | number {
 }
 
 /** True for host memory of at least `length` bytes (`buffer` is one the binder decoded). */
-export function isLongHostBytes(buffer: UserBuffer, length: number): buffer is Uint8Array {
+function isLongHostBytes(buffer: UserBuffer, length: number): buffer is Uint8Array {
   return typeof buffer === 'object' && buffer !== null && hostByteLength(buffer) >= length;
 }
 

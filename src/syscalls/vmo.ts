@@ -28,14 +28,16 @@ import type { HandleParam } from '../abi/syscall-spec.ts';
 import { VMO_SYSCALLS as S } from '../abi/syscalls/vmo.ts';
 import type { Handle } from '../object/handle.ts';
 import type { VmObjectDispatcher } from '../object/vm-object-dispatcher.ts';
+import { hostByteLength, isHostBytes } from '../util/host-bytes.ts';
 import { hex } from '../util/reason.ts';
 import { roundUpPageU64 } from '../util/u64.ts';
 import { VMO_MAX_SIZE } from '../vm/vm-object.ts';
-import { smallU64, u64 } from './args.ts';
+import { isSmallRange, smallU64, u64 } from './args.ts';
 import {
   fail,
   handleWithRights,
   lacksRights,
+  objectOfParam,
   objectWithRights,
   type SyscallContext,
   unwritable,
@@ -46,7 +48,7 @@ import { enforcePolicy } from './policy.ts';
 import { validateRangedResource } from './ranged-resource.ts';
 import { copyOutU64, type UserBuffer } from './user.ts';
 import { createPagedVmo } from './vmo-create.ts';
-import { isLongHostBytes, readToUser, writeFromUser } from './vmo-io.ts';
+import { readToUser, writeFromUser } from './vmo-io.ts';
 import { roundsPast, unknownBits } from './why.ts';
 
 const VMO_CREATE_OPTIONS = ZX_VMO_RESIZABLE | ZX_VMO_DISCARDABLE | ZX_VMO_UNBOUNDED;
@@ -117,16 +119,9 @@ export function zx_vmo_read(
   offset: unknown,
   bufferSize: unknown,
 ): number {
-  const off = smallU64(offset);
-  const len = smallU64(bufferSize);
-  if (off < 0 || len < 0 || off + len > Number.MAX_SAFE_INTEGER || !isLongHostBytes(buffer, len)) {
-    return transfer(ctx, handle, buffer, offset, bufferSize, READ, false);
-  }
-  // Host memory long enough, at number offsets: straight to the VMO (readHost makes the checks
-  // of the copy loops' way in, in the same order). Written out in each of the two syscalls,
-  // small, so that the JIT inlines all of it into the call.
-  const object = objectWithRights<VmObjectDispatcher>(ctx, handle, READ);
-  return typeof object === 'number' ? object : object.vmo.readHost(off, len, buffer);
+  return isHostBytes(buffer)
+    ? readHostMemory(ctx, handle, buffer, offset, bufferSize)
+    : transfer(ctx, handle, buffer, offset, bufferSize, READ, false);
 }
 
 /**
@@ -141,13 +136,52 @@ export function zx_vmo_write(
   offset: unknown,
   bufferSize: unknown,
 ): number {
-  const off = smallU64(offset);
-  const len = smallU64(bufferSize);
-  if (off < 0 || len < 0 || off + len > Number.MAX_SAFE_INTEGER || !isLongHostBytes(buffer, len)) {
+  return isHostBytes(buffer)
+    ? writeHostMemory(ctx, handle, buffer, offset, bufferSize)
+    : transfer(ctx, handle, buffer, offset, bufferSize, WRITE, true);
+}
+
+// zx_vmo_read and zx_vmo_write with host memory as the buffer (the binder calls these straight
+// for a number handle). Host memory long enough at number offsets goes straight to the VMO
+// (readHost and writeHost make the copy loops' checks in the same order); the rest goes through
+// transfer. Each is small, so that the JIT inlines all of it into the call, and calls its
+// helpers through this module's own constants, which V8 folds (an imported function is read
+// from its cell and checked on every call).
+
+const smallRange = isSmallRange;
+const byteLength = hostByteLength;
+const vmoOf = objectOfParam<VmObjectDispatcher>;
+
+export function readHostMemory(
+  ctx: SyscallContext,
+  handle: number,
+  buffer: Uint8Array,
+  offset: unknown,
+  bufferSize: unknown,
+): number {
+  if (!smallRange(offset, bufferSize) || byteLength(buffer) < (bufferSize as number)) {
+    return transfer(ctx, handle, buffer, offset, bufferSize, READ, false);
+  }
+  const object = vmoOf(ctx, handle, READ);
+  return typeof object === 'number'
+    ? object
+    : object.vmo.readHost(offset as number, bufferSize as number, buffer);
+}
+
+export function writeHostMemory(
+  ctx: SyscallContext,
+  handle: number,
+  buffer: Uint8Array,
+  offset: unknown,
+  bufferSize: unknown,
+): number {
+  if (!smallRange(offset, bufferSize) || byteLength(buffer) < (bufferSize as number)) {
     return transfer(ctx, handle, buffer, offset, bufferSize, WRITE, true);
   }
-  const object = objectWithRights<VmObjectDispatcher>(ctx, handle, WRITE);
-  return typeof object === 'number' ? object : object.vmo.writeHost(off, len, buffer);
+  const object = vmoOf(ctx, handle, WRITE);
+  return typeof object === 'number'
+    ? object
+    : object.vmo.writeHost(offset as number, bufferSize as number, buffer);
 }
 
 /**

@@ -76,6 +76,14 @@ export class VmPageList {
    * Every walk and lookup but get() and set() skips it; -1 when there is none.
    */
   private drained = -1;
+  /**
+   * One frame entry remembered with its frame's view, for the VMO I/O fast path
+   * (VmObjectPaged.readHost/writeHost): while `viewIndex` is not -1, the entry at `viewIndex` is
+   * the frame `view` shows. Every change to the entries forgets it, so it can never be stale;
+   * it moves with the list when a node hands its list to another.
+   */
+  viewIndex = -1;
+  view: Uint8Array | null = null;
   /** Frames held (entries that are frames). */
   frameCount = 0;
   /** Markers held. */
@@ -114,6 +122,7 @@ export class VmPageList {
     const old = chunk[slot]!;
     if (old === entry) return old;
     chunk[slot] = entry;
+    this.viewIndex = -1;
     this.account(old, -1);
     this.account(entry, 1);
     if (old > 0) chunk[FRAME_SLOT]!--;
@@ -427,6 +436,7 @@ export class VmPageList {
   detachChunk(key: number): Chunk | undefined {
     const chunk = this.chunkAt(key);
     if (chunk === undefined) return undefined;
+    this.viewIndex = -1;
     this.dropChunk(key);
     this.accountChunk(chunk, -1);
     this.reportChunk(key, chunk, -1);
@@ -441,6 +451,7 @@ export class VmPageList {
     }
     assert(!this.chunks.has(key), 'attaching over an existing chunk');
     assert(chunk[COUNT_SLOT]! > 0, 'attaching an empty chunk');
+    this.viewIndex = -1;
     this.chunks.set(key, chunk);
     this.keyAdded(key);
     // The one-entry lookup cache may remember that this key had no chunk.

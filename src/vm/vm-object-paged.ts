@@ -13,7 +13,7 @@ import {
   ZX_ERR_UNAVAILABLE,
   ZX_OK,
 } from '../abi/constants.ts';
-import { copyFromFrame, copyIntoArena } from '../pmm/frame-runs.ts';
+import { copyFromFrame, copyFromView, copyIntoView } from '../pmm/frame-runs.ts';
 import type { PhysicalMemory } from '../pmm/pmm.ts';
 import { assert } from '../util/assert.ts';
 import { because } from '../util/reason.ts';
@@ -43,6 +43,12 @@ import * as why from './vm-reasons.ts';
 
 /** PAGE_SIZE as this module's own constant, which V8 folds (see util/u64.ts). */
 const PAGE_SIZE = SHARED_PAGE_SIZE;
+/** ZX_CACHE_POLICY_CACHED and ZX_OK, likewise. */
+const CACHED = ZX_CACHE_POLICY_CACHED;
+const OK = ZX_OK;
+/** The copies of readHost and writeHost, likewise (an imported function is checked per call). */
+const copyOut = copyFromView;
+const copyIn = copyIntoView;
 
 /** Where a child VMO's pages are: its own new node, or its parent's node at an offset. */
 export interface VmoChildOf {
@@ -181,52 +187,6 @@ export class VmObjectPaged extends VmObject {
     if (wait !== ZX_OK) return wait;
     this.cow.read(this.cowRange(range), dst, dstOffset);
     return ZX_OK;
-  }
-
-  /**
-   * read() of `length` bytes at byte `offset` into dst[0...] (host memory at least that long).
-   * Within one page of a VMO not under a pager and not discarded (a 4 KiB read), the frame
-   * the page shows (its own, an ancestor's, or the zero page) is copied from directly.
-   */
-  readAt(offset: number, length: number, dst: Uint8Array): number {
-    const page = Math.floor(offset / PAGE_SIZE);
-    const inPage = offset - page * PAGE_SIZE;
-    const cow = this.cow;
-    if (inPage + length > PAGE_SIZE || cow.pagerTree || this.isDiscarded) {
-      return this.readSpan(page, inPage, length, dst);
-    }
-    copyFromFrame(cow.pmm, cow.frameForRead(page + this.cowOffset), inPage, dst, length);
-    return ZX_OK;
-  }
-
-  /**
-   * write() of `length` bytes of src[0...] at byte `offset`. Within one page the node already
-   * owns, of a VMO not under a pager and not discarded, the bytes go straight to its frame:
-   * nothing is allocated, forked or unmapped.
-   */
-  writeAt(offset: number, length: number, src: Uint8Array): number {
-    const page = Math.floor(offset / PAGE_SIZE);
-    const inPage = offset - page * PAGE_SIZE;
-    const cow = this.cow;
-    const entry =
-      inPage + length > PAGE_SIZE || cow.pagerTree || this.isDiscarded
-        ? EMPTY
-        : cow.pages.get(page + this.cowOffset);
-    if (!isFrame(entry)) return this.writeSpan(page, inPage, length, src);
-    const pmm = cow.pmm;
-    const frame = entryFrame(entry);
-    copyIntoArena(pmm.arenaOf(frame), pmm.frameOffset(frame) + inPage, src, 0, length);
-    return ZX_OK;
-  }
-
-  /** readAt's way for more than a page, or under a pager, or discardable (out of line). */
-  private readSpan(page: number, inPage: number, length: number, dst: Uint8Array): number {
-    return this.read({ page, inPage, length }, dst, 0);
-  }
-
-  /** writeAt's way where the page needs more than a copy (out of line). */
-  private writeSpan(page: number, inPage: number, length: number, src: Uint8Array): number {
-    return this.write({ page, inPage, length }, src, 0);
   }
 
   write(range: PageRange, src: Uint8Array, srcOffset: number): number {
@@ -398,14 +358,97 @@ export class VmObjectPaged extends VmObject {
     return this.checkedUser(offset, length, copy, user, buffer);
   }
 
+  // zx_vmo_read and zx_vmo_write between host memory and a VMO, at number offsets. The common
+  // case is small enough for the JIT to inline into the syscall: the page is the one the last
+  // transfer found a frame of this VMO's own node at (its page list remembers that frame's view
+  // until any of its entries changes), the transfer lies within it, and the VMO is cached, in
+  // range, not under a pager and not discarded. Anything else, every failure among it, goes out
+  // of line to hostRead/hostWrite, which make readUser's checks in readUser's order.
+
   override readHost(offset: number, length: number, dst: Uint8Array): number {
-    const status = this.checkUser(offset, length);
-    return status !== ZX_OK || length === 0 ? status : this.readAt(offset, length, dst);
+    const page = Math.floor(offset / PAGE_SIZE);
+    const inPage = offset - page * PAGE_SIZE;
+    const pages = this.cow.pages;
+    if (page + this.cowOffset !== pages.viewIndex || !this.isPlainPage(offset, inPage, length)) {
+      return this.hostRead(offset, length, dst);
+    }
+    copyOut(pages.view!, inPage, dst, length);
+    return OK;
   }
 
   override writeHost(offset: number, length: number, src: Uint8Array): number {
+    const page = Math.floor(offset / PAGE_SIZE);
+    const inPage = offset - page * PAGE_SIZE;
+    const pages = this.cow.pages;
+    if (page + this.cowOffset !== pages.viewIndex || !this.isPlainPage(offset, inPage, length)) {
+      return this.hostWrite(offset, length, src);
+    }
+    copyIn(pages.view!, inPage, src, length);
+    return OK;
+  }
+
+  /**
+   * True when a transfer of `length` bytes at `offset` (`inPage` into its page) may be copied
+   * straight between the caller and a frame: it moves some bytes (a zero-length transfer never
+   * touches the buffer, which may even be detached), ends within the page and within the VMO,
+   * and the VMO is cached, not under a pager and not discarded.
+   */
+  private isPlainPage(offset: number, inPage: number, length: number): boolean {
+    return (
+      length > 0 &&
+      inPage + length <= PAGE_SIZE &&
+      offset + length <= this.sizePages * PAGE_SIZE &&
+      this.cachePolicy === CACHED &&
+      !this.cow.pagerTree &&
+      !this.isDiscarded
+    );
+  }
+
+  /**
+   * readHost's way for everything but its common case: readUser's checks; then, within one
+   * plain page, a copy from the frame the page shows (its own, an ancestor's, or the zero
+   * page), remembered when it is the node's own; else read().
+   */
+  private hostRead(offset: number, length: number, dst: Uint8Array): number {
     const status = this.checkUser(offset, length);
-    return status !== ZX_OK || length === 0 ? status : this.writeAt(offset, length, src);
+    if (status !== ZX_OK || length === 0) return status;
+    const page = Math.floor(offset / PAGE_SIZE);
+    const inPage = offset - page * PAGE_SIZE;
+    if (!this.isPlainPage(offset, inPage, length)) {
+      return this.read({ page, inPage, length }, dst, 0);
+    }
+    const cow = this.cow;
+    const index = page + this.cowOffset;
+    const entry = cow.pages.get(index);
+    if (isFrame(entry)) {
+      copyFromView(this.rememberView(index, entryFrame(entry)), inPage, dst, length);
+    } else copyFromFrame(cow.pmm, cow.frameForRead(index), inPage, dst, length);
+    return ZX_OK;
+  }
+
+  /**
+   * writeHost's way for everything but its common case: writeUser's checks; then, within one
+   * plain page whose frame the node owns, a copy into it (nothing to allocate, fork or unmap),
+   * the frame remembered; else write().
+   */
+  private hostWrite(offset: number, length: number, src: Uint8Array): number {
+    const status = this.checkUser(offset, length);
+    if (status !== ZX_OK || length === 0) return status;
+    const page = Math.floor(offset / PAGE_SIZE);
+    const inPage = offset - page * PAGE_SIZE;
+    const index = page + this.cowOffset;
+    const entry = this.isPlainPage(offset, inPage, length) ? this.cow.pages.get(index) : EMPTY;
+    if (!isFrame(entry)) return this.write({ page, inPage, length }, src, 0);
+    copyIntoView(this.rememberView(index, entryFrame(entry)), inPage, src, length);
+    return ZX_OK;
+  }
+
+  /** Has the node's page list remember `frame`, its entry at `index`, and its view. */
+  private rememberView(index: number, frame: number): Uint8Array {
+    const pages = this.cow.pages;
+    pages.viewIndex = index;
+    pages.view = this.cow.pmm.frameView(frame);
+    return pages.view;
   }
 
   /** The checks of readUser and writeUser, which differ only in where `copy` moves bytes. */
