@@ -3,7 +3,7 @@
 // COMMIT + DECOMMIT of 1 MiB beside allocating a zero-filled 1 MiB Uint8Array.
 //
 // Targets: a 1 MiB transfer reaches at least 60% of the raw copy's throughput; a 4 KiB
-// transfer takes at most 3x the raw copy's time.
+// transfer takes at most 1.5x the raw copy's time (issue 10; 3x before).
 //
 // The "recycled frames" rows read and write a VMO whose pages were committed from frames that
 // another VMO had freed, as in any kernel that has run for a while. The PMM hands freed frames
@@ -107,7 +107,7 @@ function transfers(
   }
 }
 
-transfers('4 KiB', 4 * KiB, [['', vmo4k]], { maxRatio: 3 });
+transfers('4 KiB', 4 * KiB, [['', vmo4k]], { maxRatio: 1.5 });
 transfers(
   '1 MiB',
   MiB,
