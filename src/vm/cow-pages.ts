@@ -204,17 +204,18 @@ export class VmCowPages {
     // A visible ancestor's page (under a pager) is always copied.
     const holder = this.foundHolder;
     const taken = isFrame(seen) && holder!.hidden && viewersAt(holder!, this.foundIndex) === 1;
-    const needed = taken ? 0 : 1;
     const pmm = this.pmm;
-    let found: number | undefined = seen;
-    if (pmm.freeFrames < needed + pmm.watermarkFrames) {
+    let frame: number;
+    if (pmm.freeFrames < (taken ? 0 : 1) + pmm.watermarkFrames) {
       // Reclaiming may change the tree: count again and walk again.
       if (!pmm.ensureFree(this.allocationsFor(index, index + 1), this.owner)) {
         return ZX_ERR_NO_MEMORY;
       }
-      found = undefined;
-    }
-    const frame = this.requireOwned(index, false, found, taken);
+      frame = this.requireOwned(index, false);
+    } else if (isFrame(seen)) {
+      // The usual fork: the walk above found the page, so it is taken or copied at once.
+      frame = this.ownAncestorPage(index, seen, taken, false);
+    } else frame = this.requireOwned(index, false, seen, taken);
     this.notifyRemoved(index, index + 1);
     return frame;
   }
@@ -580,30 +581,45 @@ export class VmCowPages {
     if (entry === EMPTY && this.parent !== null && index < this.parentLimit) {
       const found = seen ?? this.parentEntry(index);
       if (isFrame(found)) {
-        const holder = this.foundHolder!;
-        const at = this.foundIndex;
-        assert(holder.hidden || this.pagerTree, 'a page held by a visible ancestor');
         // A visible ancestor's page (under a pager) is copied: it stays where it is. A hidden
         // one's moves here when this node is its only viewer.
+        const holder = this.foundHolder!;
         const moves =
           seen !== undefined && seenMoves !== undefined
             ? seenMoves
-            : holder.hidden && viewersAt(holder, at) === 1;
-        if (moves) {
-          holder.pages.set(at, EMPTY);
-          this.pages.set(index, found);
-          return entryFrame(found);
-        }
-        // Once this node holds its copy, the original has one viewer fewer (cow-counts.ts).
-        const frame = pmm.alloc(FrameUse.vmo, false);
-        if (!overwritten) {
-          pmm.arenaOf(frame).set(pmm.frameView(entryFrame(found)), pmm.frameOffset(frame));
-        }
-        this.pages.set(index, frameEntry(frame));
-        return frame;
+            : holder.hidden && viewersAt(holder, this.foundIndex) === 1;
+        return this.ownAncestorPage(index, found, moves, overwritten);
       }
     }
     const frame = pmm.alloc(FrameUse.vmo, !overwritten);
+    this.pages.set(index, frameEntry(frame));
+    return frame;
+  }
+
+  /**
+   * Gives page `index` the ancestor's page `found` that parentEntry() just returned
+   * (foundHolder and foundIndex say where): moved here when `moves` (this node is its last
+   * viewer), else copied into a new frame (reserved by the caller), unless `overwritten`.
+   */
+  private ownAncestorPage(
+    index: number,
+    found: number,
+    moves: boolean,
+    overwritten: boolean,
+  ): number {
+    const holder = this.foundHolder!;
+    assert(holder.hidden || this.pagerTree, 'a page held by a visible ancestor');
+    if (moves) {
+      holder.pages.set(this.foundIndex, EMPTY);
+      this.pages.set(index, found);
+      return entryFrame(found);
+    }
+    // Once this node holds its copy, the original has one viewer fewer (cow-counts.ts).
+    const pmm = this.pmm;
+    const frame = pmm.alloc(FrameUse.vmo, false);
+    if (!overwritten) {
+      pmm.arenaOf(frame).set(pmm.frameView(entryFrame(found)), pmm.frameOffset(frame));
+    }
     this.pages.set(index, frameEntry(frame));
     return frame;
   }
