@@ -47,8 +47,8 @@ export interface PageRange {
 export interface CowView {
   readonly cowOffset: number;
   readonly sizePages: number;
-  /** Anything holding translations of the view's pages (mappings); skipped when empty. */
-  readonly observers: { readonly size: number };
+  /** How many mappings (observers) the view has: a view with none is skipped. */
+  readonly mappingCount: number;
   /** Where the view sits in its node's `views` (kept by the node, so removal is O(1)). */
   viewSlot: number;
   /** Frames of the view's pages [start, end) were freed or replaced. */
@@ -542,10 +542,13 @@ export class VmCowPages {
 
   /** Tells every view mapping pages [start, end) of this node that their frames changed. */
   notifyRemoved(start: number, end: number): void {
-    // Under a pager, nodes below a visible one may map its frames too.
-    if (this.children.length > 0 && !this.hidden) notifyDescendants(this, start, end);
+    // Under a pager, nodes below a visible one may map its frames too (only there do visible
+    // nodes have children).
+    if (this.pagerTree && !this.hidden && this.children.length > 0) {
+      notifyDescendants(this, start, end);
+    }
     for (const view of this.views) {
-      if (view.observers.size === 0) continue;
+      if (view.mappingCount === 0) continue;
       const from = Math.max(start, view.cowOffset);
       const to = Math.min(end, view.cowOffset + view.sizePages);
       if (from < to) view.unmapPages(from - view.cowOffset, to - view.cowOffset);
@@ -555,7 +558,7 @@ export class VmCowPages {
   /** Tells every view mapping pages [start, end) that they are now shared copy-on-write. */
   notifyWriteProtected(start: number, end: number): void {
     for (const view of this.views) {
-      if (view.observers.size === 0) continue;
+      if (view.mappingCount === 0) continue;
       const from = Math.max(start, view.cowOffset);
       const to = Math.min(end, view.cowOffset + view.sizePages);
       if (from < to) view.writeProtectPages(from - view.cowOffset, to - view.cowOffset);
