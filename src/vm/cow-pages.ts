@@ -28,7 +28,14 @@ import { HoleCounts, WindowCover } from './cow-counts.ts';
 import { notifyDescendants, pagerZeroMarkers } from './cow-pager-tree.ts';
 import { releaseNode } from './cow-release.ts';
 import { freeUnseen, uniformViewers, viewersAt } from './cow-viewers.ts';
-import { forEachParentRun, liveHolder, SKIP_MIN_HOPS, SkipCache, segmentsOf } from './cow-walk.ts';
+import {
+  forEachParentRun,
+  liveHolder,
+  parentFramesIn,
+  SKIP_MIN_HOPS,
+  SkipCache,
+  segmentsOf,
+} from './cow-walk.ts';
 import { EMPTY, entryFrame, frameEntry, isFrame, VmPageList, ZERO_MARKER } from './page-list.ts';
 import type { PageSource } from './page-source.ts';
 import type { VmoAttribution } from './vm-object.ts';
@@ -364,7 +371,7 @@ export class VmCowPages {
     // Under a pager every page the ancestors show may hold content, supplied or not yet.
     const markers = this.pagerTree
       ? pagerZeroMarkers(this, start, end)
-      : this.parentFramesIn(start, end);
+      : parentFramesIn(this, start, end);
     this.releaseRange(start, end, () => {
       if (end >= this.parentLimit && start < this.parentLimit) this.lowerParentLimit(start);
       else for (const index of markers) this.pages.set(index, ZERO_MARKER);
@@ -487,30 +494,6 @@ export class VmCowPages {
     return pinned;
   }
 
-  /**
-   * Pages of [start, end) (within the parent limit) that need a zero marker once this node's
-   * entries there are dropped: where the ancestors show a frame, and where this node holds an
-   * entry but its skip list names a holder that has none there and is not where lookups end (the
-   * node took that page from it, or the holder merged into the node): what lies above is not
-   * known, and a marker keeps the page reading zero. Exact segments never name such a holder.
-   */
-  parentFramesIn(start: number, end: number): number[] {
-    const found: number[] = [];
-    const own = this.pages;
-    forEachParentRun(this, start, end, (holder, holderStart, holderEnd, delta) => {
-      holder.pages.forEach(holderStart, holderEnd, (index, entry) => {
-        if (isFrame(entry)) found.push(index - delta);
-      });
-      if (own.isEmpty || (!holder.dead && holder.parent === null)) return;
-      own.forEach(holderStart - delta, holderEnd - delta, (index) => {
-        const at = index + delta;
-        if (holder.pages.get(at) !== EMPTY) return;
-        if (holder.dead || at < holder.parentLimit) found.push(index);
-      });
-    });
-    return found;
-  }
-
   attribution(): VmoAttribution {
     return nodeAttribution(this);
   }
@@ -604,9 +587,8 @@ export class VmCowPages {
   }
 
   /**
-   * Gives page `index` the ancestor's page `found` that parentEntry() just returned
-   * (foundHolder and foundIndex say where): moved here when `moves` (this node is its last
-   * viewer), else copied into a new frame (reserved by the caller), unless `overwritten`.
+   * Page `index` takes the ancestor's page `found` (where parentEntry() found it): moved here
+   * when `moves` (its last viewer), else copied into a frame the caller reserved.
    */
   private ownAncestorPage(
     index: number,
