@@ -28,7 +28,14 @@ import { HoleCounts, WindowCover } from './cow-counts.ts';
 import { notifyDescendants, pagerZeroMarkers } from './cow-pager-tree.ts';
 import { releaseNode } from './cow-release.ts';
 import { freeUnseen, uniformViewers, viewersAt } from './cow-viewers.ts';
-import { forEachParentRun, liveHolder, SKIP_MIN_HOPS, SkipCache, segmentsOf } from './cow-walk.ts';
+import {
+  forEachParentRun,
+  liveHolder,
+  parentFramesIn,
+  SKIP_MIN_HOPS,
+  SkipCache,
+  segmentsOf,
+} from './cow-walk.ts';
 import { EMPTY, entryFrame, frameEntry, isFrame, VmPageList, ZERO_MARKER } from './page-list.ts';
 import type { PageSource } from './page-source.ts';
 import type { VmoAttribution } from './vm-object.ts';
@@ -47,8 +54,8 @@ export interface PageRange {
 export interface CowView {
   readonly cowOffset: number;
   readonly sizePages: number;
-  /** Anything holding translations of the view's pages (mappings); skipped when empty. */
-  readonly observers: { readonly size: number };
+  /** How many mappings (observers) the view has: a view with none is skipped. */
+  readonly mappingCount: number;
   /** Where the view sits in its node's `views` (kept by the node, so removal is O(1)). */
   viewSlot: number;
   /** Frames of the view's pages [start, end) were freed or replaced. */
@@ -153,19 +160,23 @@ export class VmCowPages {
    * then say where the lookup ended.
    */
   parentEntry(index: number): number {
-    const cache = this.skip;
-    if (cache?.validFor(this)) {
-      const i = cache.find(index);
-      const holder = liveHolder(cache.segments, i);
-      const at = index + cache.segments.deltas[i]!;
-      this.foundHolder = holder;
-      this.foundIndex = at;
-      return holder.pages.get(at);
-    }
+    // The parent first: where it holds an entry (a snapshot of a VMO, the usual tree) one hop
+    // reads fewer objects than the skip list, which pays off only further up.
     let current = this.parent!;
     let at = index + this.parentOffset;
-    let hops = 1;
     let entry = current.pages.get(at);
+    if (entry === EMPTY && current.parent !== null && at < current.parentLimit) {
+      const cache = this.skip;
+      if (cache?.validFor(this)) {
+        const i = cache.find(index);
+        const holder = liveHolder(cache.segments, i);
+        at = index + cache.segments.deltas[i]!;
+        this.foundHolder = holder;
+        this.foundIndex = at;
+        return holder.pages.get(at);
+      }
+    }
+    let hops = 1;
     while (entry === EMPTY && current.parent !== null && at < current.parentLimit) {
       at += current.parentOffset;
       current = current.parent;
@@ -204,17 +215,18 @@ export class VmCowPages {
     // A visible ancestor's page (under a pager) is always copied.
     const holder = this.foundHolder;
     const taken = isFrame(seen) && holder!.hidden && viewersAt(holder!, this.foundIndex) === 1;
-    const needed = taken ? 0 : 1;
     const pmm = this.pmm;
-    let found: number | undefined = seen;
-    if (pmm.freeFrames < needed + pmm.watermarkFrames) {
+    let frame: number;
+    if (pmm.freeFrames < (taken ? 0 : 1) + pmm.watermarkFrames) {
       // Reclaiming may change the tree: count again and walk again.
       if (!pmm.ensureFree(this.allocationsFor(index, index + 1), this.owner)) {
         return ZX_ERR_NO_MEMORY;
       }
-      found = undefined;
-    }
-    const frame = this.requireOwned(index, false, found, taken);
+      frame = this.requireOwned(index, false);
+    } else if (isFrame(seen)) {
+      // The usual fork: the walk above found the page, so it is taken or copied at once.
+      frame = this.ownAncestorPage(index, seen, taken, false);
+    } else frame = this.requireOwned(index, false, seen, taken);
     this.notifyRemoved(index, index + 1);
     return frame;
   }
@@ -359,7 +371,7 @@ export class VmCowPages {
     // Under a pager every page the ancestors show may hold content, supplied or not yet.
     const markers = this.pagerTree
       ? pagerZeroMarkers(this, start, end)
-      : this.parentFramesIn(start, end);
+      : parentFramesIn(this, start, end);
     this.releaseRange(start, end, () => {
       if (end >= this.parentLimit && start < this.parentLimit) this.lowerParentLimit(start);
       else for (const index of markers) this.pages.set(index, ZERO_MARKER);
@@ -482,30 +494,6 @@ export class VmCowPages {
     return pinned;
   }
 
-  /**
-   * Pages of [start, end) (within the parent limit) that need a zero marker once this node's
-   * entries there are dropped: where the ancestors show a frame, and where this node holds an
-   * entry but its skip list names a holder that has none there and is not where lookups end (the
-   * node took that page from it, or the holder merged into the node): what lies above is not
-   * known, and a marker keeps the page reading zero. Exact segments never name such a holder.
-   */
-  parentFramesIn(start: number, end: number): number[] {
-    const found: number[] = [];
-    const own = this.pages;
-    forEachParentRun(this, start, end, (holder, holderStart, holderEnd, delta) => {
-      holder.pages.forEach(holderStart, holderEnd, (index, entry) => {
-        if (isFrame(entry)) found.push(index - delta);
-      });
-      if (own.isEmpty || (!holder.dead && holder.parent === null)) return;
-      own.forEach(holderStart - delta, holderEnd - delta, (index) => {
-        const at = index + delta;
-        if (holder.pages.get(at) !== EMPTY) return;
-        if (holder.dead || at < holder.parentLimit) found.push(index);
-      });
-    });
-    return found;
-  }
-
   attribution(): VmoAttribution {
     return nodeAttribution(this);
   }
@@ -537,10 +525,13 @@ export class VmCowPages {
 
   /** Tells every view mapping pages [start, end) of this node that their frames changed. */
   notifyRemoved(start: number, end: number): void {
-    // Under a pager, nodes below a visible one may map its frames too.
-    if (this.children.length > 0 && !this.hidden) notifyDescendants(this, start, end);
+    // Under a pager, nodes below a visible one may map its frames too (only there do visible
+    // nodes have children).
+    if (this.pagerTree && !this.hidden && this.children.length > 0) {
+      notifyDescendants(this, start, end);
+    }
     for (const view of this.views) {
-      if (view.observers.size === 0) continue;
+      if (view.mappingCount === 0) continue;
       const from = Math.max(start, view.cowOffset);
       const to = Math.min(end, view.cowOffset + view.sizePages);
       if (from < to) view.unmapPages(from - view.cowOffset, to - view.cowOffset);
@@ -550,7 +541,7 @@ export class VmCowPages {
   /** Tells every view mapping pages [start, end) that they are now shared copy-on-write. */
   notifyWriteProtected(start: number, end: number): void {
     for (const view of this.views) {
-      if (view.observers.size === 0) continue;
+      if (view.mappingCount === 0) continue;
       const from = Math.max(start, view.cowOffset);
       const to = Math.min(end, view.cowOffset + view.sizePages);
       if (from < to) view.writeProtectPages(from - view.cowOffset, to - view.cowOffset);
@@ -580,30 +571,44 @@ export class VmCowPages {
     if (entry === EMPTY && this.parent !== null && index < this.parentLimit) {
       const found = seen ?? this.parentEntry(index);
       if (isFrame(found)) {
-        const holder = this.foundHolder!;
-        const at = this.foundIndex;
-        assert(holder.hidden || this.pagerTree, 'a page held by a visible ancestor');
         // A visible ancestor's page (under a pager) is copied: it stays where it is. A hidden
         // one's moves here when this node is its only viewer.
+        const holder = this.foundHolder!;
         const moves =
           seen !== undefined && seenMoves !== undefined
             ? seenMoves
-            : holder.hidden && viewersAt(holder, at) === 1;
-        if (moves) {
-          holder.pages.set(at, EMPTY);
-          this.pages.set(index, found);
-          return entryFrame(found);
-        }
-        // Once this node holds its copy, the original has one viewer fewer (cow-counts.ts).
-        const frame = pmm.alloc(FrameUse.vmo, false);
-        if (!overwritten) {
-          pmm.arenaOf(frame).set(pmm.frameView(entryFrame(found)), pmm.frameOffset(frame));
-        }
-        this.pages.set(index, frameEntry(frame));
-        return frame;
+            : holder.hidden && viewersAt(holder, this.foundIndex) === 1;
+        return this.ownAncestorPage(index, found, moves, overwritten);
       }
     }
     const frame = pmm.alloc(FrameUse.vmo, !overwritten);
+    this.pages.set(index, frameEntry(frame));
+    return frame;
+  }
+
+  /**
+   * Page `index` takes the ancestor's page `found` (where parentEntry() found it): moved here
+   * when `moves` (its last viewer), else copied into a frame the caller reserved.
+   */
+  private ownAncestorPage(
+    index: number,
+    found: number,
+    moves: boolean,
+    overwritten: boolean,
+  ): number {
+    const holder = this.foundHolder!;
+    assert(holder.hidden || this.pagerTree, 'a page held by a visible ancestor');
+    if (moves) {
+      holder.pages.set(this.foundIndex, EMPTY);
+      this.pages.set(index, found);
+      return entryFrame(found);
+    }
+    // Once this node holds its copy, the original has one viewer fewer (cow-counts.ts).
+    const pmm = this.pmm;
+    const frame = pmm.alloc(FrameUse.vmo, false);
+    if (!overwritten) {
+      pmm.arenaOf(frame).set(pmm.frameView(entryFrame(found)), pmm.frameOffset(frame));
+    }
     this.pages.set(index, frameEntry(frame));
     return frame;
   }

@@ -11,7 +11,7 @@ import { ZX_ERR_NO_MEMORY } from '../abi/constants.ts';
 import { FrameUse } from '../pmm/pmm.ts';
 import type { VmCowPages } from './cow-pages.ts';
 import { viewersAt } from './cow-viewers.ts';
-import { forEachParentRun } from './cow-walk.ts';
+import { forEachParentRun, parentFramesIn } from './cow-walk.ts';
 import { CHUNK, EMPTY, entryFrame, frameEntry, isFrame, ZERO_MARKER } from './page-list.ts';
 
 /** Taken pages: frame entries by page offset within the range (pages not listed are zero). */
@@ -54,7 +54,7 @@ export function takePages(node: VmCowPages, start: number, end: number): SpliceL
   const taken: { offset: number; entry: number }[] = [];
   let markers: number[] = [];
   if (node.parent !== null) {
-    markers = node.parentFramesIn(start, end);
+    markers = parentFramesIn(node, start, end);
     const own = node.pages;
     let copies = 0;
     forEachParentRun(node, start, end, (holder, holderStart, holderEnd, delta) => {
@@ -114,7 +114,7 @@ export function supplyPages(
   list: SpliceList,
 ): void {
   const end = start + length;
-  const markers = node.parent !== null ? node.parentFramesIn(start, end) : [];
+  const markers = node.parent !== null ? parentFramesIn(node, start, end) : [];
   node.releaseRange(start, end, () => {
     for (const index of markers) node.pages.set(index, ZERO_MARKER);
   });

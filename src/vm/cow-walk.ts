@@ -17,7 +17,7 @@
 // - ancestors lose pages other leaves cannot see, and gain pages only when a hidden node merges
 //   into its only child. A page the leaf takes from its holder leaves the segment naming a holder
 //   that no longer has it; the leaf's own entry answers for it from then on, and where the leaf
-//   drops that entry a zero marker takes its place (cow-pages.ts parentFramesIn). A merge
+//   drops that entry a zero marker takes its place (parentFramesIn below). A merge
 //   into a hidden child leaves a forward on the dead node (mergedInto, mergedShift): segments
 //   naming it are redirected to the child when next used (liveHolder). A merge into a leaf moves
 //   the pages into the leaf itself, and its segments naming the dead node then read that node's
@@ -27,6 +27,7 @@
 
 import { assert } from '../util/assert.ts';
 import type { VmCowPages } from './cow-pages.ts';
+import { EMPTY, isFrame } from './page-list.ts';
 
 /** Hops up the tree after which a leaf whose skip list was dropped makes a new one. */
 export const SKIP_MIN_HOPS = 3;
@@ -407,6 +408,30 @@ export function forEachParentRun(
     const b = Math.min(end, ends[i]!);
     visit(holder, a + deltas[i]!, b + deltas[i]!, deltas[i]!);
   }
+}
+
+/**
+ * Pages of [start, end) of `node` (within its parent limit) that need a zero marker once this node's
+ * entries there are dropped: where the ancestors show a frame, and where this node holds an
+ * entry but its skip list names a holder that has none there and is not where lookups end (the
+ * node took that page from it, or the holder merged into the node): what lies above is not
+ * known, and a marker keeps the page reading zero. Exact segments never name such a holder.
+ */
+export function parentFramesIn(node: VmCowPages, start: number, end: number): number[] {
+  const found: number[] = [];
+  const own = node.pages;
+  forEachParentRun(node, start, end, (holder, holderStart, holderEnd, delta) => {
+    holder.pages.forEach(holderStart, holderEnd, (index, entry) => {
+      if (isFrame(entry)) found.push(index - delta);
+    });
+    if (own.isEmpty || (!holder.dead && holder.parent === null)) return;
+    own.forEach(holderStart - delta, holderEnd - delta, (index) => {
+      const at = index + delta;
+      if (holder.pages.get(at) !== EMPTY) return;
+      if (holder.dead || at < holder.parentLimit) found.push(index);
+    });
+  });
+  return found;
 }
 
 /**

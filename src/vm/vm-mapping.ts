@@ -49,6 +49,10 @@ export class VmMapping extends VmAddressRegionOrMapping implements PageObserver 
   /** Protection ranges: [starts[i], starts[i + 1] or end) has permissions perms[i]. */
   private starts: number[];
   private perms: number[];
+  /** perms[0] while there is one range (the usual case, read by every fault), else -1. */
+  private solePerms: number;
+  /** options.streamSize, kept here so that a fault reads no other object for it. */
+  private readonly streamSize: (() => bigint) | null;
   /** The VMO page a write fault of this mapping is resolving (-1 when none; see fault). */
   private faultingPage = -1;
   /** Whether that fault's own entry was left for the fault to replace. */
@@ -71,6 +75,8 @@ export class VmMapping extends VmAddressRegionOrMapping implements PageObserver 
     this.options = options;
     this.starts = [base];
     this.perms = [perms];
+    this.solePerms = perms;
+    this.streamSize = options.streamSize;
     vmo.addMapping(this);
   }
 
@@ -84,8 +90,8 @@ export class VmMapping extends VmAddressRegionOrMapping implements PageObserver 
 
   /** The permissions at `addr` (inside the mapping). */
   permsAt(addr: number): number {
+    if (this.solePerms >= 0) return this.solePerms;
     const starts = this.starts;
-    if (starts.length === 1) return this.perms[0]!;
     let lo = 0;
     let hi = starts.length - 1;
     while (lo < hi) {
@@ -105,6 +111,11 @@ export class VmMapping extends VmAddressRegionOrMapping implements PageObserver 
       if (from < to) found.push([from, to, this.perms[i]!]);
     }
     return found;
+  }
+
+  /** Keeps solePerms in step with the protection ranges. */
+  private rangesChanged(): void {
+    this.solePerms = this.starts.length === 1 ? this.perms[0]! : -1;
   }
 
   /**
@@ -148,7 +159,7 @@ export class VmMapping extends VmAddressRegionOrMapping implements PageObserver 
 
   /** Pages past the stream size fault for FAULT_BEYOND_STREAM_SIZE mappings. */
   streamLimitPages(): number {
-    const streamSize = this.options.streamSize;
+    const streamSize = this.streamSize;
     if (streamSize === null) return Number.POSITIVE_INFINITY;
     return Number((streamSize() + PAGE_MASK_N) >> PAGE_SHIFT_N);
   }
@@ -205,6 +216,7 @@ export class VmMapping extends VmAddressRegionOrMapping implements PageObserver 
     }
     this.starts = starts;
     this.perms = values;
+    this.rangesChanged();
     if ((perms & PERM_READ) === 0) this.unmapTranslations(start, end);
     else if ((perms & PERM_WRITE) === 0) {
       this.aspace.pageTable.protect(start / PAGE_SIZE, end / PAGE_SIZE);
@@ -252,6 +264,7 @@ export class VmMapping extends VmAddressRegionOrMapping implements PageObserver 
     this.starts = this.starts.slice(keep);
     this.perms = this.perms.slice(keep);
     this.starts[0] = newBase;
+    this.rangesChanged();
     this.vmoPage += (newBase - this.base) / PAGE_SIZE;
     this.size = this.end - newBase;
     this.base = newBase;
@@ -266,6 +279,7 @@ export class VmMapping extends VmAddressRegionOrMapping implements PageObserver 
     while (count > 1 && this.starts[count - 1]! >= newEnd) count--;
     this.starts.length = count;
     this.perms.length = count;
+    this.rangesChanged();
     this.size = newEnd - this.base;
     this.parent!.children.resized(this);
   }
@@ -295,6 +309,7 @@ export class VmMapping extends VmAddressRegionOrMapping implements PageObserver 
     const ranges = this.protectionsIn(end, this.end);
     upper.starts = ranges.map(([from]) => from);
     upper.perms = ranges.map(([, , perms]) => perms);
+    upper.rangesChanged();
     upper.mergeable = true;
     this.trimBack(start);
     this.parent!.children.insert(upper);
@@ -331,6 +346,7 @@ export class VmMapping extends VmAddressRegionOrMapping implements PageObserver 
       this.starts.push(from);
       this.perms.push(perms);
     }
+    this.rangesChanged();
     // Its translations stay: they are keyed by address and still right for this mapping.
     if (next.translates && !this.translates) {
       this.translates = true;

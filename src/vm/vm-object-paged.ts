@@ -148,11 +148,17 @@ export class VmObjectPaged extends VmObject {
    */
   pageForWrite(page: number): number {
     if (this.isDiscarded) return because(ZX_ERR_NOT_FOUND, why.DISCARDED);
-    const wait = accessPages(this.cow, page + this.cowOffset, page + this.cowOffset + 1, true);
-    if (wait !== ZX_OK) return wait;
+    const cow = this.cow;
+    const index = page + this.cowOffset;
+    // Only a tree under a pager waits for pages or tracks them (one check for the rest).
+    const paged = cow.source !== null || cow.pagerTree;
+    if (paged) {
+      const wait = accessPages(cow, index, index + 1, true);
+      if (wait !== ZX_OK) return wait;
+    }
     // Forks a page shared copy-on-write; the node unmaps the old frame from every view.
-    const frame = this.cow.frameForWrite(page + this.cowOffset);
-    if (frame >= 0) markWritten(this.cow, page + this.cowOffset, page + this.cowOffset + 1);
+    const frame = cow.frameForWrite(index);
+    if (paged && frame >= 0) markWritten(cow, index, index + 1);
     return frame;
   }
 

@@ -356,4 +356,29 @@ describe('zx_vmar_protect', () => {
     expectStatus(sys.zx_vmar_protect(vmar.handle, R, vmar.addr, 4 * PAGE), ZX_OK);
     expectStatus(storeStatus(proc, addr + 3n * P), ZX_ERR_ACCESS_DENIED);
   });
+
+  it('keeps each page its protection as a mapping goes from one range to several and back', () => {
+    const { sys, proc, vmo, vmar } = fixture();
+    const addr = map(sys, vmar.handle, RW | ZX_VM_SPECIFIC, 0, vmo, 0, 6 * PAGE);
+    expectStatus(sys.zx_vmar_protect(vmar.handle, R, addr + 4n * P, 2 * PAGE), ZX_OK);
+    // A split: the part below keeps one range (RW), the part above two (RW, then R).
+    expectStatus(sys.zx_vmar_unmap(vmar.handle, addr + 2n * P, P), ZX_OK);
+    store(proc, addr + P, new Uint8Array([1]));
+    store(proc, addr + 3n * P, new Uint8Array([1]));
+    expectStatus(storeStatus(proc, addr + 4n * P), ZX_ERR_ACCESS_DENIED);
+    // Trimming the RW page off the front leaves one range, read-only.
+    expectStatus(sys.zx_vmar_unmap(vmar.handle, addr + 3n * P, P), ZX_OK);
+    expectStatus(storeStatus(proc, addr + 4n * P), ZX_ERR_ACCESS_DENIED);
+    expectStatus(storeStatus(proc, addr + 5n * P), ZX_ERR_ACCESS_DENIED);
+    // One protection over all of it is one range again.
+    expectStatus(sys.zx_vmar_protect(vmar.handle, RW, addr + 4n * P, 2 * PAGE), ZX_OK);
+    store(proc, addr + 5n * P, new Uint8Array([2]));
+    // A read-only mapping placed right after the RW one merges with it, keeping both ranges.
+    map(sys, vmar.handle, R | ZX_VM_SPECIFIC, 2 * PAGE, vmo, 2 * PAGE, PAGE);
+    assert.equal(vmoInfo(sys, vmo).num_mappings, 2n);
+    store(proc, addr, new Uint8Array([3]));
+    expectStatus(storeStatus(proc, addr + 2n * P), ZX_ERR_ACCESS_DENIED);
+    assert.deepEqual(Array.from(readVmo(sys, vmo, 0, 1)), [3]);
+    expectCleanTables(proc);
+  });
 });
