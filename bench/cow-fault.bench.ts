@@ -13,9 +13,10 @@
 // Each iteration times a batch of faults (mitata's manual mode) and reports the time per fault;
 // replacing an exhausted snapshot, or kernel, happens between iterations, untimed.
 //
-// Baselines: a raw 4 KiB copy (Uint8Array.prototype.set), and Linux's own copy-on-write fault
-// on a MAP_PRIVATE file mapping, measured by bench/native/cow-fault.c when a C compiler (cc, gcc
-// or clang) is on PATH; without one the bench says so and leaves that baseline out.
+// Baselines: a raw 4 KiB copy (Uint8Array.prototype.set), and, measured by bench/native/cow-fault.c
+// when a C compiler (cc, gcc or clang) is on PATH, Linux's own copy-on-write fault on a
+// MAP_PRIVATE file mapping and the first touch of fresh anonymous memory; without a compiler the
+// bench says so and leaves those out.
 //
 // Targets: at most 0.5 µs per fault, and at least 4x faster than Linux's fault.
 
@@ -223,25 +224,39 @@ function findCompiler(): string | null {
   return null;
 }
 
-/** Median ns per Linux copy-on-write fault at each size, or null without a compiler. */
-function linuxFaults(): Map<number, number> | null {
-  const cc = findCompiler();
-  if (cc === null) {
-    console.log('no C compiler (cc, gcc or clang) on PATH: the Linux baseline is left out\n');
-    return null;
-  }
-  const binary = join(mkdtempSync(join(tmpdir(), 'zxvm-bench-')), 'cow-fault');
-  const built = spawnSync(cc, ['-O2', '-o', binary, join(here, 'native', 'cow-fault.c')], {
+/** Builds bench/native/NAME.c with `cc`; the binary's path. */
+function buildNative(cc: string, name: string): string {
+  const binary = join(mkdtempSync(join(tmpdir(), 'zxvm-bench-')), name);
+  const built = spawnSync(cc, ['-O2', '-o', binary, join(here, 'native', `${name}.c`)], {
     stdio: 'inherit',
   });
-  if (built.status !== 0) throw new Error(`${cc} could not build bench/native/cow-fault.c`);
-  const found = new Map<number, number>();
-  for (const size of SIZES) {
-    const run = spawnSync(binary, [String(size), flags.quick ? '3' : '7'], { encoding: 'utf8' });
-    if (run.status !== 0) throw new Error(`cow-fault ${size}: ${run.stderr}`);
-    found.set(size, Number(run.stdout.trim()));
+  if (built.status !== 0) throw new Error(`${cc} could not build bench/native/${name}.c`);
+  return binary;
+}
+
+/** Runs a native benchmark with `args`: the nanoseconds it prints. */
+function runNative(binary: string, args: string[]): number {
+  const run = spawnSync(binary, args, { encoding: 'utf8' });
+  if (run.status !== 0) throw new Error(`${binary} ${args.join(' ')}: ${run.stderr}`);
+  return Number(run.stdout.trim());
+}
+
+/**
+ * Median ns per Linux copy-on-write fault at each size, and per first touch of fresh anonymous
+ * memory (both bench/native/cow-fault.c), or null without a compiler.
+ */
+function nativeFigures(): { faults: Map<number, number>; firstTouch: number } | null {
+  const cc = findCompiler();
+  if (cc === null) {
+    console.log('no C compiler (cc, gcc or clang) on PATH: the native baselines are left out\n');
+    return null;
   }
-  return found;
+  const rounds = flags.quick ? '3' : '7';
+  const cowFault = buildNative(cc, 'cow-fault');
+  const faults = new Map<number, number>();
+  for (const size of SIZES) faults.set(size, runNative(cowFault, [String(size), rounds]));
+  const firstTouch = runNative(cowFault, ['64', rounds, 'first-touch']);
+  return { faults, firstTouch };
 }
 
 /** Stats for a figure measured outside mitata: only p50 and avg are used by the tables. */
@@ -249,7 +264,7 @@ function externalStats(ns: number): Stats {
   return { p50: ns, avg: ns, min: ns, max: ns } as unknown as Stats;
 }
 
-const linux = linuxFaults();
+const native = nativeFigures();
 const external = new Map<string, Stats>();
 const comparisons: Comparison[] = [
   {
@@ -258,8 +273,20 @@ const comparisons: Comparison[] = [
     baseline: 'raw copy 4 KiB',
   },
 ];
+// The host's own price for a page never touched, paid by C as by JavaScript: what a fork into
+// a fresh frame costs beyond it is what zxvm adds.
+const cFirstTouch = 'first touch of fresh anonymous memory in C (per page)';
+if (native !== null) {
+  external.set(cFirstTouch, externalStats(native.firstTouch));
+  comparisons.push({
+    label: 'first touch of fresh host memory vs the same in C',
+    subject: 'first touch of fresh host memory (per page)',
+    baseline: cFirstTouch,
+  });
+}
 for (const size of SIZES) {
   const linuxName = `Linux MAP_PRIVATE copy-on-write fault, ${size} MiB`;
+  const linux = native?.faults ?? null;
   if (linux !== null) external.set(linuxName, externalStats(linux.get(size)!));
   for (const frames of ['fresh', 'recycled']) {
     const subject = `first write to a copy-on-write page, ${size} MiB, ${frames} frames`;
@@ -275,6 +302,13 @@ for (const size of SIZES) {
         subject,
         baseline: linuxName,
         maxRatio: 0.25,
+      });
+    }
+    if (native !== null && frames === 'fresh') {
+      comparisons.push({
+        label: `${size} MiB, fresh frames vs a first touch in C`,
+        subject,
+        baseline: cFirstTouch,
       });
     }
   }
