@@ -37,7 +37,14 @@ export function releaseNode(node: VmCowPages): void {
   const limit = node.parentLimit;
   // Where pages may be left without a viewer; when no sibling bounds that, everything seen. A
   // visible parent (under a pager) keeps what it holds, and has only visible nodes above it.
-  const candidates = parent.hidden ? blockedIndices(parent, node, from, to) : [];
+  // Only pages the node looked up can lose their last viewer with it: where it holds an entry of
+  // its own, what lies above was already seen by someone else (a frame nobody sees is freed when
+  // its last viewer goes), so those candidates are dropped before anything walks up for them.
+  const blocked = parent.hidden ? blockedIndices(parent, node, from, to) : [];
+  const candidates =
+    blocked === null || node.pages.isEmpty
+      ? blocked
+      : blocked.filter((index) => node.pages.get(index - from) === EMPTY);
   const segments = candidates === null && limit > 0 ? segmentsOf(node, 0, limit) : null;
   const pmm = node.pmm;
   node.pages.clearDescending(0, ALL_PAGES, (_index, entry) => {
@@ -67,10 +74,14 @@ export function releaseNode(node: VmCowPages): void {
 }
 
 /**
- * Indices of [from, to) of `node` where no child but `exclude` may pass a lookup on: those of
- * the covering child with the fewest entries (and below a hidden one, its own such child's, in
- * turn: a loop, since hidden nodes may chain deeper than the host stack); null when at some
- * level no child covers the whole range.
+ * Indices of [from, to) of `node` where no child but `exclude` may pass a lookup on: a superset
+ * of them, the entries of one covering child (and below a hidden one, its own entries and those
+ * of one of its covering children, in turn: a loop, since hidden nodes may chain deeper than the
+ * host stack); null when at some level no child covers the whole range. Any covering child gives
+ * such a superset; the walk takes the one with the fewest entries, but goes down a hidden child
+ * only while the levels and entries it has gone through cost less than stopping at the best
+ * visible child seen on the way (else closing the oldest of n snapshots of one VMO, a chain of
+ * n hidden nodes, would walk all n).
  */
 function blockedIndices(
   node: VmCowPages,
@@ -83,6 +94,24 @@ function blockedIndices(
   let skip = exclude;
   // What turns an index of `current` into one of `node`.
   let shift = 0;
+  // Levels gone down and entries collected so far; the cheapest stop seen (a visible child, with
+  // what `out` held, the shift and the range at its level) and what it would have cost.
+  let work = 0;
+  let stop: { child: VmCowPages; kept: number; shift: number; from: number; to: number } | null =
+    null;
+  let stopWork = Infinity;
+  const collect = (child: VmCowPages, at: number, start: number, end: number) => {
+    const toNode = at + child.parentOffset;
+    child.pages.forEach(start - child.parentOffset, end - child.parentOffset, (index) =>
+      out.push(index + toNode),
+    );
+  };
+  const stopped = (): number[] | null => {
+    if (stop === null) return null;
+    out.length = stop.kept;
+    collect(stop.child, stop.shift, stop.from, stop.to);
+    return out;
+  };
   for (;;) {
     if (from >= to) return out;
     let best: VmCowPages | null = null;
@@ -91,21 +120,30 @@ function blockedIndices(
       if (child === skip) continue;
       const a = from - child.parentOffset;
       if (a < 0 || to - child.parentOffset > child.parentLimit) continue;
-      const cost = child.pages.frameCount + child.pages.markerCount + (child.hidden ? 1 : 0);
+      const entries = child.pages.frameCount + child.pages.markerCount;
+      if (!child.hidden && work + entries < stopWork) {
+        stop = { child, kept: out.length, shift, from, to };
+        stopWork = work + entries;
+      }
+      const cost = entries + (child.hidden ? 1 : 0);
       if (cost < bestCost) {
         best = child;
         bestCost = cost;
         if (cost === 0) break;
       }
     }
-    if (best === null) return null;
+    if (best === null) return stopped();
+    if (!best.hidden) {
+      collect(best, shift, from, to);
+      return out;
+    }
+    work += bestCost;
+    if (work >= stopWork) return stopped();
+    collect(best, shift, from, to);
     const offset = best.parentOffset;
-    const toNode = shift + offset;
-    best.pages.forEach(from - offset, to - offset, (index) => out.push(index + toNode));
-    if (!best.hidden) return out;
     current = best;
     skip = null;
-    shift = toNode;
+    shift += offset;
     from -= offset;
     to -= offset;
   }
