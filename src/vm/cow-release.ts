@@ -94,36 +94,29 @@ function blockedIndices(
   let skip = exclude;
   // What turns an index of `current` into one of `node`.
   let shift = 0;
-  // Levels gone down and entries collected so far; the cheapest stop seen (a visible child, with
-  // what `out` held, the shift and the range at its level) and what it would have cost.
+  // Levels gone down and entries collected so far, and the cheapest place to stop seen: a
+  // visible child, what `out` held then, the shift and range at its level, and its total cost.
   let work = 0;
-  let stop: { child: VmCowPages; kept: number; shift: number; from: number; to: number } | null =
-    null;
+  let stopChild: VmCowPages | null = null;
+  let stopKept = 0;
+  let stopShift = 0;
+  let stopFrom = 0;
+  let stopTo = 0;
   let stopWork = Infinity;
-  const collect = (child: VmCowPages, at: number, start: number, end: number) => {
-    const toNode = at + child.parentOffset;
-    child.pages.forEach(start - child.parentOffset, end - child.parentOffset, (index) =>
-      out.push(index + toNode),
-    );
-  };
-  const stopped = (): number[] | null => {
-    if (stop === null) return null;
-    out.length = stop.kept;
-    collect(stop.child, stop.shift, stop.from, stop.to);
-    return out;
-  };
   for (;;) {
     if (from >= to) return out;
     let best: VmCowPages | null = null;
     let bestCost = Infinity;
+    let visible: VmCowPages | null = null;
+    let visibleCost = Infinity;
     for (const child of current.children) {
       if (child === skip) continue;
       const a = from - child.parentOffset;
       if (a < 0 || to - child.parentOffset > child.parentLimit) continue;
       const entries = child.pages.frameCount + child.pages.markerCount;
-      if (!child.hidden && work + entries < stopWork) {
-        stop = { child, kept: out.length, shift, from, to };
-        stopWork = work + entries;
+      if (!child.hidden && entries < visibleCost) {
+        visible = child;
+        visibleCost = entries;
       }
       const cost = entries + (child.hidden ? 1 : 0);
       if (cost < bestCost) {
@@ -132,14 +125,22 @@ function blockedIndices(
         if (cost === 0) break;
       }
     }
-    if (best === null) return stopped();
-    if (!best.hidden) {
-      collect(best, shift, from, to);
-      return out;
+    if (best !== null && !best.hidden) return collectEntries(out, best, shift, from, to);
+    if (visible !== null && work + visibleCost < stopWork) {
+      stopChild = visible;
+      stopKept = out.length;
+      stopShift = shift;
+      stopFrom = from;
+      stopTo = to;
+      stopWork = work + visibleCost;
+    }
+    if (best === null || work + bestCost >= stopWork) {
+      if (stopChild === null) return null;
+      out.length = stopKept;
+      return collectEntries(out, stopChild, stopShift, stopFrom, stopTo);
     }
     work += bestCost;
-    if (work >= stopWork) return stopped();
-    collect(best, shift, from, to);
+    collectEntries(out, best, shift, from, to);
     const offset = best.parentOffset;
     current = best;
     skip = null;
@@ -147,6 +148,21 @@ function blockedIndices(
     from -= offset;
     to -= offset;
   }
+}
+
+/** Appends the entries `child` holds in [from, to) of its parent, as indices `shift` above. */
+function collectEntries(
+  out: number[],
+  child: VmCowPages,
+  shift: number,
+  from: number,
+  to: number,
+): number[] {
+  const toNode = shift + child.parentOffset;
+  child.pages.forEach(from - child.parentOffset, to - child.parentOffset, (index) =>
+    out.push(index + toNode),
+  );
+  return out;
 }
 
 /**
