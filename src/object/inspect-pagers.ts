@@ -76,7 +76,7 @@ function bytes(page: number): string {
   return (BigInt(page) * BigInt(PAGE_SIZE)).toString();
 }
 
-function requestSnapshot(proxy: PagerProxy, request: PageRequestVm, index: number) {
+function requestSnapshot(proxy: PagerProxy, request: PageRequestVm) {
   const overlaps = request.overlaps.map(({ first, caller }) => ({
     threadKoid: threadKoid(caller),
     offset: bytes(first),
@@ -89,7 +89,7 @@ function requestSnapshot(proxy: PagerProxy, request: PageRequestVm, index: numbe
     offset: bytes(request.startPage),
     length: bytes(request.endPage - request.startPage),
     nextOffset: bytes(request.nextPage),
-    packet: proxy.packetOf(proxy.source!.outstanding[index]!),
+    packet: proxy.packetOf(request.request),
     primaryThreadKoid: primary,
     waitingThreadKoids: waiting,
     overlaps,
@@ -113,7 +113,7 @@ function vmoSnapshot(proxy: PagerProxy, vmo: VmObject): PagerVmoSnapshot | null 
     })),
     supplied: source.present,
     suppliedPages: source.presentPages,
-    requests: source.requests.map((r, i) => requestSnapshot(proxy, r, i)),
+    requests: source.requests.map((r) => requestSnapshot(proxy, r)),
   };
 }
 

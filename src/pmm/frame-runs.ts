@@ -8,7 +8,7 @@ import type { PhysicalMemory } from './pmm.ts';
 
 /** PAGE_SIZE as this module's own constant, which V8 folds (see util/u64.ts). */
 const FRAME_BYTES = PAGE_SIZE;
-/** The copy primitives of copyFromView and copyIntoView, likewise folded (their hot path). */
+/** The copy primitives of the view and arena copies, likewise folded (their hot path). */
 const copyBytes = setBytes;
 const byteLength = hostByteLength;
 
@@ -80,8 +80,8 @@ export function copyIntoArena(
   length: number,
 ): void {
   if (length === 1) arena[at] = src[from]!;
-  else if (from === 0 && length === hostByteLength(src)) arena.set(src, at);
-  else arena.set(viewBytes(src, from, length), at);
+  else if (from === 0 && length === byteLength(src)) copyBytes(arena, src, at);
+  else copyBytes(arena, viewBytes(src, from, length), at);
 }
 
 /** dst[0, length) = view[inPage, inPage + length), `view` being a frame's (PAGE_SIZE bytes). */
@@ -92,8 +92,7 @@ export function copyFromView(view: Uint8Array, inPage: number, dst: Uint8Array, 
 
 /** view[inPage, inPage + length) = src[0, length), `view` being a frame's. */
 export function copyIntoView(view: Uint8Array, inPage: number, src: Uint8Array, length: number) {
-  if (length === byteLength(src)) copyBytes(view, src, inPage);
-  else copyBytes(view, viewBytes(src, 0, length), inPage);
+  copyIntoArena(view, inPage, src, 0, length);
 }
 
 /** dst[0, length) = bytes [inPage, inPage + length) of `frame`. */

@@ -11,6 +11,8 @@ import { VmObjectPaged } from './vm-object-paged.ts';
 
 /** One outstanding request: pages [startPage, endPage) of the VMO. */
 export interface PageRequestVm {
+  /** The request itself (the object layer asks its pager where its packet is). */
+  request: PageRequest;
   command: 'READ' | 'DIRTY';
   startPage: number;
   endPage: number;
@@ -39,6 +41,7 @@ export interface PageSourceVm {
 
 function requestVm(request: PageRequest): PageRequestVm {
   return {
+    request,
     command: request.command === ZX_PAGER_VMO_DIRTY ? 'DIRTY' : 'READ',
     startPage: request.start,
     endPage: request.end,

@@ -44,17 +44,11 @@ import {
   vmObjectOf,
   writeVmo,
 } from '../helpers.ts';
+import { pattern } from '../syscalls/vmar/vmar-helpers.ts';
 
 /** The page index the VMO's page list remembers a frame view for (-1: none). */
 function remembered(proc: Process, handle: number): number {
   return vmObjectOf(proc, handle).cow.pages.viewIndex;
-}
-
-/** `length` bytes counting up from `seed`. */
-function pattern(length: number, seed: number): Uint8Array {
-  const bytes = new Uint8Array(length);
-  for (let i = 0; i < length; i++) bytes[i] = (seed + i * 7) & 0xff;
-  return bytes;
 }
 
 /** Writes a page twice (the second write finds the committed frame) and checks it is remembered. */
