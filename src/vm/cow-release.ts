@@ -125,7 +125,6 @@ function blockedIndices(
         if (cost === 0) break;
       }
     }
-    if (best !== null && !best.hidden) return collectEntries(out, best, shift, from, to);
     if (visible !== null && work + visibleCost < stopWork) {
       stopChild = visible;
       stopKept = out.length;
@@ -134,7 +133,9 @@ function blockedIndices(
       stopTo = to;
       stopWork = work + visibleCost;
     }
-    if (best === null || work + bestCost >= stopWork) {
+    // Stop at the cheapest visible child seen (this level's, when `best` is visible), unless
+    // going down the hidden one still costs less.
+    if (best === null || !best.hidden || work + bestCost >= stopWork) {
       if (stopChild === null) return null;
       out.length = stopKept;
       return collectEntries(out, stopChild, stopShift, stopFrom, stopTo);
